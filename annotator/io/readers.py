@@ -1,0 +1,156 @@
+"""Read articles to import: .txt files, folders, plain JSONL and gold JSONL.
+
+Readers stream (one line or one file at a time) and validate as they go. The first
+problem raises ``InputError`` naming file, line and field; the caller's transaction then
+stores nothing of that import.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from annotator.errors import InputError
+from annotator.db.repo import ImportRecord
+from annotator.io.validation import check_gold_semantics, schema_error
+from annotator.scheme import annotation_from_dict
+
+TEXT_SUFFIXES = {".txt", ".text"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"SQLite format 3\x00", "a SQLite database"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+Progress = Callable[[int], None]
+
+
+def expand_sources(sources: Sequence[str | Path]) -> list[Path]:
+    """Files to read, in a stable order: folders contribute their .txt/.jsonl files, sorted."""
+    files: list[Path] = []
+    for src in sources:
+        path = Path(src)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                raise InputError("folder has no .txt or .jsonl files", str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            raise InputError("not a regular file or folder", str(path))
+        else:
+            raise InputError("no such file or folder", str(path))
+    return files
+
+
+def _sniff_binary(head: bytes, path: Path) -> None:
+    for sig, what in _SIGNATURES:
+        if head.startswith(sig):
+            raise InputError(f"this is {what}, not text", str(path))
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            raise InputError(f"file is {enc}-encoded; save it as UTF-8", str(path))
+    if b"\x00" in head:
+        raise InputError("binary file (contains NUL bytes), not UTF-8 text", str(path))
+
+
+def _decode_line(raw: bytes, path: Path, line: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})", str(path), line
+        ) from None
+
+
+def read_text_file(path: Path, progress: Progress | None = None) -> Iterator[ImportRecord]:
+    data = path.read_bytes()
+    _sniff_binary(data[:4096], path)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", str(path), line) from None
+    if not text.strip():
+        raise InputError("empty file: no text to annotate", str(path))
+    if progress:
+        progress(len(data))
+    yield ImportRecord(ext_id=path.stem, text=text, meta={"source": path.name}, source=str(path))
+
+
+def read_jsonl_file(path: Path, progress: Progress | None = None) -> Iterator[ImportRecord]:
+    """Stream a JSONL file: plain lines become documents, lines with annotations become versions."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+        _sniff_binary(head, path)
+        fh.seek(0)
+        if head.lstrip(codecs.BOM_UTF8).lstrip().startswith(b"["):
+            raise InputError("this is a JSON array; expected JSONL (one JSON object per line)", str(path), 1)
+        n_records = 0
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            line = _decode_line(raw, path, lineno)
+            if progress:
+                progress(len(raw))
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                truncated = " (truncated line?)" if not raw.endswith(b"\n") else ""
+                raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}{truncated}", str(path), lineno) from None
+            yield record_from_object(obj, path, lineno)
+            n_records += 1
+        if n_records == 0:
+            raise InputError("empty file: no JSON lines", str(path))
+
+
+def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
+    """Validate one parsed JSONL line (plain input or gold) and turn it into an ImportRecord."""
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object, got {type(obj).__name__}", str(path), lineno)
+    is_gold = any(k in obj for k in ("quotes", "claims", "annotator"))
+    problem = schema_error(obj, "gold" if is_gold else "input")
+    if problem is not None:
+        field, message = problem
+        raise InputError(message, str(path), lineno, field)
+    meta = dict(obj.get("meta") or {})
+    meta.setdefault("source", path.name)
+    ext_id = None if obj.get("id") is None else str(obj["id"])
+    annotation = None
+    if is_gold:
+        check_gold_semantics(obj, str(path), lineno)
+        annotation = annotation_from_dict({**obj, "id": ext_id or ""})
+    return ImportRecord(ext_id=ext_id, text=obj["text"], meta=meta, source=str(path), line=lineno, annotation=annotation)
+
+
+def read_sources(sources: Sequence[str | Path], progress: Progress | None = None) -> Iterator[ImportRecord]:
+    for path in expand_sources(sources):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl_file(path, progress)
+        else:
+            yield from read_text_file(path, progress)
+
+
+def total_bytes(sources: Sequence[str | Path]) -> int:
+    return sum(p.stat().st_size for p in expand_sources(sources))

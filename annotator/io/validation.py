@@ -1,0 +1,92 @@
+"""Validation of files we read and write against schemas/ plus the checks a schema cannot express.
+
+The same schemas validate imports (here) and exports (in the tests), so what we write is
+exactly what we accept.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from annotator.errors import InputError
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+SCHEMA_FILES = {"gold": "gold.schema.json", "input": "input.schema.json", "prodigy": "prodigy.schema.json"}
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / SCHEMA_FILES[name]).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _field_path(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(line)"
+
+
+def schema_error(obj: Any, schema: str) -> tuple[str, str] | None:
+    """(field path, message) of the most relevant schema violation, or None if valid."""
+    error = best_match(validator(schema).iter_errors(obj))
+    if error is None:
+        return None
+    # Prefer the innermost error of a oneOf (e.g. "cue": {...bad...}) so the message names the real field.
+    while error.context:
+        inner = best_match(error.context)
+        if inner is None:
+            break
+        error = inner
+    message = error.message
+    if error.validator == "pattern" and error.path and list(error.path)[-1] == "text":
+        message = "text is empty (only whitespace)"
+    elif error.validator == "minLength" and error.path and list(error.path)[-1] == "text":
+        message = "text is empty"
+    elif error.validator == "enum":
+        message = f"unknown value {error.instance!r}; expected one of {', '.join(map(repr, error.validator_value))}"
+    return _field_path(error.absolute_path), message
+
+
+def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
+    """Offsets in range, every ``text`` equals ``doc[start:end]``, no overlaps within a layer."""
+    text: str = obj["text"]
+    n = len(text)
+
+    def check_span(span: Mapping[str, Any], field: str) -> tuple[int, int]:
+        start, end = span["start"], span["end"]
+        if not (0 <= start < end <= n):
+            raise InputError(f"offsets [{start}, {end}) out of range for a text of {n} characters", path, line, field)
+        if span["text"] != text[start:end]:
+            raise InputError(
+                f"text {span['text'][:40]!r} does not match the document at [{start}, {end}): {text[start:end][:40]!r}",
+                path, line, field,
+            )
+        return start, end
+
+    layers: dict[str, dict[tuple[int, int], str]] = {"quotes": {}, "cues": {}, "speakers": {}, "claims": {}}
+    for i, quote in enumerate(obj.get("quotes") or ()):
+        layers["quotes"][check_span(quote, f"quotes[{i}]")] = f"quotes[{i}]"
+        if quote.get("cue"):
+            layers["cues"].setdefault(check_span(quote["cue"], f"quotes[{i}].cue"), f"quotes[{i}].cue")
+        if quote.get("speaker"):
+            layers["speakers"].setdefault(
+                check_span(quote["speaker"], f"quotes[{i}].speaker"), f"quotes[{i}].speaker"
+            )
+    for i, claim in enumerate(obj.get("claims") or ()):
+        layers["claims"][check_span(claim, f"claims[{i}]")] = f"claims[{i}]"
+    ids = [q.get("id") for q in obj.get("quotes") or () if q.get("id")]
+    if len(ids) != len(set(ids)):
+        raise InputError("quote ids are not unique", path, line, "quotes")
+    for layer, spans in layers.items():
+        ordered = sorted(spans.items())
+        for (a, fa), (b, fb) in zip(ordered, ordered[1:]):
+            if b[0] < a[1]:
+                raise InputError(f"{fb} overlaps {fa}: spans of one layer ({layer}) must not overlap", path, line, fb)
