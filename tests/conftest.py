@@ -50,7 +50,9 @@ class Cli:
     def __call__(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
         from annotator.cli import app
 
-        return self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        return self.runner.invoke(
+            app, [str(a) for a in args], input=input, catch_exceptions=False, env={"COLUMNS": "200"}
+        )
 
 
 @pytest.fixture

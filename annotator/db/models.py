@@ -133,3 +133,19 @@ class Event(Base):
     #: False for events that only record time or navigation (not undoable).
     undoable: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SpeakerAlias(Base):
+    """A user's correction of the cross-document speaker merge: ``variant`` is ``canonical``.
+
+    ``canonical == variant`` keeps a name apart from automatic merges (a split).
+    """
+
+    __tablename__ = "speaker_aliases"
+    __table_args__ = (UniqueConstraint("dataset_id", "variant", name="uq_speaker_aliases_dataset_variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    variant: Mapped[str] = mapped_column(String(300))
+    canonical: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -19,7 +19,17 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator.db.engine import Database, _short
-from annotator.db.models import Annotator, Dataset, Document, Event, ModelRun, Suggestion, Version, utcnow
+from annotator.db.models import (
+    Annotator,
+    Dataset,
+    Document,
+    Event,
+    ModelRun,
+    SpeakerAlias,
+    Suggestion,
+    Version,
+    utcnow,
+)
 from annotator.errors import DatabaseError, NotFoundError, SaveError, UserError
 from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
@@ -629,3 +639,25 @@ class Repository:
                 tokens=n_tokens if tokenized else None, tokenized_documents=tokenized,
                 preannotated_documents=preannotated, model_runs=runs, annotators=progress,
             )
+
+    # -- cross-document speaker corrections ---------------------------------------------------
+
+    def speaker_corrections(self, dataset: str) -> dict[str, str]:
+        """variant -> canonical name, as corrected by users (``canonical == variant``: keep apart)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            rows = s.execute(select(SpeakerAlias.variant, SpeakerAlias.canonical).where(SpeakerAlias.dataset_id == ds.id))
+            return {variant: canonical for variant, canonical in rows}
+
+    def set_speaker_correction(self, dataset: str, variant: str, canonical: str | None) -> None:
+        """Store (or with ``None`` remove) one correction."""
+        with self.db.writes.begin() as s:
+            ds = self._dataset(s, dataset)
+            row = s.scalar(select(SpeakerAlias).where(SpeakerAlias.dataset_id == ds.id, SpeakerAlias.variant == variant))
+            if canonical is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(SpeakerAlias(dataset_id=ds.id, variant=variant, canonical=canonical))
+            else:
+                row.canonical = canonical

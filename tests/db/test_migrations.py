@@ -37,3 +37,25 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_url: str) -> 
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     db.dispose()
+
+
+def test_an_old_database_upgrades_in_place_keeping_its_data(tmp_path) -> None:
+    from alembic import command
+
+    from annotator.db.engine import alembic_config
+    from annotator.db.repo import ImportRecord, Repository
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0001")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("insert into datasets (name, stance_targets, created_at) values ('old', '[]', '2021-12-02')"))
+        assert "speaker_aliases" not in inspect(conn).get_table_names()
+    engine.dispose()
+    repo = Repository(open_database(url))
+    assert [d.name for d in repo.list_datasets()] == ["old"]
+    repo.import_records("old", [ImportRecord("a", "Text.", {}, "t")])
+    repo.set_speaker_correction("old", "Mr X", "Xavier X")
+    assert repo.speaker_corrections("old") == {"Mr X": "Xavier X"}

@@ -1,0 +1,101 @@
+"""``speakers``: canonical speakers across all articles of a dataset, and corrections of the merge."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.errors import UserError
+
+speakers_app = typer.Typer(invoke_without_command=True)
+app.add_typer(speakers_app, name="speakers")
+
+AnnotatorOption = Annotated[
+    Optional[str],
+    typer.Option("--annotator", "-a", help="Use this annotator's versions (default: the model's latest suggestions)."),
+]
+
+
+def load_speakers(repo, dataset: str, annotator: str | None):  # type: ignore[no-untyped-def]
+    from annotator.speakers import cross_outlet_speakers
+
+    annotations = repo.versions(dataset, annotator=annotator, status=None) if annotator else repo.suggestions(dataset)
+    return cross_outlet_speakers(annotations, repo.speaker_corrections(dataset))
+
+
+@speakers_app.callback()
+def speakers(
+    ctx: typer.Context,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", help="Dataset name.")] = None,
+    annotator: AnnotatorOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the speakers as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List canonical speakers across all articles: quotes per outlet, stances, statements quoted in several outlets.
+
+    Name variants ("Sergei Lavrov" / "Sergey Lavrov", "Blinken" / "Antony Blinken") are merged by the rule
+    described in `annotator.speakers`; correct it with `speakers merge` and `speakers split`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if dataset is None:
+        raise UserError("missing option --dataset")
+    result = load_speakers(open_repo(db), dataset, annotator)
+    if as_json:
+        typer.echo(json.dumps([s.to_dict() for s in result], ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    if not result:
+        console.print("No attributed quotes yet (pre-annotate or annotate first).")
+        return
+    table = Table("speaker", "quotes", "per outlet", "stances", "also written", "aligned statements")
+    for sp in result:
+        others = [v for v in sp.variants if v != sp.name]
+        table.add_row(
+            Text(sp.name), str(len(sp.quotes)),
+            Text("\n".join(f"{o}: {n}" for o, n in sp.per_outlet.items())),
+            Text("\n".join(f"{k}: {n}" for k, n in sp.stances.items()) or "-"),
+            Text(", ".join(others) or "-"),
+            str(len(sp.aligned)),
+        )
+    console.print(table)
+
+
+@speakers_app.command("merge")
+def merge(
+    variant: Annotated[str, typer.Argument(help="The name variant to merge, as written in annotations.")],
+    canonical: Annotated[str, typer.Argument(help="The canonical name it belongs to.")],
+    dataset: DatasetOption,
+    db: DbOption = None,
+) -> None:
+    """Record that VARIANT is the same speaker as CANONICAL (overrides the automatic rule)."""
+    open_repo(db).set_speaker_correction(dataset, variant, canonical)
+    typer.echo(f"{safe(variant)!r} is now merged into {safe(canonical)!r}.")
+
+
+@speakers_app.command("split")
+def split(
+    variant: Annotated[str, typer.Argument(help="The name variant to keep apart.")],
+    dataset: DatasetOption,
+    db: DbOption = None,
+) -> None:
+    """Keep VARIANT as a speaker of its own, even where the automatic rule would merge it."""
+    open_repo(db).set_speaker_correction(dataset, variant, variant)
+    typer.echo(f"{safe(variant)!r} is now kept apart.")
+
+
+@speakers_app.command("reset")
+def reset(
+    variant: Annotated[str, typer.Argument(help="The name variant whose correction to remove.")],
+    dataset: DatasetOption,
+    db: DbOption = None,
+) -> None:
+    """Remove a merge/split correction: VARIANT follows the automatic rule again."""
+    open_repo(db).set_speaker_correction(dataset, variant, None)
+    typer.echo(f"{safe(variant)!r} follows the automatic rule again.")

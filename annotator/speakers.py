@@ -1,0 +1,246 @@
+"""Who said what across outlets: one canonical speaker per person, and the same statement aligned.
+
+Articles about one event quote the same people under name variants ("Sergei Lavrov" / "Sergey
+Lavrov", "Blinken" / "Antony Blinken"). The merge rule, in order:
+
+1. A user correction wins (``annotator speakers merge/split``, stored per dataset).
+2. Names are compared by a key: casefolded, accents stripped, titles ("Mr", "Secretary", ...) and
+   middle initials dropped. Equal keys are one speaker.
+3. Full names with the same surname merge when their first names are spelling variants
+   (Jaro-Winkler similarity >= 0.85, e.g. Sergei/Sergey) or one is an initial of the other.
+4. A bare surname ("Blinken") merges into the full name with that surname, if exactly one exists.
+
+The most frequent full variant names the group. Quotes of one speaker from different documents are
+aligned when their wording is close (rapidfuzz token-set similarity >= ALIGN_THRESHOLD): "exact" when
+the words are the same up to punctuation and case, or one quote contains the other, else "paraphrase".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from annotator.scheme import Annotation
+
+TITLES = frozenset(
+    "mr mrs ms dr sir madam president prime minister secretary general foreign deputy spokesperson "
+    "spokesman spokeswoman chairman senator ambassador minister of state us u.s. russian".split()
+)
+FIRST_NAME_SIMILARITY = 0.85
+ALIGN_THRESHOLD = 70.0
+EXACT_THRESHOLD = 95.0
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def name_tokens(name: str) -> list[str]:
+    """Casefolded name words without accents, titles or middle initials ("Antony J. Blinken" -> antony blinken)."""
+    words = [w.strip("'’-") for w in _WORD.findall(strip_accents(name).casefold())]
+    words = [w for w in words if w and w not in TITLES and w not in ("the",)]
+    if len(words) > 2:
+        words = [words[0], *[w for w in words[1:-1] if len(w) > 1], words[-1]]
+    return words
+
+
+def _first_names_compatible(a: str, b: str) -> bool:
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return JaroWinkler.similarity(a, b) >= FIRST_NAME_SIMILARITY
+
+
+def merge_names(names: Iterable[str], corrections: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Map every name variant to its canonical name (the rule in the module docstring)."""
+    counts = Counter(names)
+    corrections = dict(corrections or {})
+    parent = {n: n for n in counts}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    free = [n for n in counts if n not in corrections]
+    keys = {n: name_tokens(n) for n in free}
+    by_key: dict[tuple[str, ...], str] = {}
+    for n in free:
+        k = tuple(keys[n])
+        if not k:
+            continue
+        if k in by_key:
+            union(by_key[k], n)
+        else:
+            by_key[k] = n
+    full = [n for n in free if len(keys[n]) >= 2]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for n in full:
+        by_surname[keys[n][-1]].append(n)
+    for group in by_surname.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if _first_names_compatible(keys[a][0], keys[b][0]):
+                    union(a, b)
+    for n in free:
+        if len(keys[n]) == 1:
+            candidates = {find(m) for m in by_surname.get(keys[n][0], [])}
+            if len(candidates) == 1:
+                union(candidates.pop(), n)
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in free:
+        groups[find(n)].append(n)
+    mapping: dict[str, str] = {}
+    for members in groups.values():
+        best = max(members, key=lambda m: (len(keys[m]) >= 2, counts[m], len(m), m))
+        for m in members:
+            mapping[m] = best
+    for variant, canonical in corrections.items():
+        if variant in counts:
+            mapping[variant] = canonical
+    # A correction may name a canonical that other variants resolve to: keep chains flat.
+    return {v: corrections.get(c, c) for v, c in mapping.items()}
+
+
+@dataclass(frozen=True)
+class SpeakerQuote:
+    doc_id: str
+    outlet: str
+    quote_id: str
+    text: str
+    kind: str
+    mention: str
+    name: str
+    stance_target: str | None
+    stance_label: str | None
+
+
+@dataclass(frozen=True)
+class AlignedStatement:
+    """One statement quoted in several outlets: the quotes and how close their wording is."""
+
+    quotes: tuple[SpeakerQuote, ...]
+    match: str  # "exact" or "paraphrase"
+    similarity: float
+
+
+@dataclass(frozen=True)
+class CanonicalSpeaker:
+    name: str
+    variants: tuple[str, ...]
+    quotes: tuple[SpeakerQuote, ...]
+    per_outlet: Mapping[str, int] = field(default_factory=dict)
+    stances: Mapping[str, int] = field(default_factory=dict)
+    aligned: tuple[AlignedStatement, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "variants": list(self.variants),
+            "quotes": len(self.quotes),
+            "per_outlet": dict(self.per_outlet),
+            "stances": dict(self.stances),
+            "aligned": [
+                {
+                    "match": a.match,
+                    "similarity": round(a.similarity, 1),
+                    "quotes": [{"doc_id": q.doc_id, "outlet": q.outlet, "quote_id": q.quote_id, "text": q.text}
+                               for q in a.quotes],
+                }
+                for a in self.aligned
+            ],
+        }
+
+
+def outlet_of(ann: Annotation) -> str:
+    meta = ann.meta or {}
+    return str(meta.get("outlet") or meta.get("source") or ann.doc_id)
+
+
+def _normalized_words(text: str) -> str:
+    return " ".join(_WORD.findall(strip_accents(text).casefold()))
+
+
+def align_quotes(quotes: Sequence[SpeakerQuote]) -> tuple[AlignedStatement, ...]:
+    """Group near-duplicate quotes from different documents (single-link, by wording similarity)."""
+    norm = [_normalized_words(q.text) for q in quotes]
+    parent = list(range(len(quotes)))
+    best: dict[tuple[int, int], float] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            if quotes[i].doc_id == quotes[j].doc_id or not norm[i] or not norm[j]:
+                continue
+            score = fuzz.token_set_ratio(norm[i], norm[j])
+            shorter = min(len(norm[i].split()), len(norm[j].split()))
+            if score >= ALIGN_THRESHOLD and shorter >= 4:
+                best[(i, j)] = score
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(quotes)):
+        groups[find(i)].append(i)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        scores = [s for (i, j), s in best.items() if i in members and j in members]
+        exact = all(
+            norm[i] == norm[j] or norm[i] in norm[j] or norm[j] in norm[i]
+            or fuzz.ratio(norm[i], norm[j]) >= EXACT_THRESHOLD
+            for a, i in enumerate(members) for j in members[a + 1:]
+        )
+        out.append(AlignedStatement(tuple(quotes[i] for i in members), "exact" if exact else "paraphrase",
+                                    min(scores) if scores else 100.0))
+    return tuple(sorted(out, key=lambda a: (a.quotes[0].doc_id, a.quotes[0].quote_id)))
+
+
+def cross_outlet_speakers(
+    annotations: Iterable[Annotation], corrections: Mapping[str, str] | None = None
+) -> list[CanonicalSpeaker]:
+    """Canonical speakers over all documents, most quoted first, with aligned statements."""
+    raw: list[tuple[Annotation, object]] = []
+    for ann in annotations:
+        for q in ann.kept().quotes:
+            if q.speaker is not None and q.speaker.name.strip():
+                raw.append((ann, q))
+    mapping = merge_names((q.speaker.name for _, q in raw), corrections)  # type: ignore[attr-defined]
+    by_name: dict[str, list[SpeakerQuote]] = defaultdict(list)
+    variants: dict[str, Counter[str]] = defaultdict(Counter)
+    for ann, q in raw:
+        name = mapping[q.speaker.name]  # type: ignore[attr-defined]
+        variants[name][q.speaker.name] += 1  # type: ignore[attr-defined]
+        by_name[name].append(SpeakerQuote(
+            doc_id=ann.doc_id, outlet=outlet_of(ann), quote_id=q.id, text=q.text, kind=q.kind,  # type: ignore[attr-defined]
+            mention=q.speaker.text, name=q.speaker.name,  # type: ignore[attr-defined]
+            stance_target=q.stance.target if q.stance else None,  # type: ignore[attr-defined]
+            stance_label=q.stance.label if q.stance else None,  # type: ignore[attr-defined]
+        ))
+    speakers = []
+    for name, quotes in by_name.items():
+        per_outlet = Counter(q.outlet for q in quotes)
+        stances = Counter(f"{q.stance_target}: {q.stance_label}" for q in quotes if q.stance_label)
+        speakers.append(CanonicalSpeaker(
+            name=name, variants=tuple(sorted(variants[name])), quotes=tuple(quotes),
+            per_outlet=dict(sorted(per_outlet.items())), stances=dict(sorted(stances.items())),
+            aligned=align_quotes(quotes),
+        ))
+    return sorted(speakers, key=lambda s: (-len(s.quotes), s.name))

@@ -1,0 +1,98 @@
+"""Cross-outlet speakers: name variants merged by an explainable rule, corrections stored, statements aligned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.scheme import Annotation, Quote, SpeakerMention, Stance
+from annotator.speakers import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
+from tests.helpers import write_jsonl
+
+
+def test_spelling_variants_titles_and_surnames_merge() -> None:
+    names = ["Sergey Lavrov", "Sergei Lavrov", "Sergey Lavrov", "Mr Lavrov", "Antony J. Blinken", "Antony Blinken",
+             "Blinken", "Joe Biden", "Vladimir Putin", "NATO", "the Kremlin"]
+    m = merge_names(names)
+    assert m["Sergei Lavrov"] == m["Mr Lavrov"] == m["Sergey Lavrov"] == "Sergey Lavrov"  # most frequent spelling
+    assert m["Blinken"] == m["Antony J. Blinken"] == m["Antony Blinken"]
+    assert len({m["Joe Biden"], m["Vladimir Putin"], m["NATO"], m["the Kremlin"], m["Blinken"]}) == 5
+
+
+def test_different_first_names_and_ambiguous_surnames_stay_apart() -> None:
+    m = merge_names(["Joe Biden", "Hunter Biden", "Biden"])
+    assert m["Joe Biden"] != m["Hunter Biden"]
+    assert m["Biden"] == "Biden"  # two full names share the surname: no guess
+
+
+def test_corrections_override_the_rule() -> None:
+    m = merge_names(["Sergei Lavrov", "Sergey Lavrov", "the ministry"],
+                    {"Sergei Lavrov": "Sergei Lavrov", "the ministry": "Russian Foreign Ministry"})
+    assert m["Sergei Lavrov"] == "Sergei Lavrov" and m["Sergey Lavrov"] == "Sergey Lavrov"
+    assert m["the ministry"] == "Russian Foreign Ministry"
+
+
+def _q(doc: str, text: str) -> SpeakerQuote:
+    return SpeakerQuote(doc, doc, "q1", text, "direct", "he", "X", None, None)
+
+
+def test_alignment_marks_exact_and_paraphrased_copies() -> None:
+    quotes = [
+        _q("a", "If Russia decides to pursue confrontation, there will be serious consequences."),
+        _q("b", "if Russia decides to pursue confrontation there will be serious consequences"),
+        _q("c", "Russia will face serious consequences if it decides to pursue confrontation"),
+        _q("d", "Dialogue is always better than attack."),
+    ]
+    (exact,) = align_quotes(quotes[:2])
+    assert exact.match == "exact" and {q.doc_id for q in exact.quotes} == {"a", "b"}
+    groups = align_quotes(quotes)
+    assert len(groups) == 1 and groups[0].match == "paraphrase"
+    assert {q.doc_id for q in groups[0].quotes} == {"a", "b", "c"}
+
+
+def _gold(doc_id: str, text: str, quote: str, mention: str, name: str, outlet: str, label: str) -> dict:
+    start = text.index(quote)
+    m = text.index(mention)
+    ann = Annotation(doc_id, text, "alice", "done", {"outlet": outlet}, quotes=(
+        Quote("q1", start, start + len(quote), quote, "direct", None,
+              SpeakerMention(m, m + len(mention), mention, name), Stance("Russia", label)),
+    ))
+    return ann.to_dict()
+
+
+def test_speakers_command_lists_merges_and_stores_corrections(cli, db_url: str, tmp_path: Path) -> None:
+    q = "The alliance is being brought closer to our borders in Romania and Poland"
+    src = write_jsonl(tmp_path / "g.jsonl", [
+        _gold("a", f"“{q},” Sergei Lavrov said.", q, "Sergei Lavrov", "Sergei Lavrov", "bne", "favor"),
+        _gold("b", f"“{q}.” Lavrov said, according to Sergey Lavrov’s aides.", q, "Sergey Lavrov", "Sergey Lavrov",
+              "tass", "favor"),
+        _gold("c", "“Talks were useful,” Blinken said.", "Talks were useful", "Blinken", "Blinken", "cnn", "neutral"),
+    ])
+    assert cli("import", src, "--dataset", "n", "--db", db_url).exit_code == 0
+    out = cli("speakers", "--dataset", "n", "--annotator", "alice", "--json", "--db", db_url)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    lavrov = data[0]
+    assert lavrov["variants"] == ["Sergei Lavrov", "Sergey Lavrov"] and lavrov["quotes"] == 2
+    assert lavrov["per_outlet"] == {"bne": 1, "tass": 1}
+    assert lavrov["stances"] == {"Russia: favor": 2}
+    assert lavrov["aligned"][0]["match"] == "exact"
+    assert [q["doc_id"] for q in lavrov["aligned"][0]["quotes"]] == ["a", "b"]
+
+    assert cli("speakers", "split", "Sergei Lavrov", "--dataset", "n", "--db", db_url).exit_code == 0
+    data = json.loads(cli("speakers", "-d", "n", "-a", "alice", "--json", "--db", db_url).stdout)
+    assert sorted(s["name"] for s in data) == ["Blinken", "Sergei Lavrov", "Sergey Lavrov"]
+    assert cli("speakers", "merge", "Blinken", "Antony Blinken", "--dataset", "n", "--db", db_url).exit_code == 0
+    data = json.loads(cli("speakers", "-d", "n", "-a", "alice", "--json", "--db", db_url).stdout)
+    assert "Antony Blinken" in {s["name"] for s in data}
+    assert cli("speakers", "reset", "Sergei Lavrov", "--dataset", "n", "--db", db_url).exit_code == 0
+    data = json.loads(cli("speakers", "-d", "n", "-a", "alice", "--json", "--db", db_url).stdout)
+    assert len(data) == 2
+
+    table = cli("speakers", "-d", "n", "-a", "alice", "--db", db_url)
+    assert "Sergey Lavrov" in table.stdout and "bne: 1" in table.stdout
+
+
+def test_speakers_without_dataset_is_a_clear_error(cli, sqlite_url: str) -> None:
+    result = cli("speakers", "--db", sqlite_url)
+    assert result.exit_code == 1 and "missing option --dataset" in result.stderr
