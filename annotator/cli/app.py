@@ -19,6 +19,13 @@ def safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def user_text(text: str) -> "Text":
+    """User data for a rich table: never markup, and control characters made visible."""
+    from rich.text import Text
+
+    return Text(safe(text))
+
+
 class AnnotatorGroup(TyperGroup):
     """Turns the library's UserError into a one-line message and its exit code (no traceback)."""
 

@@ -8,9 +8,8 @@ from typing import Annotated, List, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
 from annotator.config import new_sqlite_file, resolve_db_url
 from annotator.cli.progress import progress_bar
 from annotator.errors import UserError
@@ -61,7 +60,7 @@ def datasets(db: DbOption = None) -> None:
     table = Table("dataset", "documents", "stance targets", "created")
     for info in infos:
         table.add_row(
-            Text(info.name), str(repo.count_documents(info.name)), Text(", ".join(info.stance_targets)),
+            user_text(info.name), str(repo.count_documents(info.name)), user_text(", ".join(info.stance_targets)),
             info.created_at.strftime("%Y-%m-%d %H:%M"),
         )
     Console().print(table)
@@ -72,7 +71,7 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
     """Show a dataset's size, pre-annotation coverage and each annotator's progress."""
     s = open_repo(db).stats(dataset)
     console = Console()
-    console.print(Text(f"Dataset {s.name}", style="bold"))
+    console.print(user_text(f"Dataset {s.name}"))
     summary = Table(show_header=False, box=None)
     summary.add_row("documents", str(s.documents))
     summary.add_row("characters", str(s.characters))
@@ -84,7 +83,7 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
         table = Table("annotator", "done", "in progress", "flagged", "skipped", "remaining")
         for a in s.annotators:
             remaining = s.documents - a.done - a.flagged - a.skipped
-            table.add_row(Text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped), str(remaining))
+            table.add_row(user_text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped), str(remaining))
         console.print(table)
 
 

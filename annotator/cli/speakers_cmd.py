@@ -8,9 +8,8 @@ from typing import Annotated, List, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
 from annotator.errors import UserError
 
 speakers_app = typer.Typer(invoke_without_command=True)
@@ -58,10 +57,10 @@ def speakers(
     for sp in result:
         others = [v for v in sp.variants if v != sp.name]
         table.add_row(
-            Text(sp.name), str(len(sp.quotes)),
-            Text("\n".join(f"{o}: {n}" for o, n in sp.per_outlet.items())),
-            Text("\n".join(f"{k}: {n}" for k, n in sp.stances.items()) or "-"),
-            Text(", ".join(others) or "-"),
+            user_text(sp.name), str(len(sp.quotes)),
+            user_text("\n".join(f"{o}: {n}" for o, n in sp.per_outlet.items())),
+            user_text("\n".join(f"{k}: {n}" for k, n in sp.stances.items()) or "-"),
+            user_text(", ".join(others) or "-"),
             str(len(sp.aligned)),
         )
     console.print(table)

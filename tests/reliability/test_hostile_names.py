@@ -1,0 +1,57 @@
+"""Names and texts are data: markup, ANSI escapes, quotes and semicolons pass through untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
+from tests.helpers import write_jsonl
+
+HOSTILE = [
+    "[bold red]x[/]",
+    "[@click=app.quit]quit[/]",
+    "evil\x1b[31mred\x1b[0m",
+    "Robert'); DROP TABLE documents;--",
+    '"; DELETE FROM versions; --',
+    "../../etc/passwd",
+    "a/b\\c",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_dataset_and_annotator_names_are_stored_faithfully(cli, db_url: str, tmp_path: Path, name: str) -> None:
+    text = f"“{name} is here,” said {name}."
+    start = text.index(name)
+    src = write_jsonl(tmp_path / "in.jsonl", [{
+        "id": name, "text": text, "annotator": name, "status": "done", "meta": {"outlet": name},
+        "quotes": [{"id": "q1", "start": 1, "end": 1 + len(name) + 8, "text": text[1:1 + len(name) + 8],
+                    "kind": "direct", "cue": None, "stance": None,
+                    "speaker": {"start": text.rindex(name), "end": text.rindex(name) + len(name), "text": name,
+                                "name": name}}],
+        "claims": [],
+    }])
+    assert start == 1
+    result = cli("import", src, "--dataset", name, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    repo = Repository(open_database(db_url))
+    assert [d.name for d in repo.list_datasets()] == [name]
+    (ann,) = repo.versions(name, annotator=name)
+    assert ann.doc_id == name and ann.annotator == name and ann.quotes[0].speaker.name == name
+    assert repo.count_documents(name) == 1  # nothing was dropped by the "SQL"
+
+    listing = cli("datasets", "--db", db_url)
+    stats = cli("stats", "--dataset", name, "--db", db_url)
+    for out in (listing.stdout, stats.stdout):
+        assert "\x1b" not in out  # escapes never reach the terminal raw
+        if "\x1b" not in name:
+            assert name in out  # markup is shown literally, not interpreted
+
+
+def test_error_messages_escape_control_characters(cli, sqlite_url: str) -> None:
+    result = cli("stats", "--dataset", "evil\x1b[2Jname", "--db", sqlite_url)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr
+    assert "evil\\x1b[2Jname" in result.stderr
