@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from annotator.config import resolve_db_url
+from annotator.display import literal, safe
 from annotator.errors import UserError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def safe(text: str) -> str:
-    """Make user-supplied text safe for a terminal: control characters (ANSI escapes) shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def user_text(text: str) -> "Text":
-    """User data for a rich table: never markup, and control characters made visible."""
-    from rich.text import Text
-
-    return Text(safe(text))
+user_text = literal
 
 
 class AnnotatorGroup(TyperGroup):

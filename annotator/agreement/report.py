@@ -1,0 +1,826 @@
+"""Inter-annotator agreement over a dataset (contract section 6): the numbers and their tables.
+
+``compute_agreement`` takes every annotator's done versions of the documents and returns an
+``AgreementReport``: per layer and label, for each annotator pair and overall,
+
+* span F1 with exact and with overlap matching (see :func:`metrics.match_spans`);
+* token-level Krippendorff's alpha (nominal), Cohen's kappa (pairs; overall with two annotators),
+  Fleiss' kappa (overall, three or more annotators, on documents all of them did), Gwet's AC1
+  and percent agreement. Tokens are the whitespace tokens of the text (regex ``\\S+``); a token
+  carries a label when any of its characters is inside a span of that label, else ``O``. A
+  document an annotator did not do is missing data for that annotator;
+* speaker agreement: on quotes matched across a pair (overlap matching), the share given the same
+  canonical speaker name (case and spacing ignored), over the matched quotes where at least one of
+  the two named a speaker;
+* stance agreement on the same matched quotes: labels ``favor/against/neutral`` and ``none`` (no
+  stance); kappa, alpha, AC1 (``q`` = all labels), percent agreement, a confusion matrix, and the
+  share of same targets where both gave a stance. Overall stance figures pool the matched pairs of
+  every annotator pair (each matched pair is a unit with two ratings).
+
+Documents done by fewer than two of the annotators, whose text differs between annotators, or
+that have no token are left out, each with its reason in ``report.documents.excluded``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from annotator.agreement.metrics import (
+    SpanF1,
+    _covered_tokens,
+    _match_arrays,
+    _token_bounds,
+    cohen_kappa_from_confusion,
+    fleiss_kappa_from_counts,
+    gwet_ac1_from_counts,
+    krippendorff_alpha_from_counts,
+    percent_agreement_from_counts,
+    span_f1_from_counts,
+)
+from annotator.errors import UserError
+from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Annotation
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+    from rich.table import Table
+
+__all__ = [
+    "AgreementReport",
+    "DocumentCounts",
+    "Exclusion",
+    "LayerAgreement",
+    "PairLayerAgreement",
+    "OverallLayerAgreement",
+    "TokenAgreement",
+    "SpeakerAgreement",
+    "SpeakerPair",
+    "StanceAgreement",
+    "StancePair",
+    "StanceOverall",
+    "ALL_LAYERS",
+    "SPAN_LAYERS",
+    "LAYER_LABELS",
+    "NO_STANCE",
+    "TOKENIZATION",
+    "compute_agreement",
+]
+
+SPAN_LAYERS: tuple[str, ...] = ("quotes", "speakers", "cues", "claims")
+ALL_LAYERS: tuple[str, ...] = ("quotes", "speakers", "cues", "claims", "stance")
+#: Labels reported separately for a layer (besides the whole layer, label ``None``).
+LAYER_LABELS: dict[str, tuple[str, ...]] = {
+    "quotes": QUOTE_KINDS,
+    "speakers": (),
+    "cues": (),
+    "claims": ("checkworthy", "not_checkworthy"),
+}
+NO_STANCE = "none"
+TOKENIZATION = (
+    "whitespace tokens (regex \\S+); a token has a label when any of its characters is inside a "
+    "span with that label"
+)
+
+Number = float | None
+
+
+# ============================================================================ result types
+
+
+@dataclass(frozen=True, slots=True)
+class TokenAgreement:
+    """Token-level agreement on one layer/label (units = tokens)."""
+
+    tokens: int  #: tokens with at least two annotators' labels
+    alpha: Number  #: Krippendorff's alpha, nominal
+    cohen_kappa: Number  #: a pair's Cohen's kappa (overall: only with exactly two annotators)
+    fleiss_kappa: Number  #: overall with >= 3 annotators, tokens of documents all of them did
+    fleiss_tokens: int  #: tokens Fleiss' kappa was computed on (0 when not computed)
+    ac1: Number  #: Gwet's AC1 (q = 2: the label or O)
+    percent_agreement: Number
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tokens": self.tokens,
+            "alpha": self.alpha,
+            "cohen_kappa": self.cohen_kappa,
+            "fleiss_kappa": self.fleiss_kappa,
+            "fleiss_tokens": self.fleiss_tokens,
+            "ac1": self.ac1,
+            "percent_agreement": self.percent_agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PairLayerAgreement:
+    annotators: tuple[str, str]
+    documents: int  #: documents both did
+    spans: tuple[int, int]  #: each annotator's spans in those documents
+    exact: SpanF1
+    overlap: SpanF1
+    token: TokenAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotators": list(self.annotators),
+            "documents": self.documents,
+            "spans": list(self.spans),
+            "exact": self.exact.to_dict(),
+            "overlap": self.overlap.to_dict(),
+            "token": self.token.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OverallLayerAgreement:
+    """All annotators together. Span F1 is micro-averaged over the pairs (``f1 = 2 tp / (2 tp + fp + fn)``
+    summed over pairs); precision and recall depend on the order of a pair and are left out."""
+
+    documents: int
+    spans: int  #: spans of all annotators in the compared documents
+    exact: SpanF1
+    overlap: SpanF1
+    token: TokenAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "spans": self.spans,
+            "exact": self.exact.to_dict(),
+            "overlap": self.overlap.to_dict(),
+            "token": self.token.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LayerAgreement:
+    layer: str
+    label: str | None  #: None: the whole layer, whatever the label
+    pairs: tuple[PairLayerAgreement, ...]
+    overall: OverallLayerAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "label": self.label,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "overall": self.overall.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerPair:
+    annotators: tuple[str, str]
+    matched_quotes: int  #: quotes matched across the pair (overlap matching)
+    compared: int  #: matched quotes where at least one of the two named a speaker
+    same: int  #: ... and both gave the same canonical name
+    both_missing: int  #: matched quotes with no speaker from either
+    agreement: Number  #: same / compared
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotators": list(self.annotators),
+            "matched_quotes": self.matched_quotes,
+            "compared": self.compared,
+            "same": self.same,
+            "both_missing": self.both_missing,
+            "agreement": self.agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerAgreement:
+    pairs: tuple[SpeakerPair, ...]
+    overall: SpeakerPair  #: the pairs pooled; ``annotators`` is ("*", "*")
+
+    def to_dict(self) -> dict[str, Any]:
+        overall = self.overall.to_dict()
+        del overall["annotators"]
+        return {"pairs": [p.to_dict() for p in self.pairs], "overall": overall}
+
+
+@dataclass(frozen=True, slots=True)
+class StancePair:
+    annotators: tuple[str, str]
+    matched_quotes: int
+    cohen_kappa: Number
+    alpha: Number
+    ac1: Number
+    percent_agreement: Number
+    confusion: tuple[tuple[int, ...], ...]  #: rows: first annotator's label, columns: second's
+    target_compared: int  #: matched quotes where both gave a stance
+    target_agreement: Number  #: share of those with the same target
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotators": list(self.annotators),
+            "matched_quotes": self.matched_quotes,
+            "cohen_kappa": self.cohen_kappa,
+            "alpha": self.alpha,
+            "ac1": self.ac1,
+            "percent_agreement": self.percent_agreement,
+            "confusion": [list(r) for r in self.confusion],
+            "target_compared": self.target_compared,
+            "target_agreement": self.target_agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StanceOverall:
+    """Matched quote pairs of every annotator pair pooled (a unit = one matched pair)."""
+
+    matched_quotes: int
+    cohen_kappa: Number  #: with exactly two annotators
+    fleiss_kappa: Number  #: with three or more (two ratings per unit)
+    alpha: Number
+    ac1: Number
+    percent_agreement: Number
+    coincidence: tuple[tuple[int, ...], ...]  #: symmetric: each matched pair counted both ways
+    target_compared: int
+    target_agreement: Number
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "matched_quotes": self.matched_quotes,
+            "cohen_kappa": self.cohen_kappa,
+            "fleiss_kappa": self.fleiss_kappa,
+            "alpha": self.alpha,
+            "ac1": self.ac1,
+            "percent_agreement": self.percent_agreement,
+            "coincidence": [list(r) for r in self.coincidence],
+            "target_compared": self.target_compared,
+            "target_agreement": self.target_agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StanceAgreement:
+    labels: tuple[str, ...]  #: row/column order of the matrices
+    pairs: tuple[StancePair, ...]
+    overall: StanceOverall
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "pairs": [p.to_dict() for p in self.pairs],
+            "overall": self.overall.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    doc_id: str
+    reason: str
+    annotator: str | None = None  #: set when only this annotator's version was left out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "annotator": self.annotator, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCounts:
+    total: int  #: documents done by at least one of the annotators
+    compared: int  #: done by at least two, same text, with tokens
+    complete: int  #: compared documents every annotator did
+    done: tuple[tuple[str, int], ...]  #: per annotator: compared documents they did
+    missing: tuple[tuple[str, tuple[str, ...]], ...]  #: per annotator: compared documents they did not do
+    excluded: tuple[Exclusion, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "compared": self.compared,
+            "complete": self.complete,
+            "done": {name: n for name, n in self.done},
+            "missing": {name: list(ids) for name, ids in self.missing},
+            "excluded": [e.to_dict() for e in self.excluded],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementReport:
+    annotators: tuple[str, ...]
+    documents: DocumentCounts
+    layers: tuple[LayerAgreement, ...]
+    speakers: SpeakerAgreement | None
+    stance: StanceAgreement | None
+    tokenization: str = TOKENIZATION
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple(combinations(self.annotators, 2))
+
+    def layer(self, layer: str, label: str | None = None) -> LayerAgreement:
+        for item in self.layers:
+            if item.layer == layer and item.label == label:
+                return item
+        raise KeyError((layer, label))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable: undefined statistics are ``None`` (JSON ``null``), never NaN."""
+        return {
+            "annotators": list(self.annotators),
+            "pairs": [list(p) for p in self.pairs],
+            "tokenization": self.tokenization,
+            "documents": self.documents.to_dict(),
+            "layers": [layer.to_dict() for layer in self.layers],
+            "speakers": None if self.speakers is None else self.speakers.to_dict(),
+            "stance": None if self.stance is None else self.stance.to_dict(),
+        }
+
+    def to_rich_tables(self) -> list["Table"]:
+        from annotator.agreement.render import report_tables
+
+        return report_tables(self)
+
+    def render(self, console: "Console") -> None:
+        for table in self.to_rich_tables():
+            console.print(table)
+
+
+# ============================================================================ computation
+
+
+@dataclass(slots=True)
+class _Spans:
+    """One annotator's distinct spans of one layer/label over the compared documents (global offsets)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    docs: np.ndarray
+
+
+@dataclass(slots=True)
+class _Quotes:
+    """One annotator's distinct quote spans with the attributes compared on matched quotes."""
+
+    spans: _Spans
+    speaker: list[str | None]
+    stance: list[str]
+    target: list[str | None]
+
+
+def _norm_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    norm = " ".join(name.split()).casefold()
+    return norm or None
+
+
+def _select_annotators(
+    versions: Mapping[str, Mapping[str, Annotation]], annotators: Sequence[str] | None
+) -> list[str]:
+    def done_docs(name: str) -> int:
+        return sum(1 for a in (versions.get(name) or {}).values() if a.status == "done")
+
+    if annotators is None:
+        names = sorted(name for name in versions if done_docs(name) > 0)
+    else:
+        names = list(dict.fromkeys(annotators))
+        lacking = [name for name in names if done_docs(name) == 0]
+        if lacking:
+            raise UserError(
+                "no done documents by annotator(s) " + ", ".join(repr(n) for n in lacking)
+                + ": agreement compares annotators' done documents"
+            )
+    if len(names) < 2:
+        found = f"only {names[0]!r} has" if names else "no annotator has"
+        raise UserError(f"agreement needs at least two annotators with done documents; {found} any")
+    return names
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    v = values.astype(np.int64)
+    out = np.zeros_like(v)
+    while np.any(v):
+        out += v & 1
+        v >>= 1
+    return out
+
+
+def compute_agreement(
+    versions: Mapping[str, Mapping[str, Annotation]],
+    layers: Sequence[str] = ALL_LAYERS,
+    annotators: Sequence[str] | None = None,
+) -> AgreementReport:
+    """Agreement between annotators' done versions of documents.
+
+    ``versions`` maps annotator name -> document id -> that annotator's ``Annotation`` (only done
+    documents are expected; other statuses are left out with a reason). ``annotators`` picks and
+    orders the annotators (default: every annotator with a done document, sorted). Raises
+    ``UserError`` when fewer than two annotators have done documents, or a named annotator has none.
+    """
+    wanted = list(dict.fromkeys(layers))
+    unknown = [layer for layer in wanted if layer not in ALL_LAYERS]
+    if unknown:
+        raise UserError(f"unknown layer(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_LAYERS)}")
+    names = _select_annotators(versions, annotators)
+    k = len(names)
+    excluded: list[Exclusion] = []
+
+    # ---- which documents are compared
+    by_doc: dict[str, dict[int, Annotation]] = {}
+    for a, name in enumerate(names):
+        for doc_id, ann in (versions.get(name) or {}).items():
+            if ann.status != "done":
+                excluded.append(Exclusion(str(doc_id), f"status is {ann.status!r}, not 'done'", name))
+                continue
+            by_doc.setdefault(str(doc_id), {})[a] = ann
+    doc_ids: list[str] = []
+    texts: list[str] = []
+    doc_anns: list[dict[int, Annotation]] = []
+    for doc_id in sorted(by_doc):
+        anns = by_doc[doc_id]
+        who = ", ".join(names[a] for a in sorted(anns))
+        if len(anns) < 2:
+            excluded.append(Exclusion(doc_id, f"done by only one annotator ({who})"))
+            continue
+        text = anns[min(anns)].text
+        if any(ann.text != text for ann in anns.values()):
+            excluded.append(Exclusion(doc_id, f"the text differs between the annotators' versions ({who})"))
+            continue
+        if not text.strip():
+            excluded.append(Exclusion(doc_id, "empty text: no tokens to compare"))
+            continue
+        doc_ids.append(doc_id)
+        texts.append(text)
+        doc_anns.append(anns)
+    n_docs = len(doc_ids)
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    doc_start = np.zeros(n_docs, dtype=np.int64)
+    if n_docs:
+        doc_start[1:] = np.cumsum(lengths + 1)[:-1]
+    done = np.zeros((k, n_docs), dtype=bool)
+    for d, anns in enumerate(doc_anns):
+        done[list(anns), d] = True
+
+    # ---- spans per annotator and layer/label, in global offsets (documents joined by one newline)
+    span_layers = [layer for layer in wanted if layer in SPAN_LAYERS]
+    need_quotes = "quotes" in span_layers or "speakers" in wanted or "stance" in wanted
+    keys: list[tuple[str, str | None]] = []
+    extra_kinds: set[str] = set()
+    for anns in doc_anns:
+        for ann in anns.values():
+            extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
+    for layer in span_layers:
+        keys.append((layer, None))
+        labels = LAYER_LABELS[layer] + (tuple(sorted(extra_kinds)) if layer == "quotes" else ())
+        keys.extend((layer, label) for label in labels)
+
+    spans: list[dict[tuple[str, str | None], _Spans]] = []
+    quotes: list[_Quotes] = []
+    names_cache: dict[str | None, str | None] = {None: None}
+    for a in range(k):
+        # One flat row per kept quote / claim; clipping, de-duplication and sorting are vectorised.
+        q_rows: list[tuple[int, int, int, str, int, int, int, int, str | None, str, str | None]] = []
+        c_rows: list[tuple[int, int, int, bool]] = []
+        for d in range(n_docs):
+            ann = doc_anns[d].get(a)
+            if ann is None:
+                continue
+            for q in ann.quotes:
+                if q.status not in KEPT_STATUSES:
+                    continue
+                cue, spk, st = q.cue, q.speaker, q.stance
+                q_rows.append(
+                    (
+                        d, q.start, q.end, q.kind,
+                        -1 if cue is None else cue.start, -1 if cue is None else cue.end,
+                        -1 if spk is None else spk.start, -1 if spk is None else spk.end,
+                        None if spk is None else spk.name,
+                        NO_STANCE if st is None else st.label,
+                        None if st is None else st.target,
+                    )
+                )  # fmt: skip
+            c_rows.extend((d, c.start, c.end, c.checkworthy) for c in ann.claims if c.status in KEPT_STATUSES)
+        q_cols = list(zip(*q_rows)) if q_rows else [()] * 11
+        q_doc = np.array(q_cols[0], dtype=np.int64)
+        q_kind = np.array(q_cols[3], dtype=object)
+        c_cols = list(zip(*c_rows)) if c_rows else [()] * 4
+        c_doc = np.array(c_cols[0], dtype=np.int64)
+
+        def global_spans(doc: np.ndarray, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
+            length = lengths[doc]
+            s = np.clip(np.array(start, dtype=np.int64), 0, length)
+            e = np.minimum(np.maximum(np.array(end, dtype=np.int64), s), length)
+            return doc_start[doc] + s, doc_start[doc] + e
+
+        def distinct(gs: np.ndarray, ge: np.ndarray, doc: np.ndarray) -> tuple[_Spans, np.ndarray]:
+            """Distinct spans sorted by (start, end), and the index of each one's first occurrence."""
+            if len(gs) == 0:
+                return _Spans(gs, ge, doc), np.zeros(0, dtype=np.int64)
+            order = np.lexsort((ge, gs))
+            gs_o, ge_o = gs[order], ge[order]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = (gs_o[1:] != gs_o[:-1]) | (ge_o[1:] != ge_o[:-1])
+            # lexsort is stable: within equal spans the earliest row comes first.
+            keep = order[first]
+            return _Spans(gs[keep], ge[keep], doc[keep]), keep
+
+        qs, qe = global_spans(q_doc, q_cols[1], q_cols[2])
+        per_key: dict[tuple[str, str | None], _Spans] = {}
+        for key in keys:
+            layer, label = key
+            if layer == "quotes":
+                sel = np.ones(len(qs), dtype=bool) if label is None else (q_kind == label)
+                per_key[key] = distinct(qs[sel], qe[sel], q_doc[sel])[0]
+            elif layer in ("cues", "speakers"):
+                off = 4 if layer == "cues" else 6
+                has = np.array(q_cols[off], dtype=np.int64) >= 0
+                gs, ge = global_spans(q_doc[has], np.array(q_cols[off], dtype=np.int64)[has],
+                                      np.array(q_cols[off + 1], dtype=np.int64)[has])  # fmt: skip
+                per_key[key] = distinct(gs, ge, q_doc[has])[0]
+            else:
+                gs, ge = global_spans(c_doc, c_cols[1], c_cols[2])
+                if label is None:
+                    sel = np.ones(len(gs), dtype=bool)
+                else:
+                    sel = np.array(c_cols[3], dtype=bool) == (label == "checkworthy")
+                per_key[key] = distinct(gs[sel], ge[sel], c_doc[sel])[0]
+        spans.append(per_key)
+        if need_quotes:
+            q_spans, first_rows = distinct(qs, qe, q_doc)
+            speaker, stance_label, target = [], [], []
+            for r in first_rows.tolist():
+                row = q_rows[r]
+                for value in (row[8], row[10]):
+                    if value not in names_cache:
+                        names_cache[value] = _norm_name(value)
+                speaker.append(names_cache[row[8]])
+                stance_label.append(row[9])
+                target.append(names_cache[row[10]])
+            quotes.append(_Quotes(q_spans, speaker, stance_label, target))
+        else:
+            empty = np.zeros(0, dtype=np.int64)
+            quotes.append(_Quotes(_Spans(empty, empty, empty), [], [], []))
+
+    # ---- tokens of the joined text; per token the bit pattern of annotators who did its document
+    tok_starts, tok_ends = _token_bounds("\n".join(texts))
+    tok_doc = np.searchsorted(doc_start, tok_starts, side="right") - 1 if n_docs else np.zeros(0, dtype=np.int64)
+    bits = np.int64(1) << np.arange(k, dtype=np.int64)
+    doc_pattern = (done.astype(np.int64) * bits[:, None]).sum(axis=0) if n_docs else np.zeros(0, dtype=np.int64)
+    tok_pattern = doc_pattern[tok_doc]
+    full = int((1 << k) - 1)
+
+    pairs = list(combinations(range(k), 2))
+    both_docs = {(a, b): done[a] & done[b] for a, b in pairs}
+
+    layer_results: list[LayerAgreement] = []
+    quote_matches: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    for key in keys:
+        layer_results.append(
+            _layer_agreement(key, names, spans, pairs, both_docs, done, tok_starts, tok_ends, tok_pattern, full)
+        )
+
+    speakers = stance = None
+    if "speakers" in wanted or "stance" in wanted:
+        for a, b in pairs:
+            qa, qb = quotes[a].spans, quotes[b].spans
+            sel_a = np.flatnonzero(both_docs[(a, b)][qa.docs]) if len(qa.docs) else qa.docs
+            sel_b = np.flatnonzero(both_docs[(a, b)][qb.docs]) if len(qb.docs) else qb.docs
+            ia, ib = _match_arrays(qa.starts[sel_a], qa.ends[sel_a], qb.starts[sel_b], qb.ends[sel_b], "overlap")
+            quote_matches[(a, b)] = (sel_a[ia], sel_b[ib], sel_a, sel_b)
+        if "speakers" in wanted:
+            speakers = _speaker_agreement(names, quotes, pairs, quote_matches)
+        if "stance" in wanted:
+            stance = _stance_agreement(names, quotes, pairs, quote_matches)
+
+    missing = tuple(
+        (names[a], tuple(doc_ids[d] for d in np.flatnonzero(~done[a]))) for a in range(k)
+    )
+    documents = DocumentCounts(
+        total=len(by_doc),
+        compared=n_docs,
+        complete=int(done.all(axis=0).sum()) if n_docs else 0,
+        done=tuple((names[a], int(done[a].sum())) for a in range(k)),
+        missing=missing,
+        excluded=tuple(sorted(excluded, key=lambda e: (e.doc_id, e.annotator or ""))),
+    )
+    return AgreementReport(
+        annotators=tuple(names),
+        documents=documents,
+        layers=tuple(layer_results),
+        speakers=speakers,
+        stance=stance,
+    )
+
+
+def _pair_counts_binary(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two raters, binary labels: the distinct unit rows of the count table and their weights."""
+    table = np.array([[2, 0], [0, 2], [1, 1]], dtype=np.float64)
+    weights = np.array([conf[0, 0], conf[1, 1], conf[0, 1] + conf[1, 0]], dtype=np.float64)
+    return table, weights
+
+
+def _layer_agreement(
+    key: tuple[str, str | None],
+    names: list[str],
+    spans: list[dict[tuple[str, str | None], _Spans]],
+    pairs: list[tuple[int, int]],
+    both_docs: dict[tuple[int, int], np.ndarray],
+    done: np.ndarray,
+    tok_starts: np.ndarray,
+    tok_ends: np.ndarray,
+    tok_pattern: np.ndarray,
+    full: int,
+) -> LayerAgreement:
+    k = len(names)
+    n_tok = len(tok_starts)
+    # Per token: bit a set when annotator a labelled it. Combined with the done pattern, one
+    # histogram over (pattern, labels) holds everything the token statistics need.
+    code = np.zeros(n_tok, dtype=np.int64)
+    for a in range(k):
+        sp = spans[a][key]
+        if len(sp.starts):
+            code |= _covered_tokens(tok_starts, tok_ends, sp.starts, sp.ends).astype(np.int64) << a
+    if k <= 10:
+        hist = np.bincount((tok_pattern << k) | code, minlength=1 << (2 * k))
+        nz = np.flatnonzero(hist)
+        pat, lab, weight = nz >> k, nz & full, hist[nz]
+    else:
+        uniq, weight = np.unique((tok_pattern << k) | code, return_counts=True)
+        pat, lab = uniq >> k, uniq & full
+
+    m = _popcount(pat)
+    n1 = _popcount(lab & pat)
+    table = np.stack([m - n1, n1], axis=1).astype(np.float64)
+    w = weight.astype(np.float64)
+    pairable = m >= 2
+    complete = pat == full
+    fleiss = None
+    fleiss_tokens = 0
+    if k >= 3:
+        fleiss_tokens = int(w[complete].sum())
+        fleiss = fleiss_kappa_from_counts(table[complete], w[complete]) if fleiss_tokens else None
+
+    pair_results: list[PairLayerAgreement] = []
+    pair_kappa: Number = None
+    for a, b in pairs:
+        has_both = ((pat >> a) & 1).astype(bool) & ((pat >> b) & 1).astype(bool)
+        la = (lab[has_both] >> a) & 1
+        lb = (lab[has_both] >> b) & 1
+        conf = np.bincount(la * 2 + lb, weights=weight[has_both], minlength=4).reshape(2, 2)
+        ptable, pweights = _pair_counts_binary(conf)
+        kappa = cohen_kappa_from_confusion(conf)
+        token = TokenAgreement(
+            tokens=int(conf.sum()),
+            alpha=krippendorff_alpha_from_counts(ptable, pweights),
+            cohen_kappa=kappa,
+            fleiss_kappa=None,
+            fleiss_tokens=0,
+            ac1=gwet_ac1_from_counts(ptable, pweights),
+            percent_agreement=percent_agreement_from_counts(ptable, pweights),
+        )
+        pair_kappa = kappa
+        sa, sb = spans[a][key], spans[b][key]
+        mask = both_docs[(a, b)]
+        keep_a = mask[sa.docs] if len(sa.docs) else np.zeros(0, dtype=bool)
+        keep_b = mask[sb.docs] if len(sb.docs) else np.zeros(0, dtype=bool)
+        a_s, a_e, b_s, b_e = sa.starts[keep_a], sa.ends[keep_a], sb.starts[keep_b], sb.ends[keep_b]
+        n_a, n_b = len(a_s), len(b_s)
+        tp_x = len(_match_arrays(a_s, a_e, b_s, b_e, "exact")[0])
+        tp_o = len(_match_arrays(a_s, a_e, b_s, b_e, "overlap")[0])
+        pair_results.append(
+            PairLayerAgreement(
+                annotators=(names[a], names[b]),
+                documents=int(mask.sum()),
+                spans=(n_a, n_b),
+                exact=span_f1_from_counts(tp_x, n_a, n_b),
+                overlap=span_f1_from_counts(tp_o, n_a, n_b),
+                token=token,
+            )
+        )
+
+    def pooled(attr: str) -> SpanF1:
+        tp = sum(getattr(p, attr).tp for p in pair_results)
+        fp = sum(getattr(p, attr).fp for p in pair_results)
+        fn = sum(getattr(p, attr).fn for p in pair_results)
+        return SpanF1(tp=tp, fp=fp, fn=fn, precision=None, recall=None,
+                      f1=2.0 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn else None)
+
+    overall_token = TokenAgreement(
+        tokens=int(w[pairable].sum()),
+        alpha=krippendorff_alpha_from_counts(table, w),
+        cohen_kappa=pair_kappa if k == 2 else None,
+        fleiss_kappa=fleiss,
+        fleiss_tokens=fleiss_tokens,
+        ac1=gwet_ac1_from_counts(table, w),
+        percent_agreement=percent_agreement_from_counts(table, w),
+    )
+    total_spans = sum(len(spans[a][key].starts) for a in range(k))
+    overall = OverallLayerAgreement(
+        documents=int(done.shape[1]),
+        spans=total_spans,
+        exact=pooled("exact"),
+        overlap=pooled("overlap"),
+        token=overall_token,
+    )
+    return LayerAgreement(layer=key[0], label=key[1], pairs=tuple(pair_results), overall=overall)
+
+
+def _speaker_agreement(
+    names: list[str],
+    quotes: list[_Quotes],
+    pairs: list[tuple[int, int]],
+    matches: Mapping[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+) -> SpeakerAgreement:
+    results = []
+    totals = [0, 0, 0, 0]
+    for a, b in pairs:
+        ia, ib, _, _ = matches[(a, b)]
+        spk_a, spk_b = quotes[a].speaker, quotes[b].speaker
+        matched = compared = same = both_missing = 0
+        for i, j in zip(ia.tolist(), ib.tolist()):
+            x, y = spk_a[i], spk_b[j]
+            matched += 1
+            if x is None and y is None:
+                both_missing += 1
+                continue
+            compared += 1
+            same += x == y
+        totals = [totals[0] + matched, totals[1] + compared, totals[2] + same, totals[3] + both_missing]
+        results.append(
+            SpeakerPair((names[a], names[b]), matched, compared, same, both_missing, same / compared if compared else None)
+        )
+    overall = SpeakerPair(("*", "*"), totals[0], totals[1], totals[2], totals[3], totals[2] / totals[1] if totals[1] else None)
+    return SpeakerAgreement(tuple(results), overall)
+
+
+def _label_table(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Count-table rows (one per cell of a confusion matrix) for units rated by two coders."""
+    q = conf.shape[0]
+    rows, weights = [], []
+    for i in range(q):
+        for j in range(q):
+            if conf[i, j]:
+                row = np.zeros(q)
+                row[i] += 1
+                row[j] += 1
+                rows.append(row)
+                weights.append(conf[i, j])
+    if not rows:
+        return np.zeros((0, q)), np.zeros(0)
+    return np.array(rows), np.array(weights, dtype=np.float64)
+
+
+def _stance_agreement(
+    names: list[str],
+    quotes: list[_Quotes],
+    pairs: list[tuple[int, int]],
+    matches: Mapping[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+) -> StanceAgreement:
+    extra = sorted({lab for q in quotes for lab in q.stance} - set(STANCE_LABELS) - {NO_STANCE})
+    labels = (*STANCE_LABELS, NO_STANCE, *extra)
+    index = {lab: i for i, lab in enumerate(labels)}
+    q = len(labels)
+    pooled = np.zeros((q, q), dtype=np.int64)
+    t_compared = t_same = 0
+    results = []
+    kappa_two: Number = None
+    for a, b in pairs:
+        ia, ib, _, _ = matches[(a, b)]
+        conf = np.zeros((q, q), dtype=np.int64)
+        compared = same = 0
+        st_a, st_b, tg_a, tg_b = quotes[a].stance, quotes[b].stance, quotes[a].target, quotes[b].target
+        for i, j in zip(ia.tolist(), ib.tolist()):
+            conf[index[st_a[i]], index[st_b[j]]] += 1
+            if st_a[i] != NO_STANCE and st_b[j] != NO_STANCE:
+                compared += 1
+                same += tg_a[i] == tg_b[j]
+        table, weights = _label_table(conf)
+        kappa = cohen_kappa_from_confusion(conf)
+        kappa_two = kappa
+        results.append(
+            StancePair(
+                annotators=(names[a], names[b]),
+                matched_quotes=int(conf.sum()),
+                cohen_kappa=kappa,
+                alpha=krippendorff_alpha_from_counts(table, weights),
+                ac1=gwet_ac1_from_counts(table, weights),
+                percent_agreement=percent_agreement_from_counts(table, weights),
+                confusion=tuple(tuple(int(v) for v in row) for row in conf),
+                target_compared=compared,
+                target_agreement=same / compared if compared else None,
+            )
+        )
+        pooled += conf
+        t_compared += compared
+        t_same += same
+    table, weights = _label_table(pooled)
+    coincidence = pooled + pooled.T
+    overall = StanceOverall(
+        matched_quotes=int(pooled.sum()),
+        cohen_kappa=kappa_two if len(names) == 2 else None,
+        fleiss_kappa=fleiss_kappa_from_counts(table, weights) if len(names) >= 3 and len(weights) else None,
+        alpha=krippendorff_alpha_from_counts(table, weights),
+        ac1=gwet_ac1_from_counts(table, weights),
+        percent_agreement=percent_agreement_from_counts(table, weights),
+        coincidence=tuple(tuple(int(v) for v in row) for row in coincidence),
+        target_compared=t_compared,
+        target_agreement=t_same / t_compared if t_compared else None,
+    )
+    return StanceAgreement(labels=tuple(labels), pairs=tuple(results), overall=overall)
+
