@@ -1,0 +1,219 @@
+"""The review screen: adjudicate disagreements between annotators, one item at a time.
+
+Left, the article with every disagreement bracketed and the selected one in reverse video; right,
+each annotator's version of the selected item (who marked what), numbered: press the number to take
+that version, 0 to keep none, brackets to adjust the chosen span, enter to store the document as the
+adjudicated version. The logic lives in ``annotator.review.ReviewSession``; this only shows and keys.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+
+from annotator.adjudication import Item
+from annotator.display import literal, safe
+from annotator.errors import UserError
+from annotator.review import ReviewSession
+from annotator.scheme import Quote
+
+ACTIVE = "reverse bold"
+MARKED = "underline"
+
+
+def describe_item(item: Item | None) -> Text:
+    """One annotator's version of an item, every field shown literally."""
+    if item is None:
+        return Text("(not marked)", style="italic")
+    out = Text()
+    out.append(f"[{item.start}, {item.end}) ")
+    out.append(safe(item.text))
+    if isinstance(item, Quote):
+        out.append(f"\n  kind: {item.kind}")
+        out.append("\n  cue: ")
+        out.append(safe(item.cue.text) if item.cue else "-")
+        out.append("\n  speaker: ")
+        out.append(f"{safe(item.speaker.text)} = {safe(item.speaker.name)}" if item.speaker else "-")
+        out.append("\n  stance: ")
+        out.append(f"{safe(item.stance.target)}: {item.stance.label}" if item.stance else "-")
+    else:
+        out.append(f"\n  checkworthy: {item.checkworthy}")
+        out.append("\n  speaker: ")
+        out.append(safe(item.speaker) if item.speaker else "-")
+    return out
+
+
+class ReviewApp(App[None]):
+    """`annotator review`: walk documents with disagreements and store the adjudicated version."""
+
+    TITLE = "annotator review"
+    CSS = """
+    #status { height: auto; padding: 0 1; background: $boost; }
+    #body { height: 1fr; }
+    #article-scroll { width: 2fr; border: round $primary; }
+    #article { padding: 0 1; }
+    #options-scroll { width: 1fr; border: round $secondary; }
+    #options { padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down,tab", "move(1)", "Next"),
+        Binding("k,up,shift+tab", "move(-1)", "Previous"),
+        Binding("1", "take(1)", "Take 1st"),
+        Binding("2", "take(2)", "Take 2nd"),
+        Binding("3", "take(3)", "Take 3rd", show=False),
+        Binding("4", "take(4)", "Take 4th", show=False),
+        Binding("0,x", "take(0)", "Keep none"),
+        Binding("[", "nudge('start', -1)", "Start ←", show=False),
+        Binding("]", "nudge('start', 1)", "Start →", show=False),
+        Binding("{", "nudge('end', -1)", "End ←", show=False),
+        Binding("}", "nudge('end', 1)", "End →", show=False),
+        Binding("enter", "finish", "Save document"),
+        Binding("n", "next_unresolved", "Next unresolved", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: ReviewSession):
+        super().__init__()
+        self.session = session
+        self.saved_documents = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="article-scroll"):
+                yield Static(id="article")
+            with VerticalScroll(id="options-scroll"):
+                yield Static(id="options")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    # -- rendering --------------------------------------------------------------------------------
+
+    def status_text(self) -> Text:
+        s = self.session
+        doc = s.current
+        if doc is None:
+            return Text(f"Nothing left to review. {self.saved_documents} document(s) stored as {s.target!r}. "
+                        "Press q to quit.")
+        n = len(doc.comparison.disagreements)
+        out = Text()
+        out.append(f"Document {s.doc_index + 1} of {len(s.documents)}: ")
+        out.append(safe(doc.comparison.doc_id), style="bold")
+        out.append(f" | disagreement {s.item_index + 1} of {n}, resolved {len(doc.resolutions)} of {n}")
+        out.append(f" | reviewing {', '.join(safe(a) for a in s.annotators)} -> {safe(s.target)}")
+        return out
+
+    def article_text(self) -> Text:
+        doc = self.session.current
+        if doc is None:
+            return Text("")
+        text = Text(doc.comparison.text)
+        for i, d in enumerate(doc.comparison.disagreements):
+            text.stylize(ACTIVE if i == self.session.item_index else MARKED, d.start, d.end)
+        return text
+
+    def options_text(self) -> Text:
+        s = self.session
+        doc = s.current
+        if doc is None:
+            return Text("")
+        d = doc.comparison.disagreements[s.item_index]
+        out = Text()
+        out.append(d.describe() + "\n\n", style="bold")
+        for n, name in enumerate(s.annotators, start=1):
+            chosen = doc.chosen_from.get(s.item_index) == name
+            out.append(f"{n}. ", style="bold")
+            out.append(safe(name), style="bold reverse" if chosen else "bold")
+            out.append(" (chosen)\n" if chosen else "\n")
+            out.append_text(describe_item(d.options.get(name)))
+            out.append("\n\n")
+        origin = doc.chosen_from.get(s.item_index)
+        if s.item_index in doc.resolutions:
+            out.append("Resolution: ", style="bold")
+            if origin == "edited":
+                out.append("edited\n")
+                out.append_text(describe_item(doc.resolutions[s.item_index]))
+            else:
+                out.append("keep none" if not origin else f"take {safe(origin)}")
+        else:
+            out.append("Unresolved: press a number, or 0 to keep none.", style="italic")
+        return out
+
+    def refresh_view(self) -> None:
+        self.query_one("#status", Static).update(self.status_text())
+        self.query_one("#article", Static).update(self.article_text())
+        self.query_one("#options", Static).update(self.options_text())
+        self.call_after_refresh(self._scroll_to_selection)
+
+    def _scroll_to_selection(self) -> None:
+        doc = self.session.current
+        if doc is None:
+            return
+        d = doc.comparison.disagreements[self.session.item_index]
+        article = self.query_one("#article", Static)
+        width = max(article.size.width, 1)
+        lines = Text(doc.comparison.text[: d.start]).wrap(self.console, width)
+        self.query_one("#article-scroll", VerticalScroll).scroll_to(y=max(len(lines) - 3, 0), animate=False)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _guard(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
+        try:
+            fn(*args)
+        except UserError as exc:
+            self.notify(literal(str(exc)), severity="warning")
+        self.refresh_view()
+
+    def action_move(self, delta: int) -> None:
+        self._guard(self.session.move, delta)
+
+    def action_next_unresolved(self) -> None:
+        self._guard(self.session.next_unresolved)
+
+    def action_take(self, number: int) -> None:
+        if self.session.current is None:
+            return
+        if number == 0:
+            self._guard(self.session.take, None)
+        elif number <= len(self.session.annotators):
+            self._guard(self.session.take, self.session.annotators[number - 1])
+        else:
+            return
+        doc = self.session.current
+        if doc is not None and len(doc.resolutions) < len(doc.comparison.disagreements):
+            self.session.next_unresolved()
+            self.refresh_view()
+
+    def action_nudge(self, edge: str, words: int) -> None:
+        self._guard(self.session.nudge, edge, words)
+
+    def action_finish(self) -> None:
+        if self.session.current is None:
+            return
+        self.save_document()
+
+    @work(thread=True, exclusive=True, group="save")
+    def save_document(self) -> None:
+        try:
+            result = self.session.finish_document()
+        except UserError as exc:
+            self.call_from_thread(self.notify, literal(str(exc)), severity="warning")
+        except Exception as exc:  # a database failure must be shown, never dropped
+            self.call_from_thread(self.notify, literal(f"not saved: {exc}"), severity="error", timeout=10)
+        else:
+            self.saved_documents += 1
+            self.call_from_thread(self.notify, literal(f"saved {result.doc_id} as {self.session.target}"))
+        self.call_from_thread(self.refresh_view)
+
+    def action_help(self) -> None:
+        lines = [f"{b.key:>18}  {b.description}" for b in self.BINDINGS if isinstance(b, Binding)]
+        self.notify("\n".join(lines), title="Keys", timeout=15)

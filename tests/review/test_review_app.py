@@ -1,0 +1,69 @@
+"""The review screen driven by Textual's Pilot: take versions, adjust, save, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
+from annotator.review import ReviewSession
+from annotator.scheme import Annotation, Claim, Quote
+from annotator.tui.review_app import ReviewApp
+from tests.helpers import write_jsonl
+
+T1 = "“Talks were useful,” Blinken said. Lavrov said NATO refused. [bold red]x[/] \x1b[31m"
+T2 = "About 100,000 troops are there, Kyiv said."
+
+
+def q(text: str, frag: str, kind: str, qid: str = "q1") -> Quote:
+    s = text.index(frag)
+    return Quote(qid, s, s + len(frag), frag, kind)
+
+
+@pytest.fixture
+def repo(sqlite_url: str, tmp_path: Path, cli) -> Repository:  # type: ignore[no-untyped-def]
+    rows = [
+        Annotation("d1", T1, "alice", "done", {}, (q(T1, "Talks were useful", "direct"),
+                                                 q(T1, "NATO refused", "indirect", "q2"))).to_dict(),
+        Annotation("d1", T1, "bob", "done", {}, (q(T1, "Talks were useful", "direct"),
+                                               q(T1, "NATO refused", "mixed", "q2"))).to_dict(),
+        Annotation("d2", T2, "alice", "done", {}, claims=(Claim("c1", 0, 30, T2[:30]),)).to_dict(),
+        Annotation("d2", T2, "bob", "done").to_dict(),
+    ]
+    assert cli("import", write_jsonl(tmp_path / "v.jsonl", rows), "-d", "r", "--db", sqlite_url).exit_code == 0
+    return Repository(open_database(sqlite_url))
+
+
+async def test_review_session_through_the_keyboard(repo: Repository) -> None:
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = str(app.query_one("#status").render())
+        assert "Document 1 of 2: d1" in status and "disagreement 1 of 1" in status
+        options = str(app.query_one("#options").render())
+        assert "1. alice" in options and "kind: indirect" in options and "kind: mixed" in options
+        article = str(app.query_one("#article").render())
+        assert "[bold red]x[/]" in article  # article text is data, shown literally
+        await pilot.press("enter")  # unresolved: refused, nothing stored
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert "gold" not in repo.annotators("r")
+        await pilot.press("2", "enter")  # take bob's mixed quote, store d1
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
+        await pilot.press("1", "{", "enter")  # alice's claim, end moved one word left
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Nothing left to review" in str(app.query_one("#status").render())
+        await pilot.press("q")
+    gold = {a.doc_id: a for a in repo.versions("r", annotator="gold")}
+    assert [(x.text, x.kind) for x in gold["d1"].quotes] == [("Talks were useful", "direct"), ("NATO refused", "mixed")]
+    assert gold["d2"].claims[0].text == "About 100,000 troops are"
+    assert ReviewSession(repo, "r", ["alice", "bob"]).documents == []  # resumed: nothing left
+
+
+def test_review_command_refuses_bad_annotator_lists(cli, repo: Repository) -> None:
+    result = cli("review", "-d", "r", "--annotators", "alice", "--db", repo.db.url)
+    assert result.exit_code == 1 and "at least two annotators" in result.stderr
