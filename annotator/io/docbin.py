@@ -1,0 +1,121 @@
+"""spaCy DocBin export (contract section 3): one Doc per document and annotator, ready for ``spacy train``.
+
+The mapping (also in the README):
+
+- tokenization: rebuilt from the stored offsets with ``Doc(vocab, words=..., spaces=...)`` (no parse), else
+  the spaCy model's tokenizer; ``doc.text`` always equals the document text, so character offsets hold.
+- ``doc.spans["quotes"]``, ``["cues"]``, ``["speakers"]``, ``["claims"]``: one label per layer (``QUOTE``,
+  ``CUE``, ``SPEAKER``, ``CLAIM``; the simplest set-up for ``spancat``, one ``spans_key`` per layer).
+  Quote and claim spans carry their item id in ``span.id_`` (``"q1"``...); speaker spans carry the
+  canonical name in ``span.kb_id_``. Spans are made with ``doc.char_span(..., alignment_mode="expand")``:
+  offsets that do not fall on token boundaries grow to the covering tokens (the export reports them).
+- ``doc.ents``: the SPEAKER mentions (label ``SPEAKER``, ``kb_id_`` = canonical name), overlapping ones
+  reduced with ``spacy.util.filter_spans`` (longest first).
+- ``doc.user_data`` (saved: ``DocBin(store_user_data=True)``): the gold JSONL line without ``text`` plus
+  ``dataset``, i.e. keys ``id``, ``meta``, ``annotator``, ``status``, ``quotes`` (each with ``kind``, ``cue``,
+  ``speaker`` with ``name`` — the attribution — and ``stance``), ``claims``, all with the annotated character
+  offsets. :func:`gold_from_doc` turns a read-back Doc into the gold line again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from annotator.io.writers import ExportReport, TokenLayout, Tokenization, stream_with_tokens
+from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, DocBin
+    from spacy.vocab import Vocab
+
+    from annotator.db.repo import ExportedVersion
+
+def make_doc(vocab: "Vocab", text: str, layout: TokenLayout) -> "Doc":
+    from spacy.tokens import Doc
+
+    doc = Doc(vocab, words=layout.words(text), spaces=list(layout.ws))
+    assert doc.text == text, "token layout must reproduce the text"
+    return doc
+
+
+def annotation_doc(
+    ann: Annotation, layout: TokenLayout, vocab: "Vocab", dataset: str, report: ExportReport | None = None
+) -> "Doc":
+    """The Doc of one version: span groups, ents and user_data as described in the module docstring."""
+    from spacy.util import filter_spans
+
+    report = report if report is not None else ExportReport()
+    doc = make_doc(vocab, ann.text, layout)
+    kept = ann.kept()
+    groups: dict[str, dict[tuple[int, int, str], Any]] = {layer: {} for layer in LAYERS}
+
+    def add(layer: str, start: int, end: int, kb_id: str = "", span_id: str = "") -> None:
+        key = (start, end, kb_id or span_id)
+        if key in groups[layer]:
+            return
+        label = LAYER_LABELS[layer]
+        span = doc.char_span(start, end, label=label, kb_id=kb_id, span_id=span_id, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            report.adjust(ann, label, (start, end), None)
+            return
+        if (span.start_char, span.end_char) != (start, end):
+            report.adjust(ann, label, (start, end), (span.start_char, span.end_char))
+        groups[layer][key] = span
+
+    for q in kept.quotes:
+        add("quotes", q.start, q.end, span_id=q.id)
+        if q.cue:
+            add("cues", q.cue.start, q.cue.end)
+        if q.speaker:
+            add("speakers", q.speaker.start, q.speaker.end, kb_id=q.speaker.name)
+    for c in kept.claims:
+        add("claims", c.start, c.end, span_id=c.id)
+    for layer in LAYERS:
+        doc.spans[layer] = sorted(groups[layer].values(), key=lambda sp: (sp.start, sp.end))
+    doc.ents = filter_spans(groups["speakers"].values())
+    gold = kept.to_dict()
+    del gold["text"]
+    doc.user_data.update({**gold, "dataset": dataset})
+    return doc
+
+
+def build_docbin(
+    versions: Iterable["ExportedVersion"], dataset: str, tokens: Tokenization, vocab: "Vocab | None" = None
+) -> tuple["DocBin", int]:
+    """A DocBin (``store_user_data=True``) of all versions, and how many docs it holds."""
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(store_user_data=True)
+    n = 0
+    for doc in iter_docs(versions, dataset, tokens, vocab):
+        docbin.add(doc)
+        n += 1
+    return docbin, n
+
+
+def iter_docs(
+    versions: Iterable["ExportedVersion"], dataset: str, tokens: Tokenization, vocab: "Vocab | None" = None
+) -> Iterator["Doc"]:
+    if vocab is None:  # tokens and span labels only: no language data needed (DocBin stores strings)
+        from spacy.vocab import Vocab
+
+        vocab = Vocab()
+    for ev, layout in stream_with_tokens(versions, tokens):
+        yield annotation_doc(ev.annotation, layout, vocab, dataset, tokens.report)
+
+
+def gold_from_doc(doc: "Doc") -> dict[str, Any]:
+    """The gold JSONL dict of an exported Doc read back from a DocBin (tuples from msgpack -> lists)."""
+
+    def lists(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [lists(v) for v in value]
+        if isinstance(value, dict):
+            return {k: lists(v) for k, v in value.items()}
+        return value
+
+    ud = doc.user_data
+    return {
+        "id": ud["id"], "text": doc.text, "meta": lists(ud["meta"]), "annotator": ud["annotator"],
+        "status": ud["status"], "quotes": lists(ud["quotes"]), "claims": lists(ud["claims"]),
+    }

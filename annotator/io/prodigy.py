@@ -1,0 +1,217 @@
+"""Prodigy-style JSONL tasks (contract section 3, ``schemas/prodigy.schema.json``).
+
+One task per document and annotator. The mapping (also in the README):
+
+- ``spans``: every QUOTE, CUE, SPEAKER and CLAIM span of the version, sorted by offsets, with Prodigy's
+  keys (``start``, ``end``, ``token_start``, ``token_end`` inclusive, ``label``) plus our attributes:
+  QUOTE ``id``, ``kind``, ``speaker`` (the canonical name, or null), ``stance`` (``{"target", "label"}``
+  or null); SPEAKER ``name``; CLAIM ``id``, ``checkworthy``, ``speaker``. A cue shared by several quotes appears once; a
+  speaker mention appears once per distinct name. A span whose offsets do not fall on token
+  boundaries is expanded to the covering tokens and keeps its annotated offsets in ``gold_start``
+  and ``gold_end`` (the export reports it).
+- ``relations``: per quote ``ATTRIBUTED_TO`` (head QUOTE -> child SPEAKER) and ``CUED_BY``
+  (head QUOTE -> child CUE); ``head``/``child`` are the spans' last token (``token_end``), as Prodigy's
+  relations UI does, and ``head_span``/``child_span`` are the full span dicts (without attributes).
+- ``answer``: ``accept`` for a version with status done, ``ignore`` for anything else (flagged, skipped,
+  unfinished: only exported with ``--status all``).
+- ``_input_hash``: the text's SHA-256, first 4 bytes as a big-endian signed 32-bit int (Prodigy uses
+  mmh3; ours is just as stable: same text -> same hash). ``_task_hash``: the same over the input hash
+  and the canonical JSON of ``spans`` and ``relations`` (same text and same answer -> same hash,
+  whoever the annotator).
+- ``_annotator_id`` = ``_session_id`` = ``"<dataset>-<annotator>"`` (Prodigy's named-session form);
+  ``_view_id`` = ``"spans_manual"`` (spans of different layers overlap, which ``ner_manual`` cannot show).
+- ``_timestamp``: when the version last changed, in whole seconds since the epoch (UTC), so exporting
+  the same database twice gives the same file.
+- ``meta``: ``id`` (document id), ``dataset``, ``annotator``, ``status``, and ``doc_meta`` (the document's
+  own metadata, unchanged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from annotator.io.writers import ExportReport, TokenLayout, Tokenization, stream_with_tokens
+from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMention, Span, Stance
+
+if TYPE_CHECKING:
+    from annotator.db.repo import ExportedVersion
+
+VIEW_ID = "spans_manual"
+REL_SPEAKER = "ATTRIBUTED_TO"
+REL_CUE = "CUED_BY"
+QUOTE, CUE, SPEAKER, CLAIM = (LAYER_LABELS[k] for k in ("quotes", "cues", "speakers", "claims"))
+_LABEL_ORDER = {QUOTE: 0, CUE: 1, SPEAKER: 2, CLAIM: 3}
+
+
+def hash32(data: str) -> int:
+    """A stable signed 32-bit hash (first 4 bytes of SHA-256, big-endian)."""
+    return int.from_bytes(hashlib.sha256(data.encode("utf-8")).digest()[:4], "big", signed=True)
+
+
+def input_hash(text: str) -> int:
+    return hash32(text)
+
+
+def task_hash(in_hash: int, spans: list[dict[str, Any]], relations: list[dict[str, Any]]) -> int:
+    payload = json.dumps({"spans": spans, "relations": relations}, ensure_ascii=False, sort_keys=True)
+    return hash32(f"{in_hash}\n{payload}")
+
+
+def answer_for(status: str) -> str:
+    return "accept" if status == "done" else "ignore"
+
+
+def timestamp(when: datetime | None) -> int:
+    """Whole seconds since the epoch; naive datetimes (SQLite) are UTC. 0 when unknown."""
+    if when is None:
+        return 0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return int(when.timestamp())
+
+
+def tokens_of(text: str, layout: TokenLayout) -> list[dict[str, Any]]:
+    return [
+        {"text": text[s:e], "start": s, "end": e, "id": i, "ws": w}
+        for i, (s, e, w) in enumerate(zip(layout.starts, layout.ends, layout.ws))
+    ]
+
+
+class _SpanMaker:
+    """Token-aligned span dicts for one version; remembers each span so relations can point at it."""
+
+    def __init__(self, ann: Annotation, layout: TokenLayout, report: ExportReport):
+        self.ann, self.layout, self.report = ann, layout, report
+        self.spans: list[dict[str, Any]] = []
+        self._seen: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+
+    def make(self, label: str, start: int, end: int, key: tuple[Any, ...] = (), **attrs: Any) -> dict[str, Any] | None:
+        """The span dict for ``[start, end)`` (created once per label, offsets and key)."""
+        full_key = (label, start, end, *key)
+        if full_key in self._seen:
+            return self._seen[full_key]
+        aligned = self.layout.align(start, end)
+        span: dict[str, Any] | None = None
+        if aligned is None:
+            self.report.adjust(self.ann, label, (start, end), None)
+        else:
+            ts, te = aligned
+            s, e = self.layout.starts[ts], self.layout.ends[te]
+            span = {"start": s, "end": e, "token_start": ts, "token_end": te, "label": label, **attrs}
+            if (s, e) != (start, end):
+                span["gold_start"], span["gold_end"] = start, end
+                self.report.adjust(self.ann, label, (start, end), (s, e))
+            self.spans.append(span)
+        self._seen[full_key] = span
+        return span
+
+
+def _core(span: dict[str, Any]) -> dict[str, Any]:
+    return {k: span[k] for k in ("start", "end", "token_start", "token_end", "label")}
+
+
+def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
+    return {
+        "head": head["token_end"], "child": child["token_end"], "label": label,
+        "head_span": _core(head), "child_span": _core(child),
+    }
+
+
+def prodigy_task(
+    ann: Annotation, layout: TokenLayout, dataset: str, updated_at: datetime | None = None,
+    report: ExportReport | None = None,
+) -> dict[str, Any]:
+    """The Prodigy task of one version (rejected items left out, like the gold export)."""
+    report = report if report is not None else ExportReport()
+    kept = ann.kept()
+    maker = _SpanMaker(ann, layout, report)
+    relations: list[dict[str, Any]] = []
+    for q in kept.quotes:
+        qspan = maker.make(QUOTE, q.start, q.end, (q.id,), id=q.id, kind=q.kind,
+                           speaker=q.speaker.name if q.speaker else None,
+                           stance=q.stance.to_dict() if q.stance else None)
+        cspan = maker.make(CUE, q.cue.start, q.cue.end) if q.cue else None
+        sspan = (maker.make(SPEAKER, q.speaker.start, q.speaker.end, (q.speaker.name,), name=q.speaker.name)
+                 if q.speaker else None)
+        if qspan is not None and sspan is not None:
+            relations.append(_relation(qspan, sspan, REL_SPEAKER))
+        if qspan is not None and cspan is not None:
+            relations.append(_relation(qspan, cspan, REL_CUE))
+    for c in kept.claims:
+        maker.make(CLAIM, c.start, c.end, (c.id,), id=c.id, checkworthy=c.checkworthy, speaker=c.speaker)
+    spans = sorted(maker.spans, key=lambda sp: (sp["start"], sp["end"], _LABEL_ORDER[sp["label"]]))
+    in_hash = input_hash(ann.text)
+    annotator_id = f"{dataset}-{ann.annotator}"
+    return {
+        "text": ann.text,
+        "meta": {"id": ann.doc_id, "dataset": dataset, "annotator": ann.annotator, "status": ann.status,
+                 "doc_meta": dict(ann.meta)},
+        "_input_hash": in_hash,
+        "_task_hash": task_hash(in_hash, spans, relations),
+        "tokens": tokens_of(ann.text, layout),
+        "spans": spans,
+        "relations": relations,
+        "answer": answer_for(ann.status),
+        "_view_id": VIEW_ID,
+        "_annotator_id": annotator_id,
+        "_session_id": annotator_id,
+        "_timestamp": timestamp(updated_at),
+    }
+
+
+def prodigy_lines(
+    versions: Iterable["ExportedVersion"], dataset: str, tokens: Tokenization
+) -> Iterator[str]:
+    """Serialized tasks, one per version, streaming."""
+    for ev, layout in stream_with_tokens(versions, tokens):
+        task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report)
+        yield json.dumps(task, ensure_ascii=False)
+
+
+def annotation_from_task(task: dict[str, Any]) -> Annotation:
+    """The version a task was exported from (rejected items aside): the inverse of :func:`prodigy_task`.
+
+    Uses ``gold_start``/``gold_end`` where a span was expanded, so the round trip is exact. Items
+    come back in offset order (the stored order may differ) with their exported ids.
+    """
+    text = task["text"]
+
+    def offsets(span: dict[str, Any]) -> tuple[int, int]:
+        return span.get("gold_start", span["start"]), span.get("gold_end", span["end"])
+
+    def key(span: dict[str, Any]) -> tuple[int, int, str]:
+        return span["start"], span["end"], span["label"]
+
+    cues = {key(sp): sp for sp in task["spans"] if sp["label"] == CUE}
+    speakers = {(*key(sp), sp["name"]): sp for sp in task["spans"] if sp["label"] == SPEAKER}
+    rels: dict[tuple[int, int], dict[str, dict[str, Any]]] = {}
+    for r in task["relations"]:
+        rels.setdefault((r["head_span"]["start"], r["head_span"]["end"]), {})[r["label"]] = r["child_span"]
+    quotes: list[Quote] = []
+    for sp in task["spans"]:
+        if sp["label"] != QUOTE:
+            continue
+        s, e = offsets(sp)
+        linked = rels.get((sp["start"], sp["end"]), {})
+        cue = None
+        if REL_CUE in linked:
+            cs, ce = offsets(cues[key(linked[REL_CUE])])
+            cue = Span(cs, ce, text[cs:ce])
+        speaker = None
+        if REL_SPEAKER in linked:
+            ss, se = offsets(speakers[(*key(linked[REL_SPEAKER]), sp["speaker"])])
+            speaker = SpeakerMention(ss, se, text[ss:se], sp["speaker"])
+        stance = Stance(**sp["stance"]) if sp.get("stance") else None
+        quotes.append(Quote(sp["id"], s, e, text[s:e], sp["kind"], cue, speaker, stance))
+    claims = []
+    for sp in task["spans"]:
+        if sp["label"] == CLAIM:
+            s, e = offsets(sp)
+            claims.append(Claim(sp["id"], s, e, text[s:e], sp["checkworthy"], sp["speaker"]))
+    meta = task["meta"]
+    return Annotation(
+        meta["id"], text, meta["annotator"], meta["status"], meta["doc_meta"], tuple(quotes), tuple(claims)
+    )

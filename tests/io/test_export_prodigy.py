@@ -1,0 +1,135 @@
+"""`annotator export prodigy`: valid tasks, token-aligned spans, lossless attributes, stable hashes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
+from annotator.io.prodigy import REL_CUE, REL_SPEAKER, annotation_from_task, input_hash, timestamp
+from annotator.io.validation import validator
+from annotator.scheme import Annotation
+from tests.conftest import ROOT
+
+
+def _export(cli, db: str, out: Path, *extra: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    result = cli("export", "prodigy", "--dataset", "news", "--out", out, "--db", db, *extra)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def _comparable(ann: Annotation) -> dict[str, Any]:
+    d = ann.to_dict()
+    d["quotes"] = sorted(d["quotes"], key=lambda q: (q["start"], q["end"]))
+    d["claims"] = sorted(d["claims"], key=lambda c: (c["start"], c["end"]))
+    return d
+
+
+def _check_task(task: dict[str, Any]) -> None:
+    errors = sorted(validator("prodigy").iter_errors(task), key=lambda e: list(e.path))
+    assert not errors, (task["meta"]["id"], list(errors[0].path), errors[0].message)
+    text, tokens = task["text"], task["tokens"]
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in tokens) == text
+    assert [t["id"] for t in tokens] == list(range(len(tokens)))
+    assert all(text[t["start"]:t["end"]] == t["text"] for t in tokens)
+    cores = set()
+    for span in task["spans"]:
+        assert tokens[span["token_start"]]["start"] == span["start"]
+        assert tokens[span["token_end"]]["end"] == span["end"]
+        cores.add(tuple(span[k] for k in ("start", "end", "token_start", "token_end", "label")))
+    for rel in task["relations"]:
+        assert rel["head"] == rel["head_span"]["token_end"] and rel["child"] == rel["child_span"]["token_end"]
+        assert rel["head_span"]["label"] == "QUOTE"
+        assert rel["child_span"]["label"] == {REL_SPEAKER: "SPEAKER", REL_CUE: "CUE"}[rel["label"]]
+        for side in ("head_span", "child_span"):
+            assert tuple(rel[side].values()) in cores
+
+
+def test_tasks_are_valid_and_lossless(cli, annotated: str, tmp_path: Path) -> None:
+    tasks = _export(cli, annotated, tmp_path / "p.jsonl", "--status", "all")
+    repo = Repository(open_database(annotated))
+    stored = list(repo.versions("news", status=None))
+    assert len(tasks) == len(stored) == 11
+    for task, ann in zip(tasks, stored):
+        _check_task(task)
+        assert _comparable(annotation_from_task(task)) == _comparable(ann)
+        assert task["meta"] == {"id": ann.doc_id, "dataset": "news", "annotator": ann.annotator, "status": ann.status,
+                                "doc_meta": dict(ann.meta)}
+        assert task["_annotator_id"] == task["_session_id"] == f"news-{ann.annotator}"
+        assert task["answer"] == ("accept" if ann.status == "done" else "ignore")
+        assert task["_view_id"] == "spans_manual"
+    assert {t["answer"] for t in tasks} == {"accept", "ignore"}
+    labels = {s["label"] for t in tasks for s in t["spans"]}
+    assert labels == {"QUOTE", "CUE", "SPEAKER", "CLAIM"}
+    assert {r["label"] for t in tasks for r in t["relations"]} == {REL_SPEAKER, REL_CUE}
+
+
+def test_hashes_and_timestamps_are_stable(cli, annotated: str, tmp_path: Path) -> None:
+    tasks = _export(cli, annotated, tmp_path / "a.jsonl")
+    again = _export(cli, annotated, tmp_path / "b.jsonl")
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for t in tasks:
+        by_doc.setdefault(t["meta"]["id"], []).append(t)
+        assert t["_input_hash"] == input_hash(t["text"])
+    alice, bob = by_doc["000_60b67c4313700902"]
+    assert alice["_input_hash"] == bob["_input_hash"]  # same text
+    assert alice["_task_hash"] != bob["_task_hash"]  # different answers
+    assert len({t["_input_hash"] for t in tasks}) == len(by_doc)
+    repo = Repository(open_database(annotated))
+    expected = [timestamp(ev.updated_at) for ev in repo.export_versions("news")]
+    assert [t["_timestamp"] for t in again] == expected and all(ts > 1_600_000_000 for ts in expected)
+
+
+def _store_whitespace_tokens(repo: Repository) -> None:
+    """A model run whose stored tokenization is str.split-like: glued punctuation, so spans misalign."""
+    run = repo.start_model_run("news", "test-tokenizer", "1", {})
+    items = []
+    for doc in repo.documents("news"):
+        offsets = [m.span() for m in re.finditer(r"\S+", doc.text)]
+        items.append((doc.id, Annotation(doc.ext_id, doc.text, "model"), offsets))
+    repo.add_suggestions(run, items)
+
+
+def test_stored_tokens_are_used_and_misaligned_spans_expanded(cli, annotated: str, tmp_path: Path) -> None:
+    repo = Repository(open_database(annotated))
+    _store_whitespace_tokens(repo)
+    out = tmp_path / "p.jsonl"
+    result = cli("export", "prodigy", "--dataset", "news", "--out", out, "--db", annotated)
+    assert result.exit_code == 0, result.output
+    assert "did not align with token boundaries and were expanded" in result.stderr
+    assert "had no stored tokenization" not in result.stderr
+    tasks = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    expanded = 0
+    for task, ann in zip(tasks, repo.versions("news")):
+        _check_task(task)
+        words = [t["text"] for t in task["tokens"] if not t["text"].isspace()]
+        assert words == task["text"].split()
+        for span in task["spans"]:
+            if "gold_start" in span:
+                expanded += 1
+                assert span["start"] <= span["gold_start"] < span["gold_end"] <= span["end"]
+        assert _comparable(annotation_from_task(task)) == _comparable(ann)  # still lossless
+    assert expanded > 0
+    assert f"{expanded} span(s) did not align" in result.stderr
+
+
+def test_no_spacy_import_when_every_document_has_stored_tokens(cli, annotated: str, tmp_path: Path) -> None:
+    _store_whitespace_tokens(Repository(open_database(annotated)))
+    code = f"""
+import sys
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
+from annotator.io.prodigy import prodigy_lines
+from annotator.io.writers import Tokenization
+repo = Repository(open_database({annotated!r}))
+n = sum(1 for _ in prodigy_lines(repo.export_versions("news"), "news", Tokenization()))
+assert n == 10, n
+assert "spacy" not in sys.modules, "spaCy was imported"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
