@@ -183,8 +183,13 @@ class Repository:
             if not create:
                 raise NotFoundError(f"no annotator named {name!r}")
             ann = Annotator(name=name)
-            s.add(ann)
-            s.flush()
+            try:
+                with s.begin_nested():  # another process may create the same annotator right now
+                    s.add(ann)
+                    s.flush()
+            except IntegrityError:
+                ann = s.scalar(select(Annotator).where(Annotator.name == name))
+                assert ann is not None
         return ann
 
     # -- datasets ---------------------------------------------------------------------------
@@ -371,7 +376,17 @@ class Repository:
         )
 
     def open_version(self, document_id: int, annotator: str) -> VersionState:
-        """The annotator's version of a document, created from the latest suggestions if new."""
+        """The annotator's version of a document, created from the latest suggestions if new.
+
+        Two processes opening the same new version at once: one creates it, the other's insert
+        violates the unique constraint and it retries, finding the version the first one made.
+        """
+        try:
+            return self._open_version(document_id, annotator)
+        except IntegrityError:
+            return self._open_version(document_id, annotator)
+
+    def _open_version(self, document_id: int, annotator: str) -> VersionState:
         with self.db.writes.begin() as s:
             doc = s.get(Document, document_id)
             if doc is None:
@@ -576,42 +591,14 @@ class Repository:
         ``status=None`` yields every version; rejected items are kept in the Annotation
         (with their status) so callers decide; ``Annotation.to_dict`` drops them.
         """
-        with self.db.sessions() as s:
-            ds_id = self._dataset(s, dataset).id
-            if annotator is not None and s.scalar(select(Annotator.id).where(Annotator.name == annotator)) is None:
-                raise NotFoundError(f"no annotator named {annotator!r} in this database")
-        last = -1
-        while True:
-            with self.db.sessions() as s:
-                # A page of documents first, then their versions: whole documents per page.
-                page = s.execute(
-                    select(Document.id, Document.position).where(Document.dataset_id == ds_id, Document.position > last)
-                    .order_by(Document.position).limit(batch_size)
-                ).all()
-                if not page:
-                    return
-                last = page[-1].position
-                q = (
-                    select(Document, Version, Annotator.name)
-                    .join(Version, Version.document_id == Document.id)
-                    .join(Annotator, Annotator.id == Version.annotator_id)
-                    .where(Document.id.in_([row.id for row in page]))
-                )
-                if annotator is not None:
-                    q = q.where(Annotator.name == annotator)
-                if status is not None:
-                    q = q.where(Version.status == status)
-                out = []
-                for doc, version, name in s.execute(q.order_by(Document.position, Annotator.name)):
-                    quotes, claims = items_from_payload(version.payload)
-                    out.append(Annotation(doc.ext_id, doc.text, name, version.status, dict(doc.meta or {}), quotes, claims))
-            yield from out
+        for ev in self.export_versions(dataset, annotator, status, batch_size=batch_size, with_tokens=False):
+            yield ev.annotation
 
     def export_versions(
         self, dataset: str, annotator: str | None = None, status: str | None = "done", batch_size: int = 500,
         with_tokens: bool = True,
     ) -> Iterator["ExportedVersion"]:
-        """Like :meth:`versions` (same order, same filters), plus what exporters need besides the
+        """Stored versions in document order then annotator name, with what exporters need besides the
         Annotation: the stored tokenization and the version's last change. Selects columns, not ORM
         objects (exports stream many documents)."""
         with self.db.sessions() as s:

@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
     repo = Repository(open_database(url))
     doc_ids = repo.document_ids(dataset)
     versions = [repo.open_version(doc_id, annotator) for doc_id in doc_ids]
+    print("ready", flush=True)
     for i in range(n):
         state = versions[rng.randrange(len(versions))]
         quote = state.quotes[rng.randrange(len(state.quotes))]

@@ -40,7 +40,10 @@ def test_sigkill_at_random_points_loses_no_saved_decision(seeded) -> None:
     total_saved = 0
     for round_ in range(KILL_ROUNDS):
         proc = spawn(url, "crashy", 10_000, round_)
-        time.sleep(rng.uniform(0.4, 1.5))
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # "ready": start-up is over, decisions begin now
+        assert first.strip() == "ready", first + (proc.stderr.read() if proc.stderr else "")
+        time.sleep(rng.uniform(0.05, 0.6))
         proc.send_signal(signal.SIGKILL)
         out, _err = proc.communicate()
         assert proc.returncode == -signal.SIGKILL
