@@ -226,19 +226,23 @@ class Repository:
                     ds = Dataset(name=dataset, stance_targets=list(DEFAULT_STANCE_TARGETS))
                     s.add(ds)
                     s.flush()
-                by_hash: dict[str, Document] = {}
+                ds_id = ds.id
+                # Only ids are kept between records and the session is emptied after each one,
+                # so a long import streams in bounded memory inside its single transaction.
+                by_hash: dict[str, tuple[int, str]] = {}
                 position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
-                    Document.dataset_id == ds.id)) + 1
-                used_ids = set(s.scalars(select(Document.ext_id).where(Document.dataset_id == ds.id)))
+                    Document.dataset_id == ds_id)) + 1
+                used_ids = set(s.scalars(select(Document.ext_id).where(Document.dataset_id == ds_id)))
                 for rec in records:
                     h = text_hash(rec.text)
-                    doc = by_hash.get(h) or s.scalar(
-                        select(Document).where(Document.dataset_id == ds.id, Document.text_hash == h)
-                    )
-                    if doc is not None:
+                    found = by_hash.get(h) or s.execute(
+                        select(Document.id, Document.ext_id).where(Document.dataset_id == ds_id, Document.text_hash == h)
+                    ).first()
+                    if found is not None:
+                        doc_id, ext_id = found
                         if rec.annotation is None or rec.annotation.annotator is None:
                             where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                            duplicates.append(f"{where} (same text as {doc.ext_id!r})")
+                            duplicates.append(f"{where} (same text as {ext_id!r})")
                             continue
                     else:
                         ext_id = rec.ext_id or h[:16]
@@ -247,31 +251,34 @@ class Repository:
                             raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
                         used_ids.add(ext_id)
                         doc = Document(
-                            dataset_id=ds.id, ext_id=ext_id, position=position, text=rec.text,
+                            dataset_id=ds_id, ext_id=ext_id, position=position, text=rec.text,
                             text_hash=h, meta=dict(rec.meta),
                         )
                         position += 1
                         s.add(doc)
                         s.flush()
+                        doc_id = doc.id
                         added += 1
-                    by_hash[h] = doc
+                    by_hash[h] = (doc_id, ext_id)
                     ann = rec.annotation
                     if ann is not None and ann.annotator is not None:
-                        self._put_version(s, doc, ann)
+                        self._put_version(s, doc_id, ann)
                         versions += 1
+                    s.flush()
+                    s.expunge_all()
         except (OperationalError, DBAPIError) as exc:
             raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
 
-    def _put_version(self, s: Session, doc: Document, ann: Annotation, action: str = "import") -> Version:
+    def _put_version(self, s: Session, doc_id: int, ann: Annotation, action: str = "import") -> Version:
         annotator = self._annotator(s, str(ann.annotator))
         version = s.scalar(
-            select(Version).where(Version.document_id == doc.id, Version.annotator_id == annotator.id).with_for_update()
+            select(Version).where(Version.document_id == doc_id, Version.annotator_id == annotator.id).with_for_update()
         )
         payload = items_to_payload(ann.quotes, ann.claims)
         status = ann.status if ann.status in DOC_STATUSES else "done"
         if version is None:
-            version = Version(document_id=doc.id, annotator_id=annotator.id, status=status, payload=payload, revision=1)
+            version = Version(document_id=doc_id, annotator_id=annotator.id, status=status, payload=payload, revision=1)
             s.add(version)
             s.flush()
         else:
@@ -552,7 +559,7 @@ class Repository:
             doc = s.scalar(select(Document).where(Document.dataset_id == ds.id, Document.ext_id == ann.doc_id))
             if doc is None:
                 raise NotFoundError(f"no document {ann.doc_id!r} in dataset {dataset!r}")
-            self._put_version(s, doc, ann, action)
+            self._put_version(s, doc.id, ann, action)
 
     # -- navigation and progress ------------------------------------------------------------
 

@@ -115,7 +115,7 @@ def read_jsonl_file(path: Path, progress: Progress | None = None) -> Iterator[Im
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 truncated = " (truncated line?)" if not raw.endswith(b"\n") else ""
                 raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}{truncated}", str(path), lineno) from None
@@ -134,6 +134,8 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
     if problem is not None:
         field, message = problem
         raise InputError(message, str(path), lineno, field)
+    if "\x00" in obj["text"]:
+        raise InputError("text contains NUL characters (\\u0000), which databases cannot store", str(path), lineno, "text")
     meta = dict(obj.get("meta") or {})
     meta.setdefault("source", path.name)
     ext_id = None if obj.get("id") is None else str(obj["id"])

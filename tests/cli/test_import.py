@@ -180,3 +180,11 @@ def test_failed_first_import_leaves_no_sqlite_file(cli, tmp_path: Path) -> None:
     result = cli("import", bad, "--dataset", "x", "--db", f"sqlite:///{db_file}")
     assert result.exit_code == 1
     assert not db_file.exists() and not Path(f"{db_file}-wal").exists()
+
+
+def test_nul_characters_in_jsonl_text_are_refused(cli, db_url: str, tmp_path: Path) -> None:
+    src = tmp_path / "nul.jsonl"
+    src.write_text('{"text": "before\\u0000after"}\n', encoding="utf-8")
+    result = cli("import", src, "--dataset", "x", "--db", db_url)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {src}:1: text: text contains NUL characters (\\u0000), which databases cannot store\n"
