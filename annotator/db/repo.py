@@ -295,6 +295,15 @@ class Repository:
             ds = self._dataset(s, dataset)
             return list(s.scalars(select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)))
 
+    def document_id(self, dataset: str, ext_id: str) -> int:
+        """The database id of the document with this external id."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            doc_id = s.scalar(select(Document.id).where(Document.dataset_id == ds.id, Document.ext_id == ext_id))
+            if doc_id is None:
+                raise NotFoundError(f"no document {ext_id!r} in dataset {dataset!r}")
+            return doc_id
+
     def documents(self, dataset: str, ids: Sequence[int] | None = None) -> list[DocumentInfo]:
         with self.db.sessions() as s:
             ds = self._dataset(s, dataset)

@@ -96,3 +96,37 @@ def test_speakers_command_lists_merges_and_stores_corrections(cli, db_url: str, 
 def test_speakers_without_dataset_is_a_clear_error(cli, sqlite_url: str) -> None:
     result = cli("speakers", "--db", sqlite_url)
     assert result.exit_code == 1 and "missing option --dataset" in result.stderr
+
+
+def test_a_decision_on_one_statement_applies_to_its_aligned_copies(db_url: str) -> None:
+    from annotator.aligned import apply_to_aligned
+    from annotator.db.engine import open_database
+    from annotator.db.repo import ImportRecord, Repository
+    from annotator.speakers import cross_outlet_speakers
+
+    repo = Repository(open_database(db_url))
+    said = "If Russia decides to pursue confrontation, there will be serious consequences"
+    texts = {"a": f"“{said},” Blinken said.", "b": f"Blinken said: “{said.lower()}.”", "c": "“Fine,” Blinken said."}
+    repo.import_records("x", [ImportRecord(k, v, {"outlet": k}, "t") for k, v in texts.items()])
+    run = repo.start_model_run("x", "m", "1", {})
+    sugg = []
+    for doc in repo.documents("x"):
+        start = doc.text.lower().index(said.lower()[:10]) if doc.ext_id != "c" else 1
+        end = start + (len(said) if doc.ext_id != "c" else 4)
+        m = doc.text.index("Blinken")
+        q = Quote("q1", start, end, doc.text[start:end], "direct", None,
+                  SpeakerMention(m, m + 7, "Blinken", "Antony Blinken"), status="suggested")
+        sugg.append((doc.id, Annotation(doc.ext_id, doc.text, "model", quotes=(q,)), None))
+    repo.add_suggestions(run, sugg)
+
+    (blinken,) = cross_outlet_speakers(repo.suggestions("x"))
+    (statement,) = blinken.aligned
+    assert {q.doc_id for q in statement.quotes} == {"a", "b"}
+    outcome = apply_to_aligned(repo, "x", "alice", statement, stance=Stance("Russia", "against"))
+    assert outcome == {"a": "applied", "b": "applied"}
+    for doc_id in ("a", "b"):
+        state = repo.open_version(repo.document_id("x", doc_id), "alice")
+        assert state.quotes[0].stance == Stance("Russia", "against") and state.quotes[0].status == "accepted"
+        assert [e["action"] for e in repo.events(state.version_id)][-1] == "apply-aligned"
+    untouched = repo.open_version(repo.document_id("x", "c"), "alice")
+    assert untouched.quotes[0].stance is None and untouched.quotes[0].status == "suggested"
