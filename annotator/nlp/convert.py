@@ -1,0 +1,80 @@
+"""From a processed spaCy ``Doc`` to an ``Annotation`` (contract section 1), and token offsets both ways."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from annotator.nlp.components import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY
+from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance
+
+MODEL_ANNOTATOR = "model"
+SUGGESTED = "suggested"
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = None) -> Annotation:
+    """The model's version of the document: annotator ``"model"``, status ``"done"``, items ``"suggested"``.
+
+    Quotes are numbered ``q1..`` and claims ``c1..`` in text order.
+    """
+    text = doc.text
+    records = doc._.get(ATTRIBUTIONS_EXT) if doc.has_extension(ATTRIBUTIONS_EXT) else None
+    quotes = []
+    for i, r in enumerate(sorted(records or [], key=lambda r: (r["start"], r["end"]))):
+        cue = _span(text, *r["cue"]) if r.get("cue") else None
+        speaker = None
+        if r.get("speaker"):
+            s, e = r["speaker"]
+            speaker = SpeakerMention(s, e, text[s:e], r.get("name") or text[s:e])
+        stance = Stance(*r["stance"]) if r.get("stance") else None
+        quotes.append(Quote(f"q{i + 1}", r["start"], r["end"], text[r["start"] : r["end"]], r["kind"], cue, speaker,
+                            stance, status=SUGGESTED))
+    claim_rows = doc._.get(CLAIM_SPEAKERS_EXT) if doc.has_extension(CLAIM_SPEAKERS_EXT) else None
+    if claim_rows is None and CLAIMS_KEY in doc.spans:
+        claim_rows = [[s.start_char, s.end_char, None] for s in doc.spans[CLAIMS_KEY]]
+    claims = [
+        Claim(f"c{i + 1}", s, e, text[s:e], True, name, status=SUGGESTED)
+        for i, (s, e, name) in enumerate(sorted(claim_rows or [], key=lambda c: (c[0], c[1])))
+    ]
+    ann = Annotation(doc_id, text, MODEL_ANNOTATOR, "done", dict(meta or {}), tuple(quotes), tuple(claims))
+    try:  # a trained pipeline (``annotator train``) adds span-categorizer predictions the rules missed
+        from annotator.training.combine import has_trained_spans, merge_trained
+    except ImportError:  # pragma: no cover - training package absent
+        return ann
+    return merge_trained(ann, doc) if has_trained_spans(doc) else ann
+
+
+def doc_tokens(doc: Doc) -> list[list[int]]:
+    """``[[start, end], ...]``: character offsets of every token (whitespace tokens included)."""
+    return [[t.idx, t.idx + len(t.text)] for t in doc]
+
+
+def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Sequence[int]]) -> Doc:
+    """Rebuild a tokenized ``Doc`` from ``doc_tokens`` output without parsing; ``doc.text == text``.
+
+    Token ``i`` is followed by one space when the next token starts exactly one character later and that
+    character is a space; any other gap (or leading text) cannot be expressed by spaCy's ``spaces`` and is
+    rejected with ``ValueError``.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    expected = 0
+    for i, (start, end) in enumerate(tokens):
+        if start != expected:
+            raise ValueError(f"token {i} starts at {start}, expected {expected}")
+        words.append(text[start:end])
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else len(text)
+        space = nxt - end == 1 and text[end] == " "
+        if nxt != end and not space:
+            raise ValueError(f"gap after token {i} ({end}..{nxt}) is not a single space")
+        spaces.append(space)
+        expected = end + (1 if space else 0)
+    if expected != len(text):
+        raise ValueError(f"tokens end at {expected}, text has {len(text)} characters")
+    return Doc(vocab, words=words, spaces=spaces)

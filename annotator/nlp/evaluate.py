@@ -1,0 +1,198 @@
+"""Score predicted annotations against gold: quotes, cues, speakers, stance, claims.
+
+Definitions (all micro-averaged over the documents, matched by ``doc_id``; items with status "rejected"
+are ignored, see ``Annotation.kept``):
+
+- **Exact match**: same ``start`` and ``end``.
+- **Overlap match**: character Jaccard ``|A ∩ B| / |A ∪ B|`` of the two half-open character ranges is at least
+  ``OVERLAP_THRESHOLD`` (0.3). E.g. ``[0, 10)`` and ``[5, 20)`` overlap 5 / 20 = 0.25: no match.
+- Matching is one-to-one and greedy: candidate pairs are taken best score first (ties: earlier gold, then
+  earlier prediction); each gold and each predicted item is used at most once.
+- Precision = matched / predicted, recall = matched / gold, F1 = 2·matched / (gold + predicted); a ratio with
+  a zero denominator is ``None``.
+- Per quote kind (``direct``, ``indirect``, ``mixed``): gold and predictions of that kind only.
+- Cues: the distinct cue spans of each side (a cue shared by two quotes counts once).
+- Speaker accuracy: over quote pairs matched by overlap (any kind) whose gold quote has a speaker, the share
+  whose predicted speaker has the same canonical name (case-insensitive; no predicted speaker is wrong).
+- Stance accuracy: over overlap-matched pairs whose gold quote has a stance, the share with equal target
+  and label (``stance_target`` counts the target only).
+- Claims: check-worthy claims only (``checkworthy`` true), exact and overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence, TypeVar
+
+from annotator.scheme import QUOTE_KINDS, Annotation, Quote, Span
+
+OVERLAP_THRESHOLD = 0.3
+T = TypeVar("T")
+
+
+def char_jaccard(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    """|A ∩ B| / |A ∪ B| of two half-open character ranges (0.0 for two empty ranges)."""
+    inter = max(0, min(a_end, b_end) - max(a_start, b_start))
+    union = (a_end - a_start) + (b_end - b_start) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def match_spans(gold: Sequence[Any], pred: Sequence[Any], exact: bool,
+                threshold: float = OVERLAP_THRESHOLD) -> list[tuple[int, int]]:
+    """One-to-one greedy matching of items with ``start``/``end``: ``[(gold_index, pred_index), ...]``."""
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if exact:
+                if g.start == p.start and g.end == p.end:
+                    pairs.append((1.0, gi, pi))
+            else:
+                score = char_jaccard(g.start, g.end, p.start, p.end)
+                if score >= threshold:
+                    pairs.append((score, gi, pi))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for _score, gi, pi in pairs:
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        out.append((gi, pi))
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Counts and scores of one measure."""
+
+    n_gold: int
+    n_pred: int
+    n_matched: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.n_matched / self.n_pred if self.n_pred else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.n_matched / self.n_gold if self.n_gold else None
+
+    @property
+    def f1(self) -> float | None:
+        total = self.n_gold + self.n_pred
+        return 2 * self.n_matched / total if total else None
+
+    def __add__(self, other: "PRF") -> "PRF":
+        return PRF(self.n_gold + other.n_gold, self.n_pred + other.n_pred, self.n_matched + other.n_matched)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
+                "n_gold": self.n_gold, "n_pred": self.n_pred, "n_matched": self.n_matched}
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    n: int
+    correct: int
+
+    @property
+    def value(self) -> float | None:
+        return self.correct / self.n if self.n else None
+
+    def __add__(self, other: "Accuracy") -> "Accuracy":
+        return Accuracy(self.n + other.n, self.correct + other.correct)
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Scores by measure name (``quotes_exact``, ``quotes_overlap``, ``direct_exact``, ..., ``cues_overlap``,
+    ``claims_exact``, ``claims_overlap``) and accuracies (``speaker``, ``stance``, ``stance_target``)."""
+
+    scores: Mapping[str, PRF]
+    accuracy: Mapping[str, Accuracy]
+    n_documents: int
+    missing_predictions: tuple[str, ...] = ()
+    unmatched_predictions: tuple[str, ...] = ()
+    overlap_threshold: float = OVERLAP_THRESHOLD
+    per_document: Mapping[str, Mapping[str, PRF]] = field(default_factory=dict)
+
+    def f1(self, name: str) -> float | None:
+        return self.scores[name].f1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_documents": self.n_documents,
+            "overlap_threshold": self.overlap_threshold,
+            "scores": {name: prf.to_dict() for name, prf in self.scores.items()},
+            "accuracy": {name: acc.value for name, acc in self.accuracy.items()},
+            "accuracy_counts": {name: {"n": acc.n, "correct": acc.correct} for name, acc in self.accuracy.items()},
+            "missing_predictions": list(self.missing_predictions),
+            "unmatched_predictions": list(self.unmatched_predictions),
+        }
+
+
+def _prf(gold: Sequence[Any], pred: Sequence[Any], exact: bool) -> PRF:
+    return PRF(len(gold), len(pred), len(match_spans(gold, pred, exact)))
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+
+
+def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dict[str, Accuracy]]:
+    g, p = gold.kept(), pred.kept()
+    scores: dict[str, PRF] = {}
+    for mode in ("exact", "overlap"):
+        exact = mode == "exact"
+        scores[f"quotes_{mode}"] = _prf(g.quotes, p.quotes, exact)
+        for kind in QUOTE_KINDS:
+            scores[f"{kind}_{mode}"] = _prf([q for q in g.quotes if q.kind == kind],
+                                            [q for q in p.quotes if q.kind == kind], exact)
+        scores[f"cues_{mode}"] = _prf(g.layer_spans("cues"), p.layer_spans("cues"), exact)
+        scores[f"claims_{mode}"] = _prf([c for c in g.claims if c.checkworthy],
+                                        [c for c in p.claims if c.checkworthy], exact)
+    speaker = stance = target = Accuracy(0, 0)
+    for gi, pi in match_spans(g.quotes, p.quotes, exact=False):
+        gq: Quote = g.quotes[gi]
+        pq: Quote = p.quotes[pi]
+        if gq.speaker is not None:
+            ok = pq.speaker is not None and _same_name(gq.speaker.name, pq.speaker.name)
+            speaker += Accuracy(1, int(ok))
+        if gq.stance is not None:
+            same_target = pq.stance is not None and _same_name(gq.stance.target, pq.stance.target)
+            target += Accuracy(1, int(same_target))
+            stance += Accuracy(1, int(same_target and pq.stance is not None and pq.stance.label == gq.stance.label))
+    return scores, {"speaker": speaker, "stance": stance, "stance_target": target}
+
+
+def evaluate(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> EvaluationReport:
+    """Compare predictions with gold, document by document (matched by ``doc_id``)."""
+    by_id: dict[str, Annotation] = {}
+    for a in pred:
+        by_id.setdefault(a.doc_id, a)
+    gold_ids = {a.doc_id for a in gold}
+    totals: dict[str, PRF] = {}
+    accs: dict[str, Accuracy] = {}
+    per_doc: dict[str, Mapping[str, PRF]] = {}
+    missing = []
+    for ga in gold:
+        pa = by_id.get(ga.doc_id)
+        if pa is None:
+            missing.append(ga.doc_id)
+            pa = Annotation(ga.doc_id, ga.text)
+        scores, acc = _score_pair(ga, pa)
+        per_doc[ga.doc_id] = scores
+        for k, v in scores.items():
+            totals[k] = totals.get(k, PRF(0, 0, 0)) + v
+        for k, v in acc.items():
+            accs[k] = accs.get(k, Accuracy(0, 0)) + v
+    if not gold:
+        empty, _ = _score_pair(Annotation("", ""), Annotation("", ""))
+        totals = dict(empty)
+        accs = {"speaker": Accuracy(0, 0), "stance": Accuracy(0, 0), "stance_target": Accuracy(0, 0)}
+    return EvaluationReport(
+        scores=totals, accuracy=accs, n_documents=len(gold), missing_predictions=tuple(missing),
+        unmatched_predictions=tuple(sorted(i for i in by_id if i not in gold_ids)), per_document=per_doc,
+    )

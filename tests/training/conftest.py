@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+def nlp_base():  # type: ignore[no-untyped-def]
+    from annotator.nlp.pipeline import load_pipeline
+
+    return load_pipeline()

@@ -1,0 +1,60 @@
+"""`annotator train`: spaCy span categorizers from accepted gold, scored against the rules, usable by preannotate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.errors import UserError
+from annotator.scheme import annotation_from_dict
+from annotator.training.suggesters import candidate_spans
+from annotator.training.train import split_documents
+from tests.conftest import GOLD_FILE
+
+
+def gold() -> list:
+    return [annotation_from_dict(json.loads(line)) for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
+
+
+def test_split_is_deterministic_and_keeps_both_sides_non_empty() -> None:
+    anns = gold()
+    train, dev = split_documents(anns, 0.2, seed=0)
+    assert len(dev) == 1 and len(train) == 4
+    assert split_documents(list(reversed(anns)), 0.2, seed=0) == (train, dev)
+    with pytest.raises(UserError, match="at least 2 done documents"):
+        split_documents(anns[:1])
+
+
+def test_candidates_cover_most_gold_quotes(nlp_base) -> None:  # type: ignore[no-untyped-def]
+    """The suggester proposes the spans spancat can choose from: most gold quotes must be among them."""
+    covered = total = 0
+    for ann in gold():
+        doc = nlp_base(ann.text)
+        cands = {(doc[s:e].start_char, doc[s:e].end_char) for s, e in candidate_spans(doc)}
+        for q in ann.quotes:
+            total += 1
+            covered += (q.start, q.end) in cands
+    assert covered / total >= 0.6, (covered, total)  # 73 of 109 when written
+
+
+@pytest.mark.slow
+def test_train_command_end_to_end(cli, sqlite_url: str, tmp_path: Path) -> None:
+    lines = [{**json.loads(line), "annotator": "gold"} for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
+    src = tmp_path / "gold.jsonl"
+    src.write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in lines), encoding="utf-8")
+    assert cli("import", src, "--dataset", "g", "--db", sqlite_url).exit_code == 0
+    out = tmp_path / "model"
+    result = cli("train", "--dataset", "g", "--output", out, "--max-steps", "4", "--json", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    model = Path(data["model_path"])
+    assert (model / "config.cfg").exists() and (model / "spancat_quotes").is_dir()
+    assert len(data["dev_docs"]) == 1 and len(data["train_docs"]) == 4
+    for name in ("rules", "trained", "rules+trained"):
+        assert set(data["scores"][name]["scores"]) >= {"quotes_overlap", "claims_overlap"}
+
+    pre = cli("preannotate", "--dataset", "g", "--model", model, "--db", sqlite_url)
+    assert pre.exit_code == 0, pre.output
+    assert "Pre-annotated 5 document(s)" in pre.stdout
