@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/annotator import sample_data --dataset $(DATASET)
+	$(BIN)/annotator preannotate --dataset $(DATASET)
 	$(BIN)/annotator stats --dataset $(DATASET)
 
 # PostgreSQL 15 binaries (initdb, pg_ctl) for the tests' throwaway server; installed with apt if missing.
