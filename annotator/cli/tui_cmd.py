@@ -1,1 +1,26 @@
-"""Commands added by later issues."""
+"""``annotate``: the terminal UI. Textual is imported inside the command, so the rest of the CLI
+(and every core module) works without loading it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+
+AnnotatorNameOption = Annotated[str, typer.Option("--annotator", "-a", help="Your annotator name (your own version of each document).")]
+
+
+@app.command()
+def annotate(dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOption = None) -> None:
+    """Accept or fix the model's pre-annotations in a terminal UI, every decision saved at once.
+
+    Continues at your first unfinished document. Press ? in the UI for the keys.
+    """
+    from annotator.session import AnnotationSession
+
+    session = AnnotationSession(open_repo(db), dataset, annotator)
+    from annotator.tui.app import AnnotatorApp
+
+    AnnotatorApp(session).run()

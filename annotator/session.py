@@ -1,0 +1,484 @@
+"""The annotation controller: one annotator going through the documents of a dataset.
+
+The terminal UI (``annotator.tui``) is a thin layer on top of this class; tests and scripts use it
+directly. No Textual here. Every decision method computes the new state of ONE item from the
+latest stored state, commits it with ``Repository.save_item`` (one transaction, one event) and
+returns the new ``VersionState``; nothing is kept only in memory.
+
+Items are addressed by ``ItemKey`` (version id, layer, item id), captured when a key is pressed,
+so decisions queued for a document still apply to that document after the session moved on.
+
+Blind annotation: the session only ever reads the model's suggestions (through ``open_version``)
+and this annotator's own version; other annotators' work is never loaded.
+
+Thread use: the UI reads ``state``/``selected`` on its thread and runs decisions one at a time on a
+single worker thread; attribute assignments are atomic, and decisions are never run concurrently.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Union
+
+from annotator.db.repo import Repository, VersionState
+from annotator.errors import NotFoundError, UserError
+from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Claim, Quote, Span, SpeakerMention, Stance
+
+Item = Union[Quote, Claim]
+
+#: Word-like tokens used to move boundaries when the document has no stored tokenization.
+TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+#: Quotation marks: never part of a direct quote's span (contract section 1).
+QUOTE_MARKS = "\"“”„‟«»‘’‚‛‹›'「」『』"
+#: Span layers a selection can become; cue and speaker attach to the selected quote.
+SELECTION_LAYERS = ("quotes", "cues", "speakers", "claims")
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """One item of one version: what a key press applies to."""
+
+    version_id: int
+    layer: str  # "quotes" | "claims"
+    id: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    position: int  # 1-based index of the current document in the dataset
+    total: int
+    done: int  # documents this annotator finished
+    decided: int  # items of this document that are no longer "suggested"
+    items: int
+    seconds: float  # time on this document in this session
+    status: str
+
+
+def item_payload(layer: str, item: Item) -> dict[str, Any]:
+    """The stored shape of one item (as ``scheme.items_to_payload`` writes it)."""
+    if layer == "quotes":
+        assert isinstance(item, Quote)
+        return {**item.to_dict(), "status": item.status}
+    assert isinstance(item, Claim)
+    return {"id": item.id, **item.to_dict(), "status": item.status}
+
+
+def edited_status(item: Item) -> str:
+    """Status of an item after a change of its content: new items stay "added"."""
+    return "added" if item.status == "added" else "edited"
+
+
+class AnnotationSession:
+    """State and decisions of one annotator on one dataset."""
+
+    def __init__(self, repo: Repository, dataset: str, annotator: str,
+                 clock: Callable[[], float] = time.monotonic):
+        annotator = annotator.strip()
+        if not annotator:
+            raise UserError("missing annotator name: --annotator NAME")
+        self.repo, self.dataset, self.annotator, self.clock = repo, dataset, annotator, clock
+        self.targets: tuple[str, ...] = repo.get_dataset(dataset).stance_targets  # NotFoundError if unknown
+        self.doc_ids: list[int] = repo.document_ids(dataset)
+        if not self.doc_ids:
+            raise UserError(f"dataset {dataset!r} has no documents: run `annotator import` first")
+        self.statuses: dict[int, str] = repo.annotator_statuses(dataset, annotator)
+        self.state: VersionState | None = None
+        self.selected: ItemKey | None = None
+        #: True once every document is done, flagged or skipped.
+        self.finished = False
+        self._opened_at = clock()
+        self._doc_names: dict[int, str] | None = None
+        self.open_first_unfinished()
+
+    # -- documents --------------------------------------------------------------------------------
+
+    def open_first_unfinished(self) -> VersionState:
+        """Resume: the first document this annotator has not finished (the first one if all are)."""
+        doc_id = self.repo.next_document(self.dataset, self.annotator)
+        self.finished = doc_id is None
+        return self.open_document(self.doc_ids[0] if doc_id is None else doc_id)
+
+    def open_document(self, doc_id: int) -> VersionState:
+        if doc_id not in self.statuses:
+            raise NotFoundError(f"no document with id {doc_id} in dataset {self.dataset!r}")
+        state = self.repo.open_version(doc_id, self.annotator)
+        self._set_state(state, new_document=True)
+        return state
+
+    def jump_to(self, index: int) -> VersionState:
+        """Open the document at ``index`` (0-based, dataset order)."""
+        if not 0 <= index < len(self.doc_ids):
+            raise UserError(f"no document number {index + 1} (the dataset has {len(self.doc_ids)})")
+        return self.open_document(self.doc_ids[index])
+
+    def document_names(self) -> dict[int, str]:
+        """Document id -> external id, in dataset order (loaded once)."""
+        if self._doc_names is None:
+            self._doc_names = {d.id: d.ext_id for d in self.repo.iter_documents(self.dataset)}
+        return self._doc_names
+
+    def _set_state(self, state: VersionState, new_document: bool = False) -> None:
+        if new_document or self.state is None or state.version_id != self.state.version_id:
+            self._opened_at = self.clock()
+            self.state = state
+            first = self.items
+            self.selected = self.key(first[0]) if first else None
+        else:
+            self.state = state
+            if self.selected is not None and self.item(self.selected) is None:
+                self.selected = None
+                if self.items:
+                    self.selected = self.key(self.items[0])
+        self.statuses[state.document.id] = state.status
+
+    def _require_state(self) -> VersionState:
+        if self.state is None:
+            raise UserError("no document is open")
+        return self.state
+
+    # -- items and selection ----------------------------------------------------------------------
+
+    @property
+    def items(self) -> list[Item]:
+        """Quotes and claims of the current version in text order."""
+        if self.state is None:
+            return []
+        both: list[Item] = [*self.state.quotes, *self.state.claims]
+        return sorted(both, key=lambda it: (it.start, it.end, isinstance(it, Claim)))
+
+    def key(self, item: Item, version_id: int | None = None) -> ItemKey:
+        vid = version_id if version_id is not None else self._require_state().version_id
+        return ItemKey(vid, "quotes" if isinstance(item, Quote) else "claims", item.id)
+
+    def item(self, key: ItemKey, state: VersionState | None = None) -> Item | None:
+        state = state or self.state
+        if state is None or state.version_id != key.version_id:
+            return None
+        for it in state.quotes if key.layer == "quotes" else state.claims:
+            if it.id == key.id:
+                return it
+        return None
+
+    @property
+    def selected_item(self) -> Item | None:
+        return None if self.selected is None else self.item(self.selected)
+
+    def select(self, key: ItemKey | None) -> None:
+        self.selected = key
+
+    def select_next(self, delta: int = 1) -> Item | None:
+        """Move the selection ``delta`` items on (wrapping); returns the newly selected item."""
+        items = self.items
+        if not items:
+            self.selected = None
+            return None
+        keys = [self.key(it) for it in items]
+        i = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else 0)
+        self.selected = keys[(i + delta) % len(keys)]
+        return items[(i + delta) % len(keys)]
+
+    def select_at(self, offset: int) -> Item | None:
+        """Select the (shortest) item covering character ``offset``."""
+        hits = [it for it in self.items if it.start <= offset < it.end]
+        if not hits:
+            return None
+        best = min(hits, key=lambda it: it.end - it.start)
+        self.selected = self.key(best)
+        return best
+
+    def tokens(self) -> list[tuple[int, int]]:
+        """Word boundaries of the current document: stored tokens, else a regex tokenization."""
+        state = self._require_state()
+        if state.document.tokens:
+            return [(s, e) for s, e in state.document.tokens if e > s]
+        return [(m.start(), m.end()) for m in TOKEN_RE.finditer(state.document.text)]
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """The article's speakers (canonical names) with their numbers of kept quotes, most quoted first."""
+        counts: Counter[str] = Counter()
+        state = self.state
+        if state is None:
+            return []
+        for q in state.quotes:
+            if q.speaker is not None and q.status in KEPT_STATUSES:
+                counts[q.speaker.name] += 1
+        for q in state.quotes:  # speakers of rejected quotes still exist in the article
+            if q.speaker is not None:
+                counts.setdefault(q.speaker.name, 0)
+        for c in state.claims:
+            if c.speaker:
+                counts.setdefault(c.speaker, 0)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    def progress(self) -> Progress:
+        state = self._require_state()
+        items = self.items
+        return Progress(
+            position=self.doc_ids.index(state.document.id) + 1,
+            total=len(self.doc_ids),
+            done=sum(1 for s in self.statuses.values() if s == "done"),
+            decided=sum(1 for it in items if it.status != "suggested"),
+            items=len(items),
+            seconds=max(self.clock() - self._opened_at, 0.0),
+            status=state.status,
+        )
+
+    # -- decisions --------------------------------------------------------------------------------
+
+    def _state_for(self, version_id: int) -> VersionState:
+        if self.state is not None and self.state.version_id == version_id:
+            return self.state
+        return self.repo.get_version(version_id)
+
+    def _target(self, key: ItemKey | None) -> tuple[ItemKey, Item, VersionState]:
+        key = key or self.selected
+        if key is None:
+            raise UserError("no item selected")
+        state = self._state_for(key.version_id)
+        item = self.item(key, state)
+        if item is None:
+            raise UserError(f"item {key.id} is no longer in this document")
+        return key, item, state
+
+    def _save(self, key: ItemKey, item: Item | None, action: str) -> VersionState:
+        payload = None if item is None else item_payload(key.layer, item)
+        state = self.repo.save_item(key.version_id, key.layer, key.id, payload, action)
+        self._after_save(state)
+        return state
+
+    def _after_save(self, state: VersionState) -> None:
+        if self.state is not None and self.state.version_id == state.version_id:
+            self._set_state(state)
+
+    def accept(self, key: ItemKey | None = None) -> VersionState:
+        """The item is right: suggested/rejected -> accepted (edited and added items keep their status)."""
+        key, item, _ = self._target(key)
+        status = item.status if item.status in ("edited", "added") else "accepted"
+        return self._save(key, replace(item, status=status), "accept")
+
+    def reject(self, key: ItemKey | None = None) -> VersionState:
+        """The item is wrong: it is kept as "rejected" (an item this annotator added is removed)."""
+        key, item, _ = self._target(key)
+        if item.status == "added":
+            return self._save(key, None, "reject")
+        return self._save(key, replace(item, status="rejected"), "reject")
+
+    def remaining(self, version_id: int | None = None) -> list[ItemKey]:
+        state = self._state_for(version_id) if version_id is not None else self._require_state()
+        items = [*state.quotes, *state.claims]
+        return [self.key(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
+                if it.status == "suggested"]
+
+    def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all") -> VersionState:
+        """Accept every item still "suggested", one recorded decision each."""
+        vid = version_id if version_id is not None else self._require_state().version_id
+        state = self._state_for(vid)
+        for key in self.remaining(vid):
+            item = self.item(key, state)
+            if item is not None and item.status == "suggested":
+                state = self.repo.save_item(vid, key.layer, key.id, item_payload(key.layer, replace(item, status="accepted")),
+                                            action)
+                self._after_save(state)
+        return state
+
+    def _check_overlap(self, state: VersionState, layer: str, item_id: str, start: int, end: int) -> None:
+        """Spans of one layer never overlap within one version (contract section 1)."""
+        others = state.quotes if layer == "quotes" else state.claims
+        for other in others:
+            if other.id != item_id and other.status in KEPT_STATUSES and other.start < end and start < other.end:
+                name = "quote" if layer == "quotes" else "claim"
+                raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
+
+    def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None) -> VersionState:
+        """Move the start or end of a quote/claim by ``delta`` words (negative: to the left)."""
+        if edge not in ("start", "end") or delta == 0:
+            raise ValueError(f"bad boundary move {edge!r} {delta}")
+        key, item, state = self._target(key)
+        text = state.document.text
+        toks = self._tokens_of(state)
+        start, end = item.start, item.end
+        if edge == "start":
+            cands = [s for s, _ in toks if s > start] if delta > 0 else [s for s, _ in reversed(toks) if s < start]
+            if not cands:
+                raise UserError("the start cannot move further")
+            start = cands[min(abs(delta), len(cands)) - 1]
+        else:
+            cands = [e for _, e in toks if e > end] if delta > 0 else [e for _, e in reversed(toks) if e < end]
+            if not cands:
+                raise UserError("the end cannot move further")
+            end = cands[min(abs(delta), len(cands)) - 1]
+        if start >= end:
+            raise UserError("a span needs at least one word")
+        self._check_overlap(state, key.layer, key.id, start, end)
+        return self._save(key, replace(item, start=start, end=end, text=text[start:end], status=edited_status(item)),
+                          f"move_{edge}")
+
+    def _tokens_of(self, state: VersionState) -> list[tuple[int, int]]:
+        if state.document.tokens:
+            return [(s, e) for s, e in state.document.tokens if e > s]
+        return [(m.start(), m.end()) for m in TOKEN_RE.finditer(state.document.text)]
+
+    @staticmethod
+    def trim(text: str, start: int, end: int, marks: bool = False) -> tuple[int, int]:
+        """Strip whitespace (and with ``marks`` quotation marks) from both ends of a span."""
+        strip = " \t\r\n\u00a0" + (QUOTE_MARKS if marks else "")
+        while start < end and text[start] in strip:
+            start += 1
+        while end > start and text[end - 1] in strip:
+            end -= 1
+        return start, end
+
+    def _new_id(self, state: VersionState, prefix: str) -> str:
+        used = {it.id for it in (*state.quotes, *state.claims)}
+        n = len(state.quotes if prefix == "q" else state.claims) + 1
+        while f"{prefix}{n}" in used:
+            n += 1
+        return f"{prefix}{n}"
+
+    def guess_name(self, mention: str, state: VersionState | None = None) -> str:
+        """Canonical name for a new speaker mention: an existing name it matches, else the mention itself."""
+        state = state or self._require_state()
+        m = mention.strip()
+        names = [q.speaker for q in state.quotes if q.speaker is not None]
+        for sp in names:
+            if sp.text == m or sp.name == m:
+                return sp.name
+        words = [w.casefold() for w in re.findall(r"\w+", m)]
+        if words:
+            for sp in names:
+                name_words = [w.casefold() for w in re.findall(r"\w+", sp.name)]
+                if name_words and name_words[-1] == words[-1]:  # "Mr Lavrov" -> "Sergey Lavrov"
+                    return sp.name
+        return m
+
+    def add_span(self, layer: str, start: int, end: int, key: ItemKey | None = None,
+                 version_id: int | None = None) -> VersionState:
+        """Add a span from a selection: a new quote or claim, or the cue/speaker of the selected quote.
+
+        Quote spans lose surrounding quotation marks (and become "direct" when they had them).
+        """
+        if layer not in SELECTION_LAYERS:
+            raise ValueError(f"unknown layer {layer!r}")
+        if layer in ("quotes", "claims"):
+            vid = version_id if version_id is not None else (key.version_id if key else self._require_state().version_id)
+            state = self._state_for(vid)
+            text = state.document.text
+            s, e = self.trim(text, start, end)
+            if layer == "quotes":
+                qs, qe = self.trim(text, s, e, marks=True)
+                marked = (qs, qe) != (s, e) or (s > 0 and text[s - 1] in QUOTE_MARKS) or (e < len(text) and text[e] in QUOTE_MARKS)
+                s, e = qs, qe
+            if s >= e:
+                raise UserError("select at least one word first")
+            self._check_overlap(state, layer, "", s, e)
+            if layer == "quotes":
+                new: Item = Quote(self._new_id(state, "q"), s, e, text[s:e], "direct" if marked else "indirect",
+                                  status="added")
+            else:
+                new = Claim(self._new_id(state, "c"), s, e, text[s:e], True, None, status="added")
+            new_key = ItemKey(vid, layer, new.id)
+            result = self._save(new_key, new, "add")
+            if self.state is not None and self.state.version_id == vid:
+                self.selected = new_key
+            return result
+        key, item, state = self._target(key)
+        text = state.document.text
+        s, e = self.trim(text, start, end)
+        if s >= e:
+            raise UserError("select at least one word first")
+        if layer == "cues":
+            if not isinstance(item, Quote):
+                raise UserError("a cue belongs to a quote: select a quote first")
+            changed: Item = replace(item, cue=Span(s, e, text[s:e]), status=edited_status(item))
+            return self._save(key, changed, "set_cue")
+        name = self.guess_name(text[s:e], state)
+        if isinstance(item, Quote):
+            changed = replace(item, speaker=SpeakerMention(s, e, text[s:e], name), status=edited_status(item))
+        else:
+            changed = replace(item, speaker=name, status=edited_status(item))
+        return self._save(key, changed, "set_speaker")
+
+    def reassign_speaker(self, name: str, key: ItemKey | None = None) -> VersionState:
+        """Give the selected quote (or claim) another canonical speaker name.
+
+        A quote without a speaker mention gets the nearest mention of that name in the article.
+        """
+        name = name.strip()
+        if not name:
+            raise UserError("a speaker name cannot be empty")
+        key, item, state = self._target(key)
+        if isinstance(item, Claim):
+            return self._save(key, replace(item, speaker=name, status=edited_status(item)), "set_speaker")
+        if item.speaker is not None:
+            mention = replace(item.speaker, name=name)
+        else:
+            mentions = [q.speaker for q in state.quotes if q.speaker is not None and q.speaker.name == name]
+            if not mentions:
+                raise UserError(f"no mention of {name!r} in this article yet: select it (v, then s)")
+            mention = min(mentions, key=lambda m: abs(m.start - item.start))
+        return self._save(key, replace(item, speaker=mention, status=edited_status(item)), "set_speaker")
+
+    def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None) -> VersionState:
+        """Set the stance label and/or target of a quote (a label needs a target, kept from before)."""
+        if label is not None and label not in STANCE_LABELS:
+            raise ValueError(f"unknown stance label {label!r}")
+        key, item, _ = self._target(key)
+        if not isinstance(item, Quote):
+            raise UserError("stance is set on quotes only")
+        old = item.stance
+        new_target = target if target is not None else (old.target if old else None)
+        new_label = label if label is not None else (old.label if old else "neutral")
+        if not new_target:
+            raise UserError("choose a stance target first (t)")
+        stance = Stance(new_target, new_label)
+        if stance == old:
+            return self._state_for(key.version_id)
+        return self._save(key, replace(item, stance=stance, status=edited_status(item)), "set_stance")
+
+    def set_kind(self, kind: str, key: ItemKey | None = None) -> VersionState:
+        """Quote kind: direct, indirect or mixed (or their first letter)."""
+        full = {k[0]: k for k in QUOTE_KINDS}.get(kind, kind)
+        if full not in QUOTE_KINDS:
+            raise ValueError(f"unknown quote kind {kind!r}")
+        key, item, state = self._target(key)
+        if not isinstance(item, Quote):
+            raise UserError("kind is set on quotes only")
+        if item.kind == full:
+            return state
+        return self._save(key, replace(item, kind=full, status=edited_status(item)), "set_kind")
+
+    def undo(self, version_id: int | None = None) -> VersionState:
+        state = self.repo.undo(version_id if version_id is not None else self._require_state().version_id)
+        self._after_save(state)
+        return state
+
+    def redo(self, version_id: int | None = None) -> VersionState:
+        state = self.repo.redo(version_id if version_id is not None else self._require_state().version_id)
+        self._after_save(state)
+        return state
+
+    def _finish(self, version_id: int, status: str) -> VersionState:
+        state = self.repo.set_status(version_id, status)
+        self._after_save(state)
+        self.statuses[state.document.id] = status
+        nxt = self.repo.next_document(self.dataset, self.annotator, after=state.document.id)
+        if nxt is None:
+            self.finished = True
+            return state
+        self.finished = False
+        return self.open_document(nxt)
+
+    def mark_done(self, version_id: int | None = None) -> VersionState:
+        """Accept what is still suggested (each a recorded decision), mark done, open the next unfinished document."""
+        vid = version_id if version_id is not None else self._require_state().version_id
+        self.accept_all_remaining(vid, action="done")
+        return self._finish(vid, "done")
+
+    def flag(self, version_id: int | None = None) -> VersionState:
+        return self._finish(version_id if version_id is not None else self._require_state().version_id, "flagged")
+
+    def skip(self, version_id: int | None = None) -> VersionState:
+        return self._finish(version_id if version_id is not None else self._require_state().version_id, "skipped")

@@ -1,0 +1,30 @@
+"""Messages from the decision worker (a thread) to the annotation screen."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from annotator.db.repo import VersionState
+
+
+class DecisionSaved(Message):
+    """A decision was committed; ``state`` is the version after it."""
+
+    def __init__(self, description: str, state: VersionState | None) -> None:
+        super().__init__()
+        self.description = description
+        self.state = state
+
+
+class DecisionFailed(Message):
+    """A decision was not stored (or refused); nothing changed in the database for it."""
+
+    def __init__(self, description: str, error: str, severity: str = "error") -> None:
+        super().__init__()
+        self.description = description
+        self.error = error
+        self.severity = severity
+
+
+class QueueDrained(Message):
+    """Every queued decision has been handled and the worker stopped (sent when quitting)."""

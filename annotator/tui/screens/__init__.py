@@ -1,0 +1,1 @@
+"""Screens: annotation, help, pickers and confirmation dialogs."""

@@ -1,0 +1,324 @@
+"""The annotation screen: the article, the selected item, the article's speakers, and every key.
+
+Actions capture what they apply to (the selected item's ``ItemKey`` or the version id) when the key
+is pressed and hand the decision to the app's single decision worker; the screen redraws from
+``session.state`` when the worker reports the decision saved (or shows why it was not).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from annotator.db.repo import VersionState
+from annotator.display import safe
+from annotator.scheme import Quote
+from annotator.session import AnnotationSession
+from annotator.tui.messages import DecisionFailed, DecisionSaved
+from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
+from annotator.tui.widgets.article import ArticleView
+from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
+
+
+class AnnotateScreen(Screen[None]):
+    """Accept, reject or fix the model's suggestions, one keypress per decision."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down,right,tab", "move(1)", "Next item", key_display="j"),
+        Binding("k,up,left,shift+tab", "move(-1)", "Prev item", key_display="k"),
+        Binding("a", "accept", "Accept"),
+        Binding("x", "reject", "Reject"),
+        Binding("A", "accept_all", "Accept all remaining", show=False),
+        Binding("left_square_bracket", "boundary('start', -1)", "Start one word left", show=False),
+        Binding("right_square_bracket", "boundary('start', 1)", "Start one word right", show=False),
+        Binding("left_curly_bracket", "boundary('end', -1)", "End one word left", show=False),
+        Binding("right_curly_bracket", "boundary('end', 1)", "End one word right", show=False),
+        Binding("v", "select", "Select"),
+        Binding("s", "speaker", "Speaker"),
+        Binding("1", "stance('favor')", "Stance: favor", show=False),
+        Binding("2", "stance('against')", "Stance: against", show=False),
+        Binding("3", "stance('neutral')", "Stance: neutral", show=False),
+        Binding("t", "target", "Stance target", show=False),
+        Binding("d", "kind('direct')", "Kind: direct", show=False),
+        Binding("i", "kind('indirect')", "Kind: indirect", show=False),
+        Binding("m", "kind('mixed')", "Kind: mixed", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
+        Binding("enter,n", "done", "Done, next", key_display="n"),
+        Binding("f", "flag", "Flag, next", show=False),
+        Binding("S", "skip", "Skip, next", show=False),
+        Binding("g", "goto", "Go to document", show=False),
+    ]
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__()
+        self.session = session
+        self.pending = 0
+        self.error: str | None = None
+        self.selecting = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="body"):
+            yield ArticleView(id="article")
+            with Vertical(id="side"):
+                yield ItemPanel(id="item")
+                with VerticalScroll(id="speakers-scroll"):
+                    yield SpeakerList(id="speakers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleView).border_title = "Article"
+        self.query_one(ItemPanel).border_title = "Selected item"
+        self.query_one("#speakers-scroll").border_title = "Speakers"
+        self.redraw()
+        self.query_one(ArticleView).focus()
+        self.set_interval(1.0, self.update_status)
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def redraw(self) -> None:
+        """Show the session's current state (after a decision or a change of document)."""
+        state = self.session.state
+        if state is None:
+            return
+        self.article.show(state.version_id, state.document.text, state.quotes, state.claims)
+        self.show_selection()
+
+    def show_selection(self, scroll: bool = True) -> None:
+        item = self.session.selected_item
+        self.article.set_selected(item, scroll=scroll)
+        items = self.session.items
+        index = items.index(item) + 1 if item is not None else 0
+        self.query_one(ItemPanel).show(item, index, len(items))
+        speaker = item.speaker.name if isinstance(item, Quote) and item.speaker else \
+            (item.speaker if item is not None and not isinstance(item, Quote) else None)
+        self.query_one(SpeakerList).show(self.session.speakers(), speaker)
+        self.update_status()
+
+    def update_status(self) -> None:
+        state = self.session.state
+        if state is None:
+            return
+        mode = "SELECT MODE" if self.selecting else ""
+        self.query_one(StatusLine).show(
+            status_text(state.document.ext_id, self.session.progress(), self.pending, self.error, mode))
+
+    # -- decisions go to the worker -----------------------------------------------------------------
+
+    def submit(self, description: str, fn: Callable[[], VersionState]) -> None:
+        self.pending += 1
+        self.app.submit_decision(self, description, fn)  # type: ignore[attr-defined]
+        self.update_status()
+
+    def on_decision_saved(self, message: DecisionSaved) -> None:
+        self.pending = max(self.pending - 1, 0)
+        self.error = None
+        self.redraw()
+        if message.description in ("done", "flag", "skip") and self.session.finished:
+            self.notify("Every document is done, flagged or skipped. Press q to quit or g to go to one.",
+                        title="Finished", markup=False)
+
+    def on_decision_failed(self, message: DecisionFailed) -> None:
+        self.pending = max(self.pending - 1, 0)
+        if message.severity == "error":
+            self.error = message.error
+        self.notify(safe(message.error), title=f"{message.description}: not saved" if message.severity == "error"
+                    else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
+                    timeout=10 if message.severity == "error" else 4)
+        self.redraw()
+
+    def _selected_key(self):  # type: ignore[no-untyped-def]
+        key = self.session.selected
+        if key is None:
+            self.notify("No item selected: add one with v.", severity="warning", markup=False)
+        return key
+
+    def _version(self) -> int:
+        state = self.session.state
+        assert state is not None
+        return state.version_id
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.selecting and action in _SCREEN_ACTIONS:
+            return False  # select mode: only the article's keys (and help, palette) work
+        return True
+
+    def action_move(self, delta: int) -> None:
+        self.session.select_next(delta)
+        self.show_selection()
+
+    def _advance(self) -> None:
+        items = self.session.items
+        item = self.session.selected_item
+        if item is not None and items and items[-1] is not item:
+            self.session.select_next(1)
+        self.show_selection()
+
+    def action_accept(self) -> None:
+        key = self._selected_key()
+        if key is not None:
+            self.submit("accept", partial(self.session.accept, key))
+            self._advance()
+
+    def action_reject(self) -> None:
+        key = self._selected_key()
+        if key is not None:
+            self.submit("reject", partial(self.session.reject, key))
+            self._advance()
+
+    def action_accept_all(self) -> None:
+        version = self._version()
+        n = len(self.session.remaining(version))
+        if not n:
+            self.notify("Nothing left to accept.", markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.submit("accept all", partial(self.session.accept_all_remaining, version))
+
+        self.app.push_screen(ConfirmScreen(f"Accept all {n} remaining suggestion(s) of this document?"), answer)
+
+    def action_boundary(self, edge: str, delta: int) -> None:
+        key = self._selected_key()
+        if key is not None:
+            self.submit(f"move {edge}", partial(self.session.move_boundary, edge, delta, key))
+
+    def action_select(self) -> None:
+        item = self.session.selected_item
+        article = self.article
+        if item is not None:
+            offset = item.start
+        else:
+            offset = article.wrapped.to_source(article.wrapped.lines[article.scroll_offset.y][0]) \
+                if article.wrapped and article.wrapped.lines else 0
+        article.start_select(self.session.tokens(), offset)
+
+    def on_article_view_select_mode_changed(self, message: ArticleView.SelectModeChanged) -> None:
+        self.selecting = message.active
+        self.refresh_bindings()
+        if not message.active:
+            self.show_selection(scroll=False)
+        self.update_status()
+
+    def on_article_view_span_chosen(self, message: ArticleView.SpanChosen) -> None:
+        if message.layer in ("quotes", "claims"):
+            self.submit(f"add {message.layer[:-1]}", partial(
+                self.session.add_span, message.layer, message.start, message.end, None, self._version()))
+            return
+        key = self.session.selected
+        if key is None or key.layer != "quotes" and message.layer == "cues":
+            self.notify("Select a quote first (j/k), then mark its cue.", severity="warning", markup=False)
+            return
+        self.submit(f"set {message.layer[:-1]}", partial(
+            self.session.add_span, message.layer, message.start, message.end, key))
+
+    def on_article_view_clicked(self, message: ArticleView.Clicked) -> None:
+        if self.session.select_at(message.offset) is not None:
+            self.show_selection(scroll=False)
+
+    def on_article_view_selection_dragged(self, message: ArticleView.SelectionDragged) -> None:
+        self.article.start_select(self.session.tokens(), message.start, message.end)
+
+    def action_speaker(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        item = self.session.item(key)
+        current = item.speaker.name if isinstance(item, Quote) and item.speaker else None
+        choices = [(name, f"{name}  ({count})") for name, count in self.session.speakers()]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.submit("speaker", partial(self.session.reassign_speaker, name, key))
+
+        self.app.push_screen(PickerScreen("Speaker of this item: pick one, or type a new name", choices,
+                                          allow_new=True, placeholder="filter, or a new name",
+                                          highlight=current), chosen)
+
+    def _pick_target(self, then: Callable[[str], None]) -> None:
+        targets = self.session.targets
+        if not targets:
+            self.notify("This dataset has no stance targets: add some with `annotator targets`.",
+                        severity="warning", markup=False)
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                then(target)
+
+        item = self.session.selected_item
+        current = item.stance.target if isinstance(item, Quote) and item.stance else None
+        self.app.push_screen(PickerScreen("Stance target", [(t, t) for t in targets], highlight=current), chosen)
+
+    def _quote_key(self):  # type: ignore[no-untyped-def]
+        key = self._selected_key()
+        if key is not None and key.layer != "quotes":
+            self.notify("Stance and kind are set on quotes.", severity="warning", markup=False)
+            return None
+        return key
+
+    def action_stance(self, label: str) -> None:
+        key = self._quote_key()
+        if key is None:
+            return
+        item = self.session.item(key)
+        if isinstance(item, Quote) and item.stance is not None:
+            self.submit(f"stance {label}", partial(self.session.set_stance, label, None, key))
+        else:
+            self._pick_target(lambda t: self.submit(f"stance {label}", partial(self.session.set_stance, label, t, key)))
+
+    def action_target(self) -> None:
+        key = self._quote_key()
+        if key is not None:
+            self._pick_target(lambda t: self.submit("stance target", partial(self.session.set_stance, None, t, key)))
+
+    def action_kind(self, kind: str) -> None:
+        key = self._quote_key()
+        if key is not None:
+            self.submit(f"kind {kind}", partial(self.session.set_kind, kind, key))
+
+    def action_undo(self) -> None:
+        self.submit("undo", partial(self.session.undo, self._version()))
+
+    def action_redo(self) -> None:
+        self.submit("redo", partial(self.session.redo, self._version()))
+
+    def action_done(self) -> None:
+        self.submit("done", partial(self.session.mark_done, self._version()))
+
+    def action_flag(self) -> None:
+        self.submit("flag", partial(self.session.flag, self._version()))
+
+    def action_skip(self) -> None:
+        self.submit("skip", partial(self.session.skip, self._version()))
+
+    def action_goto(self) -> None:
+        names = self.session.document_names()
+        statuses = self.session.statuses
+        choices = [(str(i), f"{i + 1:>4}. {names.get(doc_id, doc_id)}  [{statuses.get(doc_id, 'new').replace('_', ' ')}]")
+                   for i, doc_id in enumerate(self.session.doc_ids)]
+        state = self.session.state
+        current = str(self.session.doc_ids.index(state.document.id)) if state else None
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.submit("open document", partial(self.session.jump_to, int(value)))
+
+        self.app.push_screen(PickerScreen("Go to document", choices, highlight=current), chosen)
+
+
+_SCREEN_ACTIONS = frozenset(b.action.split("(")[0] for b in AnnotateScreen.BINDINGS if isinstance(b, Binding))

@@ -1,0 +1,184 @@
+"""The annotation controller without any UI: every decision is one stored item change and one event."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.db.repo import Repository
+from annotator.errors import NotFoundError, SaveError, UserError
+from annotator.scheme import Annotation, Claim, Quote, SpeakerMention
+from annotator.session import AnnotationSession
+from tests.tui.helpers import DATASET, build_repo, make_session
+
+TEXT = "“We will not attack,” Lavrov said. He added that NATO is a threat. Blinken disagreed."
+
+
+def small_repo(url: str, tokens: list[tuple[int, int]] | None = None) -> Repository:
+    t = TEXT
+    qs, qe = t.index("We will"), t.index(",”")
+    ls = t.index("Lavrov")
+    q2s = t.index("NATO is")
+    ann = Annotation("d1", t, "model", "done", {}, (
+        Quote("q1", qs, qe, t[qs:qe], "direct", None, SpeakerMention(ls, ls + 6, "Lavrov", "Sergey Lavrov")),
+        Quote("q2", q2s, t.index(". Blinken"), t[q2s:t.index(". Blinken")], "indirect"),
+    ), (Claim("c1", q2s, q2s + 4, "NATO"),))
+    repo = build_repo(url, [ann])
+    if tokens is not None:
+        run = repo.start_model_run(DATASET, "tok", "1", {})
+        repo.add_suggestions(run, [(repo.document_id(DATASET, "d1"), ann, tokens)])
+    return repo
+
+
+def key(s: AnnotationSession, item_id: str):  # type: ignore[no-untyped-def]
+    return next(s.key(it) for it in s.items if it.id == item_id)
+
+
+def test_open_errors(sqlite_url: str) -> None:
+    repo = small_repo(sqlite_url)
+    with pytest.raises(NotFoundError, match="no dataset named 'nope'"):
+        AnnotationSession(repo, "nope", "alice")
+    with pytest.raises(UserError, match="annotator"):
+        AnnotationSession(repo, DATASET, "  ")
+
+
+def test_decisions_and_statuses(sqlite_url: str) -> None:
+    repo = small_repo(sqlite_url)
+    s = make_session(repo)
+    assert [(k.layer, k.id) for k in map(s.key, s.items)] == [("quotes", "q1"), ("claims", "c1"), ("quotes", "q2")]
+    q1 = s.selected
+    s.accept()
+    assert s.item(q1).status == "accepted"
+    s.set_kind("m", q1)
+    assert s.item(q1).kind == "mixed" and s.item(q1).status == "edited"
+    s.accept(q1)  # accepting an edited item keeps "edited"
+    assert s.item(q1).status == "edited"
+    s.reassign_speaker("Sergei Lavrov", q1)
+    assert s.item(q1).speaker.name == "Sergei Lavrov" and s.item(q1).speaker.text == "Lavrov"
+    q2 = key(s, "q2")
+    with pytest.raises(UserError, match="no mention"):
+        s.reassign_speaker("Somebody New", q2)  # no mention of that name to attach
+    s.reassign_speaker("Sergei Lavrov", q2)  # attaches the nearest existing mention of that name
+    assert s.item(q2).speaker.text == "Lavrov"
+    with pytest.raises(UserError, match="target"):
+        s.set_stance("against", None, q2)
+    s.set_stance("against", "NATO", q2)
+    s.set_stance("favor", None, q2)
+    assert s.item(q2).stance.to_dict() == {"target": "NATO", "label": "favor"}
+    c1 = key(s, "c1")
+    s.reassign_speaker("Sergei Lavrov", c1)
+    assert s.item(c1).speaker == "Sergei Lavrov"
+    with pytest.raises(UserError, match="quotes"):
+        s.set_kind("d", c1)
+    assert dict(s.speakers()) == {"Sergei Lavrov": 2}
+    events = repo.events(s.state.version_id)
+    assert [e["action"] for e in events] == ["open", "accept", "set_kind", "accept", "set_speaker", "set_speaker",
+                                             "set_stance", "set_stance", "set_speaker"]
+
+
+def test_boundaries_use_stored_tokens_when_there_are_some(sqlite_url: str) -> None:
+    t = TEXT
+    # a tokenization that keeps "a threat" together: the end moves over it in one step
+    toks = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+|[^\w\s]", t)]
+    a, b = t.index("a threat"), t.index("a threat") + len("a threat")
+    toks = [tk for tk in toks if not (a <= tk[0] < b)] + [(a, b)]
+    repo = small_repo(sqlite_url, tokens=sorted(toks))
+    s = make_session(repo)
+    c1 = key(s, "c1")
+    s.move_boundary("end", 2, c1)
+    assert s.item(c1).text == "NATO is a threat"
+    s.move_boundary("end", -1, c1)
+    assert s.item(c1).text == "NATO is" and s.item(c1).status == "edited"
+    with pytest.raises(UserError, match="at least one word"):
+        s.move_boundary("start", 2, c1)
+
+
+def test_boundaries_with_regex_words_and_overlaps(sqlite_url: str) -> None:
+    repo = small_repo(sqlite_url)
+    s = make_session(repo)
+    q1 = key(s, "q1")
+    s.move_boundary("start", 1, q1)
+    assert s.item(q1).text == "will not attack"
+    s.move_boundary("start", -1, q1)
+    s.move_boundary("end", 1, q1)
+    assert s.item(q1).text == "We will not attack,"
+    with pytest.raises(UserError, match="overlap quote q2"):
+        for _ in range(10):
+            s.move_boundary("end", 1, q1)
+    s.undo()
+    s.redo()
+    s.undo()
+    assert s.state.can_redo
+
+
+def test_add_spans_trim_quotation_marks_and_attach_cue_and_speaker(sqlite_url: str) -> None:
+    repo = small_repo(sqlite_url)
+    s = make_session(repo)
+    q1 = s.key(s.items[0])
+    s.reject(q1)
+    s.add_span("quotes", 0, TEXT.index(" Lavrov"))  # “We will not attack,”
+    new = s.selected_item
+    assert new.text == "We will not attack," and new.kind == "direct" and new.status == "added"
+    key = s.selected
+    said = TEXT.index("said")
+    s.add_span("cues", said, said + 4, key)
+    he = TEXT.index("He added")
+    s.add_span("speakers", he, he + 2, key)
+    assert s.item(key).cue.text == "said" and s.item(key).speaker.text == "He"
+    assert s.item(key).speaker.name == "He"  # no existing name matches: the mention itself
+    s.add_span("speakers", TEXT.index("Lavrov"), TEXT.index("Lavrov") + 6, key)
+    assert s.item(key).speaker.name == "Sergey Lavrov"
+    b = TEXT.index("Blinken")
+    s.add_span("claims", b, len(TEXT))
+    assert s.selected_item.text == "Blinken disagreed." and s.selected_item.id == "c2"
+    with pytest.raises(UserError, match="overlap"):
+        s.add_span("quotes", TEXT.index("NATO"), TEXT.index("threat"))
+    with pytest.raises(UserError, match="at least one word"):
+        s.add_span("quotes", 0, 1)  # only a quotation mark
+    s.reject(key)  # rejecting an added item removes it
+    assert s.item(key) is None
+    assert [e["action"] for e in repo.events(s.state.version_id)][-1] == "reject"
+
+
+def test_mark_done_accepts_the_rest_and_moves_on(sqlite_url: str) -> None:
+    anns = [Annotation(f"d{i}", f"Text {i}: “Hello {i},” she said.", "model", "done", {},
+                       (Quote("q1", 9, 16 + len(str(i)), f"Hello {i},", "direct"),)) for i in range(3)]
+    for a in anns:
+        assert a.text[a.quotes[0].start:a.quotes[0].end] == a.quotes[0].text
+    repo = build_repo(sqlite_url, anns)
+    s = make_session(repo)
+    first = s.state.version_id
+    s.mark_done()
+    assert s.state.document.ext_id == "d1"
+    events = repo.events(first)
+    assert [e["action"] for e in events] == ["open", "done", "status"]
+    assert events[1]["after"]["status"] == "accepted"
+    s.skip()
+    s.flag()
+    assert s.finished
+    assert sorted(repo.annotator_statuses(DATASET, "alice").values()) == ["done", "flagged", "skipped"]
+    # blind: another annotator starts from the model's suggestions, not from alice's decisions
+    bob = make_session(repo, "bob")
+    assert bob.state.document.ext_id == "d0" and bob.items[0].status == "suggested"
+    # resume: alice reopening finds nothing unfinished and shows the first document
+    again = make_session(repo)
+    assert again.finished and again.state.document.ext_id == "d0" and again.state.status == "done"
+
+
+def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    repo = small_repo(sqlite_url)
+    s = make_session(repo)
+    real = repo.save_item
+    calls = []
+
+    def fail_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        if len(calls) == 2:
+            raise SaveError("decision not saved: disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "save_item", fail_second)
+    with pytest.raises(SaveError):
+        s.accept_all_remaining()
+    # the first decision is committed and shown; the state is what the database holds
+    assert [it.status for it in s.items] == ["accepted", "suggested", "suggested"]
+    assert s.state == repo.get_version(s.state.version_id)

@@ -1,0 +1,52 @@
+"""What the screens look like (pytest-textual-snapshot): fixed size, fixed clock, no blinking cursor.
+
+Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and look
+at the SVGs in ``__snapshots__``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.db.repo import Repository
+from annotator.tui.app import AnnotatorApp
+from tests.tui.helpers import make_session, settle
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def colour(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("j", "j", "j")  # a quote with cue, speaker and stance selected
+    await settle(pilot)
+
+
+def test_main_screen(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=_ready)
+
+
+def test_main_screen_without_colour(snap_compare, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=_ready)
+
+
+def test_select_mode(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    async def select(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("v", "w", "w", "w")
+
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=select)
+
+
+def test_help_screen(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    async def help_(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(120, 50), run_before=help_)
