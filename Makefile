@@ -26,6 +26,7 @@ demo: $(STAMP)
 	$(BIN)/annotator import sample_data --dataset $(DATASET)
 	$(BIN)/annotator preannotate --dataset $(DATASET)
 	$(BIN)/annotator stats --dataset $(DATASET)
+	$(BIN)/annotator annotate --dataset $(DATASET) --annotator $(ANNOTATOR)
 
 # PostgreSQL 15 binaries (initdb, pg_ctl) for the tests' throwaway server; installed with apt if missing.
 postgres-binaries:

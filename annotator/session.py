@@ -117,7 +117,7 @@ class AnnotationSession:
     def document_names(self) -> dict[int, str]:
         """Document id -> external id, in dataset order (loaded once)."""
         if self._doc_names is None:
-            self._doc_names = {d.id: d.ext_id for d in self.repo.iter_documents(self.dataset)}
+            self._doc_names = self.repo.document_names(self.dataset)
         return self._doc_names
 
     def _set_state(self, state: VersionState, new_document: bool = False) -> None:

@@ -295,6 +295,15 @@ class Repository:
             ds = self._dataset(s, dataset)
             return list(s.scalars(select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)))
 
+    def document_names(self, dataset: str) -> dict[int, str]:
+        """Database id -> external id of every document, in order (no texts loaded)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            rows = s.execute(
+                select(Document.id, Document.ext_id).where(Document.dataset_id == ds.id).order_by(Document.position)
+            )
+            return {doc_id: ext_id for doc_id, ext_id in rows}
+
     def document_id(self, dataset: str, ext_id: str) -> int:
         """The database id of the document with this external id."""
         with self.db.sessions() as s:
