@@ -87,22 +87,48 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
         console.print(table)
 
 
-targets_app = typer.Typer(help="Stance targets of a dataset (what stances are taken toward).", no_args_is_help=True)
+targets_app = typer.Typer(no_args_is_help=True)
 app.add_typer(targets_app, name="targets")
+
+OptDataset = Annotated[Optional[str], typer.Option("--dataset", "-d", help="Dataset name.")]
+OptDb = Annotated[Optional[str], typer.Option("--db", help="Database URL (default $ANNOTATOR_DB, else sqlite:///annotator.db).")]
+
+
+@targets_app.callback()
+def targets(ctx: typer.Context, dataset: OptDataset = None, db: OptDb = None) -> None:
+    """Stance targets of a dataset (what stances are taken toward).
+
+    `--dataset` and `--db` may come before the subcommand (as in `annotator targets --dataset news list`)
+    or after it.
+    """
+    ctx.obj = {"dataset": dataset, "db": db}
+
+
+def _target_args(ctx: typer.Context, dataset: str | None, db: str | None) -> tuple[str, str | None]:
+    parent = (ctx.parent.obj if ctx.parent is not None else None) or {}
+    dataset = dataset or parent.get("dataset")
+    if not dataset:
+        raise UserError("missing option --dataset")
+    return dataset, db or parent.get("db")
 
 
 @targets_app.command("list")
-def targets_list(dataset: DatasetOption, db: DbOption = None) -> None:
+def targets_list(ctx: typer.Context, dataset: OptDataset = None, db: OptDb = None) -> None:
     """List the dataset's stance targets, one per line."""
+    dataset, db = _target_args(ctx, dataset, db)
     for target in open_repo(db).get_dataset(dataset).stance_targets:
         typer.echo(safe(target))
 
 
 @targets_app.command("add")
 def targets_add(
-    names: Annotated[List[str], typer.Argument(help="Targets to add.")], dataset: DatasetOption, db: DbOption = None
+    ctx: typer.Context,
+    names: Annotated[List[str], typer.Argument(help="Targets to add.")],
+    dataset: OptDataset = None,
+    db: OptDb = None,
 ) -> None:
     """Add stance targets to a dataset."""
+    dataset, db = _target_args(ctx, dataset, db)
     repo = open_repo(db)
     current = repo.get_dataset(dataset).stance_targets
     info = repo.set_stance_targets(dataset, [*current, *names])
@@ -111,9 +137,13 @@ def targets_add(
 
 @targets_app.command("remove")
 def targets_remove(
-    names: Annotated[List[str], typer.Argument(help="Targets to remove.")], dataset: DatasetOption, db: DbOption = None
+    ctx: typer.Context,
+    names: Annotated[List[str], typer.Argument(help="Targets to remove.")],
+    dataset: OptDataset = None,
+    db: OptDb = None,
 ) -> None:
     """Remove stance targets from a dataset."""
+    dataset, db = _target_args(ctx, dataset, db)
     repo = open_repo(db)
     current = repo.get_dataset(dataset).stance_targets
     missing = [n for n in names if n not in current]

@@ -188,3 +188,19 @@ def test_nul_characters_in_jsonl_text_are_refused(cli, db_url: str, tmp_path: Pa
     result = cli("import", src, "--dataset", "x", "--db", db_url)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {src}:1: text: text contains NUL characters (\\u0000), which databases cannot store\n"
+
+
+def test_stance_targets_in_both_option_orders(cli, sqlite_url: str) -> None:
+    cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", "news", "--db", sqlite_url)
+    listed = cli("targets", "--dataset", "news", "--db", sqlite_url, "list")  # the contract's form
+    assert listed.stdout.splitlines() == ["Russia", "Ukraine", "NATO", "the United States"]
+    added = cli("targets", "add", "NATO enlargement", "--dataset", "news", "--db", sqlite_url)
+    assert added.exit_code == 0 and "NATO enlargement" in added.stdout
+    removed = cli("targets", "--dataset", "news", "--db", sqlite_url, "remove", "Ukraine")
+    assert removed.exit_code == 0
+    assert cli("targets", "list", "-d", "news", "--db", sqlite_url).stdout.splitlines() == [
+        "Russia", "NATO", "the United States", "NATO enlargement"]
+    bad = cli("targets", "remove", "Mars", "-d", "news", "--db", sqlite_url)
+    assert bad.exit_code == 1 and "not a stance target of 'news': Mars" in bad.stderr
+    missing = cli("targets", "list", "--db", sqlite_url)
+    assert missing.exit_code == 1 and "missing option --dataset" in missing.stderr
