@@ -44,9 +44,19 @@ DbOption = Annotated[
 DatasetOption = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")]
 
 
-def open_repo(db: str | None):  # type: ignore[no-untyped-def]
-    """Open (and migrate) the database named by --db / $ANNOTATOR_DB / the default."""
+def open_repo(db: str | None, create: bool = False):  # type: ignore[no-untyped-def]
+    """Open (and migrate) the database named by --db / $ANNOTATOR_DB / the default.
+
+    Only commands that add data (``import``) may create a new SQLite file: elsewhere a missing
+    file is an error, so a typo in --db never leaves an empty database behind.
+    """
+    from annotator.config import new_sqlite_file
     from annotator.db.engine import open_database
     from annotator.db.repo import Repository
+    from annotator.errors import DatabaseError
 
-    return Repository(open_database(resolve_db_url(db)))
+    url = resolve_db_url(db)
+    missing = None if create else new_sqlite_file(url)
+    if missing is not None:
+        raise DatabaseError(f"{missing}: no such database (import articles first, or give --db)")
+    return Repository(open_database(url))

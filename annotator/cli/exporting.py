@@ -13,9 +13,8 @@ from rich.progress import Progress
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
 from annotator.cli.progress import progress_bar
-from annotator.config import new_sqlite_file, resolve_db_url
 from annotator.db.repo import GOLD, ExportedVersion, Repository
-from annotator.errors import DatabaseError, UserError
+from annotator.errors import UserError
 from annotator.io.writers import ExportReport, Tokenization, atomic_output, gold_lines, resolve_output, write_lines
 
 export_app = typer.Typer(
@@ -63,9 +62,6 @@ def _who(annotator: str | None, gold: bool) -> str | None:
 
 def _open(db: str | None) -> Repository:
     """Open an existing database (exporting never creates an empty database file)."""
-    missing = new_sqlite_file(resolve_db_url(db))
-    if missing is not None:
-        raise DatabaseError(f"{missing}: no such database (import articles first, or give --db)")
     return open_repo(db)
 
 

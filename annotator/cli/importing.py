@@ -29,7 +29,7 @@ def import_(
     """
     total = total_bytes(sources)
     new_file = new_sqlite_file(resolve_db_url(db))
-    repo = open_repo(db)
+    repo = open_repo(db, create=True)
     try:
         with progress_bar("Importing", total) as bar:
             result = repo.import_records(dataset, read_sources(sources, progress=lambda n: bar.advance(0, n)))

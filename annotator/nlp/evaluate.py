@@ -22,9 +22,9 @@ are ignored, see ``Annotation.kept``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Mapping, Sequence, TypeVar
 
-from annotator.scheme import QUOTE_KINDS, Annotation, Quote, Span
+from annotator.scheme import QUOTE_KINDS, Annotation, Quote
 
 OVERLAP_THRESHOLD = 0.3
 T = TypeVar("T")

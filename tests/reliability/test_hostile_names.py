@@ -8,6 +8,7 @@ import pytest
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
+from tests.conftest import SAMPLE_DIR
 from tests.helpers import write_jsonl
 
 HOSTILE = [
@@ -51,7 +52,17 @@ def test_hostile_dataset_and_annotator_names_are_stored_faithfully(cli, db_url: 
 
 
 def test_error_messages_escape_control_characters(cli, sqlite_url: str) -> None:
+    cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", "news", "--db", sqlite_url)
     result = cli("stats", "--dataset", "evil\x1b[2Jname", "--db", sqlite_url)
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr
     assert "evil\\x1b[2Jname" in result.stderr
+
+
+def test_read_only_commands_never_create_a_database(cli, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    for args in (["stats", "-d", "x"], ["datasets"], ["agreement", "-d", "x"], ["speakers", "-d", "x"]):
+        result = cli(*args, "--db", f"sqlite:///{typo}")
+        assert result.exit_code == 1
+        assert result.stderr == f"Error: {typo}: no such database (import articles first, or give --db)\n"
+    assert not typo.exists()
