@@ -21,11 +21,23 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Union
+from typing import Any, Callable, Mapping, Union
 
+from annotator.aligned import apply_to_aligned
 from annotator.db.repo import Repository, VersionState
 from annotator.errors import NotFoundError, UserError
-from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Claim, Quote, Span, SpeakerMention, Stance
+from annotator.scheme import (
+    KEPT_STATUSES,
+    QUOTE_KINDS,
+    STANCE_LABELS,
+    Annotation,
+    Claim,
+    Quote,
+    Span,
+    SpeakerMention,
+    Stance,
+)
+from annotator.speakers import AlignedStatement, CanonicalSpeaker, cross_outlet_speakers
 
 Item = Union[Quote, Claim]
 
@@ -55,6 +67,15 @@ class Progress:
     items: int
     seconds: float  # time on this document in this session
     status: str
+
+
+@dataclass(frozen=True)
+class SpeakerOverview:
+    """Who said what across the dataset, as this annotator sees it (``AnnotationSession.speaker_overview``)."""
+
+    speakers: tuple[CanonicalSpeaker, ...]
+    #: (document ext id, quote id) -> status of that quote ("suggested" where the annotator has no version).
+    statuses: Mapping[tuple[str, str], str]
 
 
 def item_payload(layer: str, item: Item) -> dict[str, Any]:
@@ -212,6 +233,47 @@ class AnnotationSession:
             if c.speaker:
                 counts.setdefault(c.speaker, 0)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    # -- who said what across documents -------------------------------------------------------------
+
+    def speaker_overview(self) -> SpeakerOverview:
+        """Canonical speakers over the whole dataset: this annotator's version of each document where
+        they have one, else the latest model suggestions (never another annotator's work)."""
+        try:
+            own = {a.doc_id: a for a in self.repo.versions(self.dataset, annotator=self.annotator, status=None)}
+        except NotFoundError:  # the annotator has no version anywhere yet
+            own = {}
+        annotations: list[Annotation] = []
+        statuses: dict[tuple[str, str], str] = {}
+        for suggested in self.repo.suggestions(self.dataset):
+            ann = own.pop(suggested.doc_id, None)
+            if ann is None:
+                ann = suggested
+                statuses.update({(ann.doc_id, q.id): "suggested" for q in ann.quotes})
+            annotations.append(ann)
+        annotations.extend(own.values())  # documents without suggestions
+        for ann in annotations:
+            for q in ann.quotes:
+                statuses.setdefault((ann.doc_id, q.id), q.status)
+        speakers = cross_outlet_speakers(annotations, self.repo.speaker_corrections(self.dataset))
+        return SpeakerOverview(tuple(speakers), statuses)
+
+    def apply_aligned(self, statement: AlignedStatement, status: str | None = None, kind: str | None = None,
+                      stance: Stance | None = None) -> Mapping[str, str]:
+        """Apply one decision to every copy of an aligned statement (``annotator.aligned``); returns
+        doc_id -> "applied" / "not found". The current document is reloaded if one copy is in it."""
+        outcome = apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
+                                   status=status, kind=kind, stance=stance)
+        self.statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
+        if self.state is not None and self.state.document.ext_id in outcome:
+            self.reload()
+        return outcome
+
+    def reload(self) -> VersionState:
+        """Read the current version again (after changes made elsewhere, e.g. to aligned copies)."""
+        state = self.repo.get_version(self._require_state().version_id)
+        self._set_state(state)
+        return state
 
     def progress(self) -> Progress:
         state = self._require_state()

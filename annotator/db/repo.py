@@ -47,6 +47,18 @@ GOLD = "gold"
 MODEL = "model"
 
 
+NAME_MAX = 200
+
+
+def check_name(name: str, what: str) -> str:
+    """Dataset and annotator names: non-empty, at most NAME_MAX characters (the same on every backend)."""
+    if not name.strip():
+        raise UserError(f"{what} name is empty")
+    if len(name) > NAME_MAX:
+        raise UserError(f"{what} name is longer than {NAME_MAX} characters")
+    return name
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -182,7 +194,7 @@ class Repository:
         if ann is None:
             if not create:
                 raise NotFoundError(f"no annotator named {name!r}")
-            ann = Annotator(name=name)
+            ann = Annotator(name=check_name(name, "annotator"))
             try:
                 with s.begin_nested():  # another process may create the same annotator right now
                     s.add(ann)
@@ -223,7 +235,7 @@ class Repository:
             with self.db.writes.begin() as s:
                 ds = s.scalar(select(Dataset).where(Dataset.name == dataset))
                 if ds is None:
-                    ds = Dataset(name=dataset, stance_targets=list(DEFAULT_STANCE_TARGETS))
+                    ds = Dataset(name=check_name(dataset, "dataset"), stance_targets=list(DEFAULT_STANCE_TARGETS))
                     s.add(ds)
                     s.flush()
                 ds_id = ds.id

@@ -92,6 +92,9 @@ def read_text_file(path: Path, progress: Progress | None = None) -> Iterator[Imp
         raise InputError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", str(path), line) from None
     if not text.strip():
         raise InputError("empty file: no text to annotate", str(path))
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError("binary data (NUL bytes) in a text file", str(path), line)
     if progress:
         progress(len(data))
     yield ImportRecord(ext_id=path.stem, text=text, meta={"source": path.name}, source=str(path))
@@ -134,6 +137,10 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
     if problem is not None:
         field, message = problem
         raise InputError(message, str(path), lineno, field)
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("invalid Unicode: a lone surrogate escape such as \\ud800", str(path), lineno) from None
     if "\x00" in obj["text"]:
         raise InputError("text contains NUL characters (\\u0000), which databases cannot store", str(path), lineno, "text")
     meta = dict(obj.get("meta") or {})

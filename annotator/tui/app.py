@@ -25,6 +25,7 @@ from annotator.session import AnnotationSession
 from annotator.tui.messages import DecisionFailed, DecisionSaved, QueueDrained
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 
 Job = tuple[Screen, str, Callable[[], VersionState]]
@@ -102,6 +103,7 @@ class AnnotatorApp(App[None]):
         return [
             ("Annotate", list(AnnotateScreen.BINDINGS)),
             ("Select mode (after v or a mouse drag)", list(ArticleView.BINDINGS)),
+            ("Who said what (w)", list(SpeakersScreen.BINDINGS)),
             ("Application", list(self.BINDINGS)),
         ]
 
@@ -111,8 +113,8 @@ class AnnotatorApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, AnnotateScreen):
-            for b in AnnotateScreen.BINDINGS:
+        if isinstance(screen, (AnnotateScreen, SpeakersScreen)):
+            for b in type(screen).BINDINGS:
                 if isinstance(b, Binding) and b.description:
                     keys = b.key_display or b.key.split(",")[0]
                     yield SystemCommand(b.description, f"key: {keys}", partial(screen.run_action, b.action))

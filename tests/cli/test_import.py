@@ -204,3 +204,29 @@ def test_stance_targets_in_both_option_orders(cli, sqlite_url: str) -> None:
     assert bad.exit_code == 1 and "not a stance target of 'news': Mars" in bad.stderr
     missing = cli("targets", "list", "--db", sqlite_url)
     assert missing.exit_code == 1 and "missing option --dataset" in missing.stderr
+
+
+def test_input_that_only_postgresql_would_reject_is_refused_the_same_everywhere(cli, db_url: str, tmp_path: Path) -> None:
+    """NUL bytes late in a .txt, lone surrogates, over-long ids and names: one clear error on both backends."""
+    late_nul = tmp_path / "late.txt"
+    late_nul.write_bytes(b"x" * 5000 + b"\nsecond line\x00\n")
+    r = cli("import", late_nul, "--dataset", "x", "--db", db_url)
+    assert r.exit_code == 1 and r.stderr == f"Error: {late_nul}:2: binary data (NUL bytes) in a text file\n"
+
+    surrogate = tmp_path / "sur.jsonl"
+    surrogate.write_text('{"text": "Hello \\ud800 world"}\n', encoding="utf-8")
+    r = cli("import", surrogate, "--dataset", "x", "--db", db_url)
+    assert r.exit_code == 1 and "sur.jsonl:1: invalid Unicode: a lone surrogate" in r.stderr
+
+    long_id = write_jsonl(tmp_path / "long.jsonl", [{"id": "x" * 501, "text": "fine"}])
+    r = cli("import", long_id, "--dataset", "x", "--db", db_url)
+    assert r.exit_code == 1 and f"{long_id}:1: id: " in r.stderr and "is too long" in r.stderr
+
+    r = cli("import", SAMPLE_DIR, "--dataset", "d" * 201, "--db", db_url)
+    assert r.exit_code == 1 and "dataset name is longer than 200 characters" in r.stderr
+
+
+def test_unsupported_database_urls(cli) -> None:
+    r = cli("stats", "-d", "x", "--db", "mysql://a@b/c")
+    assert r.exit_code == 1
+    assert r.stderr == "Error: unsupported database 'mysql' in 'mysql://a@b/c': use sqlite:///FILE or postgresql://USER@HOST/DBNAME\n"

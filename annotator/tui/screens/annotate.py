@@ -22,6 +22,7 @@ from annotator.scheme import Quote
 from annotator.session import AnnotationSession
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
+from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
 
@@ -54,6 +55,7 @@ class AnnotateScreen(Screen[None]):
         Binding("f", "flag", "Flag, next", show=False),
         Binding("S", "skip", "Skip, next", show=False),
         Binding("g", "goto", "Go to document", show=False),
+        Binding("w", "who_said_what", "Who said what"),
     ]
 
     def __init__(self, session: AnnotationSession) -> None:
@@ -319,6 +321,15 @@ class AnnotateScreen(Screen[None]):
                 self.submit("open document", partial(self.session.jump_to, int(value)))
 
         self.app.push_screen(PickerScreen("Go to document", choices, highlight=current), chosen)
+
+    def action_who_said_what(self) -> None:
+        """Speakers across every article; back here the current document is read again (aligned copies
+        of its quotes may have changed)."""
+
+        def back(_: None) -> None:
+            self.submit("reload", self.session.reload)
+
+        self.app.push_screen(SpeakersScreen(self.session), back)
 
 
 _SCREEN_ACTIONS = frozenset(b.action.split("(")[0] for b in AnnotateScreen.BINDINGS if isinstance(b, Binding))
