@@ -45,7 +45,8 @@ def documents(draw):  # type: ignore[no-untyped-def]
                            "speaker": draw(st.one_of(st.none(), st.text(alphabet, max_size=5)))})
     meta = {"source": "p.jsonl", "note": draw(st.text(alphabet, max_size=10))}
     return {"id": draw(st.text(alphabet, min_size=1, max_size=10)), "text": text, "meta": meta,
-            "annotator": draw(st.text(alphabet, min_size=1, max_size=8)), "status": "done",
+            "annotator": draw(st.text(alphabet, min_size=1, max_size=8).filter(lambda a: a.strip() != "")),
+            "status": "done",
             "quotes": quotes, "claims": claims}
 
 
