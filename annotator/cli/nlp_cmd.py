@@ -78,36 +78,43 @@ def predict(
     batch_size: BatchOption = 32,
     targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States).")] = None,
 ) -> None:
-    """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out."""
+    """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out.
+
+    Streams: one document is parsed and written at a time. A file is written atomically.
+    """
+    from dataclasses import replace
+
     from annotator.io.readers import read_sources
+    from annotator.io.writers import atomic_output, gold_line, resolve_output, write_lines
     from annotator.nlp.pipeline import annotate, load_pipeline
 
+    path = None if out is None else resolve_output(str(out), "predictions", "model", "jsonl")
     records = list(read_sources(sources))
-    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None)
-    metas = {}
+    seen: dict[str, str] = {}
     items = []
     for i, rec in enumerate(records):
         doc_id = rec.ext_id or f"doc{i + 1}"
-        metas[doc_id] = rec.meta
-        items.append((rec.text, doc_id))
-    to_stdout = out is None or str(out) == "-"
-    if not to_stdout and not out.parent.exists():
-        raise UserError(f"{out.parent}: folder does not exist")
-    lines = []
-    with progress_bar("Predicting", len(items)) as bar:
-        for doc_id, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
-            from dataclasses import replace
+        where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+        if doc_id in seen:
+            raise InputError(f"id {doc_id!r} is also the id of {seen[doc_id]}; ids must be unique", where)
+        seen[doc_id] = where
+        items.append((rec.text, str(i)))
+    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None)
 
-            ann = replace(ann, meta=dict(metas[doc_id]))
-            lines.append(json.dumps(ann.to_dict(), ensure_ascii=False) + "\n")
-            bar.advance(0, 1)
-    if to_stdout:
-        sys.stdout.write("".join(lines))
+    def lines():  # type: ignore[no-untyped-def]
+        with progress_bar("Predicting", len(items)) as bar:
+            for key, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
+                rec = records[int(key)]
+                yield gold_line(replace(ann, doc_id=rec.ext_id or f"doc{int(key) + 1}", meta=dict(rec.meta)))
+                bar.advance(0, 1)
+
+    if path is None:
+        n = write_lines(lines(), sys.stdout.buffer)
+        sys.stdout.flush()
     else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text("".join(lines), encoding="utf-8")
-        tmp.replace(out)
-        typer.echo(f"Wrote {len(lines)} line(s) to {out}", err=True)
+        with atomic_output(path) as fh:
+            n = write_lines(lines(), fh)
+        typer.echo(f"Wrote {n} line(s) to {path}", err=True)
 
 
 def _read_annotations(path: Path):  # type: ignore[no-untyped-def]
@@ -169,6 +176,9 @@ def train(
     `annotator preannotate --model OUTPUT/training/model-best`.
     """
     from annotator.training.train import train as run_training
+
+    if output is not None and output.exists() and not output.is_dir():
+        raise InputError("not a folder: choose a folder for the trained pipeline", str(output))
 
     repo = open_repo(db)
     annotations = list(repo.versions(dataset, annotator=annotator, status="done"))

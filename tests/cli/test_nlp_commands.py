@@ -76,3 +76,32 @@ def test_predict_to_stdout_and_bad_inputs(cli, tmp_path: Path) -> None:
     plain.write_text('{"text": "hello"}\n', encoding="utf-8")
     not_gold = cli("evaluate", plain, plain)
     assert not_gold.exit_code == 1 and f"{plain}:1: not a gold JSONL line" in not_gold.stderr
+
+
+def test_predict_output_edge_cases(cli, tmp_path: Path) -> None:
+    (tmp_path / "f1").mkdir()
+    (tmp_path / "f2").mkdir()
+    (tmp_path / "f1" / "x.txt").write_text("“Yes,” she said.", encoding="utf-8")
+    (tmp_path / "f2" / "x.txt").write_text("“No,” he said.", encoding="utf-8")
+    dup = cli("predict", tmp_path / "f1", tmp_path / "f2")
+    assert dup.exit_code == 1
+    assert f"{tmp_path / 'f2' / 'x.txt'}: id 'x' is also the id of {tmp_path / 'f1' / 'x.txt'}" in dup.stderr
+
+    folder = tmp_path / "outdir"
+    folder.mkdir()
+    into_folder = cli("predict", tmp_path / "f1", "--out", folder)
+    assert into_folder.exit_code == 0, into_folder.output
+    written = folder / "predictions-model.jsonl"
+    assert json.loads(written.read_text(encoding="utf-8"))["id"] == "x"
+    assert sorted(p.name for p in folder.iterdir()) == ["predictions-model.jsonl"]  # no temporary file left
+
+    missing = cli("predict", tmp_path / "f1", "--out", tmp_path / "nope" / "p.jsonl")
+    assert missing.exit_code == 1 and "folder does not exist" in missing.stderr
+
+
+def test_train_output_must_be_a_folder(cli, sqlite_url: str, tmp_path: Path) -> None:
+    cli("import", SAMPLE_DIR, "--dataset", "g", "--db", sqlite_url)
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    result = cli("train", "--dataset", "g", "--output", a_file, "--db", sqlite_url)
+    assert result.exit_code == 1 and f"{a_file}: not a folder" in result.stderr
