@@ -274,30 +274,47 @@ class Repository:
                     by_hash[h] = (doc_id, ext_id)
                     ann = rec.annotation
                     if ann is not None and ann.annotator is not None:
-                        self._put_version(s, doc_id, ann)
-                        versions += 1
+                        if self._put_version(s, doc_id, ann, overwrite=False) is None:
+                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                            duplicates.append(
+                                f"{where} ({ann.annotator!r} already has a version of {ext_id!r}; kept the stored one)"
+                            )
+                        else:
+                            versions += 1
                     s.flush()
                     s.expunge_all()
         except (OperationalError, DBAPIError) as exc:
             raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
 
-    def _put_version(self, s: Session, doc_id: int, ann: Annotation, action: str = "import") -> Version:
+    def _put_version(
+        self, s: Session, doc_id: int, ann: Annotation, action: str = "import", overwrite: bool = True
+    ) -> Version | None:
+        """Store a whole version. An existing one is replaced only with ``overwrite`` (else: None).
+
+        The event keeps the replaced state in ``before``, so the log can tell what an import or an
+        adjudication overwrote.
+        """
         annotator = self._annotator(s, str(ann.annotator))
         version = s.scalar(
             select(Version).where(Version.document_id == doc_id, Version.annotator_id == annotator.id).with_for_update()
         )
         payload = items_to_payload(ann.quotes, ann.claims)
         status = ann.status if ann.status in DOC_STATUSES else "done"
+        before = None
         if version is None:
             version = Version(document_id=doc_id, annotator_id=annotator.id, status=status, payload=payload, revision=1)
             s.add(version)
             s.flush()
+        elif not overwrite:
+            return None
         else:
+            before = {"status": version.status, **version.payload}
             version.payload, version.status = payload, status
             version.revision += 1
             version.updated_at = utcnow()
-        s.add(Event(version_id=version.id, action=action, after={"status": status, **payload}, undoable=False))
+        s.add(Event(version_id=version.id, action=action, before=before, after={"status": status, **payload},
+                    undoable=False))
         return version
 
     # -- documents --------------------------------------------------------------------------

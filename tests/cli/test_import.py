@@ -230,3 +230,17 @@ def test_unsupported_database_urls(cli) -> None:
     r = cli("stats", "-d", "x", "--db", "mysql://a@b/c")
     assert r.exit_code == 1
     assert r.stderr == "Error: unsupported database 'mysql' in 'mysql://a@b/c': use sqlite:///FILE or postgresql://USER@HOST/DBNAME\n"
+
+
+def test_reimporting_gold_never_overwrites_an_annotators_work(cli, db_url: str, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "gold.jsonl", [gold_line()])
+    assert cli("import", src, "--dataset", "g", "--db", db_url).exit_code == 0
+    repo = Repository(open_database(db_url))
+    state = repo.open_version(repo.document_ids("g")[0], "alice")
+    quote = state.quotes[0]
+    repo.save_item(state.version_id, "quotes", quote.id, {**quote.to_dict(), "kind": "mixed", "status": "edited"}, "set_kind")
+    again = cli("import", src, "--dataset", "g", "--db", db_url)
+    assert again.exit_code == 0
+    assert "'alice' already has a version of 'd1'; kept the stored one" in again.stderr
+    (alice,) = repo.versions("g", annotator="alice")
+    assert alice.quotes[0].kind == "mixed"
