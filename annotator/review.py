@@ -121,18 +121,33 @@ class ReviewSession:
         doc.resolutions[self.item_index] = replace(item, start=start, end=end, text=text[start:end], status="edited")
         doc.chosen_from[self.item_index] = "edited"
 
-    def finish_document(self) -> Annotation:
-        """Store the resolved document as the target version; unresolved disagreements are refused."""
+    def resolved_current(self) -> tuple[ReviewDocument, Annotation]:
+        """The current document and its adjudicated version; unresolved disagreements are refused."""
         doc = self._doc()
         unresolved = [i for i in range(len(doc.comparison.disagreements)) if i not in doc.resolutions]
         if unresolved:
             raise UserError(f"{len(unresolved)} disagreement(s) left in this document")
-        result = merge(doc.comparison, doc.resolutions, annotator=self.target)
+        return doc, merge(doc.comparison, doc.resolutions, annotator=self.target)
+
+    def store(self, result: Annotation) -> None:
+        """Write an adjudicated version (safe to call from a worker thread: touches no session state)."""
         self.repo.put_version(self.dataset, result, action="adjudicate")
-        self.documents.pop(self.doc_index)
-        if self.doc_index >= len(self.documents):
-            self.doc_index = max(len(self.documents) - 1, 0)
+
+    def remove(self, doc: ReviewDocument) -> None:
+        """Take a stored document out of the walk (by identity, whatever is selected now)."""
+        index = next((i for i, d in enumerate(self.documents) if d is doc), None)
+        if index is None:
+            return
+        self.documents.pop(index)
+        if index < self.doc_index or self.doc_index >= len(self.documents):
+            self.doc_index = max(min(self.doc_index - (index < self.doc_index), len(self.documents) - 1), 0)
         self.item_index = 0
+
+    def finish_document(self) -> Annotation:
+        """Store the resolved current document as the target version and move on."""
+        doc, result = self.resolved_current()
+        self.store(result)
+        self.remove(doc)
         return result
 
     def accept_agreed_documents(self) -> int:

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Static
 from annotator.adjudication import Item
 from annotator.display import literal, safe
 from annotator.errors import UserError
-from annotator.review import ReviewSession
-from annotator.scheme import Quote
+from annotator.review import ReviewDocument, ReviewSession
+from annotator.scheme import Annotation, Quote
 
 ACTIVE = "reverse bold"
 MARKED = "underline"
@@ -83,6 +83,7 @@ class ReviewApp(App[None]):
         super().__init__()
         self.session = session
         self.saved_documents = 0
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -197,22 +198,40 @@ class ReviewApp(App[None]):
         self._guard(self.session.nudge, edge, words)
 
     def action_finish(self) -> None:
+        """Resolve on the UI thread, store in a worker; one save at a time (a second enter waits)."""
         if self.session.current is None:
             return
-        self.save_document()
-
-    @work(thread=True, exclusive=True, group="save")
-    def save_document(self) -> None:
+        if self._saving:
+            self.notify("still saving the previous document", severity="warning")
+            return
         try:
-            result = self.session.finish_document()
+            doc, result = self.session.resolved_current()
         except UserError as exc:
-            self.call_from_thread(self.notify, literal(str(exc)), severity="warning")
+            self.notify(literal(str(exc)), severity="warning")
+            return
+        self._saving = True
+        self.save_document(doc, result)
+
+    @work(thread=True, group="save")
+    def save_document(self, doc: ReviewDocument, result: Annotation) -> None:
+        try:
+            self.session.store(result)
         except Exception as exc:  # a database failure must be shown, never dropped
-            self.call_from_thread(self.notify, literal(f"not saved: {exc}"), severity="error", timeout=10)
+            self.call_from_thread(self._save_failed, exc)
         else:
-            self.saved_documents += 1
-            self.call_from_thread(self.notify, literal(f"saved {result.doc_id} as {self.session.target}"))
-        self.call_from_thread(self.refresh_view)
+            self.call_from_thread(self._stored, doc, result)
+
+    def _stored(self, doc: ReviewDocument, result: Annotation) -> None:
+        self._saving = False
+        self.session.remove(doc)
+        self.saved_documents += 1
+        self.notify(literal(f"saved {result.doc_id} as {self.session.target}"))
+        self.refresh_view()
+
+    def _save_failed(self, exc: Exception) -> None:
+        self._saving = False
+        self.notify(literal(f"not saved: {exc}"), severity="error", timeout=10)
+        self.refresh_view()
 
     def action_help(self) -> None:
         lines = [f"{b.key:>18}  {b.description}" for b in self.BINDINGS if isinstance(b, Binding)]

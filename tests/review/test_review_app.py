@@ -67,3 +67,42 @@ async def test_review_session_through_the_keyboard(repo: Repository) -> None:
 def test_review_command_refuses_bad_annotator_lists(cli, repo: Repository) -> None:
     result = cli("review", "-d", "r", "--annotators", "alice", "--db", repo.db.url)
     assert result.exit_code == 1 and "at least two annotators" in result.stderr
+
+
+async def test_enter_twice_while_saving_stores_each_document_once(repo: Repository, monkeypatch) -> None:
+    import threading
+
+    release = threading.Event()
+    real_put = repo.put_version
+    calls: list[str] = []
+
+    def slow_put(dataset, ann, action="adjudicate"):  # type: ignore[no-untyped-def]
+        calls.append(ann.doc_id)
+        release.wait(5)
+        return real_put(dataset, ann, action)
+
+    monkeypatch.setattr(repo, "put_version", slow_put)
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "enter", "enter")  # the second enter arrives while d1 is being saved
+        await pilot.pause()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == ["d1"]
+        assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
+    assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
+
+
+async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, monkeypatch) -> None:
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(repo, "put_version", broken)
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("not saved: disk on fire" in str(n.message) for n in app._notifications)
+        assert "Document 1 of 2: d1" in str(app.query_one("#status").render())
