@@ -179,6 +179,16 @@ class Repository:
     def __init__(self, db: Database):
         self.db = db
 
+    def close(self) -> None:
+        """Release the database connections (the engine's pool)."""
+        self.db.dispose()
+
+    def __enter__(self) -> "Repository":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     # -- helpers --------------------------------------------------------------------------
 
     def _dataset(self, s: Session, name: str) -> Dataset:
