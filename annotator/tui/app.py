@@ -109,7 +109,10 @@ class AnnotatorApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.binding_sections()))
+            sections = self.binding_sections()
+            if isinstance(self.screen, SpeakersScreen):  # the keys of the screen in use first
+                sections.sort(key=lambda s: s[0] != "Who said what (w)")
+            self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -55,7 +55,7 @@ class AnnotateScreen(Screen[None]):
         Binding("f", "flag", "Flag, next", show=False),
         Binding("S", "skip", "Skip, next", show=False),
         Binding("g", "goto", "Go to document", show=False),
-        Binding("w", "who_said_what", "Who said what"),
+        Binding("w", "who_said_what", "Who said what", show=False),
     ]
 
     def __init__(self, session: AnnotationSession) -> None:

@@ -14,7 +14,6 @@ a message. Escape returns to the article once every queued decision has been han
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
 from typing import ClassVar, Mapping, Sequence
 
 from rich import box
@@ -274,7 +273,8 @@ class SpeakersScreen(Screen[None]):
             return
         index = 0
         if same_speaker:
-            match = [i for i, st in enumerate(self._rows) if st is not None and keep & {(q.doc_id, q.quote_id) for q in st.quotes}]
+            match = [i for i, st in enumerate(self._rows)
+                     if st is not None and keep & {(q.doc_id, q.quote_id) for q in st.quotes}]
             if match:
                 index = match[0]
             elif old_index is not None:
