@@ -14,7 +14,8 @@ from typing import Sequence
 from annotator.adjudication import DocumentComparison, Item, compare, merge
 from annotator.db.repo import GOLD, Repository
 from annotator.errors import UserError
-from annotator.scheme import Annotation
+from annotator.scheme import Annotation, Quote
+from annotator.session import QUOTE_MARKS
 
 _WORD = re.compile(r"\S+")
 
@@ -105,6 +106,11 @@ class ReviewSession:
             raise UserError("choose a version with a span first, then adjust its boundaries")
         text = doc.comparison.text
         bounds = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        direct = isinstance(item, Quote) and item.kind == "direct"
+        if direct:  # quotation marks are never part of a direct quote (contract section 1)
+            bounds = [(a + len(text[a:b]) - len(text[a:b].lstrip(QUOTE_MARKS)),
+                       b - (len(text[a:b]) - len(text[a:b].rstrip(QUOTE_MARKS)))) for a, b in bounds]
+            bounds = [(a, b) for a, b in bounds if a < b]
         starts = [s for s, _ in bounds]
         ends = [e for _, e in bounds]
         start, end = item.start, item.end

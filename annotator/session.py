@@ -18,6 +18,7 @@ single worker thread; attribute assignments are atomic, and decisions are never 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -108,6 +109,9 @@ class AnnotationSession:
         self.statuses: dict[int, str] = repo.annotator_statuses(dataset, annotator)
         self.state: VersionState | None = None
         self.selected: ItemKey | None = None
+        #: Held while session state changes (decision worker thread) and while the UI reads several
+        #: fields that must agree (UI thread). Never held during database I/O.
+        self.lock = threading.RLock()
         #: True once every document is done, flagged or skipped.
         self.finished = False
         self._opened_at = clock()
@@ -142,6 +146,10 @@ class AnnotationSession:
         return self._doc_names
 
     def _set_state(self, state: VersionState, new_document: bool = False) -> None:
+        with self.lock:
+            self._set_state_locked(state, new_document)
+
+    def _set_state_locked(self, state: VersionState, new_document: bool) -> None:
         if new_document or self.state is None or state.version_id != self.state.version_id:
             self._opened_at = self.clock()
             self.state = state
@@ -188,7 +196,8 @@ class AnnotationSession:
         return None if self.selected is None else self.item(self.selected)
 
     def select(self, key: ItemKey | None) -> None:
-        self.selected = key
+        with self.lock:
+            self.selected = key
 
     def select_next(self, delta: int = 1) -> Item | None:
         """Move the selection ``delta`` items on (wrapping); returns the newly selected item."""
@@ -264,7 +273,9 @@ class AnnotationSession:
         doc_id -> "applied" / "not found". The current document is reloaded if one copy is in it."""
         outcome = apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
                                    status=status, kind=kind, stance=stance)
-        self.statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
+        statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
+        with self.lock:
+            self.statuses = statuses
         if self.state is not None and self.state.document.ext_id in outcome:
             self.reload()
         return outcome
@@ -361,6 +372,9 @@ class AnnotationSession:
         key, item, state = self._target(key)
         text = state.document.text
         toks = self._tokens_of(state)
+        direct = isinstance(item, Quote) and item.kind == "direct"
+        if direct:  # quotation marks are never part of a direct quote (contract section 1)
+            toks = [(a, b) for a, b in toks if text[a:b].strip(QUOTE_MARKS)]
         start, end = item.start, item.end
         if edge == "start":
             cands = [s for s, _ in toks if s > start] if delta > 0 else [s for s, _ in reversed(toks) if s < start]
@@ -372,6 +386,8 @@ class AnnotationSession:
             if not cands:
                 raise UserError("the end cannot move further")
             end = cands[min(abs(delta), len(cands)) - 1]
+        if direct:
+            start, end = self.trim(text, start, end, marks=True)
         if start >= end:
             raise UserError("a span needs at least one word")
         self._check_overlap(state, key.layer, key.id, start, end)
@@ -525,13 +541,12 @@ class AnnotationSession:
     def _finish(self, version_id: int, status: str) -> VersionState:
         state = self.repo.set_status(version_id, status)
         self._after_save(state)
-        self.statuses[state.document.id] = status
+        with self.lock:
+            self.statuses[state.document.id] = status
         nxt = self.repo.next_document(self.dataset, self.annotator, after=state.document.id)
-        if nxt is None:
-            self.finished = True
-            return state
-        self.finished = False
-        return self.open_document(nxt)
+        with self.lock:
+            self.finished = nxt is None
+        return state if nxt is None else self.open_document(nxt)
 
     def mark_done(self, version_id: int | None = None) -> VersionState:
         """Accept what is still suggested (each a recorded decision), mark done, open the next unfinished document."""

@@ -182,3 +182,68 @@ def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) 
     # the first decision is committed and shown; the state is what the database holds
     assert [it.status for it in s.items] == ["accepted", "suggested", "suggested"]
     assert s.state == repo.get_version(s.state.version_id)
+
+
+def test_the_ui_reads_session_state_under_the_lock_the_worker_writes_it_under(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The decision worker replaces the state on its own thread; the UI reads selection and items under
+    the same lock, so it never sees a selection from one state and items from another."""
+    import threading
+
+    from annotator.tui.screens.annotate import AnnotateScreen
+
+    reads_locked: list[bool] = []
+
+    class Probe:
+        lock = threading.RLock()
+
+        @property
+        def selected_item(self):  # type: ignore[no-untyped-def]
+            reads_locked.append(self.lock._is_owned())  # type: ignore[attr-defined]
+            return None
+
+    screen = AnnotateScreen.__new__(AnnotateScreen)
+    screen.session = Probe()  # type: ignore[assignment]
+    try:
+        AnnotateScreen.show_selection(screen)
+    except Exception:  # noqa: BLE001  (the probe has nothing else; only the locking matters here)
+        pass
+    assert reads_locked == [True]
+
+
+def test_a_saved_decision_waits_for_the_ui_to_finish_reading(sqlite_url: str) -> None:
+    import threading
+    import time as _time
+
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    first = s.selected
+    finished = threading.Event()
+
+    def worker() -> None:
+        s.accept(first)  # saves, then replaces the session state under the lock
+        finished.set()
+
+    with s.lock:  # the UI is in the middle of reading the selection and the items
+        before = s.selected_item
+        t = threading.Thread(target=worker)
+        t.start()
+        _time.sleep(0.3)
+        assert not finished.is_set()  # the worker committed but waits to change what the UI is reading
+        assert s.selected_item == before and s.selected_item.status == "suggested"
+    t.join(5)
+    assert finished.is_set() and s.item(first).status == "accepted"
+
+
+def test_moving_a_direct_quote_boundary_never_takes_in_quotation_marks(sqlite_url: str) -> None:
+    import pytest
+
+    from annotator.errors import UserError
+
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    q1 = key(s, "q1")  # “We will not attack,” Lavrov said.
+    with pytest.raises(UserError, match="cannot move further"):
+        s.move_boundary("start", -1, q1)  # only the opening mark is to the left
+    texts = []
+    for _ in range(2):
+        state = s.move_boundary("end", 1, q1)
+        texts.append(next(q for q in state.quotes if q.id == "q1").text)
+    assert texts == ["We will not attack,", "We will not attack,” Lavrov"]  # the closing mark alone is skipped

@@ -7,8 +7,9 @@ is pressed and hand the decision to the app's single decision worker; the screen
 
 from __future__ import annotations
 
+import functools
 from functools import partial
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +26,20 @@ from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
+
+T = TypeVar("T")
+
+
+def locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a UI method holding the session lock, so the fields it reads come from one state
+    (the decision worker replaces the session's state from its own thread)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self.session.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class AnnotateScreen(Screen[None]):
@@ -89,6 +104,7 @@ class AnnotateScreen(Screen[None]):
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
 
+    @locked
     def redraw(self) -> None:
         """Show the session's current state (after a decision or a change of document)."""
         state = self.session.state
@@ -97,6 +113,7 @@ class AnnotateScreen(Screen[None]):
         self.article.show(state.version_id, state.document.text, state.quotes, state.claims)
         self.show_selection()
 
+    @locked
     def show_selection(self, scroll: bool = True) -> None:
         item = self.session.selected_item
         self.article.set_selected(item, scroll=scroll)
@@ -108,6 +125,7 @@ class AnnotateScreen(Screen[None]):
         self.query_one(SpeakerList).show(self.session.speakers(), speaker)
         self.update_status()
 
+    @locked
     def update_status(self) -> None:
         state = self.session.state
         if state is None:
@@ -140,12 +158,14 @@ class AnnotateScreen(Screen[None]):
                     timeout=10 if message.severity == "error" else 4)
         self.redraw()
 
+    @locked
     def _selected_key(self):  # type: ignore[no-untyped-def]
         key = self.session.selected
         if key is None:
             self.notify("No item selected: add one with v.", severity="warning", markup=False)
         return key
 
+    @locked
     def _version(self) -> int:
         state = self.session.state
         assert state is not None
@@ -158,10 +178,12 @@ class AnnotateScreen(Screen[None]):
             return False  # select mode: only the article's keys (and help, palette) work
         return True
 
+    @locked
     def action_move(self, delta: int) -> None:
         self.session.select_next(delta)
         self.show_selection()
 
+    @locked
     def _advance(self) -> None:
         items = self.session.items
         item = self.session.selected_item
@@ -181,6 +203,7 @@ class AnnotateScreen(Screen[None]):
             self.submit("reject", partial(self.session.reject, key))
             self._advance()
 
+    @locked
     def action_accept_all(self) -> None:
         version = self._version()
         n = len(self.session.remaining(version))
@@ -199,6 +222,7 @@ class AnnotateScreen(Screen[None]):
         if key is not None:
             self.submit(f"move {edge}", partial(self.session.move_boundary, edge, delta, key))
 
+    @locked
     def action_select(self) -> None:
         item = self.session.selected_item
         article = self.article
@@ -228,13 +252,16 @@ class AnnotateScreen(Screen[None]):
         self.submit(f"set {message.layer[:-1]}", partial(
             self.session.add_span, message.layer, message.start, message.end, key))
 
+    @locked
     def on_article_view_clicked(self, message: ArticleView.Clicked) -> None:
         if self.session.select_at(message.offset) is not None:
             self.show_selection(scroll=False)
 
+    @locked
     def on_article_view_selection_dragged(self, message: ArticleView.SelectionDragged) -> None:
         self.article.start_select(self.session.tokens(), message.start, message.end)
 
+    @locked
     def action_speaker(self) -> None:
         key = self._selected_key()
         if key is None:
@@ -266,6 +293,7 @@ class AnnotateScreen(Screen[None]):
         current = item.stance.target if isinstance(item, Quote) and item.stance else None
         self.app.push_screen(PickerScreen("Stance target", [(t, t) for t in targets], highlight=current), chosen)
 
+    @locked
     def _quote_key(self):  # type: ignore[no-untyped-def]
         key = self._selected_key()
         if key is not None and key.layer != "quotes":
@@ -273,6 +301,7 @@ class AnnotateScreen(Screen[None]):
             return None
         return key
 
+    @locked
     def action_stance(self, label: str) -> None:
         key = self._quote_key()
         if key is None:
@@ -283,11 +312,13 @@ class AnnotateScreen(Screen[None]):
         else:
             self._pick_target(lambda t: self.submit(f"stance {label}", partial(self.session.set_stance, label, t, key)))
 
+    @locked
     def action_target(self) -> None:
         key = self._quote_key()
         if key is not None:
             self._pick_target(lambda t: self.submit("stance target", partial(self.session.set_stance, None, t, key)))
 
+    @locked
     def action_kind(self, kind: str) -> None:
         key = self._quote_key()
         if key is not None:
@@ -308,6 +339,7 @@ class AnnotateScreen(Screen[None]):
     def action_skip(self) -> None:
         self.submit("skip", partial(self.session.skip, self._version()))
 
+    @locked
     def action_goto(self) -> None:
         names = self.session.document_names()
         statuses = self.session.statuses
