@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.errors import DatabaseError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "annotator_write"
 

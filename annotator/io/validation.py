@@ -16,7 +16,7 @@ from jsonschema.exceptions import best_match
 
 from annotator.errors import InputError
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SCHEMA_FILES = {"gold": "gold.schema.json", "input": "input.schema.json", "prodigy": "prodigy.schema.json"}
 
 

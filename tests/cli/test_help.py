@@ -38,3 +38,18 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 def test_unknown_command_is_a_usage_error(cli) -> None:
     assert cli("frobnicate").exit_code == 2
+
+
+def test_a_regular_wheel_install_carries_migrations_and_schemas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Not only the editable install: the package finds its migrations and schemas inside itself."""
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(root)],
+                   check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("annotator-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"annotator/migrations/env.py", "annotator/migrations/versions/0001_initial_schema.py",
+            "annotator/schemas/gold.schema.json", "annotator/schemas/prodigy.schema.json",
+            "annotator/tui/app.tcss", "annotator/training/configs/spancat.cfg"} <= names
