@@ -22,6 +22,7 @@ from annotator.display import literal, safe
 from annotator.errors import UserError
 from annotator.review import ReviewDocument, ReviewSession
 from annotator.scheme import Annotation, Quote
+from annotator.tui.widgets.article import visible
 
 ACTIVE = "reverse bold"
 MARKED = "underline"
@@ -117,7 +118,7 @@ class ReviewApp(App[None]):
         doc = self.session.current
         if doc is None:
             return Text("")
-        text = Text(doc.comparison.text)
+        text = Text(visible(doc.comparison.text))  # control characters as same-length symbols
         for i, d in enumerate(doc.comparison.disagreements):
             text.stylize(ACTIVE if i == self.session.item_index else MARKED, d.start, d.end)
         return text

@@ -63,3 +63,14 @@ def test_agreement_needs_two_annotators_and_known_layers(cli, sqlite_url: str, t
     assert bad.exit_code == 1 and "unknown layer 'vibes'" in bad.stderr
     unknown = cli("agreement", "-d", "a", "--annotators", "alice,zed", "--db", sqlite_url)
     assert unknown.exit_code == 1 and "'zed'" in unknown.stderr
+
+
+def test_agreement_tables_show_hostile_annotator_names_literally(cli, sqlite_url: str, tmp_path: Path) -> None:
+    rows = versions()[:2]
+    rows[0]["annotator"] = "[bold red]ann[/]"
+    rows[1]["annotator"] = "evil\x1b[31mred"
+    assert cli("import", write_jsonl(tmp_path / "v.jsonl", rows), "-d", "a", "--db", sqlite_url).exit_code == 0
+    out = cli("agreement", "-d", "a", "--db", sqlite_url)
+    assert out.exit_code == 0
+    assert "[bold red]ann[/]" in out.stdout and "evil\\x1b[31mred" in out.stdout
+    assert "\x1b" not in out.stdout

@@ -106,3 +106,31 @@ async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, m
         await pilot.pause()
         assert any("not saved: disk on fire" in str(n.message) for n in app._notifications)
         assert "Document 1 of 2: d1" in str(app.query_one("#status").render())
+
+
+async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from annotator.scheme import SpeakerMention
+
+    text = "“Fine,” said [link=x]Bob[/link]."
+    m = text.index("[link")
+    speaker = SpeakerMention(m, m + len("[link=x]Bob[/link]"), "[link=x]Bob[/link]", "evil\x1b[31mname [b]x[/b]")
+    rows = [
+        Annotation("d1", text, "[red]alice[/]", "done", {}, (Quote("q1", 1, 6, "Fine,", "direct", None, speaker),)).to_dict(),
+        Annotation("d1", text, "bob", "done").to_dict(),
+    ]
+    assert cli("import", write_jsonl(tmp_path / "h.jsonl", rows), "-d", "h", "--db", sqlite_url).exit_code == 0
+    repo = Repository(open_database(sqlite_url))
+    app = ReviewApp(ReviewSession(repo, "h", ["[red]alice[/]", "bob"]))
+    async with app.run_test(size=(140, 40)):
+        options = str(app.query_one("#options").render())
+        assert "[red]alice[/]" in options
+        assert "[link=x]Bob[/link] = evil\\x1b[31mname [b]x[/b]" in options
+        assert "\x1b" not in options
+        assert "[link=x]Bob[/link]" in str(app.query_one("#article").render())
+
+
+async def test_review_article_shows_escape_sequences_as_symbols(repo: Repository) -> None:
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)):
+        article = str(app.query_one("#article").render())
+        assert "\x1b" not in article and "␛[31m" in article
