@@ -60,21 +60,15 @@ def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Sequence[int]]) ->
 
     Token ``i`` is followed by one space when the next token starts exactly one character later and that
     character is a space; any other gap (or leading text) cannot be expressed by spaCy's ``spaces`` and is
-    rejected with ``ValueError``.
+    rejected with ``ValueError``. (The exporters' ``layout_from_offsets`` does the rebuilding; it would
+    turn such gaps into whitespace tokens, which ``doc_tokens`` output never needs.)
     """
-    words: list[str] = []
-    spaces: list[bool] = []
-    expected = 0
-    for i, (start, end) in enumerate(tokens):
-        if start != expected:
-            raise ValueError(f"token {i} starts at {start}, expected {expected}")
-        words.append(text[start:end])
-        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else len(text)
-        space = nxt - end == 1 and text[end] == " "
-        if nxt != end and not space:
-            raise ValueError(f"gap after token {i} ({end}..{nxt}) is not a single space")
-        spaces.append(space)
-        expected = end + (1 if space else 0)
-    if expected != len(text):
-        raise ValueError(f"tokens end at {expected}, text has {len(text)} characters")
-    return Doc(vocab, words=words, spaces=spaces)
+    from annotator.io.docbin import make_doc
+    from annotator.io.writers import layout_from_offsets
+
+    layout = layout_from_offsets(text, tokens)
+    if layout is None or len(layout) != len(tokens) or list(zip(layout.starts, layout.ends)) != [
+        (int(s), int(e)) for s, e in tokens
+    ]:
+        raise ValueError("token offsets leave gaps that are not a single space, or do not fit the text")
+    return make_doc(vocab, text, layout)
