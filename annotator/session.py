@@ -66,7 +66,7 @@ class Progress:
     done: int  # documents this annotator finished
     decided: int  # items of this document that are no longer "suggested"
     items: int
-    seconds: float  # time on this document in this session
+    seconds: float  # time on this document: earlier sessions (event log) plus this one
     status: str
 
 
@@ -115,6 +115,8 @@ class AnnotationSession:
         #: True once every document is done, flagged or skipped.
         self.finished = False
         self._opened_at = clock()
+        #: Time spent on the open document in earlier sessions (from the event log).
+        self._earlier_seconds = 0.0
         self._doc_names: dict[int, str] | None = None
         self.open_first_unfinished()
 
@@ -130,7 +132,10 @@ class AnnotationSession:
         if doc_id not in self.statuses:
             raise NotFoundError(f"no document with id {doc_id} in dataset {self.dataset!r}")
         state = self.repo.open_version(doc_id, self.annotator)
-        self._set_state(state, new_document=True)
+        earlier = self.repo.time_spent(state.version_id)
+        with self.lock:
+            self._set_state(state, new_document=True)
+            self._earlier_seconds = earlier
         return state
 
     def jump_to(self, index: int) -> VersionState:
@@ -295,7 +300,7 @@ class AnnotationSession:
             done=sum(1 for s in self.statuses.values() if s == "done"),
             decided=sum(1 for it in items if it.status != "suggested"),
             items=len(items),
-            seconds=max(self.clock() - self._opened_at, 0.0),
+            seconds=self._earlier_seconds + max(self.clock() - self._opened_at, 0.0),
             status=state.status,
         )
 
@@ -527,6 +532,14 @@ class AnnotationSession:
         if item.kind == full:
             return state
         return self._save(key, replace(item, kind=full, status=edited_status(item)), "set_kind")
+
+    def toggle_checkworthy(self, key: ItemKey | None = None) -> VersionState:
+        """A claim is check-worthy or not (kept either way: the distinction is the annotation)."""
+        key, item, _ = self._target(key)
+        if not isinstance(item, Claim):
+            raise UserError("check-worthiness is set on claims only")
+        return self._save(key, replace(item, checkworthy=not item.checkworthy, status=edited_status(item)),
+                          "set_checkworthy")
 
     def undo(self, version_id: int | None = None) -> VersionState:
         state = self.repo.undo(version_id if version_id is not None else self._require_state().version_id)

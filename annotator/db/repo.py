@@ -48,6 +48,8 @@ MODEL = "model"
 
 
 NAME_MAX = 200
+#: Longest gap between two events of a version that still counts as work on it.
+IDLE_CAP_SECONDS = 300.0
 
 
 def check_name(name: str, what: str) -> str:
@@ -600,6 +602,16 @@ class Repository:
 
     def redo(self, version_id: int) -> VersionState:
         return self._undo_redo(version_id, "redo")
+
+    def time_spent(self, version_id: int, idle_cap: float = IDLE_CAP_SECONDS) -> float:
+        """Seconds of work on a version, from its event log: the gaps between consecutive events,
+        each capped at ``idle_cap`` (a coffee break is not annotation time)."""
+        with self.db.sessions() as s:
+            times = list(s.scalars(select(Event.created_at).where(Event.version_id == version_id).order_by(Event.id)))
+        total = 0.0
+        for a, b in zip(times, times[1:]):
+            total += min(max((b - a).total_seconds(), 0.0), idle_cap)
+        return total
 
     def events(self, version_id: int) -> list[dict[str, Any]]:
         with self.db.sessions() as s:

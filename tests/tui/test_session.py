@@ -247,3 +247,38 @@ def test_moving_a_direct_quote_boundary_never_takes_in_quotation_marks(sqlite_ur
         state = s.move_boundary("end", 1, q1)
         texts.append(next(q for q in state.quotes if q.id == "q1").text)
     assert texts == ["We will not attack,", "We will not attack,” Lavrov"]  # the closing mark alone is skipped
+
+
+def test_claims_can_be_marked_not_checkworthy(sqlite_url: str) -> None:
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    state = s.toggle_checkworthy(key(s, "c1"))
+    claim = next(c for c in state.claims if c.id == "c1")
+    assert claim.checkworthy is False and claim.status == "edited"
+    from annotator.errors import UserError
+    import pytest
+
+    with pytest.raises(UserError, match="claims only"):
+        s.toggle_checkworthy(key(s, "q1"))
+
+
+def test_time_on_a_document_survives_a_restart(sqlite_url: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from annotator.db.models import Event
+
+    repo = small_repo(sqlite_url)
+    s = AnnotationSession(repo, DATASET, "alice", clock=lambda: 100.0)
+    vid = s.state.version_id
+    s.accept(key(s, "q1"))
+    s.reject(key(s, "q2"))
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    gaps = [0, 40, 3600 + 40]  # opened; 40 s later a decision; an hour's break, then another
+    with repo.db.writes.begin() as session:
+        ids = [e["id"] for e in repo.events(vid)]
+        for event_id, at in zip(ids, gaps):
+            session.execute(update(Event).where(Event.id == event_id).values(created_at=t0 + timedelta(seconds=at)))
+    assert repo.time_spent(vid) == 40 + 300  # the break counts as at most five minutes
+    again = AnnotationSession(repo, DATASET, "alice", clock=lambda: 100.0)
+    assert again.progress().seconds == 340

@@ -64,6 +64,7 @@ class AnnotateScreen(Screen[None]):
         Binding("d", "kind('direct')", "Kind: direct", show=False),
         Binding("i", "kind('indirect')", "Kind: indirect", show=False),
         Binding("m", "kind('mixed')", "Kind: mixed", show=False),
+        Binding("c", "checkworthy", "Claim: check-worthy or not", show=False),
         Binding("u", "undo", "Undo"),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("enter,n", "done", "Done, next", key_display="n"),
@@ -323,6 +324,12 @@ class AnnotateScreen(Screen[None]):
         key = self._quote_key()
         if key is not None:
             self.submit(f"kind {kind}", partial(self.session.set_kind, kind, key))
+
+    @locked
+    def action_checkworthy(self) -> None:
+        key = self._selected_key()
+        if key is not None:
+            self.submit("check-worthy", partial(self.session.toggle_checkworthy, key))
 
     def action_undo(self) -> None:
         self.submit("undo", partial(self.session.undo, self._version()))
