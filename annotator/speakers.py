@@ -8,7 +8,9 @@ Lavrov", "Blinken" / "Antony Blinken"). The merge rule, in order:
    middle initials dropped. Equal keys are one speaker.
 3. Full names with the same surname merge when their first names are spelling variants
    (Jaro-Winkler similarity >= 0.85, e.g. Sergei/Sergey) or one is an initial of the other.
-4. A bare surname ("Blinken") merges into the full name with that surname, if exactly one exists.
+4. An initial and a surname ("J. Smith") merges into the one full name with that surname whose first name
+   fits the initial; failing that, like a bare surname ("Blinken", or "J. Blinken" as a middle initial), into
+   the full name with that surname, if exactly one exists.
 
 The most frequent full variant names the group. Quotes of one speaker from different documents are
 aligned when their wording is close (rapidfuzz token-set similarity >= ALIGN_THRESHOLD): "exact" when
@@ -85,7 +87,10 @@ def merge_names(names: Iterable[str], corrections: Mapping[str, str] | None = No
             union(by_key[k], n)
         else:
             by_key[k] = n
-    full = [n for n in free if len(keys[n]) >= 2]
+    def initial_only(n: str) -> bool:
+        return len(keys[n]) == 2 and len(keys[n][0]) == 1
+
+    full = [n for n in free if len(keys[n]) >= 2 and not initial_only(n)]
     by_surname: dict[str, list[str]] = defaultdict(list)
     for n in full:
         by_surname[keys[n][-1]].append(n)
@@ -95,8 +100,12 @@ def merge_names(names: Iterable[str], corrections: Mapping[str, str] | None = No
                 if _first_names_compatible(keys[a][0], keys[b][0]):
                     union(a, b)
     for n in free:
-        if len(keys[n]) == 1:
-            candidates = {find(m) for m in by_surname.get(keys[n][0], [])}
+        if len(keys[n]) == 1 or initial_only(n):
+            same_surname = by_surname.get(keys[n][-1], [])
+            candidates = {find(m) for m in same_surname}
+            if initial_only(n):  # "J. Smith": prefer the one full name whose first name fits the initial
+                fitting = {find(m) for m in same_surname if keys[m][0].startswith(keys[n][0])}
+                candidates = fitting if len(fitting) == 1 else candidates
             if len(candidates) == 1:
                 union(candidates.pop(), n)
 

@@ -130,3 +130,10 @@ def test_a_decision_on_one_statement_applies_to_its_aligned_copies(db_url: str) 
         assert [e["action"] for e in repo.events(state.version_id)][-1] == "apply-aligned"
     untouched = repo.open_version(repo.document_id("x", "c"), "alice")
     assert untouched.quotes[0].stance is None and untouched.quotes[0].status == "suggested"
+
+
+def test_an_initial_and_a_surname_merge_like_a_bare_surname() -> None:
+    m = merge_names(["Antony Blinken", "J. Blinken", "A. Blinken"])
+    assert m["J. Blinken"] == m["A. Blinken"] == "Antony Blinken"
+    assert merge_names(["J. Smith", "Anna Smith", "John Smith"])["J. Smith"] == "John Smith"
+    assert merge_names(["J. Smith", "Anna Smith", "Alan Smith"])["J. Smith"] == "J. Smith"  # no guess
