@@ -8,6 +8,7 @@ adjudicated version. The logic lives in ``annotator.review.ReviewSession``; this
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,6 +23,7 @@ from annotator.display import literal, safe
 from annotator.errors import UserError
 from annotator.review import ReviewDocument, ReviewSession
 from annotator.scheme import Annotation, Quote
+from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.article import visible
 
 ACTIVE = "reverse bold"
@@ -54,14 +56,7 @@ class ReviewApp(App[None]):
     """`annotator review`: walk documents with disagreements and store the adjudicated version."""
 
     TITLE = "annotator review"
-    CSS = """
-    #status { height: auto; padding: 0 1; background: $boost; }
-    #body { height: 1fr; }
-    #article-scroll { width: 2fr; border: round $primary; }
-    #article { padding: 0 1; }
-    #options-scroll { width: 1fr; border: round $secondary; }
-    #options { padding: 0 1; }
-    """
+    CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("review.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down,tab", "move(1)", "Next"),
         Binding("k,up,shift+tab", "move(-1)", "Previous"),
@@ -235,5 +230,5 @@ class ReviewApp(App[None]):
         self.refresh_view()
 
     def action_help(self) -> None:
-        lines = [f"{b.key:>18}  {b.description}" for b in self.BINDINGS if isinstance(b, Binding)]
-        self.notify("\n".join(lines), title="Keys", timeout=15)
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen([("Review", self.BINDINGS)]))

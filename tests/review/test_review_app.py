@@ -134,3 +134,22 @@ async def test_review_article_shows_escape_sequences_as_symbols(repo: Repository
     async with app.run_test(size=(120, 40)):
         article = str(app.query_one("#article").render())
         assert "\x1b" not in article and "␛[31m" in article
+
+
+async def test_review_help_is_generated_from_the_bindings(repo: Repository) -> None:
+    from annotator.tui.screens.help import HelpScreen
+
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from textual.geometry import Region
+
+        widget = app.screen.query_one("#help-table")
+        table = "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, 60)))
+        for b in ReviewApp.BINDINGS:
+            assert b.description in table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
