@@ -80,10 +80,12 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
     summary.add_row("annotators", str(len(s.annotators)))
     console.print(summary)
     if s.annotators:
-        table = Table("annotator", "done", "in progress", "flagged", "skipped", "remaining")
+        table = Table("annotator", "done", "in progress", "flagged", "skipped", "remaining", "time")
         for a in s.annotators:
             remaining = s.documents - a.done - a.flagged - a.skipped
-            table.add_row(user_text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped), str(remaining))
+            minutes, secs = divmod(int(a.seconds), 60)
+            table.add_row(user_text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped),
+                          str(remaining), f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}")
         console.print(table)
 
 

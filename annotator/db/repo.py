@@ -61,6 +61,11 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
+def work_seconds(times: Sequence[datetime], idle_cap: float = IDLE_CAP_SECONDS) -> float:
+    """Time worked, from ordered event times: the gaps between them, each capped at ``idle_cap``."""
+    return sum(min(max((b - a).total_seconds(), 0.0), idle_cap) for a, b in zip(times, times[1:]))
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -146,6 +151,8 @@ class AnnotatorProgress:
     in_progress: int
     flagged: int
     skipped: int
+    #: Time spent annotating in this dataset, from the event log (idle gaps capped).
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -608,10 +615,7 @@ class Repository:
         each capped at ``idle_cap`` (a coffee break is not annotation time)."""
         with self.db.sessions() as s:
             times = list(s.scalars(select(Event.created_at).where(Event.version_id == version_id).order_by(Event.id)))
-        total = 0.0
-        for a, b in zip(times, times[1:]):
-            total += min(max((b - a).total_seconds(), 0.0), idle_cap)
-        return total
+        return work_seconds(times, idle_cap)
 
     def events(self, version_id: int) -> list[dict[str, Any]]:
         with self.db.sessions() as s:
@@ -749,8 +753,21 @@ class Repository:
             per: dict[str, Counter[str]] = {}
             for name, status in rows:
                 per.setdefault(name, Counter())[status] += 1
+            times = s.execute(
+                select(Annotator.name, Event.version_id, Event.created_at)
+                .join(Version, Version.id == Event.version_id).join(Annotator, Annotator.id == Version.annotator_id)
+                .join(Document, Document.id == Version.document_id).where(Document.dataset_id == ds.id)
+                .order_by(Event.version_id, Event.id)
+            ).all()
+            by_version: dict[int, tuple[str, list[datetime]]] = {}
+            for name, vid, at in times:
+                by_version.setdefault(vid, (name, []))[1].append(at)
+            seconds: Counter[str] = Counter()
+            for name, stamps in by_version.values():
+                seconds[name] += work_seconds(stamps)
             progress = tuple(
-                AnnotatorProgress(name, c["done"], c["in_progress"] + c["new"], c["flagged"], c["skipped"])
+                AnnotatorProgress(name, c["done"], c["in_progress"] + c["new"], c["flagged"], c["skipped"],
+                                  seconds[name])
                 for name, c in sorted(per.items())
             )
             return DatasetStats(

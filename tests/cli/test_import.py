@@ -244,3 +244,16 @@ def test_reimporting_gold_never_overwrites_an_annotators_work(cli, db_url: str, 
     assert "'alice' already has a version of 'd1'; kept the stored one" in again.stderr
     (alice,) = repo.versions("g", annotator="alice")
     assert alice.quotes[0].kind == "mixed"
+
+
+def test_stats_show_each_annotators_progress_and_time(cli, db_url: str, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "gold.jsonl", [gold_line(), gold_line(annotator="bob", status="in_progress")])
+    cli("import", src, "--dataset", "g", "--db", db_url)
+    repo = Repository(open_database(db_url))
+    state = repo.open_version(repo.document_ids("g")[0], "carol")
+    repo.save_item(state.version_id, "quotes", "q1", {**gold_line()["quotes"][0], "status": "accepted"}, "accept")
+    stats = repo.stats("g")
+    assert [(a.name, a.done, a.in_progress) for a in stats.annotators] == [("alice", 1, 0), ("bob", 0, 1), ("carol", 0, 1)]
+    assert stats.annotators[2].seconds < 5
+    out = cli("stats", "--dataset", "g", "--db", db_url)
+    assert "carol" in out.stdout and "0:00:0" in out.stdout
