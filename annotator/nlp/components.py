@@ -994,6 +994,30 @@ def _opinion(span: Span) -> bool:
     return any(t.lower_ in ("hopefully", "perhaps", "maybe", "probably") for t in span)
 
 
+def _states_fact(doc: Doc, record: dict[str, Any]) -> bool:
+    span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
+    if span is None or len(span) < 4 or _opinion(span):
+        return False
+    named = any(label in lx.NAMED_ENTS for _a, _b, label in _ents_in(doc, span.start, span.end))
+    tensed = any(t.tag_ in ("VBD", "VBN", "VBZ", "VBP") and t.dep_ in ("ROOT", "ccomp", "conj", "relcl") for t in span)
+    return named and tensed
+
+
+def _attribution_only(sent: Span, records: list[dict[str, Any]]) -> bool:
+    """A sentence that reports speech (its root is a reporting verb, or most of it is a quote) and
+    has no number, date or quantity of its own: what it asserts is that someone said something.
+    Whether what they said is check-worthy is decided on the quote's content, not here."""
+    start, end = sent.start_char, sent.end_char
+    quoted = sum(max(0, min(end, r["end"]) - max(start, r["start"])) for r in records)
+    reporting = sent.root.lemma_.lower() in lx.REPORTING_VERBS or quoted > (end - start) / 2
+    if not reporting:
+        return False
+    doc = sent.doc
+    outside = [(a, b) for a, b, label in _ents_in(doc, sent.start, sent.end) if label in lx.CHECKABLE_ENTS
+               and not any(r["start"] <= doc[a].idx < r["end"] for r in records)]
+    return not outside
+
+
 def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
     text_all = doc.text
     records = sorted(records, key=lambda r: r["start"])
@@ -1018,11 +1042,29 @@ def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int,
         if chosen is None:
             if not _checkable(sent) or _opinion(sent):
                 continue
+            if _attribution_only(sent, window):
+                # "X said that Y": the speech event is not the claim; Y is, if it states something
+                # (not an opinion) in the past or present with a named actor.
+                content = None
+                for r in window:
+                    a, b = max(start, r["start"]), min(end, r["end"])
+                    if a >= b:
+                        continue
+                    span = doc.char_span(a, b, alignment_mode="expand")
+                    if span is not None and ((_checkable(span) and not _opinion(span)) or
+                                             (r["kind"] != "direct" and _states_fact(doc, r))):
+                        content = (span.start_char, span.end_char, r.get("name"))
+                        break
+                if content is None:
+                    continue
+                chosen = content
             while start < end and text_all[start] in _QUOTE_CHARS:
                 start += 1
             speaker = next((r.get("name") for r in window if r["start"] <= start < r["end"] or
                             (start <= r["start"] and r["end"] - r["start"] > (end - start) / 2 and r["end"] <= end)), None)
             chosen = (start, end, speaker)
+        if chosen is None:
+            continue
         if claims and chosen[0] < claims[-1][1]:
             continue
         claims.append(chosen)

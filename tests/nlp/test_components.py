@@ -193,3 +193,15 @@ def test_registration_is_idempotent() -> None:
     nlp = spacy.blank("en")
     for name in components.PIPE_NAMES:
         assert name in nlp.factory_names
+
+
+def test_a_reported_statement_is_a_claim_by_its_content_not_the_speech_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Sergey Lavrov said on Thursday that NATO refused to consider Russia's proposals.")
+    claims = [s.text for s in doc.spans[CLAIMS_KEY]]
+    assert claims == ["NATO refused to consider Russia's proposals"]
+    assert doc._.claim_speakers[0][2] == "Sergey Lavrov"
+
+
+def test_a_speech_event_with_nothing_checkable_reported_is_no_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Antony Blinken warned Sergey Lavrov against escalation in Geneva.")
+    assert list(doc.spans[CLAIMS_KEY]) == []
