@@ -11,7 +11,8 @@ from dataclasses import replace
 from typing import Mapping
 
 from annotator.db.repo import Repository
-from annotator.scheme import Quote, Stance
+from annotator.errors import UserError
+from annotator.scheme import KEPT_STATUSES, Quote, Stance, first_overlap, trim_span
 from annotator.speakers import AlignedStatement, SpeakerQuote
 
 
@@ -34,23 +35,44 @@ def apply_to_aligned(
 ) -> Mapping[str, str]:
     """Apply the decision to every quote of ``statement`` in the annotator's versions.
 
-    Returns doc_id -> "applied" / "not found" (the copy is no longer in that annotator's version).
+    Each copy is its own decision (and transaction). Returns doc_id -> "applied", "not found" (the copy
+    is no longer in that annotator's version) or "not saved: why" (it would overlap another kept quote,
+    nothing but quotation marks would be left, or the database refused): one failing copy does not stop
+    the others, and the caller sees exactly which were stored.
     """
     outcome: dict[str, str] = {}
     for sq in statement.quotes:
-        state = repo.open_version(repo.document_id(dataset, sq.doc_id), annotator)
-        quote = _find(state.quotes, sq)
-        if quote is None:
-            outcome[sq.doc_id] = "not found"
-            continue
-        changed = replace(
-            quote,
-            # A suggestion someone labelled is accepted; an item already decided keeps its status.
-            status=status or ("accepted" if quote.status == "suggested" else quote.status),
-            kind=kind or quote.kind,
-            stance=stance if stance is not None else quote.stance,
-        )
-        repo.save_item(state.version_id, "quotes", quote.id, {**changed.to_dict(), "status": changed.status},
-                       "apply-aligned")
-        outcome[sq.doc_id] = "applied"
+        try:
+            outcome[sq.doc_id] = _apply_one(repo, dataset, annotator, sq, status, kind, stance)
+        except UserError as exc:  # SaveError included: shown per copy, never dropped
+            outcome[sq.doc_id] = f"not saved: {exc}"
     return outcome
+
+
+def _apply_one(repo: Repository, dataset: str, annotator: str, sq: SpeakerQuote, status: str | None,
+               kind: str | None, stance: Stance | None) -> str:
+    state = repo.open_version(repo.document_id(dataset, sq.doc_id), annotator)
+    quote = _find(state.quotes, sq)
+    if quote is None:
+        return "not found"
+    text = state.document.text
+    start, end = quote.start, quote.end
+    if (kind or quote.kind) == "direct":  # quotation marks are never the edge of a direct quote
+        start, end = trim_span(text, start, end, marks=True)
+        if start >= end:
+            raise UserError("nothing but quotation marks would be left of this quote")
+    changed = replace(
+        quote,
+        start=start, end=end, text=text[start:end],
+        # A suggestion someone labelled is accepted; an item already decided keeps its status.
+        status=status or ("accepted" if quote.status == "suggested" else quote.status),
+        kind=kind or quote.kind,
+        stance=stance if stance is not None else quote.stance,
+    )
+    if changed.status in KEPT_STATUSES:
+        other = first_overlap(state.quotes, quote.id, changed.start, changed.end)
+        if other is not None:
+            raise UserError(f"it would overlap quote {other.id} in {sq.doc_id}")
+    repo.save_item(state.version_id, "quotes", quote.id, {**changed.to_dict(), "status": changed.status},
+                   "apply-aligned")
+    return "applied"

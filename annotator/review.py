@@ -14,8 +14,7 @@ from typing import Sequence
 from annotator.adjudication import DocumentComparison, Item, compare, merge
 from annotator.db.repo import GOLD, Repository
 from annotator.errors import UserError
-from annotator.scheme import Annotation, Quote
-from annotator.session import QUOTE_MARKS
+from annotator.scheme import QUOTE_MARKS, Annotation, Quote
 
 _WORD = re.compile(r"\S+")
 

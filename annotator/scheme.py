@@ -23,6 +23,8 @@ LAYERS: tuple[str, ...] = ("quotes", "cues", "speakers", "claims")
 LAYER_LABELS: dict[str, str] = {"quotes": "QUOTE", "cues": "CUE", "speakers": "SPEAKER", "claims": "CLAIM"}
 
 DEFAULT_STANCE_TARGETS: tuple[str, ...] = ("Russia", "Ukraine", "NATO", "the United States")
+#: Quotation marks (never the edge of a direct quote's span).
+QUOTE_MARKS = "\"“”„‟«»‘’‚‛‹›'「」『』"
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
 StanceLabel = Literal["favor", "against", "neutral"]
@@ -232,3 +234,21 @@ def items_from_payload(payload: Mapping[str, Any]) -> tuple[tuple[Quote, ...], t
     quotes = tuple(quote_from_dict(q, i) for i, q in enumerate(payload.get("quotes") or ()))
     claims = tuple(claim_from_dict(c, i) for i, c in enumerate(payload.get("claims") or ()))
     return quotes, claims
+
+
+def trim_span(text: str, start: int, end: int, marks: bool = False) -> tuple[int, int]:
+    """Strip whitespace (and with ``marks`` quotation marks) from both ends of ``text[start:end]``."""
+    strip = " \t\r\n\u00a0" + (QUOTE_MARKS if marks else "")
+    while start < end and text[start] in strip:
+        start += 1
+    while end > start and text[end - 1] in strip:
+        end -= 1
+    return start, end
+
+
+def first_overlap(items: "tuple[Quote, ...] | tuple[Claim, ...]", item_id: str, start: int, end: int):  # type: ignore[no-untyped-def]
+    """The first kept item other than ``item_id`` that overlaps ``[start, end)`` (one layer never overlaps)."""
+    for other in items:
+        if other.id != item_id and other.status in KEPT_STATUSES and other.start < end and start < other.end:
+            return other
+    return None

@@ -30,6 +30,7 @@ from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
     KEPT_STATUSES,
     QUOTE_KINDS,
+    QUOTE_MARKS,
     STANCE_LABELS,
     Annotation,
     Claim,
@@ -37,6 +38,8 @@ from annotator.scheme import (
     Span,
     SpeakerMention,
     Stance,
+    first_overlap,
+    trim_span,
 )
 from annotator.speakers import AlignedStatement, CanonicalSpeaker, cross_outlet_speakers
 
@@ -44,8 +47,6 @@ Item = Union[Quote, Claim]
 
 #: Word-like tokens used to move boundaries when the document has no stored tokenization.
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
-#: Quotation marks: never part of a direct quote's span (contract section 1).
-QUOTE_MARKS = "\"“”„‟«»‘’‚‛‹›'「」『』"
 #: Span layers a selection can become; cue and speaker attach to the selected quote.
 SELECTION_LAYERS = ("quotes", "cues", "speakers", "claims")
 
@@ -333,7 +334,9 @@ class AnnotationSession:
 
     def accept(self, key: ItemKey | None = None) -> VersionState:
         """The item is right: suggested/rejected -> accepted (edited and added items keep their status)."""
-        key, item, _ = self._target(key)
+        key, item, state = self._target(key)
+        if item.status not in KEPT_STATUSES:  # a rejected item comes back: it must still fit
+            self._check_overlap(state, key.layer, key.id, item.start, item.end)
         status = item.status if item.status in ("edited", "added") else "accepted"
         return self._save(key, replace(item, status=status), "accept")
 
@@ -364,11 +367,10 @@ class AnnotationSession:
 
     def _check_overlap(self, state: VersionState, layer: str, item_id: str, start: int, end: int) -> None:
         """Spans of one layer never overlap within one version (contract section 1)."""
-        others = state.quotes if layer == "quotes" else state.claims
-        for other in others:
-            if other.id != item_id and other.status in KEPT_STATUSES and other.start < end and start < other.end:
-                name = "quote" if layer == "quotes" else "claim"
-                raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
+        other = first_overlap(state.quotes if layer == "quotes" else state.claims, item_id, start, end)
+        if other is not None:
+            name = "quote" if layer == "quotes" else "claim"
+            raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
 
     def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None) -> VersionState:
         """Move the start or end of a quote/claim by ``delta`` words (negative: to the left)."""
@@ -407,12 +409,7 @@ class AnnotationSession:
     @staticmethod
     def trim(text: str, start: int, end: int, marks: bool = False) -> tuple[int, int]:
         """Strip whitespace (and with ``marks`` quotation marks) from both ends of a span."""
-        strip = " \t\r\n\u00a0" + (QUOTE_MARKS if marks else "")
-        while start < end and text[start] in strip:
-            start += 1
-        while end > start and text[end - 1] in strip:
-            end -= 1
-        return start, end
+        return trim_span(text, start, end, marks)
 
     def _new_id(self, state: VersionState, prefix: str) -> str:
         used = {it.id for it in (*state.quotes, *state.claims)}
@@ -464,8 +461,9 @@ class AnnotationSession:
                 new = Claim(self._new_id(state, "c"), s, e, text[s:e], True, None, status="added")
             new_key = ItemKey(vid, layer, new.id)
             result = self._save(new_key, new, "add")
-            if self.state is not None and self.state.version_id == vid:
-                self.selected = new_key
+            with self.lock:
+                if self.state is not None and self.state.version_id == vid:
+                    self.selected = new_key
             return result
         key, item, state = self._target(key)
         text = state.document.text
@@ -531,7 +529,14 @@ class AnnotationSession:
             raise UserError("kind is set on quotes only")
         if item.kind == full:
             return state
-        return self._save(key, replace(item, kind=full, status=edited_status(item)), "set_kind")
+        start, end = item.start, item.end
+        if full == "direct":  # quotation marks are never part of a direct quote (contract section 1)
+            start, end = self.trim(state.document.text, start, end, marks=True)
+            if start >= end:
+                raise UserError("nothing but quotation marks would be left of this quote")
+        text = state.document.text[start:end]
+        return self._save(key, replace(item, kind=full, start=start, end=end, text=text, status=edited_status(item)),
+                          "set_kind")
 
     def toggle_checkworthy(self, key: ItemKey | None = None) -> VersionState:
         """A claim is check-worthy or not (kept either way: the distinction is the annotation)."""
@@ -543,11 +548,18 @@ class AnnotationSession:
 
     def undo(self, version_id: int | None = None) -> VersionState:
         state = self.repo.undo(version_id if version_id is not None else self._require_state().version_id)
-        self._after_save(state)
-        return state
+        return self._reopen_if_undecided(state)
 
     def redo(self, version_id: int | None = None) -> VersionState:
         state = self.repo.redo(version_id if version_id is not None else self._require_state().version_id)
+        return self._reopen_if_undecided(state)
+
+    def _reopen_if_undecided(self, state: VersionState) -> VersionState:
+        """A done document whose undo brought a suggestion back is in progress again (done means decided)."""
+        if state.status == "done" and any(it.status == "suggested" for it in (*state.quotes, *state.claims)):
+            state = self.repo.set_status(state.version_id, "in_progress")
+            with self.lock:
+                self.statuses[state.document.id] = state.status
         self._after_save(state)
         return state
 

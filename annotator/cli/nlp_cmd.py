@@ -13,7 +13,7 @@ from rich.table import Table
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
 from annotator.cli.progress import progress_bar
-from annotator.errors import InputError, UserError
+from annotator.errors import InputError
 
 ModelOption = Annotated[
     Optional[str],

@@ -137,3 +137,37 @@ def test_an_initial_and_a_surname_merge_like_a_bare_surname() -> None:
     assert m["J. Blinken"] == m["A. Blinken"] == "Antony Blinken"
     assert merge_names(["J. Smith", "Anna Smith", "John Smith"])["J. Smith"] == "John Smith"
     assert merge_names(["J. Smith", "Anna Smith", "Alan Smith"])["J. Smith"] == "J. Smith"  # no guess
+
+
+def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.aligned import apply_to_aligned
+    from annotator.db.engine import open_database
+    from annotator.db.repo import ImportRecord, Repository
+    from annotator.errors import SaveError
+    from annotator.speakers import AlignedStatement, SpeakerQuote
+
+    repo = Repository(open_database(db_url))
+    said = "We will never accept this deal"
+    repo.import_records("x", [ImportRecord(k, f"“{said},” Blinken said.", {}, "t") for k in ("a",)] +
+                        [ImportRecord("b", f"Blinken said: “{said}.” Again.", {}, "t")])
+    run = repo.start_model_run("x", "m", "1", {})
+    sugg = []
+    for doc in repo.documents("x"):
+        s = doc.text.index(said) - 1  # the suggestion wrongly includes the opening mark
+        sugg.append((doc.id, Annotation(doc.ext_id, doc.text, "model", quotes=(
+            Quote("q1", s, s + len(said) + 1, doc.text[s:s + len(said) + 1], "mixed", status="suggested"),)), None))
+    repo.add_suggestions(run, sugg)
+    copies = tuple(SpeakerQuote(d, d, "q1", f"“{said}", "mixed", "Blinken", "Blinken", None, None) for d in ("a", "b"))
+    statement = AlignedStatement(copies, "exact", 100.0)
+
+    real = repo.save_item
+    def flaky(version_id, layer, item_id, item, action):  # type: ignore[no-untyped-def]
+        if repo.get_version(version_id).document.ext_id == "a":
+            raise SaveError("decision not saved: database is locked")
+        return real(version_id, layer, item_id, item, action)
+
+    monkeypatch.setattr(repo, "save_item", flaky)
+    outcome = apply_to_aligned(repo, "x", "alice", statement, kind="direct")
+    assert outcome == {"a": "not saved: decision not saved: database is locked", "b": "applied"}
+    b = repo.open_version(repo.document_id("x", "b"), "alice").quotes[0]
+    assert b.kind == "direct" and b.text == said  # the opening mark is trimmed from a direct quote

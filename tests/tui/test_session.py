@@ -282,3 +282,41 @@ def test_time_on_a_document_survives_a_restart(sqlite_url: str) -> None:
     assert repo.time_spent(vid) == 40 + 300  # the break counts as at most five minutes
     again = AnnotationSession(repo, DATASET, "alice", clock=lambda: 100.0)
     assert again.progress().seconds == 340
+
+
+def test_accepting_a_rejected_item_back_must_not_overlap_a_newer_one(sqlite_url: str) -> None:
+    import pytest
+
+    from annotator.errors import UserError
+
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    q1 = key(s, "q1")
+    original = s.item(q1)
+    s.reject(q1)
+    s.add_span("quotes", original.start, original.end)  # the annotator re-marks it as a new quote
+    with pytest.raises(UserError, match="overlap"):
+        s.accept(q1)
+    assert s.item(q1).status == "rejected"
+
+
+def test_making_a_quote_direct_drops_its_quotation_marks(sqlite_url: str) -> None:
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    q1 = key(s, "q1")
+    s.move_boundary("end", 1, q1)  # "We will not attack,"
+    s.set_kind("m", q1)
+    state = s.move_boundary("end", 1, q1)  # a mixed quote may take in the closing mark
+    assert next(q for q in state.quotes if q.id == "q1").text == "We will not attack,”"
+    state = s.set_kind("d", q1)
+    quote = next(q for q in state.quotes if q.id == "q1")
+    assert quote.kind == "direct" and quote.text == "We will not attack,"
+    text = state.document.text
+    assert text[quote.start:quote.end] == quote.text
+
+
+def test_undo_in_a_done_document_reopens_it(sqlite_url: str) -> None:
+    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
+    vid = s.state.version_id
+    s.mark_done(vid)  # accepts what was still suggested, one decision each
+    state = s.undo(vid)
+    assert any(it.status == "suggested" for it in (*state.quotes, *state.claims))
+    assert state.status == "in_progress" and s.statuses[state.document.id] == "in_progress"

@@ -216,7 +216,7 @@ async def test_a_failed_save_is_shown_and_nothing_changes(outlets_repo: Reposito
         monkeypatch.setattr(repo, "save_item", broken)
         await pilot.press("enter", "a")
         screen = await ready(pilot)
-        assert ("error", "decision not saved: disk I/O error") in notifications(app)
+        assert ("error", "bne-1: decision not saved: disk I/O error") in [(s, m[:len("bne-1: decision not saved: disk I/O error")]) for s, m in notifications(app)]
         assert "NOT SAVED" in str(screen.query_one("#who-status").render())
         monkeypatch.undo()
         version, quotes = quotes_of(repo, "bne-1")

@@ -32,6 +32,7 @@ from textual.worker import get_current_worker
 
 from annotator.db.repo import VersionState
 from annotator.display import safe
+from annotator.errors import SaveError
 from annotator.scheme import Stance
 from annotator.session import AnnotationSession, SpeakerOverview
 from annotator.speakers import AlignedStatement, CanonicalSpeaker, SpeakerQuote
@@ -323,6 +324,9 @@ class SpeakersScreen(Screen[None]):
         def job() -> VersionState | None:
             outcome = self.session.apply_aligned(statement, status=status, kind=kind, stance=stance)
             self.post_message(self.Applied(description, outcome))
+            failed = [f"{doc}: {r[len('not saved: '):]}" for doc, r in outcome.items() if r.startswith("not saved")]
+            if failed:  # reported like any failed decision (error notice, NOT SAVED); the rest were stored
+                raise SaveError("; ".join(failed))
             return self.session.state
 
         self.pending += 1
@@ -331,7 +335,7 @@ class SpeakersScreen(Screen[None]):
 
     def on_speakers_screen_applied(self, message: Applied) -> None:
         applied = sum(1 for r in message.outcome.values() if r == "applied")
-        missing = [doc for doc, r in message.outcome.items() if r != "applied"]
+        missing = [doc for doc, r in message.outcome.items() if r == "not found"]
         self.notify(f"{message.description}: {applied} cop{'y' if applied == 1 else 'ies'}", markup=False, timeout=3)
         if missing:
             self.notify(safe(f"no longer in your version of: {', '.join(missing)}"), title=message.description,
