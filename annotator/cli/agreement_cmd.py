@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+from annotator.db.repo import GOLD, MODEL
 from annotator.errors import UserError
 
 LAYERS = ("quotes", "speakers", "cues", "claims", "stance")
@@ -24,7 +25,7 @@ def _names(value: str | None) -> list[str] | None:
 @app.command("agreement")
 def agreement(
     dataset: DatasetOption,
-    annotators: Annotated[Optional[str], typer.Option("--annotators", help="Comma-separated annotators to compare (default: all with done documents).")] = None,
+    annotators: Annotated[Optional[str], typer.Option("--annotators", help="Comma-separated annotators to compare (default: everyone with done documents except 'gold' and 'model'; name them to include them).")] = None,
     layer: Annotated[Optional[str], typer.Option("--layer", help="Only this layer: quotes, speakers, cues, claims or stance.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the same numbers as JSON.")] = False,
     db: DbOption = None,
@@ -43,7 +44,10 @@ def agreement(
     for ann in repo.versions(dataset, status="done"):
         versions.setdefault(str(ann.annotator), {})[ann.doc_id] = ann
     names = _names(annotators)
-    if names is not None:
+    if names is None:  # people only: the adjudicated version and the model are not annotators
+        for not_a_person in (GOLD, MODEL):
+            versions.pop(not_a_person, None)
+    else:
         unknown = [n for n in names if n not in versions]
         if unknown:
             raise UserError(f"no done documents by {', '.join(map(repr, unknown))} in {dataset!r}")

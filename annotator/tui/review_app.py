@@ -163,6 +163,12 @@ class ReviewApp(App[None]):
 
     # -- actions ----------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a document is being saved, its resolutions are frozen: a change then would be lost."""
+        if self._saving and action in ("take", "nudge", "move", "next_unresolved", "finish"):
+            return False
+        return True
+
     def _guard(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
         try:
             fn(*args)
@@ -196,9 +202,6 @@ class ReviewApp(App[None]):
     def action_finish(self) -> None:
         """Resolve on the UI thread, store in a worker; one save at a time (a second enter waits)."""
         if self.session.current is None:
-            return
-        if self._saving:
-            self.notify("still saving the previous document", severity="warning")
             return
         try:
             doc, result = self.session.resolved_current()

@@ -74,3 +74,14 @@ def test_agreement_tables_show_hostile_annotator_names_literally(cli, sqlite_url
     assert out.exit_code == 0
     assert "[bold red]ann[/]" in out.stdout and "evil\\x1b[31mred" in out.stdout
     assert "\x1b" not in out.stdout
+
+
+def test_gold_and_model_versions_are_not_counted_as_annotators(cli, sqlite_url: str, tmp_path: Path) -> None:
+    rows = versions()[:2]
+    gold = dict(rows[0], annotator="gold")
+    model = dict(rows[1], annotator="model")
+    assert cli("import", write_jsonl(tmp_path / "v.jsonl", [*rows, gold, model]), "-d", "a", "--db", sqlite_url).exit_code == 0
+    data = json.loads(cli("agreement", "-d", "a", "--json", "--db", sqlite_url).stdout)
+    assert data["annotators"] == ["alice", "bob"]
+    asked = json.loads(cli("agreement", "-d", "a", "--annotators", "alice,gold", "--json", "--db", sqlite_url).stdout)
+    assert asked["annotators"] == ["alice", "gold"]

@@ -84,13 +84,14 @@ async def test_enter_twice_while_saving_stores_each_document_once(repo: Reposito
     monkeypatch.setattr(repo, "put_version", slow_put)
     app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2", "enter", "enter")  # the second enter arrives while d1 is being saved
+        await pilot.press("2", "enter", "enter", "1")  # enter and a choice arrive while d1 is being saved
         await pilot.pause()
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert calls == ["d1"]
         assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
+        assert app.session.current.resolutions == {}  # the "1" pressed during the save was not taken
     assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
 
 
