@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -112,35 +114,46 @@ def train(
     base = resolve_base_model(base_model)
     train_set, dev_set = split_documents(annotations, dev_share, seed)
     output.mkdir(parents=True, exist_ok=True)
-    corpus = output / "corpus"
-    corpus.mkdir(exist_ok=True)
-    blank = spacy.blank("en")
-    write_corpus(blank, train_set, corpus / "train.spacy")
-    write_corpus(blank, dev_set, corpus / "dev.spacy")
-    config_path = output / "config.cfg"
-    config_path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8").format(base=base), encoding="utf-8")
-    overrides = {
-        "paths.train": str(corpus / "train.spacy"),
-        "paths.dev": str(corpus / "dev.spacy"),
-        "training.max_steps": max_steps,
-        "training.eval_frequency": max(1, min(25, max_steps)),
-        "system.seed": seed,
-    }
-    model_dir = output / "training"
-    if model_dir.exists():
-        shutil.rmtree(model_dir)
-    sink = log if log is not None else io.StringIO()
-    with contextlib.redirect_stdout(sink):
-        spacy_train(config_path, model_dir, use_gpu=-1, overrides=overrides)
-    best = model_dir / "model-best"
-    if not best.exists():
-        best = model_dir / "model-last"
-    result = TrainResult(
-        model_path=best, base_model=base,
-        train_docs=tuple(a.doc_id for a in train_set), dev_docs=tuple(a.doc_id for a in dev_set),
-        scores=compare_on_dev(dev_set, base, best),
-    )
-    (output / "scores.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+    final = output / "training"
+    if final.exists() and not any((final / m / "meta.json").exists() for m in ("model-best", "model-last")):
+        raise UserError(f"{final} exists and is not a pipeline trained here; choose another --output")
+    # Everything is built in a hidden folder and moved into place only once training and scoring
+    # succeeded: a failed or interrupted run leaves the previous model and its scores as they were.
+    work = Path(tempfile.mkdtemp(dir=output, prefix=".training-"))
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        blank = spacy.blank("en")
+        write_corpus(blank, train_set, corpus / "train.spacy")
+        write_corpus(blank, dev_set, corpus / "dev.spacy")
+        config_path = work / "config.cfg"
+        config_path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8").format(base=base), encoding="utf-8")
+        overrides = {
+            "paths.train": str(corpus / "train.spacy"),
+            "paths.dev": str(corpus / "dev.spacy"),
+            "training.max_steps": max_steps,
+            "training.eval_frequency": max(1, min(25, max_steps)),
+            "system.seed": seed,
+        }
+        sink = log if log is not None else io.StringIO()
+        with contextlib.redirect_stdout(sink):
+            spacy_train(config_path, work / "training", use_gpu=-1, overrides=overrides)
+        best_name = "model-best" if (work / "training" / "model-best").exists() else "model-last"
+        scores = compare_on_dev(dev_set, base, work / "training" / best_name)
+        result = TrainResult(
+            model_path=final / best_name, base_model=base,
+            train_docs=tuple(a.doc_id for a in train_set), dev_docs=tuple(a.doc_id for a in dev_set),
+            scores=scores,
+        )
+        (work / "scores.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+        for name in ("training", "corpus"):
+            if (output / name).exists():
+                (output / name).rename(work / f"previous-{name}")
+            (work / name).rename(output / name)
+        os.replace(work / "config.cfg", output / "config.cfg")
+        os.replace(work / "scores.json", output / "scores.json")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return result
 
 

@@ -58,3 +58,29 @@ def test_train_command_end_to_end(cli, sqlite_url: str, tmp_path: Path) -> None:
     pre = cli("preannotate", "--dataset", "g", "--model", model, "--db", sqlite_url)
     assert pre.exit_code == 0, pre.output
     assert "Pre-annotated 5 document(s)" in pre.stdout
+
+
+@pytest.mark.slow
+def test_a_failed_retraining_keeps_the_previous_model(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from annotator.training import train as train_mod
+
+    out = tmp_path / "model"
+    first = train_mod.train(gold(), out, max_steps=2)
+    scores = (out / "scores.json").read_text()
+    assert first.model_path.is_dir() and first.model_path.parent == out / "training"
+
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("interrupted while scoring")
+
+    monkeypatch.setattr(train_mod, "compare_on_dev", broken)
+    with pytest.raises(RuntimeError):
+        train_mod.train(gold(), out, max_steps=2)
+    assert (first.model_path / "meta.json").exists() and (out / "scores.json").read_text() == scores
+    assert not list(out.glob(".training-*"))  # no half-built folder left behind
+
+    mine = tmp_path / "mine"
+    (mine / "training").mkdir(parents=True)
+    (mine / "training" / "notes.txt").write_text("my notes")
+    with pytest.raises(UserError, match="is not a pipeline trained here"):
+        train_mod.train(gold(), mine, max_steps=2)
+    assert (mine / "training" / "notes.txt").read_text() == "my notes"
