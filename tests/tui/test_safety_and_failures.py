@@ -196,3 +196,21 @@ async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Reposi
     events = sample_repo.events(session.state.version_id)
     decided = [(e["item_id"].split(":")[1], e["action"]) for e in events if e["action"] in ("accept", "reject")]
     assert decided == list(zip(expected, ["accept", "reject"] * 4))
+
+
+async def test_a_span_chosen_on_a_document_that_has_since_changed_is_not_added(sample_repo) -> None:  # type: ignore[no-untyped-def]
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.widgets.article import ArticleView
+    from tests.tui.helpers import make_session, screen_of
+
+    app = AnnotatorApp(make_session(sample_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        before = app.session.state
+        n_quotes = len(before.quotes)
+        stale = ArticleView.SpanChosen("quotes", 0, 5, doc_key=before.version_id + 999)
+        screen.on_article_view_span_chosen(stale)
+        await pilot.pause()
+        assert len(sample_repo.get_version(before.version_id).quotes) == n_quotes
+        assert any("document changed" in str(n.message) for n in app._notifications)

@@ -241,10 +241,17 @@ class AnnotateScreen(Screen[None]):
             self.show_selection(scroll=False)
         self.update_status()
 
+    @locked
     def on_article_view_span_chosen(self, message: ArticleView.SpanChosen) -> None:
+        state = self.session.state
+        if state is None or message.doc_key != state.version_id:
+            # a queued "done" / "go to" changed the document after the selection was made
+            self.notify("The document changed before the span was added; select it again.", severity="warning",
+                        markup=False)
+            return
         if message.layer in ("quotes", "claims"):
             self.submit(f"add {message.layer[:-1]}", partial(
-                self.session.add_span, message.layer, message.start, message.end, None, self._version()))
+                self.session.add_span, message.layer, message.start, message.end, None, state.version_id))
             return
         key = self.session.selected
         if key is None or key.layer != "quotes" and message.layer == "cues":

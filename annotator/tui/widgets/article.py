@@ -156,9 +156,11 @@ class ArticleView(ScrollView, can_focus=True):
     class SpanChosen(Message):
         """A selection became a span of ``layer`` (quotes, cues, speakers, claims)."""
 
-        def __init__(self, layer: str, start: int, end: int) -> None:
+        def __init__(self, layer: str, start: int, end: int, doc_key: object = None) -> None:
             super().__init__()
             self.layer, self.start, self.end = layer, start, end
+            #: The document shown when the span was chosen (its offsets belong to that text).
+            self.doc_key = doc_key
 
     class SelectModeChanged(Message):
         def __init__(self, active: bool) -> None:
@@ -474,7 +476,7 @@ class ArticleView(ScrollView, can_focus=True):
     def action_choose(self, layer: str) -> None:
         start, end = self.selection()
         self.cancel_select()
-        self.post_message(self.SpanChosen(layer, start, end))
+        self.post_message(self.SpanChosen(layer, start, end, self.doc_key))
 
     def action_cancel_select(self) -> None:
         self.cancel_select()
