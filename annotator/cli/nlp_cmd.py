@@ -199,9 +199,10 @@ def train(
 
 
 def _safe_folder(name: str) -> str:
-    import re
+    from annotator.io.writers import safe_stem
 
-    return re.sub(r"[^\w\-]+", "_", name).strip("_") or "dataset"
+    stem = safe_stem(name)
+    return "dataset" if stem == "_" else stem
 
 
 def _fmt(value):  # type: ignore[no-untyped-def]

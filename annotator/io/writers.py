@@ -193,33 +193,30 @@ def layout_from_offsets(text: str, offsets: Sequence[Sequence[int]]) -> TokenLay
     starts: list[int] = []
     ends: list[int] = []
     ws: list[bool] = []
+
+    def fill_gap(a: int, b: int) -> None:
+        """Text between tokens: the previous token's trailing space and/or a whitespace token."""
+        if ends and text[a] == " ":
+            ws[-1] = True
+            a += 1
+        if a < b:
+            starts.append(a)
+            ends.append(b)
+            ws.append(False)
+
     pos = 0
     for tok in offsets:
         s, e = int(tok[0]), int(tok[1])
         if not (pos <= s < e <= n):
             return None
-        if s > pos:  # a gap: trailing space of the previous token and/or a whitespace token
-            a = pos
-            if ends and text[a] == " ":
-                ws[-1] = True
-                a += 1
-            if a < s:
-                starts.append(a)
-                ends.append(s)
-                ws.append(False)
+        if s > pos:
+            fill_gap(pos, s)
         starts.append(s)
         ends.append(e)
         ws.append(False)
         pos = e
     if pos < n:
-        a = pos
-        if ends and text[a] == " ":
-            ws[-1] = True
-            a += 1
-        if a < n:
-            starts.append(a)
-            ends.append(n)
-            ws.append(False)
+        fill_gap(pos, n)
     if n and not starts:
         return None
     return TokenLayout(tuple(starts), tuple(ends), tuple(ws))
