@@ -139,6 +139,24 @@ def _stance(report: "AgreementReport") -> list[Table]:
     return tables
 
 
+def _units(report: "AgreementReport") -> Table:
+    many = len(report.annotators) >= 3
+    table = _table(
+        "Agreement on matched units",
+        "A unit is a group of quotes (claims) matched across annotators, at most one per annotator; an annotator "
+        "without a matching item is a missing value. κ: " + ("Fleiss' on units all coded." if many else "Cohen's."),
+    )
+    for name in ("attribute", "units", "pairable", "all coded", "α", "κ", "AC1", "agree"):
+        table.add_column(name, justify="left" if name == "attribute" else "right")
+    for u in report.units:
+        kappa = u.fleiss_kappa if many else u.cohen_kappa
+        table.add_row(
+            literal(u.attribute), str(u.units), str(u.pairable), str(u.complete), _f(u.alpha), _f(kappa), _f(u.ac1),
+            _pct(u.percent_agreement),
+        )  # fmt: skip
+    return table
+
+
 def _excluded(report: "AgreementReport") -> Table | None:
     excluded = report.documents.excluded
     if not excluded:
@@ -168,6 +186,8 @@ def report_tables(report: "AgreementReport") -> list[Table]:
         tables.append(_speakers(report))
     if report.stance is not None:
         tables.extend(_stance(report))
+    if report.units:
+        tables.append(_units(report))
     excluded = _excluded(report)
     if excluded is not None:
         tables.append(excluded)

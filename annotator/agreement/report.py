@@ -14,8 +14,11 @@
   the two named a speaker;
 * stance agreement on the same matched quotes: labels ``favor/against/neutral`` and ``none`` (no
   stance); kappa, alpha, AC1 (``q`` = all labels), percent agreement, a confusion matrix, and the
-  share of same targets where both gave a stance. Overall stance figures pool the matched pairs of
-  every annotator pair (each matched pair is a unit with two ratings).
+  share of same targets where both gave a stance;
+* attributes over multi-annotator units (``report.units``; :mod:`annotator.agreement.units`):
+  quotes (claims) matched across annotators form one unit per group, with a missing value for an
+  annotator without a matching item; stance, speaker, quote kind and checkworthiness agreement
+  (alpha, Cohen's or Fleiss' kappa, AC1, percent agreement). The overall stance figures are these.
 
 Documents done by fewer than two of the annotators, whose text differs between annotators, or
 that have no token are left out, each with its reason in ``report.documents.excluded``.
@@ -41,6 +44,7 @@ from annotator.agreement.metrics import (
     percent_agreement_from_counts,
     span_f1_from_counts,
 )
+from annotator.agreement.units import UnitAgreement, group_units, unit_agreement, unit_ratings
 from annotator.errors import UserError
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Annotation
 
@@ -79,6 +83,9 @@ LAYER_LABELS: dict[str, tuple[str, ...]] = {
     "claims": ("checkworthy", "not_checkworthy"),
 }
 NO_STANCE = "none"
+#: The speaker value of a quote given no speaker (canonical names are never empty).
+NO_SPEAKER = ""
+_CHECKWORTHY = ("checkworthy", "not_checkworthy")
 TOKENIZATION = (
     "whitespace tokens (regex \\S+); a token has a label when any of its characters is inside a "
     "span with that label"
@@ -230,21 +237,24 @@ class StancePair:
 
 @dataclass(frozen=True, slots=True)
 class StanceOverall:
-    """Matched quote pairs of every annotator pair pooled (a unit = one matched pair)."""
+    """All annotators over multi-annotator quote units (quotes matched across annotators, one unit
+    per group; see :mod:`annotator.agreement.units`). Targets are pooled over the pairs."""
 
-    matched_quotes: int
+    matched_quotes: int  #: units with at least two annotators' quotes
+    complete: int  #: units every annotator coded (Fleiss' kappa is computed on these)
     cohen_kappa: Number  #: with exactly two annotators
-    fleiss_kappa: Number  #: with three or more (two ratings per unit)
-    alpha: Number
+    fleiss_kappa: Number  #: with three or more, on the complete units
+    alpha: Number  #: missing values where an annotator has no matching quote
     ac1: Number
     percent_agreement: Number
-    coincidence: tuple[tuple[int, ...], ...]  #: symmetric: each matched pair counted both ways
+    coincidence: tuple[tuple[float, ...], ...]  #: Krippendorff's coincidence matrix of the units
     target_compared: int
     target_agreement: Number
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "matched_quotes": self.matched_quotes,
+            "complete": self.complete,
             "cohen_kappa": self.cohen_kappa,
             "fleiss_kappa": self.fleiss_kappa,
             "alpha": self.alpha,
@@ -261,6 +271,7 @@ class StanceAgreement:
     labels: tuple[str, ...]  #: row/column order of the matrices
     pairs: tuple[StancePair, ...]
     overall: StanceOverall
+    units: UnitAgreement  #: the same overall numbers, as for every attribute in ``report.units``
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -307,6 +318,7 @@ class AgreementReport:
     layers: tuple[LayerAgreement, ...]
     speakers: SpeakerAgreement | None
     stance: StanceAgreement | None
+    units: tuple[UnitAgreement, ...] = ()  #: attributes of matched items over multi-annotator units
     tokenization: str = TOKENIZATION
 
     @property
@@ -329,6 +341,7 @@ class AgreementReport:
             "layers": [layer.to_dict() for layer in self.layers],
             "speakers": None if self.speakers is None else self.speakers.to_dict(),
             "stance": None if self.stance is None else self.stance.to_dict(),
+            "units": {u.attribute: u.to_dict() for u in self.units},
         }
 
     def to_rich_tables(self) -> list["Table"]:
@@ -361,6 +374,7 @@ class _Quotes:
     speaker: list[str | None]
     stance: list[str]
     target: list[str | None]
+    kind: list[str]
 
 
 def _norm_name(name: str | None) -> str | None:
@@ -472,6 +486,7 @@ def compute_agreement(
 
     spans: list[dict[tuple[str, str | None], _Spans]] = []
     quotes: list[_Quotes] = []
+    claims: list[tuple[_Spans, list[str]]] = []
     names_cache: dict[str | None, str | None] = {None: None}
     for a in range(k):
         # One flat row per kept quote / claim; clipping, de-duplication and sorting are vectorised.
@@ -543,7 +558,7 @@ def compute_agreement(
         spans.append(per_key)
         if need_quotes:
             q_spans, first_rows = distinct(qs, qe, q_doc)
-            speaker, stance_label, target = [], [], []
+            speaker, stance_label, target, kind = [], [], [], []
             for r in first_rows.tolist():
                 row = q_rows[r]
                 for value in (row[8], row[10]):
@@ -552,10 +567,15 @@ def compute_agreement(
                 speaker.append(names_cache[row[8]])
                 stance_label.append(row[9])
                 target.append(names_cache[row[10]])
-            quotes.append(_Quotes(q_spans, speaker, stance_label, target))
+                kind.append(row[3])
+            quotes.append(_Quotes(q_spans, speaker, stance_label, target, kind))
         else:
             empty = np.zeros(0, dtype=np.int64)
-            quotes.append(_Quotes(_Spans(empty, empty, empty), [], [], []))
+            quotes.append(_Quotes(_Spans(empty, empty, empty), [], [], [], []))
+        if "claims" in span_layers:
+            cs, ce = global_spans(c_doc, c_cols[1], c_cols[2])
+            c_spans, c_first = distinct(cs, ce, c_doc)
+            claims.append((c_spans, [_CHECKWORTHY[0 if c_rows[r][3] else 1] for r in c_first.tolist()]))
 
     # ---- tokens of the joined text; per token the bit pattern of annotators who did its document
     tok_starts, tok_ends = _token_bounds("\n".join(texts))
@@ -576,17 +596,26 @@ def compute_agreement(
         )
 
     speakers = stance = None
-    if "speakers" in wanted or "stance" in wanted:
+    unit_results: list[UnitAgreement] = []
+    if need_quotes:
         for a, b in pairs:
-            qa, qb = quotes[a].spans, quotes[b].spans
-            sel_a = np.flatnonzero(both_docs[(a, b)][qa.docs]) if len(qa.docs) else qa.docs
-            sel_b = np.flatnonzero(both_docs[(a, b)][qb.docs]) if len(qb.docs) else qb.docs
-            ia, ib = _match_arrays(qa.starts[sel_a], qa.ends[sel_a], qb.starts[sel_b], qb.ends[sel_b], "overlap")
-            quote_matches[(a, b)] = (sel_a[ia], sel_b[ib], sel_a, sel_b)
+            quote_matches[(a, b)] = _pair_matches(quotes[a].spans, quotes[b].spans, both_docs[(a, b)])
+        q_units = _units([q.spans for q in quotes], quote_matches)
+        if "quotes" in span_layers:
+            kinds = (*QUOTE_KINDS, *sorted(extra_kinds))
+            unit_results.append(unit_agreement("kind", unit_ratings(q_units, [q.kind for q in quotes]), kinds))
         if "speakers" in wanted:
             speakers = _speaker_agreement(names, quotes, pairs, quote_matches)
+            spk_values = [[NO_SPEAKER if s is None else s for s in q.speaker] for q in quotes]
+            spk_labels = sorted({v for vs in spk_values for v in vs})
+            unit_results.append(unit_agreement("speaker", unit_ratings(q_units, spk_values), spk_labels))
         if "stance" in wanted:
-            stance = _stance_agreement(names, quotes, pairs, quote_matches)
+            stance = _stance_agreement(names, quotes, pairs, quote_matches, q_units)
+            unit_results.append(stance.units)
+    if "claims" in span_layers:
+        c_matches = {(a, b): _pair_matches(claims[a][0], claims[b][0], both_docs[(a, b)]) for a, b in pairs}
+        c_units = _units([c[0] for c in claims], c_matches)
+        unit_results.append(unit_agreement("checkworthy", unit_ratings(c_units, [c[1] for c in claims]), _CHECKWORTHY))
 
     missing = tuple(
         (names[a], tuple(doc_ids[d] for d in np.flatnonzero(~done[a]))) for a in range(k)
@@ -605,7 +634,28 @@ def compute_agreement(
         layers=tuple(layer_results),
         speakers=speakers,
         stance=stance,
+        units=tuple(unit_results),
     )
+
+
+def _pair_matches(sa: _Spans, sb: _Spans, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Overlap matching of two annotators' items on the documents both did: matched indices of
+    each side, and the indices of the items that took part."""
+    sel_a = np.flatnonzero(mask[sa.docs]) if len(sa.docs) else sa.docs
+    sel_b = np.flatnonzero(mask[sb.docs]) if len(sb.docs) else sb.docs
+    ia, ib = _match_arrays(sa.starts[sel_a], sa.ends[sel_a], sb.starts[sel_b], sb.ends[sel_b], "overlap")
+    return sel_a[ia], sel_b[ib], sel_a, sel_b
+
+
+def _units(
+    spans: list[_Spans], matches: Mapping[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """Multi-annotator units (see :mod:`annotator.agreement.units`) from the pairwise matchings."""
+    weighted = {}
+    for (a, b), (ia, ib, _, _) in matches.items():
+        shared = np.minimum(spans[a].ends[ia], spans[b].ends[ib]) - np.maximum(spans[a].starts[ia], spans[b].starts[ib])
+        weighted[(a, b)] = (ia, ib, shared)
+    return group_units([len(s.starts) for s in spans], weighted)
 
 
 def _pair_counts_binary(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -771,15 +821,14 @@ def _stance_agreement(
     quotes: list[_Quotes],
     pairs: list[tuple[int, int]],
     matches: Mapping[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    units: np.ndarray,
 ) -> StanceAgreement:
     extra = sorted({lab for q in quotes for lab in q.stance} - set(STANCE_LABELS) - {NO_STANCE})
     labels = (*STANCE_LABELS, NO_STANCE, *extra)
     index = {lab: i for i, lab in enumerate(labels)}
     q = len(labels)
-    pooled = np.zeros((q, q), dtype=np.int64)
     t_compared = t_same = 0
     results = []
-    kappa_two: Number = None
     for a, b in pairs:
         ia, ib, _, _ = matches[(a, b)]
         conf = np.zeros((q, q), dtype=np.int64)
@@ -792,7 +841,6 @@ def _stance_agreement(
                 same += tg_a[i] == tg_b[j]
         table, weights = _label_table(conf)
         kappa = cohen_kappa_from_confusion(conf)
-        kappa_two = kappa
         results.append(
             StancePair(
                 annotators=(names[a], names[b]),
@@ -806,21 +854,20 @@ def _stance_agreement(
                 target_agreement=same / compared if compared else None,
             )
         )
-        pooled += conf
         t_compared += compared
         t_same += same
-    table, weights = _label_table(pooled)
-    coincidence = pooled + pooled.T
+    on_units = unit_agreement("stance", unit_ratings(units, [q.stance for q in quotes]), labels)
     overall = StanceOverall(
-        matched_quotes=int(pooled.sum()),
-        cohen_kappa=kappa_two if len(names) == 2 else None,
-        fleiss_kappa=fleiss_kappa_from_counts(table, weights) if len(names) >= 3 and len(weights) else None,
-        alpha=krippendorff_alpha_from_counts(table, weights),
-        ac1=gwet_ac1_from_counts(table, weights),
-        percent_agreement=percent_agreement_from_counts(table, weights),
-        coincidence=tuple(tuple(int(v) for v in row) for row in coincidence),
+        matched_quotes=on_units.pairable,
+        complete=on_units.complete,
+        cohen_kappa=on_units.cohen_kappa,
+        fleiss_kappa=on_units.fleiss_kappa,
+        alpha=on_units.alpha,
+        ac1=on_units.ac1,
+        percent_agreement=on_units.percent_agreement,
+        coincidence=on_units.coincidence,
         target_compared=t_compared,
         target_agreement=t_same / t_compared if t_compared else None,
     )
-    return StanceAgreement(labels=tuple(labels), pairs=tuple(results), overall=overall)
+    return StanceAgreement(labels=tuple(labels), pairs=tuple(results), overall=overall, units=on_units)
 

@@ -296,7 +296,7 @@ def test_three_annotators_json_shape_and_rich_output_is_literal():
     report = compute_agreement(versions)
     assert isinstance(report, AgreementReport)
     data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
-    assert set(data) == {"annotators", "pairs", "tokenization", "documents", "layers", "speakers", "stance"}
+    assert set(data) == {"annotators", "pairs", "tokenization", "documents", "layers", "speakers", "stance", "units"}
     assert len(data["pairs"]) == 3
     layer = data["layers"][0]
     assert set(layer) == {"layer", "label", "pairs", "overall"}
