@@ -55,7 +55,8 @@ def _summary(report: "AgreementReport") -> Table:
 def _layers(report: "AgreementReport") -> Table:
     many = len(report.annotators) >= 3
     caption = (
-        "Span F1: exact / overlap match (overall: micro over pairs). Token statistics on "
+        "Span F1: exact / overlap match (overall: micro over pairs). αU: Krippendorff's unitizing alpha on "
+        "characters (overall: documents all did). Token statistics on "
         + report.tokenization
         + ". κ: Cohen's for a pair"
         + (", Fleiss' overall (documents done by all)." if many else ".")
@@ -63,7 +64,7 @@ def _layers(report: "AgreementReport") -> Table:
     table = _table("Span and token agreement", caption)
     for name, justify in (
         ("layer", "left"), ("label", "left"), ("pair", "left"), ("docs", "right"), ("tokens", "right"),
-        ("spans", "right"), ("F1 exact", "right"), ("F1 overlap", "right"), ("α", "right"), ("κ", "right"),
+        ("spans", "right"), ("F1 exact", "right"), ("F1 overlap", "right"), ("αU", "right"), ("α", "right"), ("κ", "right"),
         ("AC1", "right"), ("agree", "right"),
     ):  # fmt: skip
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -75,14 +76,15 @@ def _layers(report: "AgreementReport") -> Table:
             t = p.token
             table.add_row(
                 literal(item.layer), label, _pair(*p.annotators), str(p.documents), str(t.tokens),
-                f"{p.spans[0]}/{p.spans[1]}", _f(p.exact.f1), _f(p.overlap.f1), _f(t.alpha), _f(t.cohen_kappa),
+                f"{p.spans[0]}/{p.spans[1]}", _f(p.exact.f1), _f(p.overlap.f1), _f(p.unitizing.alpha), _f(t.alpha),
+                _f(t.cohen_kappa),
                 _f(t.ac1), _pct(t.percent_agreement),
             )  # fmt: skip
         o, t = item.overall, item.overall.token
         kappa = t.fleiss_kappa if many else t.cohen_kappa
         table.add_row(
             literal(item.layer), label, literal("overall", style="bold"), str(o.documents), str(t.tokens), str(o.spans),
-            _f(o.exact.f1), _f(o.overlap.f1), _f(t.alpha), _f(kappa), _f(t.ac1), _pct(t.percent_agreement),
+            _f(o.exact.f1), _f(o.overlap.f1), _f(o.unitizing.alpha), _f(t.alpha), _f(kappa), _f(t.ac1), _pct(t.percent_agreement),
         )  # fmt: skip
     return table
 

@@ -44,6 +44,7 @@ from annotator.agreement.metrics import (
     percent_agreement_from_counts,
     span_f1_from_counts,
 )
+from annotator.agreement.unitizing import UnitizingAlpha, unitizing_category
 from annotator.agreement.units import UnitAgreement, group_units, unit_agreement, unit_ratings
 from annotator.errors import UserError
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Annotation
@@ -129,6 +130,7 @@ class PairLayerAgreement:
     exact: SpanF1
     overlap: SpanF1
     token: TokenAgreement
+    unitizing: UnitizingAlpha  #: Krippendorff's alpha_U on the documents both did
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +140,7 @@ class PairLayerAgreement:
             "exact": self.exact.to_dict(),
             "overlap": self.overlap.to_dict(),
             "token": self.token.to_dict(),
+            **self.unitizing.to_dict(),
         }
 
 
@@ -151,6 +154,8 @@ class OverallLayerAgreement:
     exact: SpanF1
     overlap: SpanF1
     token: TokenAgreement
+    unitizing: UnitizingAlpha  #: alpha_U of all annotators on the documents every one of them did
+    unitizing_documents: int  #: those documents
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +164,8 @@ class OverallLayerAgreement:
             "exact": self.exact.to_dict(),
             "overlap": self.overlap.to_dict(),
             "token": self.token.to_dict(),
+            **self.unitizing.to_dict(),
+            "unitizing_documents": self.unitizing_documents,
         }
 
 
@@ -592,7 +599,8 @@ def compute_agreement(
     quote_matches: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     for key in keys:
         layer_results.append(
-            _layer_agreement(key, names, spans, pairs, both_docs, done, tok_starts, tok_ends, tok_pattern, full)
+            _layer_agreement(key, names, spans, pairs, both_docs, done, tok_starts, tok_ends, tok_pattern, full,
+                             doc_start, lengths)  # fmt: skip
         )
 
     speakers = stance = None
@@ -658,6 +666,15 @@ def _units(
     return group_units([len(s.starts) for s in spans], weighted)
 
 
+def _units_by_document(sp: _Spans, doc_start: np.ndarray) -> dict[int, list[tuple[int, int, str]]]:
+    """One annotator's spans per document, in document offsets, as alpha_U units of one category."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for s, e, d in zip(sp.starts.tolist(), sp.ends.tolist(), sp.docs.tolist()):
+        base = int(doc_start[d])
+        out.setdefault(d, []).append((s - base, e - base, "span"))
+    return out
+
+
 def _pair_counts_binary(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two raters, binary labels: the distinct unit rows of the count table and their weights."""
     table = np.array([[2, 0], [0, 2], [1, 1]], dtype=np.float64)
@@ -676,8 +693,16 @@ def _layer_agreement(
     tok_ends: np.ndarray,
     tok_pattern: np.ndarray,
     full: int,
+    doc_start: np.ndarray,
+    lengths: np.ndarray,
 ) -> LayerAgreement:
     k = len(names)
+    by_doc = [_units_by_document(spans[a][key], doc_start) for a in range(k)]
+
+    def unitizing(coders: Sequence[int], docs: np.ndarray) -> UnitizingAlpha:
+        continua = [(int(lengths[d]), [by_doc[a].get(int(d), []) for a in coders]) for d in np.flatnonzero(docs)]
+        return unitizing_category(continua, "span")
+
     n_tok = len(tok_starts)
     # Per token: bit a set when annotator a labelled it. Combined with the done pattern, one
     # histogram over (pattern, labels) holds everything the token statistics need.
@@ -741,6 +766,7 @@ def _layer_agreement(
                 exact=span_f1_from_counts(tp_x, n_a, n_b),
                 overlap=span_f1_from_counts(tp_o, n_a, n_b),
                 token=token,
+                unitizing=unitizing((a, b), mask),
             )
         )
 
@@ -767,6 +793,8 @@ def _layer_agreement(
         exact=pooled("exact"),
         overlap=pooled("overlap"),
         token=overall_token,
+        unitizing=unitizing(range(k), done.all(axis=0)),
+        unitizing_documents=int(done.all(axis=0).sum()),
     )
     return LayerAgreement(layer=key[0], label=key[1], pairs=tuple(pair_results), overall=overall)
 

@@ -1,0 +1,164 @@
+"""Krippendorff's unitizing alpha (alpha_U) against the published worked examples, and the coding
+examples of Artstein & Poesio (2008) and Gwet (2008).
+
+* Krippendorff (2004), *Content Analysis*, 2nd ed., p. 254: two observers, continuum 150-450,
+  categories c and k. The values are those DKPro Agreement's ``Krippendorff2004Test`` asserts:
+  D_o(c) 0.0144, D_e(c) 0.0532, alpha_c 0.7286; D_o(k) 0, D_e(k) 0.0490, alpha_k 1; alpha_U 0.8591.
+* Krippendorff (1995), "On the reliability of unitizing contiguous data", p. 57: four pairs of
+  observers (A-D) on a continuum of 24, stretched; values as in DKPro's ``Krippendorff1995Test``
+  (with its tolerances: D_e and alpha are read from a figure).
+* Artstein & Poesio (2008), pp. 558 and 568: Cohen's kappa 0.348; kappa 0.8013, alpha 0.800.
+* Gwet (2008): a skewed two-category study, AC1 0.8658 where Scott's pi is 0.6078.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotator.agreement import compute_agreement
+from annotator.agreement.metrics import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha_nominal, percent_agreement
+from annotator.agreement.unitizing import unitizing_alpha, unitizing_category
+from annotator.scheme import Annotation, Claim, Quote
+
+
+def krippendorff_2004():
+    """Observer i and j on the continuum 150-450 (offsets here relative to 150)."""
+    i = [(225, 295, "c"), (370, 400, "c"), (180, 240, "k"), (300, 350, "k")]
+    j = [(220, 300, "c"), (355, 375, "c"), (400, 420, "c"), (180, 240, "k"), (300, 350, "k")]
+    shift = lambda units: [(s - 150, e - 150, cat) for s, e, cat in units]  # noqa: E731
+    return [(300, [shift(i), shift(j)])]
+
+
+def krippendorff_1995(stretch: float):
+    """(offset, length) per observer pair A-D, as in Krippendorff (1995, p. 57)."""
+    pairs = {
+        "A": ([(2, 8), (14, 6)], [(4, 4), (15, 2)]),
+        "B": ([(0, 18)], [(0, 2), (2, 1), (3, 1), (4, 1), (5, 1), (6, 3), (9, 1)]),
+        "C": ([(2, 6), (10, 2), (14, 4), (20, 2)], [(0, 2), (4, 4), (10, 4), (16, 2), (20, 2)]),
+        "D": ([(0, 2), (2, 8), (10, 4), (14, 6), (20, 4)], [(0, 4), (4, 4), (8, 7), (15, 2), (17, 7)]),
+    }
+    f = lambda x: int(x * stretch)  # noqa: E731
+    coders: list[list] = [[], []]
+    for cat, per in pairs.items():
+        for c in range(2):
+            coders[c] += [(f(o), f(o) + f(n), cat) for o, n in per[c]]
+    return [(f(24), coders)]
+
+
+def test_krippendorff_2004_p254():
+    result = unitizing_alpha(krippendorff_2004())
+    c, k = result.categories["c"], result.categories["k"]
+    assert c.observed == pytest.approx(0.0144, abs=1e-4)
+    assert c.expected == pytest.approx(0.0532, abs=1e-4)
+    assert c.alpha == pytest.approx(0.7286, abs=1e-4)
+    assert k.observed == 0.0
+    assert k.expected == pytest.approx(0.0490, abs=1e-4)
+    assert k.alpha == 1.0
+    assert result.alpha == pytest.approx(0.8591, abs=5e-4)
+
+
+def test_krippendorff_1995_p57_observed_disagreement():
+    per = unitizing_alpha(krippendorff_1995(1)).categories
+    assert per["A"].observed == pytest.approx(0.03125, abs=1e-5)
+    assert per["B"].observed == pytest.approx(2.26736, abs=1e-5)
+    assert per["C"].observed == pytest.approx(0.02777, abs=1e-5)
+    assert per["D"].observed == pytest.approx(0.38715, abs=1e-5)
+
+
+def test_krippendorff_1995_p57_expected_disagreement_and_alpha():
+    per = unitizing_alpha(krippendorff_1995(1200000 // 24)).categories
+    for cat, d_e, alpha in (("A", 0.06990, 0.553), ("B", 1.17731, -0.926), ("C", 0.08642, 0.679), ("D", 0.41445, 0.066)):
+        assert per[cat].observed == pytest.approx(unitizing_alpha(krippendorff_1995(1)).categories[cat].observed, abs=1e-5)
+        assert per[cat].expected == pytest.approx(d_e, abs=5e-3), cat
+        assert per[cat].alpha == pytest.approx(alpha, abs=2e-2), cat
+
+
+def test_krippendorff_1995_varying_lengths():
+    c = unitizing_category(krippendorff_1995(12 / 24), "C")
+    assert c.observed == pytest.approx(0.02777, abs=1e-5)
+    assert c.expected == pytest.approx(0.05494, abs=1e-5)
+    assert c.alpha == pytest.approx(0.494, abs=2e-2)
+    for stretch, d_e, alpha in ((120 / 24, 0.08234, 0.663), (1200 / 24, 0.08600, 0.677), (12000 / 24, 0.08638, 0.678)):
+        c = unitizing_category(krippendorff_1995(stretch), "C")
+        assert c.observed == pytest.approx(0.02777, abs=1e-5)
+        assert c.expected == pytest.approx(d_e, abs=5e-3)
+        assert c.alpha == pytest.approx(alpha, abs=2e-2)
+
+
+def test_unitizing_edge_cases():
+    # No unit at all: undefined. Identical units: perfect. Overlapping units of one coder are joined.
+    assert unitizing_alpha([(10, [[], []])]).alpha is None
+    same = [(0, 4, "x"), (6, 9, "x")]
+    assert unitizing_alpha([(10, [same, same])]).alpha == 1.0
+    joined = unitizing_alpha([(10, [[(0, 3, "x"), (2, 4, "x"), (6, 9, "x")], same])])
+    assert joined.alpha == 1.0
+    # Pooling documents: a gap ends with its document.
+    one = unitizing_alpha([(10, [same, [(0, 4, "x")]])])
+    two = unitizing_alpha([(10, [same, [(0, 4, "x")]]), (5, [[], []])])
+    assert one.observed != two.observed
+    with pytest.raises(ValueError):
+        unitizing_alpha([(10, [same, same]), (10, [same])])
+
+
+TEXT = "Lavrov said NATO was a threat. Blinken said talks would go on. Nobody else spoke today at all."
+
+
+def test_report_has_unitizing_alpha_per_layer_label_and_pair_in_json():
+    def ann(name, spans, claims=()):
+        quotes = tuple(Quote(f"q{s}", s, e, TEXT[s:e], kind) for s, e, kind in spans)
+        return Annotation("d1", TEXT, name, quotes=quotes, claims=tuple(Claim(f"c{s}", s, e, TEXT[s:e]) for s, e in claims))
+
+    versions = {
+        "a": {"d1": ann("a", [(12, 29, "indirect"), (45, 61, "indirect")], [(0, 30)])},
+        "b": {"d1": ann("b", [(12, 29, "indirect"), (40, 61, "direct")], [(0, 30)])},
+    }
+    report = compute_agreement(versions)
+    quotes = report.layer("quotes")
+    pair = quotes.pairs[0]
+    ref = unitizing_alpha([(len(TEXT), [[(12, 29, "q"), (45, 61, "q")], [(12, 29, "q"), (40, 61, "q")]])])
+    assert pair.unitizing.alpha == pytest.approx(ref.alpha, abs=1e-12)
+    assert quotes.overall.unitizing.alpha == pytest.approx(ref.alpha, abs=1e-12)
+    direct = report.layer("quotes", "direct").overall.unitizing
+    assert direct.observed > 0 and direct.alpha is not None and direct.alpha < 0
+    assert report.layer("claims").overall.unitizing.alpha == 1.0
+    data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
+    layer = next(x for x in data["layers"] if x["layer"] == "quotes" and x["label"] is None)
+    for part in (layer["pairs"][0], layer["overall"]):
+        assert {"unitizing_alpha", "unitizing_observed_disagreement", "unitizing_expected_disagreement"} <= set(part)
+    assert layer["overall"]["unitizing_alpha"] == pytest.approx(ref.alpha)
+
+
+# ------------------------------------------------------------------ coding examples
+
+
+def multiply(counts: dict[tuple[str, str], int]) -> list[list[str]]:
+    a, b = [], []
+    for (x, y), n in counts.items():
+        a += [x] * n
+        b += [y] * n
+    return [a, b]
+
+
+def test_artstein_poesio_2008_example_1():
+    """p. 558: STAT/IReq, 100 utterances; A_o 0.7, kappa 0.348."""
+    rows = multiply({("STAT", "STAT"): 20, ("IReq", "STAT"): 20, ("STAT", "IReq"): 10, ("IReq", "IReq"): 50})
+    assert percent_agreement(rows) == pytest.approx(0.7)
+    assert cohen_kappa(*rows) == pytest.approx(0.348, abs=1e-3)
+    assert fleiss_kappa(ratings=rows) == pytest.approx(0.341, abs=1e-3)  # Scott's pi
+
+
+def test_artstein_poesio_2008_example_2():
+    """p. 568: STAT/IReq/Chck; A_o 0.88, kappa 0.8013, pi 0.7995, alpha 0.800."""
+    rows = multiply({("STAT", "STAT"): 46, ("IReq", "STAT"): 6, ("IReq", "IReq"): 32, ("IReq", "Chck"): 6, ("Chck", "Chck"): 10})
+    assert percent_agreement(rows) == pytest.approx(0.88)
+    assert cohen_kappa(*rows) == pytest.approx(0.8013, abs=1e-4)
+    assert fleiss_kappa(ratings=rows) == pytest.approx(0.7995, abs=1e-4)
+    assert krippendorff_alpha_nominal(rows) == pytest.approx(0.800, abs=1e-3)
+
+
+def test_gwet_2008_ac1_where_pi_is_low():
+    rows = multiply({("y", "y"): 8, ("n", "n"): 1, ("y", "n"): 1})
+    assert gwet_ac1(rows) == pytest.approx(0.8658, abs=1e-4)
+    assert fleiss_kappa(ratings=rows) == pytest.approx(0.6078, abs=1e-4)  # Scott's pi
