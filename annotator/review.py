@@ -12,11 +12,14 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from annotator.adjudication import DocumentComparison, Item, compare, merge
+from annotator.agreement.documents import disagreement_key, score
 from annotator.db.repo import GOLD, Repository
 from annotator.errors import UserError
 from annotator.scheme import QUOTE_MARKS, Annotation, Quote
 
 _WORD = re.compile(r"\S+")
+#: Document orders: as the dataset lists them, or most disagreement first (``agreement --by-document``).
+ORDERS = ("dataset", "disagreement")
 
 
 @dataclass
@@ -32,10 +35,12 @@ class ReviewSession:
     """State of one reviewer going through the disagreements of a dataset."""
 
     def __init__(self, repo: Repository, dataset: str, annotators: Sequence[str], target: str = GOLD,
-                 redo: bool = False):
+                 redo: bool = False, order: str = "dataset"):
         names = list(dict.fromkeys(a.strip() for a in annotators if a.strip()))
         if len(names) < 2:
             raise UserError("review needs at least two annotators: --annotators a,b")
+        if order not in ORDERS:
+            raise UserError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
         if target in names:
             raise UserError(f"the review result {target!r} cannot also be one of the reviewed annotators")
         self.repo, self.dataset, self.annotators, self.target = repo, dataset, tuple(names), target
@@ -61,6 +66,8 @@ class ReviewSession:
                 self.documents.append(ReviewDocument(cmp, {}, {}))
             else:
                 self.agreed_documents.append(cmp)
+        if order == "disagreement":
+            self.documents.sort(key=lambda d: disagreement_key(score(d.comparison)))
         self.doc_index = 0
         self.item_index = 0
 

@@ -16,6 +16,10 @@ from rich.text import Text
 from annotator.display import literal
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Sequence
+
+    from annotator.agreement.documents import DocumentDisagreement
+    from annotator.agreement.gold import GoldReport
     from annotator.agreement.report import AgreementReport
 
 MISSING = "—"
@@ -194,3 +198,42 @@ def report_tables(report: "AgreementReport") -> list[Table]:
     if excluded is not None:
         tables.append(excluded)
     return tables
+
+
+def gold_tables(report: "GoldReport") -> list[Table]:
+    """One row per annotator and layer/label: precision, recall, F1 against the adjudicated version."""
+    spans = _table(
+        f"Against {report.gold}: spans",
+        f"Reference: {report.gold}. P = matched / annotator's spans, R = matched / {report.gold}'s spans.",
+    )
+    for name in ("annotator", "layer", "label", "docs", "P exact", "R exact", "F1 exact", "P ovl", "R ovl", "F1 ovl"):
+        spans.add_column(name, justify="left" if name in ("annotator", "layer", "label") else "right")
+    attrs = _table(
+        f"Against {report.gold}: speaker and stance",
+        "Accuracy on the annotator's quotes matched to a gold quote (overlap matching).",
+    )
+    for name in ("annotator", "matched", "speaker", "stance"):
+        attrs.add_column(name, justify="left" if name == "annotator" else "right")
+    for i, row in enumerate(report.annotators):
+        if i:
+            spans.add_section()
+        for x in row.layers:
+            spans.add_row(
+                literal(row.annotator), literal(x.layer), literal("all" if x.label is None else x.label), str(row.documents),
+                _f(x.exact.precision), _f(x.exact.recall), _f(x.exact.f1),
+                _f(x.overlap.precision), _f(x.overlap.recall), _f(x.overlap.f1),
+            )  # fmt: skip
+        attrs.add_row(literal(row.annotator), str(row.speaker_matched), _pct(row.speaker_accuracy), _pct(row.stance_accuracy))
+    return [spans, attrs]
+
+
+def documents_table(ranked: "Sequence[DocumentDisagreement]") -> Table:
+    table = _table(
+        "Documents by disagreement",
+        "Items: groups of overlapping quotes and claims; disputed unless every annotator has the same item.",
+    )
+    for name in ("#", "document", "annotators", "items", "disputed", "disagreement"):
+        table.add_column(name, justify="left" if name in ("document", "annotators") else "right")
+    for i, d in enumerate(ranked, 1):
+        table.add_row(str(i), literal(d.doc_id), literal(", ".join(d.annotators)), str(d.items), str(d.disputed), _pct(d.disagreement))
+    return table

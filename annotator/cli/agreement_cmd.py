@@ -27,11 +27,14 @@ def agreement(
     dataset: DatasetOption,
     annotators: Annotated[Optional[str], typer.Option("--annotators", help="Comma-separated annotators to compare (default: everyone with done documents except 'gold' and 'model'; name them to include them).")] = None,
     layer: Annotated[Optional[str], typer.Option("--layer", help="Only this layer: quotes, speakers, cues, claims or stance.")] = None,
+    against: Annotated[Optional[str], typer.Option("--against", help="Compare each annotator with this adjudicated version (e.g. gold): span P/R/F1, speaker and stance accuracy.")] = None,
+    by_document: Annotated[bool, typer.Option("--by-document", help="List documents by disagreement, most first (the order of review --order disagreement).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the same numbers as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Inter-annotator agreement on done documents: span F1 (exact, overlap), Krippendorff's alpha,
-    Cohen's / Fleiss' kappa, Gwet's AC1, percent agreement, speaker and stance agreement.
+    """Inter-annotator agreement on done documents: span F1 (exact, overlap), unitizing alpha,
+    Krippendorff's alpha, Cohen's / Fleiss' kappa, Gwet's AC1, percent agreement, speaker and stance
+    agreement (pairs, and over units matched across all annotators).
 
     Documents not done by every annotator count as missing data; the output lists them.
     """
@@ -43,19 +46,42 @@ def agreement(
     versions: dict[str, dict[str, object]] = {}
     for ann in repo.versions(dataset, status="done"):
         versions.setdefault(str(ann.annotator), {})[ann.doc_id] = ann
+    if against is not None and by_document:
+        raise UserError("use either --against or --by-document")
+    if against is not None and against not in versions:
+        raise UserError(f"no done documents by {against!r} in {dataset!r}")
     names = _names(annotators)
     if names is None:  # people only: the adjudicated version and the model are not annotators
-        for not_a_person in (GOLD, MODEL):
-            versions.pop(not_a_person, None)
+        names = sorted(n for n in versions if n not in (GOLD, MODEL, against))
     else:
         unknown = [n for n in names if n not in versions]
         if unknown:
             raise UserError(f"no done documents by {', '.join(map(repr, unknown))} in {dataset!r}")
-    report = compute_agreement(versions, layers=(layer,) if layer else LAYERS, annotators=names)  # type: ignore[arg-type]
+    chosen = (layer,) if layer else LAYERS
+    console = Console()
+    if against is not None:
+        from annotator.agreement.gold import against_gold
+
+        result = against_gold(versions, against, names, layers=chosen)  # type: ignore[arg-type]
+        _show(result.to_dict(), result.to_rich_tables(), as_json, console)
+        return
+    if by_document:
+        from annotator.agreement.documents import by_document as rank
+        from annotator.agreement.render import documents_table
+
+        ranked = rank(versions, names)  # type: ignore[arg-type]
+        _show({"documents": [d.to_dict() for d in ranked]}, [documents_table(ranked)], as_json, console)
+        return
+    report = compute_agreement(versions, layers=chosen, annotators=names)  # type: ignore[arg-type]
+    _show(report.to_dict(), report.to_rich_tables(), as_json, console)
+
+
+def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        report.render(Console())
+        for table in tables:
+            console.print(table)
 
 
 @app.command("review")
@@ -64,12 +90,15 @@ def review(
     annotators: Annotated[str, typer.Option("--annotators", help="Comma-separated annotators whose versions to adjudicate, e.g. alice,bob.")],
     as_: Annotated[str, typer.Option("--as", help="Name under which the adjudicated versions are stored.")] = "gold",
     redo: Annotated[bool, typer.Option("--redo", help="Review documents that already have an adjudicated version again.")] = False,
+    order: Annotated[str, typer.Option("--order", help="Document order: 'dataset' (as imported) or 'disagreement' (most disputed first, as agreement --by-document lists them).")] = "dataset",
     db: DbOption = None,
 ) -> None:
     """Adjudicate disagreements between annotators in the terminal; the result is stored as its own version ("gold")."""
-    from annotator.review import ReviewSession
+    from annotator.review import ORDERS, ReviewSession
 
-    session = ReviewSession(open_repo(db), dataset, _names(annotators) or [], target=as_, redo=redo)
+    if order not in ORDERS:
+        raise UserError(f"unknown --order {order!r}; choose one of {', '.join(ORDERS)}")
+    session = ReviewSession(open_repo(db), dataset, _names(annotators) or [], target=as_, redo=redo, order=order)
     from annotator.tui.review_app import ReviewApp
 
     ReviewApp(session).run()
