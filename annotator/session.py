@@ -104,10 +104,13 @@ class AnnotationSession:
             raise UserError("missing annotator name: --annotator NAME")
         self.repo, self.dataset, self.annotator, self.clock = repo, dataset, annotator, clock
         self.targets: tuple[str, ...] = repo.get_dataset(dataset).stance_targets  # NotFoundError if unknown
-        self.doc_ids: list[int] = repo.document_ids(dataset)
-        if not self.doc_ids:
-            raise UserError(f"dataset {dataset!r} has no documents: run `annotator import` first")
+        #: The annotator's documents: those assigned to them, or all when the dataset has no assignment.
         self.statuses: dict[int, str] = repo.annotator_statuses(dataset, annotator)
+        self.doc_ids: list[int] = list(self.statuses)
+        if not self.doc_ids:
+            if repo.count_documents(dataset):
+                raise UserError(f"no documents of {dataset!r} are assigned to {annotator!r} (see `annotator assign`)")
+            raise UserError(f"dataset {dataset!r} has no documents: run `annotator import` first")
         self.state: VersionState | None = None
         self.selected: ItemKey | None = None
         #: Held while session state changes (decision worker thread) and while the UI reads several

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Annotated, Optional
 
 import typer
@@ -10,6 +11,7 @@ from rich.console import Console
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo
 from annotator.db.repo import GOLD, MODEL
+from annotator.display import literal
 from annotator.errors import UserError
 
 LAYERS = ("quotes", "speakers", "cues", "claims", "stance")
@@ -59,6 +61,17 @@ def agreement(
             raise UserError(f"no done documents by {', '.join(map(repr, unknown))} in {dataset!r}")
     chosen = (layer,) if layer else LAYERS
     console = Console()
+    note = None
+    assigned = repo.assignments(dataset)
+    if assigned and against is None:  # a split dataset: only the overlap can be compared
+        counts = Counter(doc for n in names for doc in assigned.get(n, ()))
+        overlapping = {doc for doc, c in counts.items() if c >= 2}
+        versions = {n: {d: a for d, a in v.items() if d in overlapping} for n, v in versions.items()}
+        note = {"overlapping_documents": len(overlapping),
+                "note": f"the dataset is assigned: compared on the {len(overlapping)} documents assigned to two or "
+                        "more of these annotators"}  # fmt: skip
+        if not as_json:
+            console.print(literal(note["note"]))
     if against is not None:
         from annotator.agreement.gold import against_gold
 
@@ -70,10 +83,12 @@ def agreement(
         from annotator.agreement.render import documents_table
 
         ranked = rank(versions, names)  # type: ignore[arg-type]
-        _show({"documents": [d.to_dict() for d in ranked]}, [documents_table(ranked)], as_json, console)
+        data = {"documents": [d.to_dict() for d in ranked]}
+        _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
         return
     report = compute_agreement(versions, layers=chosen, annotators=names)  # type: ignore[arg-type]
-    _show(report.to_dict(), report.to_rich_tables(), as_json, console)
+    data = report.to_dict()
+    _show({**data, "assignment": note} if note else data, report.to_rich_tables(), as_json, console)
 
 
 def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:

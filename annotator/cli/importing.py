@@ -80,11 +80,17 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
     summary.add_row("annotators", str(len(s.annotators)))
     console.print(summary)
     if s.annotators:
-        table = Table("annotator", "done", "in progress", "flagged", "skipped", "remaining", "time")
+        assigned = any(a.assigned is not None for a in s.annotators)
+        columns = ["annotator", *(["assigned", "assigned done"] if assigned else []), "done", "in progress", "flagged",
+                   "skipped", "remaining", "time"]
+        table = Table(*columns)
         for a in s.annotators:
             remaining = s.documents - a.done - a.flagged - a.skipped
+            if a.assigned is not None:
+                remaining = max(0, a.assigned - (a.assigned_done or 0))
             minutes, secs = divmod(int(a.seconds), 60)
-            table.add_row(user_text(a.name), str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped),
+            per = [str(a.assigned), str(a.assigned_done)] if assigned else []
+            table.add_row(user_text(a.name), *per, str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped),
                           str(remaining), f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}")
         console.print(table)
 

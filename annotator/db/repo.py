@@ -19,8 +19,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator.db.engine import Database, _short
+from annotator.assignment import plan_assignment
 from annotator.db.models import (
     Annotator,
+    Assignment,
     Dataset,
     Document,
     Event,
@@ -153,6 +155,18 @@ class AnnotatorProgress:
     skipped: int
     #: Time spent annotating in this dataset, from the event log (idle gaps capped).
     seconds: float = 0.0
+    #: Documents assigned to this annotator (None: the dataset has no assignment).
+    assigned: int | None = None
+    #: Of those, the ones this annotator has done.
+    assigned_done: int | None = None
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    documents: int  #: documents in the dataset
+    overlap: int
+    #: per annotator with assignments: (name, documents added now, documents assigned in all)
+    annotators: tuple[tuple[str, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -637,18 +651,25 @@ class Repository:
     # -- navigation and progress ------------------------------------------------------------
 
     def annotator_statuses(self, dataset: str, annotator: str) -> dict[int, str]:
-        """Document id -> this annotator's status ('new' where they have no version yet)."""
+        """Document id -> this annotator's status ('new' where they have no version yet), for the
+        documents assigned to them, or every document when the dataset has no assignment."""
         with self.db.sessions() as s:
             ds = self._dataset(s, dataset)
             ann = s.scalar(select(Annotator).where(Annotator.name == annotator))
-            ids = list(s.scalars(select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)))
+            q = select(Document.id).where(Document.dataset_id == ds.id).order_by(Document.position)
+            if s.scalar(select(Assignment.id).where(Assignment.dataset_id == ds.id).limit(1)) is not None:
+                mine = select(Assignment.document_id).where(
+                    Assignment.dataset_id == ds.id, Assignment.annotator_id == (ann.id if ann is not None else -1)
+                )
+                q = q.where(Document.id.in_(mine))
+            ids = list(s.scalars(q))
             statuses = dict.fromkeys(ids, "new")
             if ann is not None:
                 rows = s.execute(
                     select(Version.document_id, Version.status).join(Document, Document.id == Version.document_id)
                     .where(Document.dataset_id == ds.id, Version.annotator_id == ann.id)
                 )
-                statuses.update({doc_id: status for doc_id, status in rows})
+                statuses.update({doc_id: status for doc_id, status in rows if doc_id in statuses})
             return statuses
 
     def next_document(self, dataset: str, annotator: str, after: int | None = None) -> int | None:
@@ -765,9 +786,25 @@ class Repository:
             seconds: Counter[str] = Counter()
             for name, stamps in by_version.values():
                 seconds[name] += work_seconds(stamps)
+            assigned: Counter[str] = Counter()
+            assigned_done: Counter[str] = Counter()
+            done_version = (
+                select(Version.id).where(Version.document_id == Assignment.document_id,
+                                         Version.annotator_id == Assignment.annotator_id, Version.status == "done")
+                .exists()
+            )  # fmt: skip
+            for name, is_done in s.execute(
+                select(Annotator.name, done_version).join(Assignment, Assignment.annotator_id == Annotator.id)
+                .where(Assignment.dataset_id == ds.id)
+            ):
+                assigned[name] += 1
+                assigned_done[name] += bool(is_done)
+                per.setdefault(name, Counter())
+            has_assignment = bool(assigned)
             progress = tuple(
                 AnnotatorProgress(name, c["done"], c["in_progress"] + c["new"], c["flagged"], c["skipped"],
-                                  seconds[name])
+                                  seconds[name], assigned[name] if has_assignment else None,
+                                  assigned_done[name] if has_assignment else None)
                 for name, c in sorted(per.items())
             )
             return DatasetStats(
@@ -775,6 +812,53 @@ class Repository:
                 tokens=n_tokens if tokenized else None, tokenized_documents=tokenized,
                 preannotated_documents=preannotated, model_runs=runs, annotators=progress,
             )
+
+    # -- assignments ---------------------------------------------------------------------------
+
+    def assign(self, dataset: str, annotators: Sequence[str], overlap: int, seed: int = 0) -> "AssignResult":
+        """Give every document ``overlap`` annotators (see :mod:`annotator.assignment`); only what
+        is missing is added. One transaction; concurrent assigns of a dataset run one after the other."""
+        with self.db.writes.begin() as s:
+            ds = self._dataset(s, dataset)
+            s.execute(select(Dataset.id).where(Dataset.id == ds.id).with_for_update())  # PostgreSQL: one at a time
+            docs = s.execute(
+                select(Document.id, Document.ext_id).where(Document.dataset_id == ds.id).order_by(Document.position)
+            ).all()
+            existing: dict[str, set[str]] = {}
+            ext = {doc_id: ext_id for doc_id, ext_id in docs}
+            for doc_id, name in s.execute(
+                select(Assignment.document_id, Annotator.name).join(Annotator, Annotator.id == Assignment.annotator_id)
+                .where(Assignment.dataset_id == ds.id)
+            ):
+                existing.setdefault(ext[doc_id], set()).add(name)
+            plan = plan_assignment([e for _, e in docs], annotators, existing, overlap, seed)
+            ids = {e: doc_id for doc_id, e in docs}
+            people = {n: self._annotator(s, n).id for n in dict.fromkeys(annotators)}
+            added: Counter[str] = Counter()
+            for doc_ext, names in plan.items():
+                for name in names:
+                    s.add(Assignment(dataset_id=ds.id, document_id=ids[doc_ext], annotator_id=people[name]))
+                    added[name] += 1
+            for names in existing.values():
+                for name in names:
+                    added[name] += 0
+        totals = {name: len(docs_) for name, docs_ in self.assignments(dataset).items()}
+        return AssignResult(len(docs), overlap, tuple((n, added[n], totals.get(n, 0)) for n in sorted(totals)))
+
+    def assignments(self, dataset: str) -> dict[str, list[str]]:
+        """Annotator name -> external ids of the documents assigned to them, in dataset order
+        (empty: the dataset has no assignment, everyone sees every document)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            rows = s.execute(
+                select(Annotator.name, Document.ext_id).join(Assignment, Assignment.annotator_id == Annotator.id)
+                .join(Document, Document.id == Assignment.document_id)
+                .where(Assignment.dataset_id == ds.id).order_by(Annotator.name, Document.position)
+            )
+            out: dict[str, list[str]] = {}
+            for name, ext_id in rows:
+                out.setdefault(name, []).append(ext_id)
+            return out
 
     # -- cross-document speaker corrections ---------------------------------------------------
 

@@ -1,0 +1,41 @@
+"""``assign``: split a dataset among annotators with a chosen overlap."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+from annotator.display import literal
+from annotator.errors import UserError
+
+
+@app.command("assign")
+def assign(
+    dataset: DatasetOption,
+    annotators: Annotated[str, typer.Option("--annotators", help="Comma-separated annotators to give documents to, e.g. a,b,c.")],
+    overlap: Annotated[int, typer.Option("--overlap", help="How many annotators each document goes to (agreement is measured where it is 2 or more).")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the tie-breaking draw: the same seed on the same state gives the same assignment.")] = 0,
+    db: DbOption = None,
+) -> None:
+    """Give each document to OVERLAP annotators, balanced and reproducible; stored in the database.
+
+    Running it again assigns only what is new (new documents, new annotators, a larger overlap);
+    nothing already assigned moves. `annotate` then shows an annotator only their documents.
+    """
+    names = list(dict.fromkeys(n.strip() for n in annotators.split(",") if n.strip()))
+    if not names:
+        raise UserError("assign needs at least one annotator: --annotators a,b,c")
+    result = open_repo(db).assign(dataset, names, overlap, seed)
+    console = Console()
+    console.print(literal(f"Assignment of {dataset}: {result.documents} documents, overlap {result.overlap}"))
+    table = Table()
+    table.add_column("annotator")
+    table.add_column("added now", justify="right")
+    table.add_column("assigned", justify="right")
+    for name, added, total in result.annotators:
+        table.add_row(literal(name), str(added), str(total))
+    console.print(table)
