@@ -56,41 +56,75 @@ def _summary(report: "AgreementReport") -> Table:
     return table
 
 
-def _layers(report: "AgreementReport") -> Table:
+#: Below this console width the layer table is split into a span table and a token table.
+NARROW = 130
+
+
+def _layer_rows(report: "AgreementReport") -> list[tuple[int, str, str, Text, dict[str, str]]]:
+    """(layer index, layer, label, pair cell, cells by column) for every pair and overall row."""
     many = len(report.annotators) >= 3
-    caption = (
-        "Span F1: exact / overlap match (overall: micro over pairs). αU: Krippendorff's unitizing alpha on "
-        "characters (overall: documents all did). Token statistics on "
-        + report.tokenization
-        + ". κ: Cohen's for a pair"
-        + (", Fleiss' overall (documents done by all)." if many else ".")
-    )
-    table = _table("Span and token agreement", caption)
-    for name, justify in (
-        ("layer", "left"), ("label", "left"), ("pair", "left"), ("docs", "right"), ("tokens", "right"),
-        ("spans", "right"), ("F1 exact", "right"), ("F1 overlap", "right"), ("αU", "right"), ("α", "right"), ("κ", "right"),
-        ("AC1", "right"), ("agree", "right"),
-    ):  # fmt: skip
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    rows = []
     for i, item in enumerate(report.layers):
-        if i and item.label is None:
-            table.add_section()
-        label = literal("all") if item.label is None else literal(item.label)
+        label = "all" if item.label is None else item.label
         for p in item.pairs:
             t = p.token
-            table.add_row(
-                literal(item.layer), label, _pair(*p.annotators), str(p.documents), str(t.tokens),
-                f"{p.spans[0]}/{p.spans[1]}", _f(p.exact.f1), _f(p.overlap.f1), _f(p.unitizing.alpha), _f(t.alpha),
-                _f(t.cohen_kappa),
-                _f(t.ac1), _pct(t.percent_agreement),
-            )  # fmt: skip
+            rows.append((i, item.layer, label, _pair(*p.annotators), {
+                "docs": str(p.documents), "spans": f"{p.spans[0]}/{p.spans[1]}", "F1 exact": _f(p.exact.f1),
+                "F1 overlap": _f(p.overlap.f1), "αU": _f(p.unitizing.alpha), "tokens": str(t.tokens),
+                "α": _f(t.alpha), "κ": _f(t.cohen_kappa), "AC1": _f(t.ac1), "agree": _pct(t.percent_agreement),
+            }))  # fmt: skip
         o, t = item.overall, item.overall.token
-        kappa = t.fleiss_kappa if many else t.cohen_kappa
-        table.add_row(
-            literal(item.layer), label, literal("overall", style="bold"), str(o.documents), str(t.tokens), str(o.spans),
-            _f(o.exact.f1), _f(o.overlap.f1), _f(o.unitizing.alpha), _f(t.alpha), _f(kappa), _f(t.ac1), _pct(t.percent_agreement),
-        )  # fmt: skip
-    return table
+        rows.append((i, item.layer, label, literal("overall", style="bold"), {
+            "docs": str(o.documents), "spans": str(o.spans), "F1 exact": _f(o.exact.f1), "F1 overlap": _f(o.overlap.f1),
+            "αU": _f(o.unitizing.alpha), "tokens": str(t.tokens), "α": _f(t.alpha),
+            "κ": _f(t.fleiss_kappa if many else t.cohen_kappa), "AC1": _f(t.ac1), "agree": _pct(t.percent_agreement),
+        }))  # fmt: skip
+    return rows
+
+
+SPAN_COLUMNS = ("docs", "spans", "F1 exact", "F1 overlap", "αU")
+TOKEN_COLUMNS = ("tokens", "α", "κ", "AC1", "agree")
+
+
+def _layers(report: "AgreementReport", width: int | None = None) -> list[Table]:
+    """One wide table, or (narrower than ``NARROW``) a span table and a token table whose first
+    column holds the layer, with its labels indented below it."""
+    many = len(report.annotators) >= 3
+    span_note = (
+        "Span F1: exact / overlap match (overall: micro over pairs). αU: Krippendorff's unitizing alpha on "
+        "characters (overall: documents all did)."
+    )
+    token_note = (
+        "Token statistics on " + report.tokenization + ". κ: Cohen's for a pair"
+        + (", Fleiss' overall (documents done by all)." if many else ".")
+    )
+    rows = _layer_rows(report)
+    narrow = width is not None and width < NARROW
+    parts = (
+        [("Span agreement (F1 exact, F1 overlap, αU)", span_note, SPAN_COLUMNS), ("Token agreement", token_note, TOKEN_COLUMNS)]
+        if narrow else [("Span and token agreement", span_note + " " + token_note, SPAN_COLUMNS + TOKEN_COLUMNS)]
+    )
+    tables = []
+    for title, caption, columns in parts:
+        table = _table(title, caption)
+        heads = ["layer", "pair"] if narrow else ["layer", "label", "pair"]
+        for name in heads:
+            table.add_column(name, no_wrap=True)
+        for name in columns:
+            table.add_column(name.removeprefix("F1 ") if narrow else name, justify="right")
+        previous = None
+        for index, layer, label, pair, cells in rows:
+            if previous is not None and index != previous and label == "all":
+                table.add_section()
+            first = index != previous
+            previous = index
+            if narrow:
+                what = (literal(layer) if label == "all" else Text.assemble("  ", literal(label))) if first else Text("")
+                table.add_row(what, pair, *(cells[c] for c in columns))
+            else:
+                table.add_row(literal(layer), literal(label), pair, *(cells[c] for c in columns))
+        tables.append(table)
+    return tables
 
 
 def _speakers(report: "AgreementReport") -> Table:
@@ -100,7 +134,7 @@ def _speakers(report: "AgreementReport") -> Table:
         "Same canonical speaker name (case ignored), among matched quotes where at least one annotator named a speaker.",
     )
     for name in ("pair", "matched quotes", "compared", "same", "no speaker (both)", "agreement"):
-        table.add_column(name, justify="left" if name == "pair" else "right")
+        table.add_column(name, justify="left" if name == "pair" else "right", no_wrap=name == "pair")
     rows = [(_pair(*p.annotators), p) for p in report.speakers.pairs]
     rows.append((literal("overall", style="bold"), report.speakers.overall))
     for label, p in rows:
@@ -117,7 +151,7 @@ def _stance(report: "AgreementReport") -> list[Table]:
         "target where both gave a stance.",
     )
     for name in ("pair", "matched quotes", "κ", "α", "AC1", "agree", "same target"):
-        table.add_column(name, justify="left" if name == "pair" else "right")
+        table.add_column(name, justify="left" if name == "pair" else "right", no_wrap=name == "pair")
     for p in stance.pairs:
         table.add_row(
             _pair(*p.annotators), str(p.matched_quotes), _f(p.cohen_kappa), _f(p.alpha), _f(p.ac1),
@@ -153,7 +187,7 @@ def _units(report: "AgreementReport") -> Table:
         "without a matching item is a missing value. κ: " + ("Fleiss' on units all coded." if many else "Cohen's."),
     )
     for name in ("attribute", "units", "pairable", "all coded", "α", "κ", "AC1", "agree"):
-        table.add_column(name, justify="left" if name == "attribute" else "right")
+        table.add_column(name, justify="left" if name == "attribute" else "right", no_wrap=name == "attribute")
     for u in report.units:
         kappa = u.fleiss_kappa if many else u.cohen_kappa
         table.add_row(
@@ -184,10 +218,11 @@ def _excluded(report: "AgreementReport") -> Table | None:
     return table
 
 
-def report_tables(report: "AgreementReport") -> list[Table]:
+def report_tables(report: "AgreementReport", width: int | None = None) -> list[Table]:
+    """The report's tables; ``width`` (the console's) below ``NARROW`` splits the widest one."""
     tables = [_summary(report)]
     if report.layers:
-        tables.append(_layers(report))
+        tables.extend(_layers(report, width))
     if report.speakers is not None:
         tables.append(_speakers(report))
     if report.stance is not None:
@@ -201,30 +236,35 @@ def report_tables(report: "AgreementReport") -> list[Table]:
 
 
 def gold_tables(report: "GoldReport") -> list[Table]:
-    """One row per annotator and layer/label: precision, recall, F1 against the adjudicated version."""
-    spans = _table(
-        f"Against {report.gold}: spans",
-        f"Reference: {report.gold}. P = matched / annotator's spans, R = matched / {report.gold}'s spans.",
-    )
-    for name in ("annotator", "layer", "label", "docs", "P exact", "R exact", "F1 exact", "P ovl", "R ovl", "F1 ovl"):
-        spans.add_column(name, justify="left" if name in ("annotator", "layer", "label") else "right")
+    """Per annotator and layer/label: precision, recall, F1 against the adjudicated version, one
+    table per matching mode (narrow enough for 80 columns), then speaker and stance accuracy."""
+    tables = []
+    for mode in ("exact", "overlap"):
+        spans = _table(
+            f"Against {report.gold}: spans, {mode} match",
+            f"Reference: {report.gold}. P = matched / annotator's spans, R = matched / {report.gold}'s spans.",
+        )
+        for name in ("annotator", "layer", "docs", "P", "R", "F1"):
+            spans.add_column(name, justify="left" if name in ("annotator", "layer") else "right", no_wrap=True)
+        for i, row in enumerate(report.annotators):
+            if i:
+                spans.add_section()
+            for j, x in enumerate(row.layers):
+                score = getattr(x, mode)
+                what = literal(x.layer) if x.label is None else Text.assemble("  ", literal(x.label))
+                spans.add_row(literal(row.annotator) if j == 0 else Text(""), what, str(row.documents),
+                              _f(score.precision), _f(score.recall), _f(score.f1))  # fmt: skip
+        tables.append(spans)
     attrs = _table(
         f"Against {report.gold}: speaker and stance",
         "Accuracy on the annotator's quotes matched to a gold quote (overlap matching).",
     )
     for name in ("annotator", "matched", "speaker", "stance"):
-        attrs.add_column(name, justify="left" if name == "annotator" else "right")
-    for i, row in enumerate(report.annotators):
-        if i:
-            spans.add_section()
-        for x in row.layers:
-            spans.add_row(
-                literal(row.annotator), literal(x.layer), literal("all" if x.label is None else x.label), str(row.documents),
-                _f(x.exact.precision), _f(x.exact.recall), _f(x.exact.f1),
-                _f(x.overlap.precision), _f(x.overlap.recall), _f(x.overlap.f1),
-            )  # fmt: skip
+        attrs.add_column(name, justify="left" if name == "annotator" else "right", no_wrap=name == "annotator")
+    for row in report.annotators:
         attrs.add_row(literal(row.annotator), str(row.speaker_matched), _pct(row.speaker_accuracy), _pct(row.stance_accuracy))
-    return [spans, attrs]
+    tables.append(attrs)
+    return tables
 
 
 def documents_table(ranked: "Sequence[DocumentDisagreement]") -> Table:

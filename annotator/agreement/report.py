@@ -351,13 +351,14 @@ class AgreementReport:
             "units": {u.attribute: u.to_dict() for u in self.units},
         }
 
-    def to_rich_tables(self) -> list["Table"]:
+    def to_rich_tables(self, width: int | None = None) -> list["Table"]:
+        """Tables for a console ``width`` columns wide (narrow: the widest table is split)."""
         from annotator.agreement.render import report_tables
 
-        return report_tables(self)
+        return report_tables(self, width)
 
     def render(self, console: "Console") -> None:
-        for table in self.to_rich_tables():
+        for table in self.to_rich_tables(console.width):
             console.print(table)
 
 

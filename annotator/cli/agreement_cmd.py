@@ -88,7 +88,7 @@ def agreement(
         return
     report = compute_agreement(versions, layers=chosen, annotators=names)  # type: ignore[arg-type]
     data = report.to_dict()
-    _show({**data, "assignment": note} if note else data, report.to_rich_tables(), as_json, console)
+    _show({**data, "assignment": note} if note else data, report.to_rich_tables(console.width), as_json, console)
 
 
 def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:
