@@ -1,6 +1,6 @@
 """assignments: documents given to annotators (annotator assign)
 
-Revision ID: 0003
+Revision ID: 0003a
 Revises: 0002
 Create Date: 2026-12-01 11:40:00
 """
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
+revision = '0003a'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
