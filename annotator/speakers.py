@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from annotator.scheme import Annotation
@@ -41,6 +42,8 @@ _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -184,10 +187,24 @@ def _normalized_words(text: str) -> str:
 
 
 def align_quotes(quotes: Sequence[SpeakerQuote]) -> tuple[AlignedStatement, ...]:
-    """Group near-duplicate quotes from different documents (single-link, by wording similarity)."""
-    norm = [_normalized_words(q.text) for q in quotes]
-    parent = list(range(len(quotes)))
-    best: dict[tuple[int, int], float] = {}
+    """Group near-duplicate quotes from different documents (single-link, by wording similarity).
+
+    Near-linear in the number of quotes rather than quadratic: quotes with the same words form one wording
+    (scored once), and only wordings that share a rare word are compared (see ``_similar_pairs``). Up to
+    COMMON_WORD_MIN_WORDINGS distinct wordings per speaker this is exactly comparing every pair; beyond,
+    pairs that share none of their rarest (non-common) words are not compared.
+    """
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, q in enumerate(quotes):
+        text = _normalized_words(q.text)
+        if len(text.split()) >= 4:  # shorter quotes are never aligned
+            members[text].append(i)
+    keys = list(members)
+    docs = [{quotes[i].doc_id for i in members[k]} for k in keys]
+    parent = list(range(len(keys)))
+    # identical wording in two documents is aligned by itself
+    linked = [len(d) > 1 for d in docs]
+    scores: dict[tuple[int, int], float] = {}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -195,31 +212,72 @@ def align_quotes(quotes: Sequence[SpeakerQuote]) -> tuple[AlignedStatement, ...]
             i = parent[i]
         return i
 
-    for i in range(len(quotes)):
-        for j in range(i + 1, len(quotes)):
-            if quotes[i].doc_id == quotes[j].doc_id or not norm[i] or not norm[j]:
-                continue
-            score = fuzz.token_set_ratio(norm[i], norm[j])
-            shorter = min(len(norm[i].split()), len(norm[j].split()))
-            if score >= ALIGN_THRESHOLD and shorter >= 4:
-                best[(i, j)] = score
-                parent[find(j)] = find(i)
+    for a, b, score in _similar_pairs(keys, [next(iter(d)) if len(d) == 1 else None for d in docs]):
+        scores[(a, b)] = score
+        linked[a] = linked[b] = True
+        parent[find(b)] = find(a)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(quotes)):
-        groups[find(i)].append(i)
+    lowest: dict[int, float] = {}  # the weakest link of each group
+    for c in range(len(keys)):
+        if linked[c]:
+            groups[find(c)].append(c)
+            if len(docs[c]) > 1:
+                lowest[find(c)] = 100.0
+    for (a, _), score in scores.items():
+        root = find(a)
+        lowest[root] = min(score, lowest.get(root, 100.0))
     out = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        scores = [s for (i, j), s in best.items() if i in members and j in members]
-        exact = all(
-            norm[i] == norm[j] or norm[i] in norm[j] or norm[j] in norm[i]
-            or fuzz.ratio(norm[i], norm[j]) >= EXACT_THRESHOLD
-            for a, i in enumerate(members) for j in members[a + 1:]
-        )
-        out.append(AlignedStatement(tuple(quotes[i] for i in members), "exact" if exact else "paraphrase",
-                                    min(scores) if scores else 100.0))
+    for root, classes in groups.items():
+        out.append(AlignedStatement(
+            tuple(quotes[i] for i in sorted(i for c in classes for i in members[keys[c]])),
+            "exact" if _all_exact([keys[c] for c in classes]) else "paraphrase",
+            lowest[root],
+        ))
     return tuple(sorted(out, key=lambda a: (a.quotes[0].doc_id, a.quotes[0].quote_id)))
+
+
+# A speaker with more distinct wordings than this is compared through each wording's rarest words only:
+# words in more wordings than this are too common to propose pairs, and a wording proposes pairs through its
+# RAREST_WORDS_PROBED rarest words. Below it, every pair sharing a word is compared, as comparing all pairs
+# would (a pair sharing no word at all is below ALIGN_THRESHOLD in practice: a test checks it on random quotes).
+COMMON_WORD_MIN_WORDINGS = 64
+RAREST_WORDS_PROBED = 4
+
+
+def _similar_pairs(texts: Sequence[str], only_doc: Sequence[str | None]) -> list[tuple[int, int, float]]:
+    """Pairs (a, b, similarity) of wordings from different documents with similarity >= ALIGN_THRESHOLD.
+
+    Compared: pairs sharing a word (for a large speaker: one of a's rarest words) that is in at most
+    COMMON_WORD_MIN_WORDINGS wordings. ``only_doc[c]`` is the one document of wording c, or None when several.
+    """
+    words = [set(t.split()) for t in texts]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for c, ws in enumerate(words):
+        for w in ws:
+            postings[w].append(c)
+    found: dict[tuple[int, int], float] = {}
+    small = len(texts) <= COMMON_WORD_MIN_WORDINGS
+    for a, ws in enumerate(words):
+        candidates: set[int] = set()
+        for w in ws if small else sorted(ws, key=lambda w: (len(postings[w]), w))[:RAREST_WORDS_PROBED]:
+            posting = postings[w]
+            if len(posting) <= COMMON_WORD_MIN_WORDINGS:
+                candidates.update(posting[bisect_right(posting, a):])
+        doc = only_doc[a]
+        choices = [b for b in candidates if b != a and (doc is None or only_doc[b] != doc)]
+        for _, score, k in process.extract(texts[a], [texts[b] for b in choices], scorer=fuzz.token_set_ratio,
+                                           score_cutoff=ALIGN_THRESHOLD, limit=None):
+            b = choices[k]
+            found[(a, b) if a < b else (b, a)] = score
+    return [(a, b, score) for (a, b), score in sorted(found.items())]
+
+
+def _all_exact(texts: Sequence[str]) -> bool:
+    """True when every two wordings are equal, one contains the other, or they differ only slightly."""
+    return all(
+        x in y or y in x or fuzz.ratio(x, y, score_cutoff=EXACT_THRESHOLD) >= EXACT_THRESHOLD
+        for a, x in enumerate(texts) for y in texts[a + 1:]
+    )
 
 
 def cross_outlet_speakers(

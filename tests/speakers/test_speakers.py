@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.scheme import Annotation, Quote, SpeakerMention, Stance
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.scheme import Annotation, Quote, SpeakerMention, Stance, annotation_from_dict
 from annotator.speakers import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
 from tests.helpers import write_jsonl
 
@@ -171,3 +174,67 @@ def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monke
     assert outcome == {"a": "not saved: decision not saved: database is locked", "b": "applied"}
     b = repo.open_version(repo.document_id("x", "b"), "alice").quotes[0]
     assert b.kind == "direct" and b.text == said  # the opening mark is trimmed from a direct quote
+
+
+def _all_pairs_alignment(quotes: list[SpeakerQuote]) -> set[tuple[frozenset[tuple[str, str]], str, float]]:
+    """The definition the fast alignment must reproduce: compare every pair of quotes, link by single link."""
+    from rapidfuzz import fuzz
+
+    from annotator.speakers import ALIGN_THRESHOLD, EXACT_THRESHOLD, _normalized_words
+
+    norm = [_normalized_words(q.text) for q in quotes]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    links: dict[tuple[int, int], float] = {}
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            if quotes[i].doc_id == quotes[j].doc_id or not norm[i] or not norm[j]:
+                continue
+            score = fuzz.token_set_ratio(norm[i], norm[j])
+            if score >= ALIGN_THRESHOLD and min(len(norm[i].split()), len(norm[j].split())) >= 4:
+                links[(i, j)] = score
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(quotes)):
+        groups.setdefault(find(i), []).append(i)
+    out = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        exact = all(norm[i] in norm[j] or norm[j] in norm[i] or fuzz.ratio(norm[i], norm[j]) >= EXACT_THRESHOLD
+                    for a, i in enumerate(members) for j in members[a + 1:])
+        weakest = min(s for (i, j), s in links.items() if i in members and j in members)
+        out.add((frozenset((quotes[i].doc_id, quotes[i].quote_id) for i in members),
+                 "exact" if exact else "paraphrase", round(weakest, 6)))
+    return out
+
+
+def _as_set(groups: tuple) -> set[tuple[frozenset[tuple[str, str]], str, float]]:
+    return {(frozenset((q.doc_id, q.quote_id) for q in g.quotes), g.match, round(g.similarity, 6)) for g in groups}
+
+
+def test_alignment_equals_comparing_every_pair_on_the_sample_articles() -> None:
+    gold = Path(__file__).parents[1] / "gold" / "sample_gold.jsonl"
+    annotations = [annotation_from_dict(json.loads(line)) for line in gold.read_text(encoding="utf-8").splitlines()]
+    speakers = cross_outlet_speakers(annotations)
+    assert sum(len(s.aligned) for s in speakers) >= 3
+    for speaker in speakers:
+        assert _as_set(speaker.aligned) == _all_pairs_alignment(list(speaker.quotes)), speaker.name
+
+
+_WORDS = ["russia", "nato", "will", "face", "serious", "consequences", "if", "it", "invades", "ukraine", "we",
+          "call", "on", "to", "withdraw", "troops", "the", "of", "and", "dialogue"]
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.lists(st.sampled_from(_WORDS), min_size=0, max_size=9)),
+                max_size=14))
+@settings(max_examples=200, deadline=None)
+def test_alignment_equals_comparing_every_pair_on_random_quotes(raw: list[tuple[str, list[str]]]) -> None:
+    quotes = [SpeakerQuote(doc, doc, f"q{i}", " ".join(ws), "direct", "", "X", None, None)
+              for i, (doc, ws) in enumerate(raw)]
+    assert _as_set(align_quotes(quotes)) == _all_pairs_alignment(quotes)  # fewer wordings than the common-word cut
