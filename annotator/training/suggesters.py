@@ -3,8 +3,9 @@
 Quotes and claims are clause-sized and long (often 10-60 tokens), where spaCy's n-gram suggester
 would propose tens of thousands of candidates per article. These candidates come from the parse
 instead: every sentence, every clausal subtree, every stretch between quotation marks, each also with
-its edge punctuation trimmed. Registered as ``annotator.candidate_spans.v1`` in spaCy's misc registry;
-importing this module registers it (idempotently), which loading a trained pipeline needs.
+its edge punctuation trimmed. Registered as ``annotator.candidate_spans.v1`` in spaCy's misc registry and
+listed as a ``spacy_misc`` entry point in pyproject.toml, so a trained pipeline that names it loads with
+``spacy.load`` in any process (spaCy imports this module when the config asks for the function).
 """
 
 from __future__ import annotations

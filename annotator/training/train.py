@@ -21,7 +21,6 @@ from typing import Any, Sequence
 
 from annotator.errors import ModelError, UserError
 from annotator.scheme import Annotation
-from annotator.training import suggesters  # noqa: F401  (registers annotator.candidate_spans.v1)
 
 CONFIG_TEMPLATE = Path(__file__).with_name("configs") / "spancat.cfg"
 TRAINED_QUOTES_KEY = "sc_quotes"

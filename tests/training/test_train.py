@@ -40,27 +40,6 @@ def test_candidates_cover_most_gold_quotes(nlp_base) -> None:  # type: ignore[no
 
 
 @pytest.mark.slow
-def test_train_command_end_to_end(cli, sqlite_url: str, tmp_path: Path) -> None:
-    lines = [{**json.loads(line), "annotator": "gold"} for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
-    src = tmp_path / "gold.jsonl"
-    src.write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in lines), encoding="utf-8")
-    assert cli("import", src, "--dataset", "g", "--db", sqlite_url).exit_code == 0
-    out = tmp_path / "model"
-    result = cli("train", "--dataset", "g", "--output", out, "--max-steps", "4", "--json", "--db", sqlite_url)
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    model = Path(data["model_path"])
-    assert (model / "config.cfg").exists() and (model / "spancat_quotes").is_dir()
-    assert len(data["dev_docs"]) == 1 and len(data["train_docs"]) == 4
-    for name in ("rules", "trained", "rules+trained"):
-        assert set(data["scores"][name]["scores"]) >= {"quotes_overlap", "claims_overlap"}
-
-    pre = cli("preannotate", "--dataset", "g", "--model", model, "--db", sqlite_url)
-    assert pre.exit_code == 0, pre.output
-    assert "Pre-annotated 5 document(s)" in pre.stdout
-
-
-@pytest.mark.slow
 def test_a_failed_retraining_keeps_the_previous_model(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from annotator.training import train as train_mod
 
