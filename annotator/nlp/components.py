@@ -42,6 +42,7 @@ QUOTES_FACTORY = "annotator_quotes"
 SPEAKERS_FACTORY = "annotator_speakers"
 STANCE_FACTORY = "annotator_stance"
 CLAIMS_FACTORY = "annotator_claims"
+BOUNDARIES_FACTORY = "annotator_boundaries"
 
 #: A quotation mark left open for longer than this (characters) is treated as unbalanced.
 MAX_QUOTE_CHARS = 3000
@@ -89,6 +90,55 @@ def _set_extensions() -> None:
 
 
 _set_extensions()
+
+
+# --------------------------------------------------------------------------------------------------
+# sentence boundaries from the layout (before the parser)
+
+_FINAL_PUNCT = ".!?…:;\"'”’)"
+#: A line opening with a date stamp ("date 2021-12-02 ...") or a wire dateline ("WASHINGTON (AP) — ...").
+_LINE_PREFIX = re.compile(
+    r"^[ \t]*(?:(?:date[ \t]+)?\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+    r"|[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Za-z.'-]+){0,3}(?:[ \t]*\([^)\n]{1,30}\))?[ \t]*[—–-])[ \t]+(?=\S)",
+    re.MULTILINE,
+)
+
+
+def layout_boundaries(text: str) -> list[int]:
+    """Character offsets where a sentence must start, whatever the parser thinks: every line start
+    (a paragraph, a headline, a sub-heading, a byline, a caption is never glued to the next line), except a
+    line that continues a hard-wrapped sentence (the previous line has no final punctuation and this one
+    starts in lower case); and the text after a date stamp or wire dateline opening a line."""
+    starts = []
+    pos = 0
+    prev_line = ""  # the line right before (blank if a paragraph break)
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        if stripped and pos > 0:
+            wrapped = prev_line.strip() and prev_line.rstrip()[-1:] not in _FINAL_PUNCT and stripped[:1].islower()
+            if not wrapped:
+                starts.append(pos + len(line) - len(stripped))
+        prev_line = line
+        pos += len(line) + 1
+    starts += [m.end() for m in _LINE_PREFIX.finditer(text)]
+    return sorted(set(starts))
+
+
+@_factory(BOUNDARIES_FACTORY, assigns=["token.is_sent_start"])
+def make_boundaries(nlp: Language, name: str) -> "LayoutBoundaries":
+    return LayoutBoundaries()
+
+
+class LayoutBoundaries:
+    """Sets ``is_sent_start`` at ``layout_boundaries``; the parser keeps preset boundaries, so no sentence,
+    quote or claim crosses a paragraph break or runs on from a line without final punctuation."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for char in layout_boundaries(doc.text):
+            span = doc.char_span(char, char + 1, alignment_mode="expand")
+            if span is not None and span.start > 0 and not doc[span.start].is_space:
+                doc[span.start].is_sent_start = True
+        return doc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -149,15 +199,40 @@ def _is_quote_tok(tok: Token) -> bool:
     return tok.text in _QUOTE_CHARS or tok.text in ("''", "``")
 
 
+#: Verbs that can cue reported content: reporting verbs and directives ("pressed X to", "invited X to").
+_CUE_VERBS = lx.REPORTING_VERBS | lx.DIRECTIVE_VERBS
+
+
+def cue_lemma(tok: Token) -> str:
+    """The token's lemma, with the silent "e" the lemmatizer drops put back when that makes a cue verb
+    (the small English model lemmatises "hoping", "hoped" and "hopes" as "hop")."""
+    lemma = tok.lemma_.lower()
+    if lemma not in _CUE_VERBS and lemma + "e" in _CUE_VERBS and tok.lower_ in (lemma + "ing", lemma + "ed", lemma + "es"):
+        return lemma + "e"
+    return lemma
+
+
+def _call_reports(tok: Token) -> bool:
+    """ "call" reports only as "called on/for X", "called X a Y" or "called ... that": not a phone call
+    ("Clinton called Alicia Machado to thank her")."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ in lx.CUE_PARTICLES["call"] and nxt.head.i == tok.i:
+        return True
+    return any(c.dep_ in ("oprd", "ccomp") for c in tok.children)
+
+
 def _is_reporting(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lx.REPORTING_VERBS and tok.lemma_.lower() != "be"
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = cue_lemma(tok)
+    return lemma in _CUE_VERBS and lemma != "be" and (lemma != "call" or _call_reports(tok))
 
 
 def _trim(doc: Doc, start: int, end: int, keep_quotes: bool = True) -> tuple[int, int] | None:
-    """Token range ``[start, end)`` without leading "that"/punctuation and trailing punctuation."""
+    """Token range ``[start, end)`` without leading or trailing punctuation. A leading complementizer
+    ("that", "whether") stays: it is part of the reported content, as in PolNeAR."""
     while start < end and (
         doc[start].text in _SKIP_EDGE or doc[start].is_space
-        or (doc[start].lower_ in ("that", "whether") and doc[start].dep_ == "mark")
         or (not keep_quotes and _is_quote_tok(doc[start]))
     ):
         start += 1
@@ -263,7 +338,9 @@ def mention_tokens(tok: Token) -> tuple[int, int]:
             sub_start = i + 1
             break
     # a person's name inside the phrase ("State Department spokesperson Ned Price", appositions)
-    persons = [(a, b) for a, b, label in _ents_in(doc, sub_start, sub_end) if label == "PERSON"]
+    # ... but not a possessor: "Obama's former campaign strategist" is the strategist, not Obama
+    persons = [(a, b) for a, b, label in _ents_in(doc, sub_start, sub_end) if label == "PERSON"
+               and not (doc[b - 1].dep_ == "poss" and a <= doc[b - 1].i < b and not a <= tok.i < b)]
     if persons:
         own = [e for e in persons if e[0] <= tok.i < e[1]]
         ent = own[0] if own else min(persons, key=lambda e: min(abs(e[0] - tok.i), abs(e[1] - 1 - tok.i)))
@@ -298,7 +375,7 @@ def mention_tokens(tok: Token) -> tuple[int, int]:
 def _cue_range(verb: Token) -> tuple[int, int]:
     """The cue: the verb, with its particle ("called on") or audience ("told reporters")."""
     doc = verb.doc
-    lemma = verb.lemma_.lower()
+    lemma = cue_lemma(verb)
     end = verb.i + 1
     start = verb.i
     head = verb.head
@@ -351,20 +428,15 @@ def _candidate(doc: Doc, verb: Token, start: int, end: int, kind: str = "indirec
 
 
 def _clause_parts(clause: Token) -> list[tuple[int, int, Token]]:
-    """A content clause, split at conjuncts that repeat "that" ("said X and that Y"); "but" ends it."""
+    """A content clause; "said X and that Y" is one attribution (one content), "but" ends it."""
     start, end = clause.left_edge.i, clause.right_edge.i + 1
-    parts: list[tuple[int, int, Token]] = []
     for child in clause.rights:
         if child.dep_ != "conj":
             continue
         cc = next((t for t in clause.rights if t.dep_ == "cc" and t.i < child.i), None)
-        own_that = any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
-        if own_that or (cc is not None and cc.lower_ == "but"):
-            cut = cc.i if cc is not None and cc.i < child.left_edge.i else child.left_edge.i
-            end = min(end, cut)
-            if own_that:
-                parts.append((child.left_edge.i, child.right_edge.i + 1, child))
-    return [(start, end, clause), *parts]
+        if cc is not None and cc.lower_ == "but":
+            end = min(end, cc.i if cc.i < child.left_edge.i else child.left_edge.i)
+    return [(start, end, clause)]
 
 
 def reported_candidates(doc: Doc) -> list[dict[str, Any]]:
@@ -395,11 +467,12 @@ def reported_candidates(doc: Doc) -> list[dict[str, Any]]:
             continue
         if not _is_reporting(tok):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = cue_lemma(tok)
         children = list(tok.children)
         # a nested report ("condemned X ..., which she says ...") is a candidate of its own
         ccomp = [c for c in children if c.dep_ == "ccomp" and c.i > tok.i - 40
-                 and not (_is_reporting(c) and any(g.dep_ in _SUBJ for g in c.children))]
+                 and not (_is_reporting(c) and any(g.dep_ in _SUBJ for g in c.children)
+                          and any(g.dep_ == "ccomp" for g in c.children))]
         # further complements count only with their own "that"
         ccomp = ccomp[:1] + [c for c in ccomp[1:] if any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
         dobj = next((c for c in children if c.dep_ in ("dobj",)), None)
@@ -470,12 +543,43 @@ def _neighbours(doc: Doc, open_idx: int, close_idx: int | None) -> tuple[Token |
     return before, after
 
 
+#: The longest speaker phrase (a subject with its appositions) searched between a quotation and its cue.
+MAX_SUBJECT_TOKENS = 30
+
+
+def _first_word_after(doc: Doc, i: int) -> Token | None:
+    """The first token from ``i`` on that is not a comma or space (None at a line end)."""
+    while i < len(doc) and (doc[i].text == "," or (doc[i].is_space and "\n" not in doc[i].text)):
+        i += 1
+    return doc[i] if i < len(doc) and "\n" not in doc[i].text else None
+
+
+def _cue_after_subject(first: Token) -> Token | None:
+    """The reporting verb whose subject phrase starts at ``first``, however long the phrase: "…,” Obama's
+    former campaign strategist said", "…,” Jim Messina, the campaign manager for President Obama in 2012, said"
+    (a fixed window of words misses both)."""
+    doc = first.doc
+    for subj in (first, *first.ancestors):
+        if subj.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = subj.head
+        if subj.left_edge.i != first.i or not (0 < verb.i - first.i <= MAX_SUBJECT_TOKENS) or not _is_reporting(verb):
+            return None
+        if any("\n" in t.text or t.text in (".", "!", "?", ";") or _is_quote_tok(t) for t in doc[first.i : verb.i]):
+            return None
+        between = doc[subj.right_edge.i + 1 : verb.i]
+        return verb if all(t.is_punct or t.dep_ in ("advmod", "aux", "neg") for t in between) else None
+    return None
+
+
 def _cue_near(doc: Doc, seg: tuple[int, int, int, int | None], text: str) -> tuple[Token | None, str]:
     """A reporting verb right after the closing mark or shortly before the opening mark."""
     _start, end, open_idx, close_idx = seg
     if close_idx is not None:
         after = doc.char_span(close_idx, close_idx + 1, alignment_mode="expand")
-        sentence_done = text[:end].rstrip()[-1:] in (".", "!", "?", "…")
+        # a quotation ending in "." ends the sentence; one ending in "?" or "!" may still take its cue
+        # ("“Why?” Clinton said")
+        sentence_done = text[:end].rstrip()[-1:] in (".", "…")
         if after is not None:
             i = after.end
             steps = 0
@@ -489,6 +593,10 @@ def _cue_near(doc: Doc, seg: tuple[int, int, int, int | None], text: str) -> tup
                     return t, "after"
                 i += 1
                 steps += 1
+            first = _first_word_after(doc, after.end)
+            verb = _cue_after_subject(first) if first is not None else None
+            if verb is not None and not (sentence_done and first.text[:1].isupper() and first.i == after.end):
+                return verb, "after"
     before = doc.char_span(open_idx, open_idx + 1, alignment_mode="expand")
     if before is not None:
         i = before.start - 1
@@ -529,7 +637,7 @@ def _char(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
-_CLAUSE_OPENERS = {",", ":", ";", ".", "—", "–", "-", "(", "that"}
+_CLAUSE_OPENERS = {",", ":", ";", ".", "?", "!", "—", "–", "-", "(", "that"}
 
 
 def _starts_clause(before: Token | None) -> bool:
@@ -619,15 +727,18 @@ def find_quotes(doc: Doc) -> list[dict[str, Any]]:
         span = doc.char_span(s, e, alignment_mode="expand")
         n_words = sum(1 for t in span if t.is_alpha) if span is not None else 0
         before, after = _neighbours(doc, open_idx, close_idx)
-        if not (_starts_clause(before) and _ends_clause(after)):
+        subject_cue = _cue_after_subject(after) if where == "after" and after is not None else None
+        ends = _ends_clause(after) or (subject_cue is not None and verb is not None and subject_cue.i == verb.i)
+        if not (_starts_clause(before) and ends):
             # (b) a fragment continuing a reported clause that ends right before it: mixed
             for c in near(open_idx, open_idx):
                 gap = text[c["cend"] : open_idx]
                 if c["cstart"] < open_idx and len(gap) <= 3 and not any(ch in gap for ch in ".;\n"):
                     tok = doc.char_span(mark_end - 1, mark_end, alignment_mode="expand")
                     if tok is not None:
-                        c["end"] = tok.end
-                        c["cend"] = mark_end
+                        if c["cend"] < mark_end:  # never shortens a content that goes on after the fragment
+                            c["end"] = tok.end
+                            c["cend"] = mark_end
                         c["kind"] = "mixed"
                     break
             prev_direct = None
@@ -710,8 +821,27 @@ def make_quotes(nlp: Language, name: str) -> "QuoteFinder":
     return QuoteFinder()
 
 
+def repair_initials(doc: Doc) -> None:
+    """A PERSON entity that starts at a middle initial ("J. Blinken" in "Antony J. Blinken") takes in the
+    capitalised first name the NER left out, so the speaker and canonical name are "Antony Blinken"."""
+    ents = list(doc.ents)
+    changed = False
+    for k, ent in enumerate(ents):
+        first = ent[0]
+        if ent.label_ != "PERSON" or ent.start == 0 or not re.fullmatch(r"[A-Z]\.", first.text):
+            continue
+        prev = doc[ent.start - 1]
+        if (prev.ent_iob_ == "O" and prev.pos_ == "PROPN" and prev.is_title and prev.is_alpha
+                and prev.lower_ not in lx.ROLE_NOUNS and prev.lower_ not in lx.HONORIFICS):
+            ents[k] = Span(doc, ent.start - 1, ent.end, label=ent.label)
+            changed = True
+    if changed:
+        doc.ents = ents
+
+
 class QuoteFinder:
     def __call__(self, doc: Doc) -> Doc:
+        repair_initials(doc)
         records = find_quotes(doc)
         doc._.set(ATTRIBUTIONS_EXT, records)
         _span_group(doc, QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
@@ -739,6 +869,16 @@ def _lower_first(text: str) -> str:
     if first in ("The", "A", "An") or (first.isalpha() and first[:1].isupper() and first[1:].islower() and rest == ""):
         return first.lower() + ((" " + rest) if rest else "")
     return text
+
+
+def _in_possessor(tok: Token, span: Span) -> bool:
+    """Whether ``tok`` is (inside) a possessive modifier of the phrase ``span``."""
+    t = tok
+    while t.i != span.root.i and span.start <= t.i < span.end:
+        if t.dep_ == "poss":
+            return True
+        t = t.head
+    return False
 
 
 class SpeakerResolver:
@@ -812,11 +952,13 @@ class SpeakerResolver:
         bare = lower[4:] if lower.startswith("the ") else lower
         if lower in lx.PLACE_ALIASES or bare in lx.PLACE_ALIASES:
             return lx.PLACE_ALIASES.get(lower) or lx.PLACE_ALIASES[bare], "group"
-        propn = [t for t in toks if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
+        # a possessor names someone else: "Obama's former campaign strategist" is not Obama
+        toks_own = [t for t in toks if not _in_possessor(t, span)]
+        propn = [t for t in toks_own if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
         # names: full name, surname, "Mr X", "Secretary X"
-        person_ent = any(t.ent_type_ == "PERSON" for t in toks)
+        person_ent = any(t.ent_type_ == "PERSON" for t in toks_own)
         if propn and (person_ent or self._by_surname(propn[-1].text)):
-            words = _name_words([t for t in toks if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"])
+            words = _name_words(propn)
             if words:
                 known = self._by_surname(words[-1])
                 name = known or " ".join(words[-2:] if len(words) >= 2 else words)
@@ -833,7 +975,7 @@ class SpeakerResolver:
                 break
         head = span.root if span.root in toks else head
         # role descriptions: the most recent person introduced with that role
-        if content & lx.ROLE_NOUNS and head.lemma_.lower() in lx.ROLE_NOUNS:
+        if content & lx.ROLE_NOUNS and head.lemma_.lower() in lx.ROLE_NOUNS - lx.ORG_NOUNS:
             matches = [(pos, name) for pos, role, name in self.roles if content <= role and pos < start]
             if not matches:
                 matches = [(pos, name) for pos, role, name in self.roles if content <= role]
@@ -1018,6 +1160,22 @@ def _attribution_only(sent: Span, records: list[dict[str, Any]]) -> bool:
     return not outside
 
 
+def _on_unpunctuated_line(text: str, end: int) -> bool:
+    """Whether the line a sentence ends on has no final punctuation: a headline, caption or byline
+    ("… walking back the crisis. / wiki"), not body text."""
+    line_end = text.find("\n", end)
+    line = text[text.rfind("\n", 0, end) + 1 : len(text) if line_end < 0 else line_end].rstrip()
+    return bool(line) and line[-1] not in _FINAL_PUNCT
+
+
+def _after_complementizer(doc: Doc, start: int) -> int:
+    """A claim taken from reported content starts after its "that"/"whether": the claim is the statement."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is not None and span[0].lower_ in ("that", "whether") and span[0].dep_ == "mark" and span.end < len(doc):
+        return doc[span.end].idx
+    return start
+
+
 def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
     text_all = doc.text
     records = sorted(records, key=lambda r: r["start"])
@@ -1027,8 +1185,8 @@ def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int,
         text = sent.text.strip()
         if len(text) < 20 or "?" in text or not any(t.pos_ in ("VERB", "AUX") for t in sent):
             continue
-        if text[-1] not in '.!”"\'’)…':
-            continue  # headlines, captions, datelines
+        if text[-1] not in '.!”"\'’)…' or _on_unpunctuated_line(text_all, sent.start_char + len(sent.text.rstrip())):
+            continue  # headlines, captions, bylines, datelines
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         end = start + len(text)
         window = records[bisect_left(starts, start - MAX_QUOTE_CHARS) : bisect_right(starts, end)]
@@ -1037,7 +1195,7 @@ def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int,
         for r in inner:
             span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
             if span is not None and _checkable(span) and not _opinion(span):
-                chosen = (r["start"], r["end"], r.get("name"))
+                chosen = (_after_complementizer(doc, r["start"]), r["end"], r.get("name"))
                 break
         if chosen is None:
             if not _checkable(sent) or _opinion(sent):
@@ -1053,7 +1211,7 @@ def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int,
                     span = doc.char_span(a, b, alignment_mode="expand")
                     if span is not None and ((_checkable(span) and not _opinion(span)) or
                                              (r["kind"] != "direct" and _states_fact(doc, r))):
-                        content = (span.start_char, span.end_char, r.get("name"))
+                        content = (_after_complementizer(doc, span.start_char), span.end_char, r.get("name"))
                         break
                 if content is None:
                     continue
@@ -1085,4 +1243,4 @@ class ClaimComponent:
         return doc
 
 
-PIPE_NAMES: tuple[str, ...] = (QUOTES_FACTORY, SPEAKERS_FACTORY, STANCE_FACTORY, CLAIMS_FACTORY)
+PIPE_NAMES: tuple[str, ...] = (BOUNDARIES_FACTORY, QUOTES_FACTORY, SPEAKERS_FACTORY, STANCE_FACTORY, CLAIMS_FACTORY)

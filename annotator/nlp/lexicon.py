@@ -71,7 +71,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     secretary minister president premier chancellor spokesman spokeswoman spokesperson counterpart
     ambassador envoy diplomat official aide adviser advisor head chief chairman chairwoman chair
     director general commander senator representative governor mayor leader king queen prince
-    deputy undersecretary negotiator analyst expert lawmaker mp ministry host
+    deputy undersecretary negotiator analyst expert lawmaker mp host
     """.split()
 )
 

@@ -63,6 +63,8 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     for name in comp.PIPE_NAMES:
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
+    parser = next(n for n in nlp.pipe_names if n == "parser" or n.endswith("parser"))
+    nlp.add_pipe(comp.BOUNDARIES_FACTORY, before=parser)
     nlp.add_pipe(comp.QUOTES_FACTORY)
     nlp.add_pipe(comp.SPEAKERS_FACTORY)
     nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})

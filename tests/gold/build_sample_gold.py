@@ -164,10 +164,8 @@ LABELS: dict[str, dict[str, list[dict]]] = {
             Q("Russia’s offer to start talks on a new security deal and to answer questions about Nato movements close to "
               "the Russian border was not even considered by the US side and removed from the agenda", "indirect",
               "told journalists", "Lavrov", LAVROV_002, ("the United States", AGAINST)),
-            Q("the talk was “fruitful” and \"intense\"", "mixed", "went on to say", "The Russian foreign minister",
-              LAVROV_002, None),
-            Q("Russia expressed its concerns and “they were heard, and that is very important.”", "mixed",
-              "went on to say", "The Russian foreign minister", LAVROV_002, None),
+            Q("the talk was “fruitful” and \"intense\" and that Russia expressed its concerns and “they were heard, "
+              "and that is very important.”", "mixed", "went on to say", "The Russian foreign minister", LAVROV_002, None),
             Q("they also briefly discussed the situation in Afghanistan", "indirect", "added", "Lavrov", LAVROV_002, None),
             Q("“the echo of war can be heard” in Europe", "mixed", "saying", "Lavrov", LAVROV_002, None),
             Q("Nato of refusing to consider Russia’s legitimate security concerns", "indirect", "accused",
@@ -246,9 +244,8 @@ LABELS: dict[str, dict[str, list[dict]]] = {
               "Dmitry Kuleba", KULEBA, ("Ukraine", FAVOR)),
             Q("Kyiv’s officials were “committed to finding a political and diplomatic solution to the conflict.”",
               "mixed", "said", "Dmitry Kuleba", KULEBA, ("Ukraine", FAVOR)),
-            Q("the probability of a new conflict in eastern Ukraine remained “high”", "mixed", "said", "the Kremlin",
-              KREMLIN, ("Ukraine", NEUTRAL)),
-            Q("Moscow was concerned by \"aggressive\" rhetoric from Kyiv and an increase in what it called provocative "
+            Q("the probability of a new conflict in eastern Ukraine remained “high” and that Moscow was concerned by "
+              "\"aggressive\" rhetoric from Kyiv and an increase in what it called provocative "
               "actions along the line of contact between government forces and the pro-Russian separatists", "mixed",
               ("said", "the Kremlin said on the day"), ("the Kremlin", "the Kremlin said on the day"), KREMLIN,
               ("Ukraine", AGAINST)),
@@ -472,11 +469,19 @@ class Locator:
         return start, end
 
 
+def with_complementizer(doc: str, start: int) -> int:
+    """Reported content keeps its complementizer ("said that X" -> "that X"), as PolNeAR does."""
+    m = re.search(r"\b(?:that|whether)\s+$", doc[:start], re.IGNORECASE)
+    return m.start() if m else start
+
+
 def build(doc_id: str, doc: str, labels: dict[str, list[dict]]) -> Annotation:
     loc = Locator(doc_id, doc)
     quotes = []
     for q in labels["quotes"]:
         s, e = loc.span(q["text"], q["at"])
+        if q["kind"] != "direct":
+            s = with_complementizer(doc, s)
         cue = None
         if q["cue"] is not None:
             cs, ce = loc.near(q["cue"], s, e)

@@ -1,6 +1,8 @@
 """The pipeline on the five sample articles against the hand-labelled gold: pinned scores.
 
 Floors are the scores measured when the rules were written, minus a small margin, so a regression fails.
+Re-measured after the issue-12 rule fixes, with the gold following PolNeAR (complementizer inside indirect
+content; "said X and that Y" one quote): notes/rules.md has the before/after numbers.
 The project targets are direct F1 >= 0.9, speaker accuracy >= 0.85 and indirect F1 >= 0.6 (overlap).
 """
 
@@ -19,15 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "gold" / "sample_gold.jsonl"
 MARGIN = 0.03
 FLOORS = {  # measured value of each score (overlap matching unless named _exact)
-    ("scores", "direct_overlap"): 0.964,
-    ("scores", "direct_exact"): 0.964,
-    ("scores", "indirect_overlap"): 0.865,
-    ("scores", "mixed_overlap"): 0.857,
+    ("scores", "direct_overlap"): 0.982,
+    ("scores", "direct_exact"): 0.982,
+    ("scores", "indirect_overlap"): 0.868,
+    ("scores", "mixed_overlap"): 0.865,
     ("scores", "quotes_overlap"): 0.900,
-    ("scores", "cues_exact"): 0.879,
-    ("scores", "claims_overlap"): 0.574,
-    ("scores", "claims_exact"): 0.243,
-    ("accuracy", "speaker"): 0.90,
+    ("scores", "cues_exact"): 0.870,
+    ("scores", "claims_overlap"): 0.569,
+    ("scores", "claims_exact"): 0.276,
+    ("accuracy", "speaker"): 0.955,
 }
 
 
