@@ -1,4 +1,4 @@
-"""``export jsonl|prodigy|docbin``: stored versions out as gold JSONL, Prodigy tasks or a spaCy DocBin."""
+"""``export jsonl|prodigy|docbin|doccano|label-studio``: stored versions out in our format or other tools'."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, Callable, Iterable, Iterator, Optional
+from typing import IO, Annotated, Any, Callable, ContextManager, Iterable, Iterator, Optional
 
 import typer
 from rich.progress import Progress
@@ -14,11 +14,11 @@ from rich.progress import Progress
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
 from annotator.cli.progress import progress_bar
 from annotator.db.repo import GOLD, ExportedVersion, Repository
-from annotator.errors import UserError
+from annotator.errors import InputError, UserError
 from annotator.io.writers import ExportReport, Tokenization, atomic_output, gold_lines, resolve_output, write_lines
 
 export_app = typer.Typer(
-    help="Export annotations: gold JSONL, Prodigy-style JSONL or a spaCy DocBin (.spacy).", no_args_is_help=True
+    help="Export annotations: gold JSONL, Prodigy tasks, spaCy DocBins, doccano JSONL or Label Studio tasks.", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
 
@@ -93,7 +93,9 @@ def _output(path: Path | None) -> Iterator[IO[bytes]]:
 
 def _export(
     fmt: str, dataset: str, annotator: str | None, gold: bool, status: StatusChoice, out: str | None, db: str | None,
-    write: Callable[[Iterable[ExportedVersion], ExportReport, IO[bytes]], None], with_tokens: bool = True,
+    write: Callable[[Iterable[ExportedVersion], ExportReport, Any], None], with_tokens: bool = True,
+    target: Callable[[str | None, str, str | None], Path | None] | None = None,
+    opener: Callable[[Path | None], ContextManager[Any]] | None = None,
 ) -> None:
     who = _who(annotator, gold)
     repo = _open(db)
@@ -101,10 +103,10 @@ def _export(
     if who is not None and who not in repo.annotators(dataset):
         known = ", ".join(repo.annotators(dataset)) or "none yet"
         raise UserError(f"annotator {who!r} has no versions in dataset {dataset!r} (annotators: {known})")
-    path = resolve_output(out, dataset, who, fmt)
+    path = (target or (lambda o, d, w: resolve_output(o, d, w, fmt)))(out, dataset, who)
     report = ExportReport()
     wanted = None if status is StatusChoice.all else "done"
-    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, _output(path) as fh:
+    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or _output)(path) as fh:
         versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, bar)
         write(versions, report, fh)
         if report.lines == 0:  # raised inside the output block: the temporary file is discarded
@@ -115,7 +117,7 @@ def _export(
     for line in report.warnings():
         typer.echo(f"Warning: {safe(line)}" if not line.startswith("  ") else safe(line), err=True)
     if path is not None:
-        unit = "doc(s)" if fmt == "docbin" else "line(s)"
+        unit = {"docbin": "doc(s)", "label-studio": "annotation(s)"}.get(fmt, "line(s)")
         typer.echo(f"Wrote {report.lines} {unit} ({report.documents} document(s)) to {safe(str(path))}", err=True)
 
 
@@ -150,7 +152,7 @@ def export_prodigy(
     model: TokModel = None,
     db: DbOption = None,
 ) -> None:
-    """Prodigy-style JSONL tasks (spans_manual): tokens, spans, relations, answer, hashes and meta.
+    """Prodigy JSONL tasks (relations view): tokens, spans, relations, answer, hashes (as set_hashes) and meta.
 
     Tokens come from the stored tokenization (written by preannotate), else from a spaCy tokenizer;
     spans that do not fall on token boundaries are expanded to the covering tokens and reported.
@@ -163,6 +165,16 @@ def export_prodigy(
     _export("prodigy", dataset, annotator, gold, status, out, db, write)
 
 
+ShardSize = Annotated[
+    int,
+    typer.Option(
+        "--shard-size", min=0,
+        help="Docs per DocBin file in the output folder (memory stays bounded by one shard); "
+        "0 writes one .spacy file (small sets only: it is built in memory).",
+    ),
+]
+
+
 @export_app.command("docbin")
 def export_docbin(
     dataset: DatasetOption,
@@ -171,22 +183,132 @@ def export_docbin(
     status: StatusOpt = StatusChoice.done,
     out: OutOption = None,
     model: TokModel = None,
+    shard_size: ShardSize = 1000,
     db: DbOption = None,
 ) -> None:
-    """A spaCy DocBin (.spacy) for `spacy train`: span groups quotes/cues/speakers/claims, SPEAKER ents,
-    attributions and stances in doc.user_data.
+    """spaCy DocBins for `spacy train`, and a ready `spacy train` config for their span groups.
 
-    Tokens are rebuilt from the stored tokenization (no parse), else made by a spaCy tokenizer.
+    Output: a folder (default exports/<dataset>-<annotator|all>.spacy/) of shard-NNNNN.spacy files plus
+    config.cfg; `spacy train` reads the folder as one corpus. With --shard-size 0 one .spacy file and
+    <name>.cfg beside it; with --out - one DocBin on stdout (no config). Docs carry span groups
+    quotes/cues/speakers/claims, SPEAKER ents, attributions and stances in doc.user_data. Tokens are
+    rebuilt from the stored tokenization (no parse), else made by a spaCy tokenizer.
     """
-    from annotator.io.docbin import build_docbin
+    from annotator.io.docbin import (
+        CONFIG_NAME, atomic_folder, build_docbin, is_export_folder, iter_docs, write_shards,
+    )
+    from annotator.io.spacy_config import SpanLengths, train_config
 
     if out == "-" and sys.stdout.isatty():
         raise UserError("a DocBin is binary: give --out FILE, or pipe stdout into a file")
+    sharded = shard_size > 0 and out != "-"
+    lengths = SpanLengths()
+    written: list[Path] = []
+
+    def target(o: str | None, d: str, w: str | None) -> Path | None:
+        if o not in (None, "-") and is_export_folder(Path(o)):  # re-export into the same folder
+            path: Path | None = Path(o)
+        else:
+            path = resolve_output(o, d, w, "docbin")
+        if path is not None and not sharded and path.is_dir():
+            raise InputError("is a folder: give a file name for --shard-size 0", str(path))
+        return path
+
+    def write_config(folder: Path, corpus: Path, name: str) -> None:
+        if not lengths.keys():
+            return
+        text = train_config(lengths, str(corpus.resolve()), str(corpus.resolve()))
+        if folder == corpus.parent:
+            with atomic_output(folder / name) as fh:
+                fh.write(text.encode("utf-8"))
+        else:
+            (folder / name).write_text(text, encoding="utf-8")
+        written.append(corpus.parent / name if folder == corpus.parent else corpus / name)
+
+    @contextmanager
+    def opener(path: Path | None) -> Iterator[Any]:
+        if path is None or not sharded:
+            with _output(path) as fh:
+                yield fh
+            if path is not None:
+                write_config(path.parent, path, path.with_suffix(".cfg").name)
+        else:
+            with atomic_folder(path) as folder:
+                yield folder
+                write_config(folder, path, CONFIG_NAME)
+
+    def write(versions: Iterable[ExportedVersion], report: ExportReport, dest: Any) -> None:
+        tokens = Tokenization(model, report)
+        if sharded:
+            write_shards(iter_docs(versions, dataset, tokens, lengths=lengths), dest, shard_size)
+            return
+        docbin, _ = build_docbin(versions, dataset, tokens, lengths=lengths)
+        if report.lines:
+            dest.write(docbin.to_bytes())
+
+    _export("docbin", dataset, annotator, gold, status, out, db, write, target=target, opener=opener)
+    for cfg in written:
+        typer.echo(f"Wrote the spacy train config {safe(str(cfg))}", err=True)
+
+
+@export_app.command("doccano")
+def export_doccano(
+    dataset: DatasetOption,
+    annotator: AnnotatorOption = None,
+    gold: GoldFlag = False,
+    status: StatusOpt = StatusChoice.done,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """doccano JSONL for a sequence-labelling project with relations: entities QUOTE/CUE/SPEAKER/CLAIM,
+    relations ATTRIBUTED_TO and CUED_BY, one line per document and annotator.
+
+    Item attributes (quote kind and stance, speaker names, claim check-worthiness) and the origin of each
+    line ride along as extra keys, which doccano keeps as metadata.
+    """
+    from annotator.io.doccano import doccano_lines
 
     def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
-        docbin, _ = build_docbin(versions, dataset, Tokenization(model, report))
-        if report.lines:
-            fh.write(docbin.to_bytes())
+        write_lines(doccano_lines(versions, dataset), fh)
 
-    _export("docbin", dataset, annotator, gold, status, out, db, write)
+    _export("doccano", dataset, annotator, gold, status, out, db, write, with_tokens=False)
 
+
+class LabelStudioAs(str, Enum):
+    annotations = "annotations"
+    predictions = "predictions"
+
+
+@export_app.command("label-studio")
+def export_label_studio(
+    dataset: DatasetOption,
+    annotator: AnnotatorOption = None,
+    gold: GoldFlag = False,
+    status: StatusOpt = StatusChoice.done,
+    as_: Annotated[
+        LabelStudioAs,
+        typer.Option("--as", help="annotations: finished work; predictions: pre-annotations to correct in Label Studio."),
+    ] = LabelStudioAs.annotations,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Label Studio JSON tasks: one task per document, each annotator's version as an annotation
+    (or prediction) with labelled spans, per-region attributes and relations.
+
+    Create the project with the labelling config `annotator export label-studio-config` prints.
+    """
+    from annotator.io.label_studio import label_studio_chunks
+
+    def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
+        for chunk in label_studio_chunks(versions, dataset, as_ is LabelStudioAs.predictions):
+            fh.write(chunk.encode("utf-8"))
+
+    _export("label-studio", dataset, annotator, gold, status, out, db, write, with_tokens=False)
+
+
+@export_app.command("label-studio-config")
+def export_label_studio_config() -> None:
+    """Print the Label Studio labelling config (XML) that `export label-studio` tasks are written for."""
+    from annotator.io.label_studio import LABEL_CONFIG
+
+    typer.echo(LABEL_CONFIG, nl=False)

@@ -14,12 +14,14 @@ One task per document and annotator. The mapping (also in the README):
   relations UI does, and ``head_span``/``child_span`` are the full span dicts (without attributes).
 - ``answer``: ``accept`` for a version with status done, ``ignore`` for anything else (flagged, skipped,
   unfinished: only exported with ``--status all``).
-- ``_input_hash``: the text's SHA-256, first 4 bytes as a big-endian signed 32-bit int (Prodigy uses
-  mmh3; ours is just as stable: same text -> same hash). ``_task_hash``: the same over the input hash
-  and the canonical JSON of ``spans`` and ``relations`` (same text and same answer -> same hash,
-  whoever the annotator).
+- ``_input_hash`` and ``_task_hash`` as Prodigy's ``set_hashes`` makes them with its default keys
+  (:func:`set_hashes`): MurmurHash3 (``mmh3``, 32-bit signed) of the sorted compact JSON of the task's
+  input keys (``text``), and of its task keys (``spans``) prefixed by the input hash. Relations, answer,
+  meta and session are not task keys: the same text with the same spans has the same task hash, whoever
+  annotated it, so Prodigy's dedupe and ``review`` group versions as they do their own.
 - ``_annotator_id`` = ``_session_id`` = ``"<dataset>-<annotator>"`` (Prodigy's named-session form);
-  ``_view_id`` = ``"spans_manual"`` (spans of different layers overlap, which ``ner_manual`` cannot show).
+  ``_view_id`` = ``"relations"``: Prodigy's relations interface draws the spans and the arrows between them
+  (``spans_manual`` shows no relations; ``ner_manual`` cannot show overlapping spans).
 - ``_timestamp``: when the version last changed, in whole seconds since the epoch (UTC), so exporting
   the same database twice gives the same file.
 - ``meta``: ``id`` (document id), ``dataset``, ``annotator``, ``status``, and ``doc_meta`` (the document's
@@ -28,7 +30,6 @@ One task per document and annotator. The mapping (also in the README):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -39,25 +40,48 @@ from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMent
 if TYPE_CHECKING:
     from annotator.db.repo import ExportedVersion
 
-VIEW_ID = "spans_manual"
+VIEW_ID = "relations"
+#: Prodigy's default hash keys (``prodigy.util.INPUT_HASH_KEYS``, ``TASK_HASH_KEYS``, ``IGNORE_HASH_KEYS``).
+INPUT_KEYS: tuple[str, ...] = ("text", "image", "html", "input")
+TASK_KEYS: tuple[str, ...] = ("spans", "label", "options", "arcs")
+IGNORE_KEYS: tuple[str, ...] = ("score", "rank", "model", "source", "pattern", "priority", "path", "_view_id",
+                                "_session_id", "_annotator_id", "answer")
 REL_SPEAKER = "ATTRIBUTED_TO"
 REL_CUE = "CUED_BY"
 QUOTE, CUE, SPEAKER, CLAIM = (LAYER_LABELS[k] for k in ("quotes", "cues", "speakers", "claims"))
 _LABEL_ORDER = {QUOTE: 0, CUE: 1, SPEAKER: 2, CLAIM: 3}
 
 
-def hash32(data: str) -> int:
-    """A stable signed 32-bit hash (first 4 bytes of SHA-256, big-endian)."""
-    return int.from_bytes(hashlib.sha256(data.encode("utf-8")).digest()[:4], "big", signed=True)
+def get_hash(task: dict[str, Any], keys: Iterable[str], ignore: Iterable[str] = IGNORE_KEYS,
+             prefix: int | None = None) -> int:
+    """MurmurHash3 (32-bit, signed, seed 0) of the task's values for ``keys``, like Prodigy's ``get_hash``.
+
+    The values are serialized as JSON with sorted keys and compact separators (``srsly.json_dumps(...,
+    sort_keys=True)``), prefixed by ``prefix`` (the input hash, for task hashes). A task with none of the
+    keys is hashed over all its keys except ``ignore``.
+    """
+    import mmh3
+
+    ignored = set(ignore)
+    values = {k: task[k] for k in keys if k in task and k not in ignored}
+    if not values:
+        values = {k: v for k, v in task.items() if k not in ignored}
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    if prefix is not None:
+        text = f"{prefix}{text}"
+    return int(mmh3.hash(text))
+
+
+def set_hashes(task: dict[str, Any], input_keys: Iterable[str] = INPUT_KEYS,
+               task_keys: Iterable[str] = TASK_KEYS) -> dict[str, Any]:
+    """Set ``_input_hash`` and ``_task_hash`` as Prodigy's ``set_hashes`` does with its defaults."""
+    task["_input_hash"] = in_hash = get_hash(task, input_keys)
+    task["_task_hash"] = get_hash(task, task_keys, prefix=in_hash)
+    return task
 
 
 def input_hash(text: str) -> int:
-    return hash32(text)
-
-
-def task_hash(in_hash: int, spans: list[dict[str, Any]], relations: list[dict[str, Any]]) -> int:
-    payload = json.dumps({"spans": spans, "relations": relations}, ensure_ascii=False, sort_keys=True)
-    return hash32(f"{in_hash}\n{payload}")
+    return get_hash({"text": text}, INPUT_KEYS)
 
 
 def answer_for(status: str) -> str:
@@ -143,14 +167,14 @@ def prodigy_task(
     for c in kept.claims:
         maker.make(CLAIM, c.start, c.end, (c.id,), id=c.id, checkworthy=c.checkworthy, speaker=c.speaker)
     spans = sorted(maker.spans, key=lambda sp: (sp["start"], sp["end"], _LABEL_ORDER[sp["label"]]))
-    in_hash = input_hash(ann.text)
+    in_hash = get_hash({"text": ann.text}, INPUT_KEYS)
     annotator_id = f"{dataset}-{ann.annotator}"
     return {
         "text": ann.text,
         "meta": {"id": ann.doc_id, "dataset": dataset, "annotator": ann.annotator, "status": ann.status,
                  "doc_meta": dict(ann.meta)},
         "_input_hash": in_hash,
-        "_task_hash": task_hash(in_hash, spans, relations),
+        "_task_hash": get_hash({"spans": spans}, TASK_KEYS, prefix=in_hash),
         "tokens": tokens_of(ann.text, layout),
         "spans": spans,
         "relations": relations,

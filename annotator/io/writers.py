@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from annotator.db.repo import ExportedVersion
 
 #: File name suffix of each export format.
-SUFFIXES: dict[str, str] = {"jsonl": ".jsonl", "prodigy": ".prodigy.jsonl", "docbin": ".spacy"}
+SUFFIXES: dict[str, str] = {
+    "jsonl": ".jsonl", "prodigy": ".prodigy.jsonl", "docbin": ".spacy", "doccano": ".doccano.jsonl",
+    "label-studio": ".label-studio.json",
+}
 #: ``--model blank``: spaCy's rule-based English tokenizer without any trained pipeline.
 BLANK_MODEL = "blank"
 _UNSAFE = re.compile(r"[^\w\-]+")

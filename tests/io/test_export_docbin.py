@@ -1,4 +1,5 @@
-"""`annotator export docbin`: spans read back equal the database; the DocBin trains with `spacy train`."""
+"""`annotator export docbin`: spans read back equal the database; shards in a folder with a `spacy train`
+config that trains as it is."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from spacy.vocab import Vocab
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
-from annotator.io.docbin import gold_from_doc
+from annotator.io.docbin import gold_from_doc, read_docs
 from annotator.io.writers import gold_line
 from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
 
-CONFIG = Path(__file__).parent / "data" / "spancat.cfg"
+from tests.io.tiny_corpus import write_tiny_gold
 
 
 def _read(path: Path) -> list:  # type: ignore[type-arg]
-    return list(DocBin().from_disk(path).get_docs(Vocab()))
+    return list(read_docs(path))
 
 
 def _export(cli, db: str, out: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -86,16 +87,74 @@ def test_docbin_to_stdout(cli, annotated: str, tmp_path: Path) -> None:
     assert [d.user_data["annotator"] for d in docs] == ["bob"] * 4
 
 
+def test_shards_hold_every_doc_in_order_with_the_config(cli, annotated: str, tmp_path: Path) -> None:
+    out = tmp_path / "news.spacy"
+    result = _export(cli, annotated, out, "--status", "all", "--shard-size", "3")
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", *(f"shard-{i:05d}.spacy" for i in range(4))]
+    assert [len(DocBin().from_disk(f)) for f in sorted(out.glob("shard-*.spacy"))] == [3, 3, 3, 2]
+    stored = list(Repository(open_database(annotated)).versions("news", status=None))
+    assert [gold_from_doc(d) for d in _read(out)] == [json.loads(gold_line(a)) for a in stored]
+    assert f"config {out / 'config.cfg'}" in result.stderr
+
+
+def test_single_file_with_shard_size_0_and_the_config_beside_it(cli, annotated: str, tmp_path: Path) -> None:
+    out = tmp_path / "news.spacy"
+    _export(cli, annotated, out, "-a", "bob", "--shard-size", "0")
+    assert out.is_file() and len(DocBin().from_disk(out)) == 4
+    assert 'train = "' + str(out) + '"' in (tmp_path / "news.cfg").read_text(encoding="utf-8")
+
+
+def test_reexport_replaces_its_own_folder_and_refuses_any_other(cli, annotated: str, tmp_path: Path) -> None:
+    out = tmp_path / "news.spacy"
+    _export(cli, annotated, out, "--shard-size", "1")
+    assert len(list(out.glob("shard-*"))) == 10
+    _export(cli, annotated, out, "-a", "bob", "--shard-size", "2")
+    assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "shard-00000.spacy", "shard-00001.spacy"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folders left
+    other = tmp_path / "mine"  # any other folder: the export goes inside it, under the default name
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert cli("export", "docbin", "--dataset", "news", "--out", other, "--db", annotated).exit_code == 0
+    assert sorted(p.name for p in other.iterdir()) == ["news-all.spacy", "notes.txt"]
+    (tmp_path / "file.spacy").write_bytes(b"not ours")  # a file where the folder would go is never replaced
+    result = cli("export", "docbin", "--dataset", "news", "--out", tmp_path / "file.spacy", "--db", annotated)
+    assert result.exit_code != 0 and "not a DocBin export folder" in result.stderr
+    assert (tmp_path / "file.spacy").read_bytes() == b"not ours"
+
+
+def test_the_written_config_names_our_keys_and_fits_long_spans(cli, annotated: str, tmp_path: Path) -> None:
+    from thinc.api import Config
+
+    out = tmp_path / "news.spacy"
+    _export(cli, annotated, out, "-a", "alice")
+    cfg = Config().from_disk(out / "config.cfg", interpolate=False)
+    comps = cfg["components"]
+    keys = {c["spans_key"] for c in comps.values() if "spans_key" in c}
+    assert keys == set(LAYERS)
+    weights = {k: v for k, v in cfg["training"]["score_weights"].items() if v}
+    assert set(weights) == {f"spans_{k}_f" for k in LAYERS} and abs(sum(weights.values()) - 1) < 0.01
+    # quotes run to 100+ tokens here: a span finder proposes them, not a 1-3 token n-gram suggester
+    assert comps["span_finder_quotes"]["factory"] == "span_finder"
+    assert comps["span_finder_quotes"]["max_length"] >= max(len(sp) for d in _read(out) for sp in d.spans["quotes"])
+    assert comps["spancat_cues"]["suggester"]["@misc"] == "spacy.ngram_range_suggester.v1"
+
+
 @pytest.mark.slow
-def test_spacy_train_runs_on_the_exported_docbin(cli, annotated: str, tmp_path: Path) -> None:
-    data = tmp_path / "train.spacy"
-    _export(cli, annotated, data, "--annotator", "alice")
+def test_spacy_train_on_the_export_with_its_config_scores_above_zero(cli, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'tiny.db'}"
+    assert cli("import", write_tiny_gold(tmp_path / "tiny.jsonl"), "--dataset", "tiny", "--db", db).exit_code == 0
+    data = tmp_path / "tiny.spacy"
+    result = cli("export", "docbin", "--dataset", "tiny", "--out", data, "--db", db, "--model", "blank")
+    assert result.exit_code == 0, result.output
     out = tmp_path / "model"
+    small = ["--components.tok2vec.model.encode.depth", "1", "--components.tok2vec.model.embed.width", "32",
+             "--components.tok2vec.model.encode.width", "32"]  # keep the test fast; the shipped config is larger
     proc = subprocess.run(
-        [sys.executable, "-m", "spacy", "train", str(CONFIG), "--output", str(out),
-         "--paths.train", str(data), "--paths.dev", str(data), "--training.max_steps", "3", "--gpu-id", "-1"],
+        [sys.executable, "-m", "spacy", "train", str(data / "config.cfg"), "--output", str(out),
+         "--training.max_steps", "40", "--training.eval_frequency", "20", "--gpu-id", "-1", *small],
         capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert (out / "model-last" / "spancat").is_dir()
-    assert (out / "model-last" / "config.cfg").read_text(encoding="utf-8").count('spans_key = "quotes"') == 1
+    perf = json.loads((out / "model-best" / "meta.json").read_text(encoding="utf-8"))["performance"]
+    assert perf["spans_quotes_f"] > 0 and perf["spans_cues_f"] > 0
+    assert 0 < perf["spans_quotes_f"] <= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -9,9 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import mmh3
+
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
-from annotator.io.prodigy import REL_CUE, REL_SPEAKER, annotation_from_task, input_hash, timestamp
+from annotator.io.prodigy import REL_CUE, REL_SPEAKER, annotation_from_task, input_hash, set_hashes, timestamp
 from annotator.io.validation import validator
 from annotator.scheme import Annotation
 from tests.conftest import ROOT
@@ -62,7 +65,7 @@ def test_tasks_are_valid_and_lossless(cli, annotated: str, tmp_path: Path) -> No
                                 "doc_meta": dict(ann.meta)}
         assert task["_annotator_id"] == task["_session_id"] == f"news-{ann.annotator}"
         assert task["answer"] == ("accept" if ann.status == "done" else "ignore")
-        assert task["_view_id"] == "spans_manual"
+        assert task["_view_id"] == "relations"  # Prodigy's interface that draws spans and relations
     assert {t["answer"] for t in tasks} == {"accept", "ignore"}
     labels = {s["label"] for t in tasks for s in t["spans"]}
     assert labels == {"QUOTE", "CUE", "SPEAKER", "CLAIM"}
@@ -81,9 +84,32 @@ def test_hashes_and_timestamps_are_stable(cli, annotated: str, tmp_path: Path) -
     assert alice["_input_hash"] == bob["_input_hash"]  # same text
     assert alice["_task_hash"] != bob["_task_hash"]  # different answers
     assert len({t["_input_hash"] for t in tasks}) == len(by_doc)
+    for t in tasks:  # Prodigy's set_hashes with its default keys: mmh3 of sorted compact JSON
+        assert t["_input_hash"] == mmh3.hash(json.dumps({"text": t["text"]}, sort_keys=True, separators=(",", ":")))
+        spans_json = json.dumps({"spans": t["spans"]}, sort_keys=True, separators=(",", ":"))
+        assert t["_task_hash"] == mmh3.hash(f"{t['_input_hash']}{spans_json}")
+        rehashed = set_hashes({k: v for k, v in t.items() if k not in ("_input_hash", "_task_hash")})
+        assert (rehashed["_input_hash"], rehashed["_task_hash"]) == (t["_input_hash"], t["_task_hash"])
     repo = Repository(open_database(annotated))
     expected = [timestamp(ev.updated_at) for ev in repo.export_versions("news")]
     assert [t["_timestamp"] for t in again] == expected and all(ts > 1_600_000_000 for ts in expected)
+
+
+def test_task_hash_follows_the_spans_not_relations_meta_or_annotator(annotated: str) -> None:
+    from annotator.io.prodigy import prodigy_task
+    from annotator.io.writers import layout_from_offsets
+
+    ann = next(iter(Repository(open_database(annotated)).versions("news", "alice")))
+    layout = layout_from_offsets(ann.text, [m.span() for m in re.finditer(r"\w+|[^\w\s]", ann.text)])
+    assert layout is not None
+    base = prodigy_task(ann, layout, "news")
+    other_who = prodigy_task(dataclasses.replace(ann, annotator="carol", meta={"x": 1}), layout, "elsewhere")
+    assert other_who["_task_hash"] == base["_task_hash"] and other_who["_input_hash"] == base["_input_hash"]
+    assert base["relations"]
+    unrelated = {k: v for k, v in base.items() if k not in ("_input_hash", "_task_hash")} | {"relations": []}
+    assert set_hashes(unrelated)["_task_hash"] == base["_task_hash"]  # relations are not a task key
+    moved = dataclasses.replace(ann, quotes=ann.quotes[1:])
+    assert prodigy_task(moved, layout, "news")["_task_hash"] != base["_task_hash"]
 
 
 def _store_whitespace_tokens(repo: Repository) -> None:
