@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -16,4 +18,6 @@ def safe(text: str) -> str:
 
 def literal(text: str, style: str = "") -> Text:
     """A rich Text that shows ``text`` literally: no markup parsing, no raw escapes."""
+    from rich.text import Text
+
     return Text(safe(text), style=style)

@@ -114,7 +114,8 @@ def main() -> None:
             out = Path(tmp) / f"out{suffix}"
             elapsed = run_export(runner, url, fmt, out, n)
             rates[fmt] = n / elapsed
-            print(f"export {fmt:8s} {n / elapsed:9,.0f} docs/s  ({elapsed:.2f} s, {out.stat().st_size / 1e6:.1f} MB)")
+            size = sum(p.stat().st_size for p in out.iterdir()) if out.is_dir() else out.stat().st_size
+            print(f"export {fmt:8s} {n / elapsed:9,.0f} docs/s  ({elapsed:.2f} s, {size / 1e6:.1f} MB)")
         url2 = f"sqlite:///{Path(tmp) / 'bench-notok.db'}"
         build(url2, n, tokens=False)
         elapsed = run_export(runner, url2, "prodigy", Path(tmp) / "notok.jsonl", n)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo
-from annotator.db.repo import GOLD, MODEL
 from annotator.display import literal
 from annotator.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 LAYERS = ("quotes", "speakers", "cues", "claims", "stance")
 
@@ -40,6 +41,8 @@ def agreement(
 
     Documents not done by every annotator count as missing data; the output lists them.
     """
+    from rich.console import Console
+
     from annotator.agreement import compute_agreement
 
     if layer is not None and layer not in LAYERS:
@@ -54,6 +57,8 @@ def agreement(
         raise UserError(f"no done documents by {against!r} in {dataset!r}")
     names = _names(annotators)
     if names is None:  # people only: the adjudicated version and the model are not annotators
+        from annotator.db.repo import GOLD, MODEL
+
         names = sorted(n for n in versions if n not in (GOLD, MODEL, against))
     else:
         unknown = [n for n in names if n not in versions]

@@ -6,16 +6,18 @@ import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, Any, Callable, ContextManager, Iterable, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, ContextManager, Iterable, Iterator, Optional
 
 import typer
-from rich.progress import Progress
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
-from annotator.cli.progress import progress_bar
-from annotator.db.repo import GOLD, ExportedVersion, Repository
 from annotator.errors import InputError, UserError
 from annotator.io.writers import ExportReport, Tokenization, atomic_output, gold_lines, resolve_output, write_lines
+
+if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
+    from rich.progress import Progress
+
+    from annotator.db.repo import ExportedVersion, Repository
 
 export_app = typer.Typer(
     help="Export annotations: gold JSONL, Prodigy tasks, spaCy DocBins, doccano JSONL or Label Studio tasks.", no_args_is_help=True
@@ -31,7 +33,7 @@ class StatusChoice(str, Enum):
 AnnotatorOption = Annotated[
     Optional[str], typer.Option("--annotator", "-a", help="Only this annotator's versions (default: every annotator).")
 ]
-GoldFlag = Annotated[bool, typer.Option("--gold", help=f"Only the adjudicated versions (annotator {GOLD!r}).")]
+GoldFlag = Annotated[bool, typer.Option("--gold", help="Only the adjudicated versions (annotator 'gold').")]
 StatusOpt = Annotated[
     StatusChoice,
     typer.Option("--status", help="done: finished versions only; all: also unfinished, flagged and skipped ones."),
@@ -57,6 +59,8 @@ TokModel = Annotated[
 def _who(annotator: str | None, gold: bool) -> str | None:
     if gold and annotator is not None:
         raise typer.BadParameter("use either --annotator or --gold, not both", param_hint="--gold")
+    from annotator.db.repo import GOLD
+
     return GOLD if gold else annotator
 
 
@@ -97,6 +101,8 @@ def _export(
     target: Callable[[str | None, str, str | None], Path | None] | None = None,
     opener: Callable[[Path | None], ContextManager[Any]] | None = None,
 ) -> None:
+    from annotator.cli.progress import progress_bar
+
     who = _who(annotator, gold)
     repo = _open(db)
     repo.get_dataset(dataset)  # unknown dataset: a clear error before any file is touched
@@ -121,25 +127,51 @@ def _export(
         typer.echo(f"Wrote {report.lines} {unit} ({report.documents} document(s)) to {safe(str(path))}", err=True)
 
 
-@export_app.command("jsonl")
-def export_jsonl(
-    dataset: DatasetOption,
-    annotator: AnnotatorOption = None,
-    gold: GoldFlag = False,
-    status: StatusOpt = StatusChoice.done,
-    out: OutOption = None,
-    db: DbOption = None,
-) -> None:
+def _line_command(fmt: str, doc: str, lines_of: Callable[[Iterable[ExportedVersion], str], Iterable[str]]) -> None:
+    """Register ``export FMT``: one line per version, made from the versions alone (no tokens needed)."""
+
+    def command(
+        dataset: DatasetOption,
+        annotator: AnnotatorOption = None,
+        gold: GoldFlag = False,
+        status: StatusOpt = StatusChoice.done,
+        out: OutOption = None,
+        db: DbOption = None,
+    ) -> None:
+        def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
+            write_lines(lines_of(versions, dataset), fh)
+
+        _export(fmt, dataset, annotator, gold, status, out, db, write, with_tokens=False)
+
+    command.__doc__ = doc
+    export_app.command(fmt)(command)
+
+
+def _doccano_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:
+    from annotator.io.doccano import doccano_lines
+
+    return doccano_lines(versions, dataset)
+
+
+_line_command(
+    "jsonl",
     """Gold JSONL: one line per document and annotator, in document order then annotator name.
 
     The format `annotator import` reads: exporting, importing into a new database and exporting again
     gives a byte-identical file. Rejected items are left out.
-    """
+    """,
+    lambda versions, dataset: gold_lines(ev.annotation for ev in versions),
+)
+_line_command(
+    "doccano",
+    """doccano JSONL for a sequence-labelling project with relations: entities QUOTE/CUE/SPEAKER/CLAIM,
+    relations ATTRIBUTED_TO and CUED_BY, one line per document and annotator.
 
-    def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
-        write_lines(gold_lines(ev.annotation for ev in versions), fh)
-
-    _export("jsonl", dataset, annotator, gold, status, out, db, write, with_tokens=False)
+    Item attributes (quote kind and stance, speaker names, claim check-worthiness) and the origin of each
+    line ride along as extra keys, which doccano keeps as metadata.
+    """,
+    _doccano_lines,
+)
 
 
 @export_app.command("prodigy")
@@ -249,29 +281,6 @@ def export_docbin(
     _export("docbin", dataset, annotator, gold, status, out, db, write, target=target, opener=opener)
     for cfg in written:
         typer.echo(f"Wrote the spacy train config {safe(str(cfg))}", err=True)
-
-
-@export_app.command("doccano")
-def export_doccano(
-    dataset: DatasetOption,
-    annotator: AnnotatorOption = None,
-    gold: GoldFlag = False,
-    status: StatusOpt = StatusChoice.done,
-    out: OutOption = None,
-    db: DbOption = None,
-) -> None:
-    """doccano JSONL for a sequence-labelling project with relations: entities QUOTE/CUE/SPEAKER/CLAIM,
-    relations ATTRIBUTED_TO and CUED_BY, one line per document and annotator.
-
-    Item attributes (quote kind and stance, speaker names, claim check-worthiness) and the origin of each
-    line ride along as extra keys, which doccano keeps as metadata.
-    """
-    from annotator.io.doccano import doccano_lines
-
-    def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
-        write_lines(doccano_lines(versions, dataset), fh)
-
-    _export("doccano", dataset, annotator, gold, status, out, db, write, with_tokens=False)
 
 
 class LabelStudioAs(str, Enum):

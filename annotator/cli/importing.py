@@ -6,14 +6,11 @@ from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
 from annotator.config import new_sqlite_file, resolve_db_url
 from annotator.cli.progress import progress_bar
 from annotator.errors import UserError
-from annotator.io.readers import read_sources, total_bytes
 
 
 @app.command("import")
@@ -27,6 +24,8 @@ def import_(
     Duplicate texts (already in the dataset, or twice in the input) are reported and skipped.
     Gold JSONL lines with an "annotator" become that annotator's version of the document.
     """
+    from annotator.io.readers import read_sources, total_bytes  # loads the database layer: not at start-up
+
     total = total_bytes(sources)
     new_file = new_sqlite_file(resolve_db_url(db))
     repo = open_repo(db, create=True)
@@ -52,6 +51,9 @@ def import_(
 @app.command("datasets")
 def datasets(db: DbOption = None) -> None:
     """List the datasets in the database with their document counts."""
+    from rich.console import Console
+    from rich.table import Table
+
     repo = open_repo(db)
     infos = repo.list_datasets()
     if not infos:
@@ -69,6 +71,9 @@ def datasets(db: DbOption = None) -> None:
 @app.command("stats")
 def stats(dataset: DatasetOption, db: DbOption = None) -> None:
     """Show a dataset's size, pre-annotation coverage and each annotator's progress."""
+    from rich.console import Console
+    from rich.table import Table
+
     s = open_repo(db).stats(dataset)
     console = Console()
     console.print(user_text(f"Dataset {s.name}"))

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
 from annotator.cli.progress import progress_bar
@@ -135,6 +133,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score predictions against gold: quote P/R/F1 (exact, overlap), cue F1, speaker accuracy, claim F1."""
+    from rich.console import Console
+    from rich.table import Table
+
     from annotator.nlp.evaluate import evaluate as run_evaluation
 
     for p in (gold, pred):
@@ -175,6 +176,9 @@ def train(
     on held-out documents against the rule-based pre-annotator. Use the result with
     `annotator preannotate --model OUTPUT/training/model-best`.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from annotator.training.train import train as run_training
 
     if output is not None and output.exists() and not output.is_dir():

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 @contextmanager
 def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
     """A rich Progress with one task id 0; advance with ``bar.advance(0, n)``."""
+    from rich.console import Console  # imported here: CLI start-up stays cheap
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
     console = Console(stderr=True)
     bar = Progress(
         TextColumn("{task.description}"),

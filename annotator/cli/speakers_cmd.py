@@ -6,8 +6,6 @@ import json
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
 from annotator.errors import UserError
@@ -41,6 +39,9 @@ def speakers(
     Name variants ("Sergei Lavrov" / "Sergey Lavrov", "Blinken" / "Antony Blinken") are merged by the rule
     described in `annotator.speakers`; correct it with `speakers merge` and `speakers split`.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     if ctx.invoked_subcommand is not None:
         return
     if dataset is None:

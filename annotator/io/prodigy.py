@@ -34,7 +34,7 @@ import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from annotator.io.writers import ExportReport, TokenLayout, Tokenization, stream_with_tokens
+from annotator.io.writers import ExportReport, TokenLayout, Tokenization, fast_dumps, stream_with_tokens
 from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def prodigy_lines(
     """Serialized tasks, one per version, streaming."""
     for ev, layout in stream_with_tokens(versions, tokens):
         task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report)
-        yield json.dumps(task, ensure_ascii=False)
+        yield fast_dumps(task)
 
 
 def annotation_from_task(task: dict[str, Any]) -> Annotation:
