@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo
 from annotator.display import literal
@@ -26,6 +24,9 @@ def assign(
     Running it again assigns only what is new (new documents, new annotators, a larger overlap);
     nothing already assigned moves. `annotate` then shows an annotator only their documents.
     """
+    from rich.console import Console  # imported here: CLI start-up stays cheap
+    from rich.table import Table
+
     names = list(dict.fromkeys(n.strip() for n in annotators.split(",") if n.strip()))
     if not names:
         raise UserError("assign needs at least one annotator: --annotators a,b,c")
