@@ -15,23 +15,28 @@ from annotator.errors import UserError
 
 @app.command("import")
 def import_(
-    sources: Annotated[List[Path], typer.Argument(help=".txt files, folders of them, JSONL or gold JSONL files.")],
+    sources: Annotated[List[Path], typer.Argument(help=".txt files, folders of them, JSONL, gold JSONL or brat folders.")],
     dataset: DatasetOption,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="auto (by extension: .ann or a folder with .ann files is brat), text, jsonl or brat.")] = "auto",
+    brat_scheme: Annotated[str, typer.Option("--brat-scheme", help="Mapping of brat types to layers: a built-in name (polnear) or a JSON file (schemas/brat-scheme.schema.json).")] = "polnear",
     db: DbOption = None,
 ) -> None:
     """Import articles into a dataset (created if new). All or nothing: on any bad input nothing is stored.
 
     Duplicate texts (already in the dataset, or twice in the input) are reported and skipped.
-    Gold JSONL lines with an "annotator" become that annotator's version of the document.
+    Gold JSONL lines with an "annotator" become that annotator's version of the document. Brat standoff
+    (X.txt + X.ann, or PolNeAR's text/X.txt + attributions/X_<annotator>.ann) becomes one version per
+    annotator ("brat" for X.ann).
     """
-    from annotator.io.readers import read_sources, total_bytes  # loads the database layer: not at start-up
+    from annotator.io.readers import read_any, total_bytes  # loads the database layer: not at start-up
 
+    read = read_any(sources, fmt, brat_scheme)
     total = total_bytes(sources)
     new_file = new_sqlite_file(resolve_db_url(db))
     repo = open_repo(db, create=True)
     try:
         with progress_bar("Importing", total) as bar:
-            result = repo.import_records(dataset, read_sources(sources, progress=lambda n: bar.advance(0, n)))
+            result = repo.import_records(dataset, read(lambda n: bar.advance(0, n)))
     except UserError:
         if new_file is not None:  # a first import that failed leaves no empty database behind
             repo.db.dispose()

@@ -161,5 +161,38 @@ def read_sources(sources: Sequence[str | Path], progress: Progress | None = None
             yield from read_text_file(path, progress)
 
 
+FORMATS = ("auto", "text", "jsonl", "brat")
+
+
+def read_any(sources: Sequence[str | Path], fmt: str = "auto", brat_scheme: str = "polnear"
+             ) -> Callable[[Progress | None], Iterator[ImportRecord]]:
+    """A reader for ``sources`` in format ``fmt`` (checked now; reading starts when it is called).
+
+    ``auto`` reads brat standoff when a source is an .ann file or a folder with .ann files, else by
+    extension (.jsonl/.json/.ndjson as JSONL, anything else as text).
+    """
+    from annotator.io import brat
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    paths = [Path(s) for s in sources]
+    for p in paths:
+        if not p.exists():
+            raise InputError("no such file or folder", str(p))
+    if fmt == "brat" or (fmt == "auto" and any(brat.has_brat(p) for p in paths)):
+        scheme = brat.load_scheme(brat_scheme)
+        return lambda progress=None: brat.read_brat(paths, scheme, progress)
+    if fmt == "text":
+        return lambda progress=None: (r for p in expand_sources(paths) for r in read_text_file(p, progress))
+    if fmt == "jsonl":
+        return lambda progress=None: (r for p in expand_sources(paths) for r in read_jsonl_file(p, progress))
+    return lambda progress=None: read_sources(paths, progress)
+
+
 def total_bytes(sources: Sequence[str | Path]) -> int:
+    from annotator.io.brat import has_brat
+
+    paths = [Path(s) for s in sources]
+    if any(has_brat(p) for p in paths):
+        return sum(f.stat().st_size for p in paths for f in ([p] if p.is_file() else p.rglob("*.ann")))
     return sum(p.stat().st_size for p in expand_sources(sources))

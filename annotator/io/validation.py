@@ -17,7 +17,8 @@ from jsonschema.exceptions import best_match
 from annotator.errors import InputError
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
-SCHEMA_FILES = {"gold": "gold.schema.json", "input": "input.schema.json", "prodigy": "prodigy.schema.json"}
+SCHEMA_FILES = {"gold": "gold.schema.json", "input": "input.schema.json", "prodigy": "prodigy.schema.json",
+                "brat-scheme": "brat-scheme.schema.json"}
 
 
 @lru_cache(maxsize=None)
