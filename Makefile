@@ -7,7 +7,7 @@ DATASET ?= demo
 ANNOTATOR ?= demo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo test bench postgres-binaries clean
+.PHONY: install demo test bench model postgres-binaries clean
 
 install: $(STAMP)
 
@@ -42,6 +42,12 @@ test: $(STAMP) postgres-binaries
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The shipped attribution model (annotator/models/attribution): trained from a PolNeAR train split in brat
+# standoff (text/, attributions/), read by the brat import; a few minutes on one core. See its README.
+POLNEAR ?= ../shared/corpora/polnear-train
+model: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/annotator train-base $(POLNEAR) --output annotator/models/attribution
 
 clean:
 	rm -rf $(VENV) annotator.db annotator.db-wal annotator.db-shm .pytest_cache

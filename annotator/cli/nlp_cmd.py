@@ -19,6 +19,7 @@ ModelOption = Annotated[
 ]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch (and per database commit).")]
 ProcOption = Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")]
+RulesOnlyOption = Annotated[bool, typer.Option("--rules-only", help="Rules only: leave out the learned attribution model (annotator/models/attribution).")]
 
 
 def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]
@@ -33,6 +34,7 @@ def preannotate(
     n_process: ProcOption = 1,
     batch_size: BatchOption = 32,
     force: Annotated[bool, typer.Option("--force", help="Pre-annotate documents that already have suggestions again.")] = False,
+    rules_only: RulesOnlyOption = False,
     db: DbOption = None,
 ) -> None:
     """Suggest quotes, cues, speakers, stances and claims with spaCy, stored as a model run.
@@ -48,7 +50,7 @@ def preannotate(
     if not todo:
         typer.echo(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
-    nlp = load_pipeline(model, stance_targets=info.stance_targets)
+    nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only)
     name, version = model_info(nlp)
     run_id = repo.start_model_run(
         dataset, name, version,
@@ -75,6 +77,7 @@ def predict(
     n_process: ProcOption = 1,
     batch_size: BatchOption = 32,
     targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States).")] = None,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out.
 
@@ -97,7 +100,8 @@ def predict(
             raise InputError(f"id {doc_id!r} is also the id of {seen[doc_id]}; ids must be unique", where)
         seen[doc_id] = where
         items.append((rec.text, str(i)))
-    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None)
+    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None,
+                        rules_only=rules_only)
 
     def lines():  # type: ignore[no-untyped-def]
         with progress_bar("Predicting", len(items)) as bar:

@@ -1,8 +1,9 @@
 """Load the pre-annotation pipeline and run it over documents.
 
-``load_pipeline`` puts the rule components of ``annotator.nlp.components`` on top of a spaCy pipeline with a
-parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and yields
-``(doc_id, Annotation, tokens)`` per document.
+``load_pipeline`` puts the rule components of ``annotator.nlp.components`` and the learned attribution
+component of ``annotator.nlp.attribution`` (a CRF trained on PolNeAR, joined with the rules) on top of a spaCy
+pipeline with a parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and
+yields ``(doc_id, Annotation, tokens)`` per document.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from spacy.language import Language
 
 from annotator.config import DEFAULT_MODELS
 from annotator.errors import ModelError
+from annotator.nlp import attribution as learned
 from annotator.nlp import components as comp
 from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
 from annotator.scheme import DEFAULT_STANCE_TARGETS, Annotation
@@ -31,8 +33,13 @@ def _load(model: str) -> Language:
         raise ModelError(f"cannot load spaCy pipeline {model!r}: {str(exc).splitlines()[0]}") from exc
 
 
-def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None = None) -> Language:
+def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None = None, rules_only: bool = False,
+                  attribution_model: str | None = None, attribution_mode: str = "joined") -> Language:
     """A spaCy pipeline with the annotator components added.
+
+    By default the learned attribution component (``attribution_model``: a folder, default the shipped
+    model; ``attribution_mode`` ``joined`` or ``learned``) runs after the rules' quote finder;
+    ``rules_only`` leaves it out (the rules alone, as before the model shipped).
 
     ``model`` is an installed package name or a path to a pipeline folder (e.g. one trained by
     ``annotator train``); by default ``DEFAULT_MODELS`` are tried in order. ``stance_targets`` defaults to
@@ -60,12 +67,14 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     if missing:
         raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
     targets = list(stance_targets) if stance_targets else list(DEFAULT_STANCE_TARGETS)
-    for name in comp.PIPE_NAMES:
+    for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
     parser = next(n for n in nlp.pipe_names if n == "parser" or n.endswith("parser"))
     nlp.add_pipe(comp.BOUNDARIES_FACTORY, before=parser)
     nlp.add_pipe(comp.QUOTES_FACTORY)
+    if not rules_only:
+        nlp.add_pipe(learned.ATTRIBUTION_FACTORY, config={"model": attribution_model, "mode": attribution_mode})
     nlp.add_pipe(comp.SPEAKERS_FACTORY)
     nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
     nlp.add_pipe(comp.CLAIMS_FACTORY)

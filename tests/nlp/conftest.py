@@ -1,4 +1,6 @@
-"""The real pre-annotation pipeline, loaded once per test session."""
+"""The real pre-annotation pipelines, loaded once per test session: ``nlp`` is the rule components alone
+(``--rules-only``; what tests/nlp/test_components.py documents), ``joined_nlp`` the default pipeline with the
+learned attribution model."""
 
 from __future__ import annotations
 
@@ -12,9 +14,16 @@ def nlp():  # type: ignore[no-untyped-def]
     from annotator.nlp.pipeline import load_pipeline
 
     try:
-        return load_pipeline()
+        return load_pipeline(rules_only=True)
     except ModelError as exc:  # pragma: no cover - depends on the environment
         pytest.skip(f"no spaCy English model: {exc}")
+
+
+@pytest.fixture(scope="session")
+def joined_nlp(nlp):  # type: ignore[no-untyped-def]
+    from annotator.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,11 @@ Floors are the scores measured when the rules were written, minus a small margin
 Re-measured after the issue-12 rule fixes, with the gold following PolNeAR (complementizer inside indirect
 content; "said X and that Y" one quote): notes/rules.md has the before/after numbers.
 The project targets are direct F1 >= 0.9, speaker accuracy >= 0.85 and indirect F1 >= 0.6 (overlap).
+``JOINED_FLOORS`` are the default pipeline's (the rules joined with the learned PolNeAR model;
+``FLOORS`` and the project targets are the rules', ``--rules-only``), re-measured when the model shipped:
+lower, because the model (trained on 200 PolNeAR articles) adds PolNeAR-style attributions (beliefs, noun
+cues, polls) the sample gold does not label and its contents' boundaries differ. Direct quotes are the
+rules' in both. Numbers: /work/notes/attrib.md and annotator/models/attribution/README.md.
 """
 
 from __future__ import annotations
@@ -33,8 +38,20 @@ FLOORS = {  # measured value of each score (overlap matching unless named _exact
 }
 
 
-@pytest.fixture(scope="module")
-def report(nlp):  # type: ignore[no-untyped-def]
+JOINED_FLOORS = {
+    ("scores", "direct_overlap"): 0.964,
+    ("scores", "direct_exact"): 0.964,
+    ("scores", "indirect_overlap"): 0.605,
+    ("scores", "mixed_overlap"): 0.723,
+    ("scores", "quotes_overlap"): 0.748,
+    ("scores", "cues_exact"): 0.601,
+    ("scores", "claims_overlap"): 0.557,
+    ("scores", "claims_exact"): 0.174,
+    ("accuracy", "speaker"): 0.778,
+}
+
+
+def _report(nlp):  # type: ignore[no-untyped-def]
     assert GOLD.exists(), f"the hand-labelled gold is part of the repository: {GOLD}"
     gold = [annotation_from_dict(json.loads(line)) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
     texts = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "sample_data").glob("*.txt")}
@@ -44,10 +61,26 @@ def report(nlp):  # type: ignore[no-untyped-def]
     return evaluate(gold, pred).to_dict()
 
 
+@pytest.fixture(scope="module")
+def report(nlp):  # type: ignore[no-untyped-def]
+    return _report(nlp)
+
+
+@pytest.fixture(scope="module")
+def joined_report(joined_nlp):  # type: ignore[no-untyped-def]
+    return _report(joined_nlp)
+
+
 @pytest.mark.parametrize("where,name", sorted(FLOORS), ids=lambda v: v if isinstance(v, str) else None)
 def test_score_not_below_floor(report, where, name) -> None:  # type: ignore[no-untyped-def]
     value = report[where][name]["f1"] if where == "scores" else report[where][name]
     assert value is not None and value >= FLOORS[(where, name)] - MARGIN, f"{name}: {value:.3f}"
+
+
+@pytest.mark.parametrize("where,name", sorted(JOINED_FLOORS), ids=lambda v: v if isinstance(v, str) else None)
+def test_default_pipeline_score_not_below_floor(joined_report, where, name) -> None:  # type: ignore[no-untyped-def]
+    value = joined_report[where][name]["f1"] if where == "scores" else joined_report[where][name]
+    assert value is not None and value >= JOINED_FLOORS[(where, name)] - MARGIN, f"{name}: {value:.3f}"
 
 
 def test_project_targets(report) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,211 @@
+"""Train the attribution CRF from brat standoff (PolNeAR) through the brat import's reading of it.
+
+``load_corpus`` reads a brat folder with the same code as ``annotator import --format brat`` (one version per
+text: the first annotator's), ``split`` holds out a share of the articles (by article, seeded),
+``train_crf`` parses the texts with the base spaCy pipeline and fits a linear-chain CRF (python-crfsuite,
+L-BFGS) on token BIO labels ``SRC``/``CUE``/``CON``. The result is a model folder that
+``annotator.nlp.attribution`` loads: ``model.crfsuite`` and ``cue_lemmas.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.errors import InputError
+from annotator.io import brat
+from annotator.nlp import lexicon as lx
+from annotator.nlp.attribution_features import paragraphs, token_features
+from annotator.scheme import Annotation
+
+#: crfsuite settings of the shipped model (L-BFGS with elastic-net regularisation).
+CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True,
+              "feature.minfreq": 2}
+#: A lemma becomes a cue word when at least this many training cues have it as their head word ...
+CUE_MIN_COUNT = 3
+#: ... and at least this share of its occurrences are cues.
+CUE_MIN_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class Corpus:
+    annotations: list[Annotation]
+    skipped: list[str]  # "file:line: problem" of .ann files that could not be read
+
+
+def load_corpus(root: Path, scheme: str = "polnear") -> Corpus:
+    """One annotation per text (the alphabetically first annotator); unreadable .ann files are skipped
+    and reported (PolNeAR's train split has three with a newline inside a span)."""
+    sch = brat.load_scheme(scheme)
+    files = brat.brat_files(sorted(root.rglob("*.ann")))
+    chosen: dict[Path, brat.BratFile] = {}
+    for f in sorted(files, key=lambda f: (str(f.text), f.annotator)):
+        chosen.setdefault(f.text, f)
+    out, skipped = [], []
+    for f in chosen.values():
+        text = brat.read_text(f.text)
+        try:
+            entities, events = brat.parse_ann(f.ann, text, sch)
+        except InputError as exc:
+            skipped.append(str(exc))
+            continue
+        out.append(brat.build_annotation(f.doc_id, text, entities, events, sch, f.annotator,
+                                         {"source": f.text.name}))
+    return Corpus(out, skipped)
+
+
+def split(annotations: Sequence[Annotation], tune_share: float = 0.1, seed: int = 0
+          ) -> tuple[list[Annotation], list[Annotation]]:
+    """``(train, tune)`` by article: a seeded shuffle of the sorted document ids."""
+    ids = sorted(a.doc_id for a in annotations)
+    random.Random(seed).shuffle(ids)
+    tune_ids = set(ids[: max(1, round(len(ids) * tune_share))]) if len(ids) > 1 else set()
+    return ([a for a in annotations if a.doc_id not in tune_ids], [a for a in annotations if a.doc_id in tune_ids])
+
+
+def token_labels(doc: Doc, ann: Annotation) -> list[str]:
+    """BIO labels of every token: ``B-CON``/``I-CON`` (content), ``CUE``, ``SRC``, else ``O``."""
+    labels = ["O"] * len(doc)
+    spans: list[tuple[int, int, str]] = []
+    for q in ann.quotes:
+        if q.speaker is not None:
+            spans.append((q.speaker.start, q.speaker.end, "SRC"))
+        if q.cue is not None:
+            spans.append((q.cue.start, q.cue.end, "CUE"))
+    spans.extend((q.start, q.end, "CON") for q in ann.quotes)  # contents last: they win a conflict
+    for start, end, label in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        prev = None
+        for tok in span:
+            if tok.is_space:
+                continue
+            inner = prev is not None and labels[prev].endswith(label)
+            labels[tok.i] = f"{'I' if inner else 'B'}-{label}"
+            prev = tok.i
+    return labels
+
+
+def learn_cue_lemmas(docs: Iterable[tuple[Doc, Annotation]]) -> list[str]:
+    """Cue words: lemmas often heading a training cue (plus the rule lexicon's reporting verbs)."""
+    as_cue: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for doc, ann in docs:
+        for tok in doc:
+            seen[tok.lemma_.lower()] += 1
+        for q in ann.quotes:
+            if q.cue is None:
+                continue
+            span = doc.char_span(q.cue.start, q.cue.end, alignment_mode="expand")
+            if span is not None and len(span):
+                as_cue[span.root.lemma_.lower()] += 1
+    learnt = {lem for lem, n in as_cue.items() if n >= CUE_MIN_COUNT and n / max(seen[lem], 1) >= CUE_MIN_SHARE}
+    return sorted(learnt | set(lx.REPORTING_VERBS) | {"accord"})
+
+
+def parse(nlp: Language, annotations: Sequence[Annotation], log: Callable[[str], None] | None = None) -> list[Doc]:
+    docs = []
+    for i, doc in enumerate(nlp.pipe((a.text for a in annotations), batch_size=16)):
+        docs.append(doc)
+        if log and (i + 1) % 100 == 0:
+            log(f"parsed {i + 1}/{len(annotations)}")
+    return docs
+
+
+def train_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: Path,
+              params: dict | None = None, log: Callable[[str], None] | None = None) -> dict:  # type: ignore[type-arg]
+    """Fit the CRF and write ``out_dir/model.crfsuite`` and ``cue_lemmas.json``; returns training facts."""
+    import pycrfsuite
+
+    started = time.monotonic()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cue_lemmas = learn_cue_lemmas(zip(docs, annotations))
+    cue_set = frozenset(cue_lemmas)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n_tokens = 0
+    for doc, ann in zip(docs, annotations):
+        labels = token_labels(doc, ann)
+        for idx in paragraphs(doc):
+            trainer.append(token_features(doc, idx, cue_set), [labels[i] for i in idx])
+            n_tokens += len(idx)
+    settings = {**CRF_PARAMS, **(params or {})}
+    trainer.set_params(settings)
+    if log:
+        log(f"training on {len(docs)} documents, {n_tokens} tokens, {len(cue_lemmas)} cue lemmas")
+    trainer.train(str(out_dir / "model.crfsuite"))
+    (out_dir / "cue_lemmas.json").write_text(json.dumps(cue_lemmas, indent=0) + "\n", encoding="utf-8")
+    return {"documents": len(docs), "tokens": n_tokens, "cue_lemmas": len(cue_lemmas), "params": settings,
+            "seconds": round(time.monotonic() - started, 1)}
+
+
+def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_dir: Path,
+                  modes: Sequence[str] = ("rules", "learned", "joined")) -> dict[str, list[Annotation]]:
+    """Each mode's predictions for docs already run through ``load_pipeline(rules_only=True)``.
+
+    ``rules`` are the rule records as they are; ``learned`` and ``joined`` run the CRF and the join
+    (``annotator.nlp.attribution``); every mode then gets the rules' speaker resolution.
+    """
+    from annotator.nlp import attribution as na
+    from annotator.nlp import components as comp
+    from annotator.nlp.convert import doc_to_annotation
+
+    tagger = na.CrfTagger(model_dir)
+    out: dict[str, list[Annotation]] = {m: [] for m in modes}
+    for doc, ann in zip(docs, annotations):
+        rules = [dict(r) for r in (doc._.get(comp.ATTRIBUTIONS_EXT) or [])]
+        learned = na.group(doc, tagger.tag(doc)) if set(modes) - {"rules"} else []
+        for mode in modes:
+            records = [dict(r) for r in rules] if mode == "rules" else na.join(doc, rules, learned, mode)
+            comp.resolve_speakers(doc, records)
+            doc._.set(comp.ATTRIBUTIONS_EXT, records)
+            out[mode].append(doc_to_annotation(doc, ann.doc_id))
+        doc._.set(comp.ATTRIBUTIONS_EXT, rules)
+    return out
+
+
+def speaker_mention_accuracy(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> tuple[int, int]:
+    """``(correct, n)``: of overlap-matched quotes whose gold has a source, those whose predicted speaker
+    mention overlaps the gold mention (brat gold has mentions, not canonical names)."""
+    from annotator.nlp.evaluate import match_spans
+
+    by_id = {a.doc_id: a for a in pred}
+    correct = n = 0
+    for g in gold:
+        p = by_id.get(g.doc_id)
+        if p is None:
+            continue
+        for gi, pi in match_spans(g.quotes, p.quotes, exact=False):
+            gs, ps = g.quotes[gi].speaker, p.quotes[pi].speaker
+            if gs is None:
+                continue
+            n += 1
+            correct += int(ps is not None and ps.start < gs.end and gs.start < ps.end)
+    return correct, n
+
+
+def headline(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> dict[str, float | None]:
+    """The scores the model card and the benchmark report: P/R/F at 0.3 overlap and exact, per kind,
+    cue F, speaker name accuracy and speaker mention accuracy."""
+    from annotator.nlp.evaluate import evaluate
+
+    report = evaluate(gold, pred)
+    out: dict[str, float | None] = {}
+    for name in ("quotes", "direct", "indirect", "mixed"):
+        for mode in ("overlap", "exact"):
+            prf = report.scores[f"{name}_{mode}"]
+            out[f"{name}_{mode}_p"], out[f"{name}_{mode}_r"], out[f"{name}_{mode}_f"] = (
+                prf.precision, prf.recall, prf.f1)
+    out["cues_overlap_f"] = report.scores["cues_overlap"].f1
+    out["speaker_name_acc"] = report.accuracy["speaker"].value
+    correct, n = speaker_mention_accuracy(gold, pred)
+    out["speaker_mention_acc"] = correct / n if n else None
+    return {k: (None if v is None else round(v, 3)) for k, v in out.items()}

@@ -1,0 +1,147 @@
+"""The learned attribution component: a CRF trained here on the brat fixture, alone and joined with the rules.
+
+A tiny model (the fixture's two texts, a few L-BFGS iterations) is enough to show the real parts work
+together: brat import -> token labels -> crfsuite -> grouping into attributions -> speaker resolution.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from annotator.nlp import attribution as na
+from annotator.nlp.pipeline import annotate, load_pipeline
+from annotator.training import attribution as ta
+from tests.io.brat_fixture import PRESS, write_plain, write_polnear
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():  # type: ignore[no-untyped-def]
+    return load_pipeline(rules_only=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory, rules_nlp) -> Path:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("brat")
+    write_polnear(root / "polnear")
+    write_plain(root / "plain")
+    corpus = ta.load_corpus(root)
+    assert sorted(a.doc_id for a in corpus.annotations) == ["note", "press"] and corpus.skipped == []
+    docs = ta.parse(rules_nlp, corpus.annotations)
+    out = tmp_path_factory.mktemp("model")
+    facts = ta.train_crf(docs, corpus.annotations, out, params={"max_iterations": 40, "feature.minfreq": 1})
+    assert facts["documents"] == 2 and (out / "model.crfsuite").stat().st_size > 0
+    return out
+
+
+def _quotes(ann):  # type: ignore[no-untyped-def]
+    return [(q.text, q.kind, q.cue.text if q.cue else None, q.speaker.text if q.speaker else None) for q in ann.quotes]
+
+
+def test_token_labels_follow_the_imported_attributions(rules_nlp, tmp_path: Path) -> None:
+    corpus = ta.load_corpus(write_polnear(tmp_path))
+    alice = corpus.annotations[0]
+    doc = rules_nlp(alice.text)
+    labels = dict(zip((t.text for t in doc), ta.token_labels(doc, alice)))
+    assert labels["Polls"] == "B-SRC" and labels["show"] == "B-CUE"
+    assert labels["voters"] == "B-CON" and labels["tired"] == "I-CON"
+    assert labels["Dana"] == "O"  # a Discuss note is no attribution
+
+
+def test_the_learned_component_alone_finds_source_cue_and_content(tiny_model: Path) -> None:
+    nlp = load_pipeline(attribution_model=str(tiny_model), attribution_mode="learned")
+    assert "annotator_attribution" in nlp.pipe_names
+    ann = next(annotate(nlp, [(PRESS, "press")]))[1]
+    found = _quotes(ann)
+    assert ("voters are tired", "indirect", "show", "Polls") in found
+    assert ("the plan, which is new, would fail", "indirect", "said", "Smith") in found
+    direct = [q for q in ann.quotes if q.kind == "direct"]
+    assert direct and all(q.text[0] not in "“”'\"" and q.text[-1] not in "“”'\"" for q in direct)
+
+
+def test_joined_keeps_the_rules_direct_quotes_and_adds_learned_ones(tiny_model: Path, rules_nlp) -> None:
+    rules = next(annotate(rules_nlp, [(PRESS, "p")]))[1]
+    joined = next(annotate(load_pipeline(attribution_model=str(tiny_model)), [(PRESS, "p")]))[1]
+    rule_direct = {(q.start, q.end) for q in rules.quotes if q.kind == "direct"}
+    assert rule_direct and rule_direct <= {(q.start, q.end) for q in joined.quotes}
+    assert "voters are tired" not in [q.text for q in rules.quotes]
+    assert "voters are tired" in [q.text for q in joined.quotes]
+    spans = sorted((q.start, q.end) for q in joined.quotes)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # one layer never overlaps
+
+
+def test_content_span_kinds_from_quotation_marks() -> None:
+    text = "He said “we are ready.” Then he said ''fine'' twice and that it was “a mess”."
+    s = text.index("we")
+    assert na.content_span(text, s, text.index(".”") + 1) == (s, text.index(".”") + 1, "direct")
+    fine = text.index("fine")
+    assert na.content_span(text, fine, fine + 4) == (fine, fine + 4, "direct")
+    that = text.index("that")
+    assert na.content_span(text, that, text.index("”.") + 1)[2] == "mixed"
+    assert na.content_span(text, 0, 2) == (0, 2, "indirect")
+
+
+def test_bio_decoding() -> None:
+    assert na.decode([0, 1, 2, 4, 5], ["B-SRC", "B-CUE", "B-CON", "I-CON", "O"]) == [
+        ("SRC", 0, 1), ("CUE", 1, 2), ("CON", 2, 5)]
+    assert na.decode([0, 1], ["I-CON", "I-CUE"]) == [("CON", 0, 1), ("CUE", 1, 2)]
+
+
+def test_unknown_mode_and_missing_model_are_user_errors(tmp_path: Path) -> None:
+    from annotator.errors import ModelError
+
+    with pytest.raises(ModelError, match="no attribution model at"):
+        na.CrfTagger(tmp_path)
+    with pytest.raises(ModelError, match="unknown attribution mode 'x'"):
+        load_pipeline(attribution_mode="x")
+
+
+def test_a_saved_pipeline_loads_with_spacy_load_in_a_fresh_process(tiny_model: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    nlp = load_pipeline(attribution_model=str(tiny_model))
+    nlp.to_disk(tmp_path / "pipe")
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp(sys.argv[2]); "
+            "print(nlp.pipe_names); print([(r['kind'], doc.text[r['start']:r['end']]) for r in doc._.attributions])")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pipe"), PRESS], capture_output=True,
+                         text=True, check=True).stdout
+    assert "annotator_attribution" in out and "voters are tired" in out
+    assert spacy.util.get_entry_point("spacy_factories", "annotator_attribution") is not None
+
+
+POLL = "Polls show that voters are tired of the war.\n"
+
+
+def _run(cwd: Path, *args: str) -> str:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "annotator", *args], cwd=cwd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_predict_uses_the_shipped_model_by_default_and_rules_only_keeps_the_rules(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "poll.txt").write_text(POLL, encoding="utf-8")
+    learned = json.loads(_run(tmp_path, "predict", "poll.txt"))
+    rules = json.loads(_run(tmp_path, "predict", "poll.txt", "--rules-only"))
+    assert [(q["text"], q["kind"], q["cue"]["text"], q["speaker"]["text"]) for q in learned["quotes"]] == [
+        ("that voters are tired of the war", "indirect", "show", "Polls")]
+    assert rules["quotes"] == []
+
+
+def test_preannotate_runs_the_learned_component_in_a_fresh_process(tmp_path: Path) -> None:
+    from annotator.db.engine import open_database
+    from annotator.db.repo import Repository
+
+    (tmp_path / "poll.txt").write_text(POLL, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    _run(tmp_path, "import", "poll.txt", "--dataset", "d", "--db", url)
+    _run(tmp_path, "preannotate", "--dataset", "d", "--db", url)
+    (suggested,) = Repository(open_database(url)).suggestions("d")
+    assert [q.text for q in suggested.quotes] == ["that voters are tired of the war"]
