@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 
 from annotator.nlp import attribution as na
 from annotator.nlp.pipeline import annotate, load_pipeline
@@ -109,7 +108,10 @@ def test_a_saved_pipeline_loads_with_spacy_load_in_a_fresh_process(tiny_model: P
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pipe"), PRESS], capture_output=True,
                          text=True, check=True).stdout
     assert "annotator_attribution" in out and "voters are tired" in out
-    assert spacy.util.get_entry_point("spacy_factories", "annotator_attribution") is not None
+    from importlib.metadata import entry_points
+
+    (ep,) = [e for e in entry_points(group="spacy_factories") if e.name == "annotator_attribution"]
+    assert ep.value == "annotator.nlp.attribution:make_attribution"
 
 
 POLL = "Polls show that voters are tired of the war.\n"
