@@ -10,7 +10,7 @@ Reads a PolNeAR-style brat corpus with the brat import's code, takes the same he
 - speed: bare ``nlp.pipe`` of the base model vs the whole pre-annotation (rules only, and the default
   joined pipeline), same texts, one process. Goal: joined <= 1.3x bare.
 
-    .venv/bin/python benchmarks/bench_attribution.py [CORPUS] [--tune-share 0.1] [--seed 0] [--json]
+    .venv/bin/python benchmarks/bench_attribution.py [CORPUS] [--tune-share 0.1] [--seed 0] [--docs N] [--json]
 
 CORPUS defaults to ../shared/corpora/polnear-train. Without it the benchmark says so and exits 0.
 """
@@ -47,6 +47,7 @@ def main() -> int:
     parser.add_argument("--tune-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", default=str(DEFAULT_MODEL_DIR))
+    parser.add_argument("--docs", type=int, default=0, help="use only the first N held-out articles (0: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     corpus = Path(args.corpus)
@@ -54,6 +55,7 @@ def main() -> int:
         print(f"no corpus at {corpus}: nothing to measure (give a PolNeAR train split folder)")
         return 0
     _train, tune = ta.split(ta.load_corpus(corpus).annotations, args.tune_share, args.seed)
+    tune = tune[: args.docs] if args.docs else tune
     texts = [a.text for a in tune]
 
     rules_nlp = load_pipeline(rules_only=True)
