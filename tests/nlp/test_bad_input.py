@@ -69,7 +69,10 @@ def test_pipeline_from_path(nlp, tmp_path) -> None:  # type: ignore[no-untyped-d
     base = spacy.load(nlp.meta["lang"] + "_" + nlp.meta["name"])
     base.to_disk(tmp_path / "model")
     loaded = load_pipeline(str(tmp_path / "model"))
-    assert loaded.pipe_names[-4:] == ["annotator_quotes", "annotator_speakers", "annotator_stance", "annotator_claims"]
+    assert loaded.pipe_names[-5:] == ["annotator_quotes", "annotator_attribution", "annotator_speakers",
+                                      "annotator_stance", "annotator_claims"]
+    rules = load_pipeline(str(tmp_path / "model"), rules_only=True)
+    assert rules.pipe_names[-4:] == ["annotator_quotes", "annotator_speakers", "annotator_stance", "annotator_claims"]
 
 
 def test_two_processes_give_the_same_result(nlp) -> None:  # type: ignore[no-untyped-def]
