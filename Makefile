@@ -7,7 +7,7 @@ DATASET ?= demo
 ANNOTATOR ?= demo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo test bench model postgres-binaries clean
+.PHONY: install demo test bench model postgres-binaries clean base-models
 
 install: $(STAMP)
 
@@ -51,3 +51,11 @@ model: $(STAMP)
 
 clean:
 	rm -rf $(VENV) annotator.db annotator.db-wal annotator.db-shm .pytest_cache
+
+# The packaged check-worthiness and stance classifiers (model cards in annotator/models/*/README.md),
+# retrained from the public corpora (CORPORA=folder) with their own held-out splits; one core, a few minutes.
+CORPORA ?= ../shared/corpora
+base-models: $(STAMP)
+	taskset -c 0 $(BIN)/annotator train-classifier claims --data $(CORPORA)/claimbuster/train.json --out annotator/models/checkworthy
+	taskset -c 0 $(BIN)/annotator train-classifier stance --data $(CORPORA)/newsmtsc/train.jsonl \
+	  --dev $(CORPORA)/newsmtsc/dev.jsonl --out annotator/models/stance

@@ -20,6 +20,7 @@ ModelOption = Annotated[
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch (and per database commit).")]
 ProcOption = Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")]
 RulesOnlyOption = Annotated[bool, typer.Option("--rules-only", help="Rules only: leave out the learned attribution model (annotator/models/attribution).")]
+AllClaimsOption = Annotated[bool, typer.Option("--all-claims", help="Also suggest claim candidates the classifier finds not check-worthy (checkworthy false).")]
 
 
 def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]
@@ -35,6 +36,7 @@ def preannotate(
     batch_size: BatchOption = 32,
     force: Annotated[bool, typer.Option("--force", help="Pre-annotate documents that already have suggestions again.")] = False,
     rules_only: RulesOnlyOption = False,
+    all_claims: AllClaimsOption = False,
     db: DbOption = None,
 ) -> None:
     """Suggest quotes, cues, speakers, stances and claims with spaCy, stored as a model run.
@@ -50,7 +52,7 @@ def preannotate(
     if not todo:
         typer.echo(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
-    nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only)
+    nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
     name, version = model_info(nlp)
     run_id = repo.start_model_run(
         dataset, name, version,
@@ -78,10 +80,13 @@ def predict(
     batch_size: BatchOption = 32,
     targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States).")] = None,
     rules_only: RulesOnlyOption = False,
+    keep_spans: Annotated[bool, typer.Option("--keep-spans", help="Input is gold JSONL: keep its quotes and claims (spans, cues, speakers, stance targets) and predict only stance labels and checkworthy.")] = False,
+    all_claims: AllClaimsOption = False,
 ) -> None:
     """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out.
 
-    Streams: one document is parsed and written at a time. A file is written atomically.
+    Streams: one document is parsed and written at a time. A file is written atomically. With
+    --keep-spans the input is gold JSONL and only labels are predicted (labels in the input are ignored).
     """
     from dataclasses import replace
 
@@ -90,6 +95,10 @@ def predict(
     from annotator.nlp.pipeline import annotate, load_pipeline
 
     path = None if out is None else resolve_output(str(out), "predictions", "model", "jsonl")
+    target_list = [t.strip() for t in targets.split(",") if t.strip()] if targets else None
+    if keep_spans:
+        _predict_labels(sources, path, model, target_list)
+        return
     records = list(read_sources(sources))
     seen: dict[str, str] = {}
     items = []
@@ -100,8 +109,7 @@ def predict(
             raise InputError(f"id {doc_id!r} is also the id of {seen[doc_id]}; ids must be unique", where)
         seen[doc_id] = where
         items.append((rec.text, str(i)))
-    nlp = load_pipeline(model, stance_targets=[t.strip() for t in targets.split(",")] if targets else None,
-                        rules_only=rules_only)
+    nlp = load_pipeline(model, stance_targets=target_list, rules_only=rules_only, all_claims=all_claims)
 
     def lines():  # type: ignore[no-untyped-def]
         with progress_bar("Predicting", len(items)) as bar:
@@ -112,6 +120,35 @@ def predict(
 
     if path is None:
         n = write_lines(lines(), sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        with atomic_output(path) as fh:
+            n = write_lines(lines(), fh)
+        typer.echo(f"Wrote {n} line(s) to {path}", err=True)
+
+
+def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[str],
+                    targets: Optional[List[str]]) -> None:
+    """``predict --keep-spans``: gold JSONL in, the same spans with predicted labels out."""
+    from annotator.io.writers import atomic_output, gold_line, write_lines
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.nlp.relabel import relabel
+
+    annotations = []
+    for source in sources:
+        if not source.is_file():
+            raise InputError("no such file (--keep-spans reads gold JSONL files)", str(source))
+        annotations.extend(_read_annotations(source))
+    relabelled = relabel(load_pipeline(model, stance_targets=targets), annotations, targets)
+
+    def lines():  # type: ignore[no-untyped-def]
+        with progress_bar("Predicting labels", len(annotations)) as bar:
+            for ann in relabelled:
+                yield gold_line(ann)
+                bar.advance(0, 1)
+
+    if path is None:
+        write_lines(lines(), sys.stdout.buffer)
         sys.stdout.flush()
     else:
         with atomic_output(path) as fh:
@@ -136,7 +173,8 @@ def evaluate(
     pred: Annotated[Path, typer.Argument(help="Predicted gold-format JSONL (e.g. from `annotator predict`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
-    """Score predictions against gold: quote P/R/F1 (exact, overlap), cue F1, speaker accuracy, claim F1."""
+    """Score predictions against gold: quote P/R/F1 (exact, overlap), cue F1, speaker accuracy, claim F1
+    (spans and sentences), stance macro F1 toward the gold targets and target+label accuracy."""
     from rich.console import Console
     from rich.table import Table
 
@@ -162,6 +200,8 @@ def evaluate(
     console.print(table)
     for name, value in data.get("accuracy", {}).items():
         console.print(f"{name}: {fmt(value)}")
+    for name, value in data.get("macro_f1", {}).items():
+        console.print(f"{name} macro F1 (gold targets): {fmt(value)}")
 
 
 @app.command("train")

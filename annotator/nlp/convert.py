@@ -38,9 +38,9 @@ def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = No
     claim_rows = doc._.get(CLAIM_SPEAKERS_EXT) if doc.has_extension(CLAIM_SPEAKERS_EXT) else None
     if claim_rows is None and CLAIMS_KEY in doc.spans:
         claim_rows = [[s.start_char, s.end_char, None] for s in doc.spans[CLAIMS_KEY]]
-    claims = [
-        Claim(f"c{i + 1}", s, e, text[s:e], True, name, status=SUGGESTED)
-        for i, (s, e, name) in enumerate(sorted(claim_rows or [], key=lambda c: (c[0], c[1])))
+    claims = [  # rows are [start, end, speaker] or, from the learned component, [..., checkworthy, score]
+        Claim(f"c{i + 1}", s, e, text[s:e], bool(rest[0]) if rest else True, name, status=SUGGESTED)
+        for i, (s, e, name, *rest) in enumerate(sorted(claim_rows or [], key=lambda c: (c[0], c[1])))
     ]
     ann = Annotation(doc_id, text, MODEL_ANNOTATOR, "done", dict(meta or {}), tuple(quotes), tuple(claims))
     try:  # a trained pipeline (``annotator train``) adds span-categorizer predictions the rules missed

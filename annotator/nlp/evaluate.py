@@ -16,18 +16,54 @@ are ignored, see ``Annotation.kept``):
   whose predicted speaker has the same canonical name (case-insensitive; no predicted speaker is wrong).
 - Stance accuracy: over overlap-matched pairs whose gold quote has a stance, the share with equal target
   and label (``stance_target`` counts the target only).
-- Claims: check-worthy claims only (``checkworthy`` true), exact and overlap.
+- Claims: check-worthy claims only (``checkworthy`` true), exact and overlap; ``claims_sentence`` scores
+  sentences instead of spans (as ClaimBuster does): a sentence of the gold text (``sentence_ranges``) is
+  check-worthy on a side when one of that side's check-worthy claims overlaps it.
+- Stance with gold targets (``stance_favor``, ``stance_against``, ``stance_neutral`` and their macro F1
+  ``macro_f1["stance"]``, as stance benchmarks report): over overlap-matched quote pairs whose gold quote has
+  a stance, the predicted label toward the gold target (no prediction when the predicted target differs).
+  ``accuracy["stance"]`` stays the stricter target+label measure.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence, TypeVar
 
-from annotator.scheme import QUOTE_KINDS, Annotation, Quote
+from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation, Claim, Quote
 
 OVERLAP_THRESHOLD = 0.3
 T = TypeVar("T")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+
+
+def sentence_ranges(text: str) -> list[tuple[int, int]]:
+    """Sentences of ``text`` as stripped ``(start, end)`` ranges: a break after final punctuation followed by
+    whitespace, and at every line break (a heading or a paragraph never runs into the next one)."""
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, len(text)))
+    ranges = []
+    for a, b in out:
+        piece = text[a:b]
+        a2, b2 = a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())
+        if b2 > a2:
+            ranges.append((a2, b2))
+    return ranges
+
+
+def _sentence_prf(text: str, gold: Sequence[Claim], pred: Sequence[Claim]) -> "PRF":
+    sentences = sentence_ranges(text)
+
+    def marked(claims: Sequence[Claim]) -> set[int]:
+        return {i for i, (a, b) in enumerate(sentences) for c in claims if c.start < b and a < c.end}
+
+    g, p = marked(gold), marked(pred)
+    return PRF(len(g), len(p), len(g & p))
 
 
 def char_jaccard(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
@@ -121,6 +157,14 @@ class EvaluationReport:
     def f1(self, name: str) -> float | None:
         return self.scores[name].f1
 
+    @property
+    def macro_f1(self) -> dict[str, float | None]:
+        """``{"stance": ...}``: the mean F1 of the stance labels toward gold targets (labels with gold or
+        predictions only; ``None`` when there are none)."""
+        f1s = [self.scores[f"stance_{k}"].f1 for k in STANCE_LABELS if f"stance_{k}" in self.scores]
+        present = [f for f in f1s if f is not None]
+        return {"stance": sum(present) / len(present) if present else None}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "n_documents": self.n_documents,
@@ -128,6 +172,7 @@ class EvaluationReport:
             "scores": {name: prf.to_dict() for name, prf in self.scores.items()},
             "accuracy": {name: acc.value for name, acc in self.accuracy.items()},
             "accuracy_counts": {name: {"n": acc.n, "correct": acc.correct} for name, acc in self.accuracy.items()},
+            "macro_f1": self.macro_f1,
             "missing_predictions": list(self.missing_predictions),
             "unmatched_predictions": list(self.unmatched_predictions),
         }
@@ -153,6 +198,9 @@ def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dic
         scores[f"cues_{mode}"] = _prf(g.layer_spans("cues"), p.layer_spans("cues"), exact)
         scores[f"claims_{mode}"] = _prf([c for c in g.claims if c.checkworthy],
                                         [c for c in p.claims if c.checkworthy], exact)
+    scores["claims_sentence"] = _sentence_prf(gold.text, [c for c in g.claims if c.checkworthy],
+                                              [c for c in p.claims if c.checkworthy])
+    labels = {k: PRF(0, 0, 0) for k in STANCE_LABELS}
     speaker = stance = target = Accuracy(0, 0)
     for gi, pi in match_spans(g.quotes, p.quotes, exact=False):
         gq: Quote = g.quotes[gi]
@@ -164,6 +212,10 @@ def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dic
             same_target = pq.stance is not None and _same_name(gq.stance.target, pq.stance.target)
             target += Accuracy(1, int(same_target))
             stance += Accuracy(1, int(same_target and pq.stance is not None and pq.stance.label == gq.stance.label))
+            predicted = pq.stance.label if same_target and pq.stance is not None else None
+            for k in labels:
+                labels[k] += PRF(int(gq.stance.label == k), int(predicted == k), int(gq.stance.label == k == predicted))
+    scores.update({f"stance_{k}": v for k, v in labels.items()})
     return scores, {"speaker": speaker, "stance": stance, "stance_target": target}
 
 

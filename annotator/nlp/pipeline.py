@@ -1,9 +1,10 @@
 """Load the pre-annotation pipeline and run it over documents.
 
-``load_pipeline`` puts the rule components of ``annotator.nlp.components`` and the learned attribution
-component of ``annotator.nlp.attribution`` (a CRF trained on PolNeAR, joined with the rules) on top of a spaCy
-pipeline with a parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and
-yields ``(doc_id, Annotation, tokens)`` per document.
+``load_pipeline`` puts the rule components of ``annotator.nlp.components``, the learned attribution
+component of ``annotator.nlp.attribution`` (a CRF trained on PolNeAR, joined with the rules) and the learned
+stance and check-worthiness classifiers (``stance_model``, ``checkworthy``) on top of a spaCy pipeline with a
+parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and yields
+``(doc_id, Annotation, tokens)`` per document.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from annotator.config import DEFAULT_MODELS
 from annotator.errors import ModelError
 from annotator.nlp import attribution as learned
 from annotator.nlp import components as comp
+from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
 from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
+from annotator.nlp.stance_model import STANCE_CLF_FACTORY
 from annotator.scheme import DEFAULT_STANCE_TARGETS, Annotation
 
 __all__ = ["annotate", "doc_from_tokens", "doc_tokens", "load_pipeline", "model_info"]
 
 _NEEDED = ("parser", "ner")
+_LEARNED = (STANCE_CLF_FACTORY, CHECKWORTHY_FACTORY)
 
 
 def _load(model: str) -> Language:
@@ -34,7 +38,8 @@ def _load(model: str) -> Language:
 
 
 def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None = None, rules_only: bool = False,
-                  attribution_model: str | None = None, attribution_mode: str = "joined") -> Language:
+                  attribution_model: str | None = None, attribution_mode: str = "joined",
+                  all_claims: bool = False) -> Language:
     """A spaCy pipeline with the annotator components added.
 
     By default the learned attribution component (``attribution_model``: a folder, default the shipped
@@ -43,7 +48,9 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
 
     ``model`` is an installed package name or a path to a pipeline folder (e.g. one trained by
     ``annotator train``); by default ``DEFAULT_MODELS`` are tried in order. ``stance_targets`` defaults to
-    ``DEFAULT_STANCE_TARGETS``. Raises ``ModelError`` when no pipeline loads or it has no parser/NER.
+    ``DEFAULT_STANCE_TARGETS``. Stance and claims come from the packaged classifiers (with ``rules_only``
+    from the older rule components); ``all_claims`` keeps non-check-worthy claim candidates too.
+    Raises ``ModelError`` when no pipeline loads or it has no parser/NER.
     """
     if model is None:
         errors = []
@@ -67,7 +74,7 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     if missing:
         raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
     targets = list(stance_targets) if stance_targets else list(DEFAULT_STANCE_TARGETS)
-    for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY):
+    for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY, *_LEARNED):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
     parser = next(n for n in nlp.pipe_names if n == "parser" or n.endswith("parser"))
@@ -76,8 +83,15 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     if not rules_only:
         nlp.add_pipe(learned.ATTRIBUTION_FACTORY, config={"model": attribution_model, "mode": attribution_mode})
     nlp.add_pipe(comp.SPEAKERS_FACTORY)
-    nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
-    nlp.add_pipe(comp.CLAIMS_FACTORY)
+    if not rules_only:
+        try:
+            nlp.add_pipe(STANCE_CLF_FACTORY, config={"targets": targets})
+            nlp.add_pipe(CHECKWORTHY_FACTORY, config={"all_claims": all_claims})
+        except ValueError as exc:  # a packaged model folder missing or broken
+            raise ModelError(str(exc).splitlines()[0]) from exc
+    else:
+        nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
+        nlp.add_pipe(comp.CLAIMS_FACTORY)
     return nlp
 
 

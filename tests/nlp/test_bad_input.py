@@ -70,7 +70,7 @@ def test_pipeline_from_path(nlp, tmp_path) -> None:  # type: ignore[no-untyped-d
     base.to_disk(tmp_path / "model")
     loaded = load_pipeline(str(tmp_path / "model"))
     assert loaded.pipe_names[-5:] == ["annotator_quotes", "annotator_attribution", "annotator_speakers",
-                                      "annotator_stance", "annotator_claims"]
+                                      "annotator_stance_clf", "annotator_checkworthy"]
     rules = load_pipeline(str(tmp_path / "model"), rules_only=True)
     assert rules.pipe_names[-4:] == ["annotator_quotes", "annotator_speakers", "annotator_stance", "annotator_claims"]
 

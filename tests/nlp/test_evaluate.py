@@ -78,3 +78,41 @@ def test_empty_inputs() -> None:
     assert r.scores["quotes_exact"].f1 is None and r.accuracy["speaker"].value is None
     r = evaluate([ann("d1")], [ann("d1")])
     assert r.scores["quotes_overlap"].to_dict()["f1"] is None
+
+
+def test_claims_are_also_scored_by_sentence() -> None:
+    from annotator.nlp.evaluate import sentence_ranges
+
+    text = "Prices rose 5%. Wages fell.\nHeading\nTaxes went up 2% in May. Thanks to you all."
+    assert [text[a:b] for a, b in sentence_ranges(text)] == [
+        "Prices rose 5%.", "Wages fell.", "Heading", "Taxes went up 2% in May.", "Thanks to you all."]
+
+    def claim(part: str, checkworthy: bool = True) -> Claim:
+        start = text.index(part)
+        return Claim("", start, start + len(part), part, checkworthy)
+
+    gold = Annotation("d", text, "a", "done", {}, (), (claim("Prices rose 5%."), claim("Taxes went up 2% in May."),
+                                                       claim("Wages fell.", checkworthy=False)))
+    # a clause of the first sentence, the last sentence (wrong), and a non-check-worthy candidate (not counted)
+    pred = Annotation("d", text, "m", "done", {}, (), (claim("rose 5%"), claim("Thanks to you all."),
+                                                       claim("Taxes went up 2% in May.", checkworthy=False)))
+    s = evaluate([gold], [pred]).scores["claims_sentence"]
+    assert (s.n_gold, s.n_pred, s.n_matched) == (2, 2, 1)
+    assert evaluate([gold], [pred]).scores["claims_exact"].n_matched == 0
+
+
+def test_stance_with_gold_targets_is_a_macro_f1_over_labels_apart_from_target_and_label() -> None:
+    gold = [ann("d1", [q(0, 10, stance=Stance("Russia", "against")), q(20, 30, stance=Stance("NATO", "favor")),
+                       q(40, 50, stance=Stance("Ukraine", "neutral")), q(60, 70, stance=Stance("Russia", "against"))])]
+    pred = [ann("d1", [q(0, 10, stance=Stance("Russia", "against")),   # right
+                       q(20, 30, stance=Stance("NATO", "against")),    # wrong label
+                       q(40, 50, stance=Stance("Russia", "neutral")),  # other target: no label toward Ukraine
+                       q(60, 70, stance=Stance("russia", "against"))])]  # right (names case-insensitive)
+    r = evaluate(gold, pred)
+    against, favor, neutral = (r.scores[f"stance_{k}"] for k in ("against", "favor", "neutral"))
+    assert (against.n_gold, against.n_pred, against.n_matched) == (2, 3, 2)
+    assert (favor.n_gold, favor.n_pred, favor.n_matched) == (1, 0, 0)
+    assert (neutral.n_gold, neutral.n_pred, neutral.n_matched) == (1, 0, 0)
+    assert r.macro_f1["stance"] == pytest.approx((0.8 + 0.0 + 0.0) / 3)
+    assert r.accuracy["stance"].value == pytest.approx(2 / 4) and r.accuracy["stance_target"].value == pytest.approx(3 / 4)
+    assert r.to_dict()["macro_f1"] == {"stance": pytest.approx(0.8 / 3)}

@@ -1,0 +1,171 @@
+"""Learned check-worthiness of claim candidates (sentences, and the reported content of speech reports).
+
+``annotator_checkworthy`` replaces the rule ``annotator_claims`` component: every sentence is a candidate
+(each line of it separately; a line without final punctuation, such as a heading, caption or byline, is not a
+claim unless it is the whole document); in a sentence that reports speech ("X said that Y", "“Y,” X said")
+the candidate is the reported content Y, keeping its speaker, and a sentence inside a quote keeps the
+quote's speaker.
+A TF-IDF + logistic-regression classifier (words, characters and parse features) trained on ClaimBuster (``annotator train-classifier``; packaged in
+``annotator/models/checkworthy``) scores each candidate; a candidate is check-worthy when its score reaches
+the model's tuned threshold; it reads the whole sentence line a candidate comes from. Only check-worthy
+candidates are kept unless ``all_claims`` is set.
+
+Writes ``doc.spans["claims"]`` (``attrs["scores"]`` aligned with the spans, label ``CLAIM``) and
+``doc._.claim_speakers`` rows ``[start, end, speaker, checkworthy, score]``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from annotator.nlp import components as comp
+from annotator.nlp import lexicon as lx
+from annotator.nlp.textmodel import FieldSpec, LinearTextModel
+
+CHECKWORTHY_FACTORY = "annotator_checkworthy"
+FIELDS: tuple[FieldSpec, ...] = (FieldSpec(0, "word", (1, 2)), FieldSpec(0, "char_wb", (2, 5)),
+                                 FieldSpec(1, "marker", (1, 1)))
+POSITIVE = "1"
+_FINAL = ".!?”\"'’)…"
+_MIN_WORDS = 3
+
+
+def default_model_path() -> Path:
+    """The packaged ClaimBuster model folder."""
+    return Path(str(resources.files("annotator") / "models" / "checkworthy"))
+
+
+def syntax_marks(span: Span | Doc) -> str:
+    """What the parse says about a candidate, as feature tokens: entity types (numbers, dates, percentages
+    make a claim checkable), fine-grained tags and tag bigrams (tense, modals), dependency relations with the
+    head's part of speech, and the root's dependents (a first-person subject, an auxiliary)."""
+    toks = list(span)
+    marks = [f"E_{t.ent_type_}" for t in toks if t.ent_type_]
+    marks += [f"T_{t.tag_}" for t in toks if t.tag_]
+    marks += [f"TT_{a.tag_}_{b.tag_}" for a, b in zip(toks, toks[1:]) if a.tag_ and b.tag_]
+    marks += [f"D_{t.dep_}_{t.head.pos_}" for t in toks if t.dep_]
+    roots = [t for t in toks if t.dep_ == "ROOT" or t.head.i < toks[0].i or t.head.i > toks[-1].i] if toks else []
+    for root in roots[:3]:
+        marks += [f"RS_{c.dep_}_{c.lower_ if c.pos_ == 'PRON' else c.pos_}" for c in root.children if c.dep_]
+    return " ".join(marks)
+
+
+def claim_row(span: Span | Doc) -> list[str]:
+    """The classifier's input for one candidate: its text and its ``syntax_marks``."""
+    return [span.text, syntax_marks(span)]
+
+
+class CheckworthyClassifier:
+    """Scores texts; ``threshold`` (tuned on the held-out split, in the model card) makes the decision."""
+
+    def __init__(self, model: LinearTextModel, threshold: float | None = None):
+        self.model = model
+        self.threshold = float(model.info.get("threshold", 0.5) if threshold is None else threshold)
+
+    @classmethod
+    def load(cls, path: Path | None = None, threshold: float | None = None) -> "CheckworthyClassifier":
+        return cls(LinearTextModel.load(path or default_model_path()), threshold)
+
+    def scores(self, spans: Sequence[Span | Doc]) -> list[float]:
+        """Probability that each parsed candidate is a check-worthy factual claim."""
+        probs = self.model.predict_proba([claim_row(s) for s in spans])
+        k = self.model.classes.index(POSITIVE)
+        return [float(p) for p in probs[:, k]]
+
+    def decide(self, spans: Sequence[Span | Doc]) -> list[tuple[bool, float]]:
+        return [(s >= self.threshold, s) for s in self.scores(spans)]
+
+
+def _lines(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the sentence's lines, stripped (a sentence never crosses a line break)."""
+    out = []
+    pos = sent.start_char
+    for piece in sent.text.split("\n"):
+        a = pos + len(piece) - len(piece.lstrip())
+        b = pos + len(piece.rstrip())
+        if b > a:
+            out.append((a, b))
+        pos += len(piece) + 1
+    return out
+
+
+def claim_candidates(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
+    """``(start, end, speaker)`` of every claim candidate, in text order, never overlapping."""
+    return [(s, e, name) for s, e, name, _ctx in candidates_in_context(doc, records)]
+
+
+def candidates_in_context(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None, tuple[int, int]]]:
+    """Claim candidates with the sentence line they come from, which is what the classifier scores (it was
+    trained on whole sentences: "X said Y" is judged as a sentence, the claim span is Y)."""
+    text = doc.text
+    whole = text.strip()
+    records = sorted(records, key=lambda r: r["start"])
+    starts = [r["start"] for r in records]
+    out: list[tuple[int, int, str | None, tuple[int, int]]] = []
+    for sent in doc.sents:
+        for start, end in _lines(doc, sent):
+            line = (start, end)
+            piece = text[start:end]
+            if sum(ch.isalpha() for ch in piece) < 2 or len(piece.split()) < _MIN_WORDS:
+                continue
+            if piece[-1] not in _FINAL and piece != whole:
+                continue  # headings, captions, bylines, datelines
+            while start < end and text[start] in comp._QUOTE_CHARS:
+                start += 1
+            window = records[bisect_left(starts, start - comp.MAX_QUOTE_CHARS) : bisect_right(starts, end)]
+            chosen = _reported_content(doc, sent, start, end, window)
+            if chosen is None:
+                speaker = next((r.get("name") for r in window if r["start"] <= start < r["end"] or (
+                    start <= r["start"] and r["end"] <= end and r["end"] - r["start"] > (end - start) / 2)), None)
+                chosen = (start, end, speaker)
+            if out and chosen[0] < out[-1][1]:
+                continue
+            out.append((*chosen, line))
+    return out
+
+
+def _reported_content(doc: Doc, sent: Span, start: int, end: int,
+                      window: list[dict[str, Any]]) -> tuple[int, int, str | None] | None:
+    """In "X said (that) Y" and "“Y,” X said" the claim is Y with X as speaker: the longest quote of the
+    line when the sentence's root is a reporting verb."""
+    if sent.root.lemma_.lower() not in lx.REPORTING_VERBS:
+        return None
+    inner = [r for r in window if start - 1 <= r["start"] and r["end"] <= end
+             and len(doc.text[r["start"] : r["end"]].split()) >= _MIN_WORDS]
+    if not inner:
+        return None
+    r = max(inner, key=lambda r: r["end"] - r["start"])
+    return r["start"], r["end"], r.get("name")
+
+
+@comp._factory(CHECKWORTHY_FACTORY, default_config={"model": "", "all_claims": False, "threshold": None},
+               requires=["doc.sents"], assigns=["doc.spans", f"doc._.{comp.CLAIM_SPEAKERS_EXT}"])
+def make_checkworthy(nlp: Language, name: str, model: str, all_claims: bool,
+                     threshold: float | None) -> "CheckworthyComponent":
+    return CheckworthyComponent(CheckworthyClassifier.load(Path(model) if model else None, threshold), all_claims)
+
+
+class CheckworthyComponent:
+    def __init__(self, classifier: CheckworthyClassifier, all_claims: bool = False):
+        self.classifier = classifier
+        self.all_claims = all_claims
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = candidates_in_context(doc, doc._.get(comp.ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []
+        contexts = [doc.char_span(a, b, alignment_mode="expand") for _s, _e, _n, (a, b) in found]
+        kept = [(c, ctx) for c, ctx in zip(found, contexts) if ctx is not None]
+        decisions = self.classifier.decide([ctx for _c, ctx in kept])
+        rows = [[s, e, name, ok, round(score, 4)] for ((s, e, name, _line), _ctx), (ok, score) in zip(kept, decisions)
+                if ok or self.all_claims]
+        spans = [doc.char_span(s, e, label="CLAIM", alignment_mode="expand") for s, e, *_ in rows]
+        pairs = [(span, row) for span, row in zip(spans, rows) if span is not None]
+        doc.spans[comp.CLAIMS_KEY] = [span for span, _ in pairs]
+        doc.spans[comp.CLAIMS_KEY].attrs["scores"] = [row[4] for _, row in pairs]
+        doc._.set(comp.CLAIM_SPEAKERS_EXT, rows)
+        return doc

@@ -1,0 +1,201 @@
+"""Learned, target-dependent stance: favor / against / neutral of a quote toward one target mention.
+
+The classifier reads where the target is: the quote with the mention replaced by a marker (so words about
+the target are not confused with the target's own name), marker tokens for the words left and right
+of the mention (``L_``/``R_`` within a window, ``L0_`` ... for the nearest ones), and the sentiment (VADER
+lexicon, ``vaderSentiment``) of the sentence and of each side of the mention. Trained on NewsMTSC
+(``annotator train-classifier``); the packaged model is in ``annotator/models/stance``.
+
+``annotator_stance_clf`` is the spaCy component: for each attribution record it finds the dataset targets
+the quote mentions (through ``lexicon.TARGET_ALIASES``: Moscow/Kremlin -> Russia, ...), classifies the
+stance toward each and keeps the most mentioned one (ties: the first) in ``record["stance"]`` as
+``[target, label]``, with ``record["stance_score"]`` (the label's probability) and every scored target in
+``record["stances"]`` (``[[target, label, score], ...]``). A quote mentioning no target has no stance.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.nlp import components as comp
+from annotator.nlp.textmodel import FieldSpec, LinearTextModel
+from annotator.scheme import DEFAULT_STANCE_TARGETS
+
+STANCE_CLF_FACTORY = "annotator_stance_clf"
+#: Words left and right of the mention that become position features.
+WINDOW = 6
+NEAR = 3
+TARGET_MARK = "TGT"
+#: Words on each side whose sentiment (VADER) becomes features.
+SENTIMENT_WINDOW = 8
+FIELDS: tuple[FieldSpec, ...] = (FieldSpec(0, "word", (1, 2)), FieldSpec(1, "marker", (1, 1), min_df=1),
+                                 FieldSpec(2, "marker", (1, 1), min_df=1))
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def default_model_path() -> Path:
+    """The packaged NewsMTSC model folder."""
+    return Path(str(resources.files("annotator") / "models" / "stance"))
+
+
+@lru_cache(maxsize=1)
+def _sentiment():  # type: ignore[no-untyped-def]
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def _polarity(name: str, value: float) -> list[str]:
+    sign = "pos" if value > 0.05 else "neg" if value < -0.05 else "zero"
+    strong = [f"{name}_{sign}2"] if abs(value) > 0.5 else []
+    return [f"{name}_{sign}", *strong]
+
+
+def sentiment_marks(text: str, start: int | None, end: int | None) -> str:
+    """Sentiment around the mention: VADER's compound score of the sentence, of the words left and right of
+    the mention (``VS_``, ``VL_``, ``VR_``: pos/neg/zero, ``2`` when strong), and its lexicon's positive or
+    negative words on each side (``LEXl_p`` ...)."""
+    sia = _sentiment()
+    marks = _polarity("VS", sia.polarity_scores(text)["compound"])
+    if start is None or end is None:
+        return " ".join(marks)
+    for side, words in (("l", text[:start].split()[-SENTIMENT_WINDOW:]), ("r", text[end:].split()[:SENTIMENT_WINDOW])):
+        chunk = " ".join(words)
+        marks += _polarity(f"V{side.upper()}", sia.polarity_scores(chunk)["compound"] if chunk else 0.0)
+    left = _TOKEN.findall(text[:start].lower())[-SENTIMENT_WINDOW:]
+    right = _TOKEN.findall(text[end:].lower())[:SENTIMENT_WINDOW]
+    for side, words in (("l", left), ("r", right)):
+        for w in words:
+            v = sia.lexicon.get(w)
+            if v is not None:
+                marks.append(f"LEX{side}_{'p' if v > 0 else 'n'}")
+    return " ".join(marks)
+
+
+def stance_fields(text: str, start: int | None, end: int | None) -> list[str]:
+    """The classifier's input for the target mention ``text[start:end]`` (``None``: no mention found):
+    the masked text, position markers, sentiment markers."""
+    if start is None or end is None:
+        return [text, "", sentiment_marks(text, None, None)]
+    masked = f"{text[:start]} {TARGET_MARK} {text[end:]}"
+    left = _TOKEN.findall(text[:start].lower())[-WINDOW:]
+    right = _TOKEN.findall(text[end:].lower())[:WINDOW]
+    marks = [f"L_{w}" for w in left] + [f"R_{w}" for w in right]
+    marks += [f"L{i}_{w}" for i, w in enumerate(reversed(left[-NEAR:]))]
+    marks += [f"R{i}_{w}" for i, w in enumerate(right[:NEAR])]
+    if len(left) >= 2:
+        marks.append("LB_" + "_".join(left[-2:]))
+    if len(right) >= 2:
+        marks.append("RB_" + "_".join(right[:2]))
+    if start == 0 or not text[:start].strip():
+        marks.append("TGT_FIRST")
+    return [masked, " ".join(marks), sentiment_marks(text, start, end)]
+
+
+def find_mention(text: str, target: str) -> tuple[int, int] | None:
+    """Where ``target`` is mentioned in ``text``: itself or an alias (whole words, case-insensitive), else
+    its last word ("Judge Gorsuch" -> "Gorsuch"); ``None`` when absent."""
+    hits = mentions(text, [target]).get(target)
+    if hits:
+        return hits[0]
+    words = re.findall(r"\w+", target)
+    if len(words) > 1:
+        m = re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", text, flags=re.IGNORECASE)
+        if m:
+            return m.start(), m.end()
+    return None
+
+
+def mentions(text: str, targets: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Mentions of each target in ``text`` through its aliases (lower-case "us" is a word, not the US)."""
+    lower = text.lower()
+    out: dict[str, list[tuple[int, int]]] = {}
+    for target, pattern in comp._alias_patterns(list(targets)):
+        hits = [(m.start(), m.end()) for m in pattern.finditer(lower)
+                if not (m.group(0) == "us" and text[m.start() : m.end()] != "US")]
+        if hits:
+            out[target] = hits
+    return out
+
+
+class StanceClassifier:
+    """The model and the decision for one quote and target."""
+
+    def __init__(self, model: LinearTextModel):
+        self.model = model
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "StanceClassifier":
+        return cls(LinearTextModel.load(path or default_model_path()))
+
+    def classify(self, items: Sequence[tuple[str, tuple[int, int] | None]]) -> list[tuple[str, float]]:
+        """``(label, probability)`` for each ``(text, mention)``."""
+        rows = [stance_fields(text, *(span or (None, None))) for text, span in items]
+        probs = self.model.predict_proba(rows)
+        out = []
+        for row in probs:
+            k = int(row.argmax())
+            out.append((self.model.classes[k], float(row[k])))
+        return out
+
+    def toward(self, text: str, target: str) -> tuple[str, float]:
+        """The stance of ``text`` toward a given target (found by ``find_mention``)."""
+        return self.classify([(text, find_mention(text, target))])[0]
+
+    def best_target(self, text: str, targets: Sequence[str]) -> tuple[str, str, float] | None:
+        """``(target, label, score)`` toward the most mentioned target (ties: first mentioned), ``None`` when
+        the text mentions none of ``targets``."""
+        scored = self.all_targets(text, targets)
+        return scored[0] if scored else None
+
+    def all_targets(self, text: str, targets: Sequence[str]) -> list[tuple[str, str, float]]:
+        """Every mentioned target with its stance, the most mentioned first (ties: first mentioned)."""
+        return self.all_targets_many([text], targets)[0]
+
+    def all_targets_many(self, texts: Sequence[str], targets: Sequence[str]) -> list[list[tuple[str, str, float]]]:
+        """``all_targets`` of several texts with one call of the model (a document's quotes at once)."""
+        orders = []
+        items: list[tuple[str, tuple[int, int] | None]] = []
+        for text in texts:
+            found = mentions(text, targets)
+            order = sorted(found, key=lambda t: (-len(found[t]), found[t][0][0]))
+            orders.append(order)
+            items.extend((text, found[t][0]) for t in order)
+        results = iter(self.classify(items) if items else [])
+        return [[(t, *next(results)) for t in order] for order in orders]
+
+
+@comp._factory(STANCE_CLF_FACTORY, default_config={"targets": list(DEFAULT_STANCE_TARGETS), "model": ""},
+               requires=[f"doc._.{comp.ATTRIBUTIONS_EXT}"])
+def make_stance_clf(nlp: Language, name: str, targets: list[str], model: str) -> "StanceClfComponent":
+    return StanceClfComponent(targets, StanceClassifier.load(Path(model) if model else None))
+
+
+class StanceClfComponent:
+    """Writes each attribution record's stance from the classifier."""
+
+    def __init__(self, targets: Sequence[str], classifier: StanceClassifier):
+        self.targets = list(targets)
+        self.classifier = classifier
+
+    def __call__(self, doc: Doc) -> Doc:
+        records = doc._.get(comp.ATTRIBUTIONS_EXT) or []
+        texts = [doc.text[r["start"] : r["end"]] for r in records]
+        for r, scored in zip(records, self.classifier.all_targets_many(texts, self.targets)):
+            set_stance(r, scored)
+        return doc
+
+
+def set_stance(record: dict[str, Any], scored: list[tuple[str, str, float]]) -> None:
+    """Store classifier results on an attribution record (the first result is the quote's stance)."""
+    record["stances"] = [[t, label, round(score, 4)] for t, label, score in scored]
+    record["stance"] = [scored[0][0], scored[0][1]] if scored else None
+    record["stance_score"] = round(scored[0][2], 4) if scored else None

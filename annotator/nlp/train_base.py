@@ -1,0 +1,283 @@
+"""Train the packaged base classifiers: check-worthiness (ClaimBuster) and stance (NewsMTSC).
+
+Each run holds out its own tuning split (claims: ``held_out`` of the sentences, by a seeded shuffle; stance:
+``held_out`` of the *articles*, so no article is on both sides), trains on the rest, scores the held-out
+part, and writes the model folder with a model card (``README.md``: data, terms, settings, scores, the
+command that reproduces it). The check-worthiness threshold is tuned on out-of-fold scores of the training
+part, never on the held-out split. ``annotator train-classifier`` and ``make base-models`` call these.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from annotator.errors import InputError
+from annotator.nlp import checkworthy as cw
+from annotator.nlp import stance_model as sm
+from annotator.nlp.textmodel import LinearTextModel
+
+POLARITY = {2.0: "against", 4.0: "neutral", 6.0: "favor"}
+LABELS = ("favor", "against", "neutral")
+CLAIMS_C = 4.0
+STANCE_C = 1.0
+
+Log = Callable[[str], None] | None
+
+
+@dataclass(frozen=True)
+class StanceExample:
+    text: str
+    start: int
+    end: int
+    label: str
+    group: str
+
+
+def read_claimbuster(path: Path) -> list[tuple[str, str]]:
+    """``(text, "0"|"1")`` from a ClaimBuster two-class JSON list (``text``, ``label``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", str(path), exc.lineno) from exc
+    if not isinstance(data, list):
+        raise InputError("expected a JSON list of {text, label} objects", str(path))
+    out = []
+    for i, row in enumerate(data):
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("label") not in (0, 1):
+            raise InputError(f"item {i + 1}: expected {{\"text\": str, \"label\": 0 or 1}}", str(path))
+        out.append((row["text"], str(row["label"])))
+    return out
+
+
+def read_newsmtsc(path: Path) -> list[StanceExample]:
+    """One example per target of each NewsMTSC line (``sentence_normalized``, ``targets``)."""
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", str(path)) from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            text = d["sentence_normalized"]
+            group = "_".join(str(d.get("primary_gid", n)).split("_")[:3])
+            for t in d["targets"]:
+                a, b = int(t["from"]), int(t["to"])
+                if not (0 <= a < b <= len(text)):
+                    raise ValueError(f"target offsets {a}..{b} outside the sentence")
+                out.append(StanceExample(text, a, b, POLARITY[float(t["polarity"])], group))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg}", str(path), n) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"not a NewsMTSC line: {exc}", str(path), n) from exc
+    return out
+
+
+def _prf(gold: Sequence[str], pred: Sequence[str], label: str) -> dict[str, float]:
+    tp = sum(g == label and p == label for g, p in zip(gold, pred))
+    n_pred = sum(p == label for p in pred)
+    n_gold = sum(g == label for g in gold)
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "n": n_gold}
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABELS) -> float:
+    return round(sum(_prf(gold, pred, k)["f1"] for k in labels) / len(labels), 4)
+
+
+def _best_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
+    best = (-1.0, 0.5)
+    for th in np.linspace(0.1, 0.9, 81):
+        pred = scores >= th
+        tp = float(np.sum(pred & gold))
+        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        if f1 > best[0]:
+            best = (f1, float(th))
+    return round(best[1], 3)
+
+
+def claimbuster_split(rows: Sequence[tuple[str, str]], held_out: float = 0.1,
+                      seed: int = 0) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(train, held_out)`` sentences by a seeded shuffle (the benchmark re-creates the same split)."""
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    n_test = max(1, int(len(rows) * held_out))
+    return [rows[i] for i in order[n_test:]], [rows[i] for i in order[:n_test]]
+
+
+def newsmtsc_split(examples: Sequence[StanceExample], held_out: float = 0.1,
+                   seed: int = 0) -> tuple[list[StanceExample], list[StanceExample]]:
+    """``(train, held_out)`` targets, holding out a seeded share of the articles."""
+    groups = sorted({e.group for e in examples})
+    random.Random(seed).shuffle(groups)
+    test_groups = set(groups[: max(1, int(len(groups) * held_out))])
+    return ([e for e in examples if e.group not in test_groups], [e for e in examples if e.group in test_groups])
+
+
+def base_parser(model: str | None = None):  # type: ignore[no-untyped-def]
+    """The base spaCy pipeline (as ``load_pipeline`` picks it) that parses training sentences for the
+    check-worthiness features; the lemmatizer is not needed."""
+    from annotator.config import DEFAULT_MODELS
+    from annotator.errors import ModelError
+    from annotator.nlp.pipeline import _load
+
+    errors = []
+    for name in [model] if model else DEFAULT_MODELS:
+        try:
+            nlp = _load(name)
+        except ModelError as exc:
+            errors.append(str(exc))
+            continue
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.disable_pipe("lemmatizer")
+        return nlp
+    raise ModelError("; ".join(errors))
+
+
+def train_checkworthy(source: Path, out: Path, held_out: float = 0.1, seed: int = 0, c: float = CLAIMS_C,
+                      folds: int = 5, log: Log = None, base_model: str | None = None) -> dict[str, Any]:
+    """Train, tune the threshold on out-of-fold scores, score the held-out split, save with a card."""
+    train, test = claimbuster_split(read_claimbuster(source), held_out, seed)
+    if len({y for _, y in train}) < 2:
+        raise InputError("the training part needs both labels (0 and 1)", str(source))
+    _say(log, f"check-worthiness: {len(train)} training, {len(test)} held-out sentences; parsing ...")
+    nlp = base_parser(base_model)
+    docs = list(nlp.pipe([t for t, _ in train], batch_size=64))
+    test_docs = list(nlp.pipe([t for t, _ in test], batch_size=64))
+    rows = [cw.claim_row(d) for d in docs]
+    labels = [y for _, y in train]
+    oof = np.zeros(len(train))
+    k = max(2, min(folds, sum(y == "1" for y in labels), sum(y == "0" for y in labels)))
+    for f in range(k):
+        fit = [i for i in range(len(train)) if i % k != f]
+        model = LinearTextModel.fit([rows[i] for i in fit], [labels[i] for i in fit], cw.FIELDS, c=c)
+        part = [i for i in range(len(train)) if i % k == f]
+        oof[part] = cw.CheckworthyClassifier(model, 0.5).scores([docs[i] for i in part])
+        _say(log, f"  fold {f + 1}/{k} done")
+    threshold = _best_threshold(oof, np.array([y == "1" for y in labels]))
+    model = LinearTextModel.fit(rows, labels, cw.FIELDS, c=c)
+    clf = cw.CheckworthyClassifier(model, threshold)
+    pred = ["1" if ok else "0" for ok, _ in clf.decide(test_docs)]
+    scores = _prf([y for _, y in test], pred, "1")
+    scores["n_held_out"] = len(test)
+    model.info = {"threshold": threshold, "held_out": scores, "n_train": len(train), "seed": seed, "c": c,
+                  "source": source.name, "parser": f"{nlp.meta.get('name')} {nlp.meta.get('version')}"}
+    _save(model, out, _claims_card(model.info))
+    _say(log, f"check-worthiness held-out: P {scores['precision']} R {scores['recall']} F1 {scores['f1']}"
+              f" (threshold {threshold})")
+    return model.info
+
+
+def _stance_rows(examples: Sequence[StanceExample]) -> list[list[str]]:
+    return [sm.stance_fields(e.text, e.start, e.end) for e in examples]
+
+
+def _stance_scores(model: LinearTextModel, examples: Sequence[StanceExample]) -> dict[str, Any]:
+    clf = sm.StanceClassifier(model)
+    pred = [label for label, _ in clf.classify([(e.text, (e.start, e.end)) for e in examples])]
+    gold = [e.label for e in examples]
+    return {"macro_f1": macro_f1(gold, pred), "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold)), 4),
+            "per_label": {k: _prf(gold, pred, k) for k in LABELS}, "n": len(gold)}
+
+
+def train_stance(source: Path, out: Path, dev: Path | None = None, held_out: float = 0.1, seed: int = 0,
+                 c: float = STANCE_C, log: Log = None) -> dict[str, Any]:
+    """Train on NewsMTSC ``source`` minus ``held_out`` of its articles; score those (and ``dev``); save."""
+    train, test = newsmtsc_split(read_newsmtsc(source), held_out, seed)
+    if len({e.label for e in train}) < 2:
+        raise InputError("the training part needs at least two stance labels", str(source))
+    _say(log, f"stance: {len(train)} training, {len(test)} held-out targets ({len({e.group for e in test})} articles)")
+    model = LinearTextModel.fit(_stance_rows(train), [e.label for e in train], sm.FIELDS, c=c)
+    info: dict[str, Any] = {"held_out": _stance_scores(model, test), "n_train": len(train), "seed": seed, "c": c,
+                            "source": source.name}
+    if dev is not None:
+        info["dev"] = _stance_scores(model, read_newsmtsc(dev))
+        info["dev_source"] = dev.name
+    model.info = info
+    _save(model, out, _stance_card(info))
+    _say(log, f"stance held-out macro F1 {info['held_out']['macro_f1']}"
+              + (f", dev macro F1 {info['dev']['macro_f1']}" if "dev" in info else ""))
+    return info
+
+
+def _save(model: LinearTextModel, out: Path, card: str) -> None:
+    model.save(out)
+    (out / "README.md").write_text(card, encoding="utf-8")
+
+
+def _say(log: Log, message: str) -> None:
+    if log is not None:
+        log(message)
+
+
+def _claims_card(info: dict[str, Any]) -> str:
+    s = info["held_out"]
+    return f"""# Check-worthiness classifier (`annotator_checkworthy`)
+
+Decides whether a claim candidate (a sentence, or the reported content of a speech report) is a
+check-worthy factual claim, with a score (probability).
+
+- **Model**: TF-IDF of word 1-2-grams, character 2-5-grams (within words) and parse features of the
+  candidate (entity types, tags and tag bigrams, dependency relations, the root's dependents; from the base
+  spaCy pipeline, {info.get('parser', 'en_core_web_sm')}), logistic regression
+  (scikit-learn, C={info['c']}, balanced class weights); saved as arrays and JSON (`model.json`,
+  `weights.npz`), no pickles. Check-worthy when the score is at least the threshold {info['threshold']}, tuned
+  for F1 on 5-fold out-of-fold scores of the training part.
+- **Data**: ClaimBuster two-class sentences from US presidential debates (`{info['source']}`; label 1 =
+  check-worthy factual sentence): {info['n_train']} sentences for training, {s['n_held_out']} held out
+  (seeded shuffle, seed {info['seed']}).
+- **Terms**: ClaimBuster dataset, Arslan, Hassan, Li & Tremayne, "A Benchmark Dataset of Check-worthy Factual
+  Claims", ICWSM 2020 (github.com/utaresearch/claimbuster-spotter); cite the paper. No sentence of the
+  corpus is stored here, only n-gram vocabularies and weights.
+- **Scores on the held-out split** (check-worthy class): precision {s['precision']}, recall {s['recall']},
+  F1 {s['f1']}.
+- **Limits**: trained on spoken debate sentences; news prose, headlines and quotes differ.
+- **Reproduce**: `make base-models` (or `annotator train-classifier claims --data
+  ../shared/corpora/claimbuster/train.json --out annotator/models/checkworthy`), one core, a few minutes.
+"""
+
+
+def _stance_card(info: dict[str, Any]) -> str:
+    s = info["held_out"]
+    dev = info.get("dev")
+    rows = "\n".join(f"| {k} | {s['per_label'][k]['precision']} | {s['per_label'][k]['recall']} | "
+                     f"{s['per_label'][k]['f1']} | {s['per_label'][k]['n']} |" for k in LABELS)
+    dev_line = (f"- **Scores on the NewsMTSC dev file** (`{info['dev_source']}`, not used for training): macro F1 "
+                f"{dev['macro_f1']}, accuracy {dev['accuracy']} ({dev['n']} targets).\n") if dev else ""
+    return f"""# Target-dependent stance classifier (`annotator_stance_clf`)
+
+The stance (favor / against / neutral) of a quote toward one target mention, with a score (probability).
+
+- **Model**: reads the target's position: the text with the mention replaced by the marker `TGT` (TF-IDF word
+  1-2-grams) and marker tokens for the {sm.WINDOW} words left and right of the mention
+  (`L_w`, `R_w`, the nearest {sm.NEAR} by position `L0_w`..., the neighbouring bigrams), and sentiment markers
+  (VADER, Hutto & Gilbert 2014, MIT: the sentence's and each side's compound score, binned, and the lexicon's
+  positive/negative words within {sm.SENTIMENT_WINDOW} words of the mention); logistic regression
+  (scikit-learn, C={info['c']}, balanced class weights); saved as arrays and JSON, no pickles.
+- **Data**: NewsMTSC train split (`{info['source']}`; polarity 2 = against, 4 = neutral, 6 = favor, toward the
+  main mention): {info['n_train']} targets for training; 10% of the articles held out (seed {info['seed']}).
+- **Terms**: NewsMTSC, Hamborg & Donnay, EACL 2021, github.com/fhamborg/NewsMTSC, MIT licence. No sentence of the
+  corpus is stored here, only n-gram vocabularies and weights.
+- **Scores on the held-out articles**: macro F1 {s['macro_f1']}, accuracy {s['accuracy']} ({s['n']} targets).
+
+| label | precision | recall | F1 | n |
+|---|---|---|---|---|
+{rows}
+
+{dev_line}- **Limits**: NewsMTSC labels sentiment toward a person or group in news sentences; a quote's stance
+  toward a country or alliance is close but not the same task.
+- **Reproduce**: `make base-models` (or `annotator train-classifier stance --data ../shared/corpora/newsmtsc/train.jsonl
+  --dev ../shared/corpora/newsmtsc/dev.jsonl --out annotator/models/stance`), one core, a minute or two.
+"""

@@ -1,0 +1,157 @@
+"""The learned check-worthiness and stance classifiers, each alone: trained tiny on our own fixtures
+through `annotator train-classifier`, saved, loaded back, and used as spaCy components."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from annotator.nlp import components as comp
+from annotator.nlp.checkworthy import (CHECKWORTHY_FACTORY, CheckworthyClassifier, CheckworthyComponent,
+                                       claim_candidates, syntax_marks)
+from annotator.nlp.stance_model import STANCE_CLF_FACTORY, StanceClassifier, find_mention, stance_fields
+from annotator.nlp.textmodel import LinearTextModel
+from tests.nlp.learned_fixtures import write_claimbuster, write_newsmtsc
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    root = tmp_path_factory.mktemp("tiny")
+    runner = CliRunner()
+    out = {}
+    for which, data in (("claims", write_claimbuster(root / "cb.json")), ("stance", write_newsmtsc(root / "mtsc.jsonl"))):
+        folder = root / which
+        result = runner.invoke(app, ["train-classifier", which, "--data", str(data), "--out", str(folder),
+                                     "--held-out", "0.2"])
+        assert result.exit_code == 0, result.output
+        out[which] = folder
+    return out
+
+
+def test_train_base_writes_a_model_card_with_held_out_scores(tiny_models: dict[str, Path]) -> None:
+    for which in ("claims", "stance"):
+        folder = tiny_models[which]
+        assert sorted(p.name for p in folder.iterdir()) == ["README.md", "model.json", "weights.npz"]
+        card = (folder / "README.md").read_text(encoding="utf-8")
+        info = json.loads((folder / "model.json").read_text(encoding="utf-8"))["info"]
+        assert "Terms" in card and "Reproduce" in card and "held-out" in card
+        if which == "claims":
+            assert f"F1 {info['held_out']['f1']}" in card and 0.1 <= info["threshold"] <= 0.9
+        else:
+            assert f"macro F1 {info['held_out']['macro_f1']}" in card
+
+
+@pytest.fixture(scope="module")
+def parser():  # type: ignore[no-untyped-def]
+    from annotator.nlp.train_base import base_parser
+
+    return base_parser()
+
+
+def test_checkworthiness_scores_facts_above_pleasantries_and_survives_save_and_load(tiny_models, parser) -> None:  # type: ignore[no-untyped-def]
+    clf = CheckworthyClassifier.load(tiny_models["claims"])
+    docs = [parser("Taxes rose 5 percent in 2020, the ministry said."),
+            parser("Thank you, and good evening to all of you.")]
+    fact, thanks = clf.scores(docs)
+    assert fact > clf.threshold > thanks
+    assert clf.decide(docs) == [(True, fact), (False, thanks)]
+    again = CheckworthyClassifier(LinearTextModel.load(tiny_models["claims"]))
+    assert again.scores(docs) == pytest.approx([fact, thanks])
+
+
+def test_checkworthiness_reads_the_parse(parser) -> None:  # type: ignore[no-untyped-def]
+    marks = syntax_marks(parser("Unemployment fell to 4 percent in 2019."))
+    assert {"E_PERCENT", "E_DATE", "T_VBD", "D_nsubj_VERB"} <= set(marks.split())
+
+
+def test_stance_depends_on_where_the_target_is(tiny_models) -> None:  # type: ignore[no-untyped-def]
+    clf = StanceClassifier.load(tiny_models["stance"])
+    text = "Clark praised Moore on Monday."
+    assert clf.toward(text, "Moore")[0] == "favor"
+    assert clf.toward(text, "Clark")[0] == "neutral"  # same words, other position: another label
+    assert clf.toward("Clark condemned Moore on Monday.", "Moore")[0] == "against"
+    label, score = clf.toward(text, "Moore")
+    assert 1 / 3 < score <= 1.0
+
+
+def test_stance_features_mark_the_mention_and_its_neighbours() -> None:
+    masked, marks, _sentiment = stance_fields("Kyiv said Moscow lied again.", 10, 16)
+    assert masked == "Kyiv said  TGT  lied again." and "Moscow" not in masked
+    assert {"L0_said", "R0_lied", "L_kyiv", "RB_lied_again"} <= set(marks.split())
+    assert stance_fields("No target here.", None, None)[:2] == ["No target here.", ""]
+    assert "VL_neg" in stance_fields("Critics slammed the awful Moscow plan.", 26, 32)[2].split()
+    assert find_mention("The Kremlin denied it.", "Russia") == (4, 11)  # through the aliases
+    assert find_mention("Judge Gorsuch wrote.", "Neil Gorsuch") == (6, 13)  # the last word of a name
+    assert find_mention("Nothing about it.", "Russia") is None
+
+
+def test_checkworthy_factory_builds_the_component_from_a_model_folder(tiny_models) -> None:  # type: ignore[no-untyped-def]
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(CHECKWORTHY_FACTORY, config={"model": str(tiny_models["claims"]), "threshold": 0.0})
+    doc = nlp("Prices rose 5 percent. Thank you all.")
+    assert [s.text for s in doc.spans[comp.CLAIMS_KEY]] == ["Prices rose 5 percent.", "Thank you all."]
+
+
+def test_checkworthy_component_keeps_only_checkworthy_candidates_unless_all_claims(tiny_models, parser) -> None:  # type: ignore[no-untyped-def]
+    text = ("Budget figures\n\nThe deficit grew by 300 billion dollars in 2019. "
+            "Thank you all for coming tonight. Exports rose 12 percent last year.")
+    doc = parser(text)
+    component = CheckworthyComponent(CheckworthyClassifier.load(tiny_models["claims"]))
+    doc = component(doc)
+    claims = doc.spans[comp.CLAIMS_KEY]
+    assert [s.text for s in claims] == ["The deficit grew by 300 billion dollars in 2019.",
+                                        "Exports rose 12 percent last year."]
+    assert len(claims.attrs["scores"]) == 2 and all(0.0 <= s <= 1.0 for s in claims.attrs["scores"])
+    every = CheckworthyComponent(CheckworthyClassifier.load(tiny_models["claims"]), all_claims=True)(parser(text))
+    rows = every._.get(comp.CLAIM_SPEAKERS_EXT)
+    assert [(text[s:e], ok) for s, e, _name, ok, _score in rows] == [
+        ("The deficit grew by 300 billion dollars in 2019.", True),
+        ("Thank you all for coming tonight.", False),
+        ("Exports rose 12 percent last year.", True),
+    ]  # the heading "Budget figures" (no final punctuation) is never a candidate
+
+
+def test_a_claim_inside_a_quote_keeps_its_speaker(tiny_models) -> None:  # type: ignore[no-untyped-def]
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    text = "“Exports rose 12 percent last year,” the minister said. Taxes went up 5 percent."
+    doc = nlp(text)
+    doc._.set(comp.ATTRIBUTIONS_EXT, [{"start": 1, "end": 34, "kind": "direct", "cue": None, "speaker": [35, 47],
+                                       "name": "Ann Lee", "stance": None}])
+    assert claim_candidates(doc, doc._.get(comp.ATTRIBUTIONS_EXT)) == [(1, 55, "Ann Lee"), (56, len(text), None)]
+
+
+def test_stance_component_labels_each_quote_toward_the_targets_it_mentions(tiny_models) -> None:  # type: ignore[no-untyped-def]
+    nlp = spacy.blank("en")
+    nlp.add_pipe(STANCE_CLF_FACTORY, config={"model": str(tiny_models["stance"]), "targets": ["Moore", "Clark"]})
+    text = "Clark praised Moore on Monday, Moore said. Nothing else happened."
+    doc = nlp.make_doc(text)
+    records = [{"start": 0, "end": 29, "kind": "indirect", "cue": None, "speaker": None, "name": None, "stance": None},
+               {"start": 43, "end": 65, "kind": "indirect", "cue": None, "speaker": None, "name": None, "stance": None}]
+    doc._.set(comp.ATTRIBUTIONS_EXT, records)
+    doc = nlp.get_pipe(STANCE_CLF_FACTORY)(doc)
+    first, second = doc._.get(comp.ATTRIBUTIONS_EXT)
+    assert first["stance"] == ["Clark", "neutral"]  # both mentioned once: the first mentioned is the stance
+    assert [s[:2] for s in first["stances"]] == [["Clark", "neutral"], ["Moore", "favor"]]
+    assert 0.0 < first["stance_score"] <= 1.0
+    assert second["stance"] is None and second["stances"] == []  # no target mentioned: no stance
+
+
+def test_train_base_rejects_bad_files_with_file_and_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"sentence_normalized": "A b c.", "targets": []}\nnot json\n', encoding="utf-8")
+    result = cli("train-classifier", "stance", "--data", bad, "--out", tmp_path / "m")
+    assert result.exit_code == 1 and f"{bad}:2: not JSON" in result.stderr
+    assert not (tmp_path / "m").exists()
+    wrong = tmp_path / "cb.json"
+    wrong.write_text('[{"text": "x", "label": 3}]', encoding="utf-8")
+    result = cli("train-classifier", "claims", "--data", wrong, "--out", tmp_path / "m")
+    assert result.exit_code == 1 and "item 1" in result.stderr and "Traceback" not in result.stderr
