@@ -32,11 +32,8 @@ FLOORS = {  # measured value of each score (overlap matching unless named _exact
     ("scores", "mixed_overlap"): 0.865,
     ("scores", "quotes_overlap"): 0.900,
     ("scores", "cues_exact"): 0.870,
-    # claims come from the ClaimBuster classifier (held-out ClaimBuster F1 0.50 -> 0.77 over the rules); on
-    # these five articles it suggests more than the hand-tuned rule did (overlap 0.569, exact 0.276 then)
-    ("scores", "claims_overlap"): 0.504,
-    ("scores", "claims_exact"): 0.158,
-    ("scores", "claims_sentence"): 0.587,
+    ("scores", "claims_overlap"): 0.569,
+    ("scores", "claims_exact"): 0.276,
     ("accuracy", "speaker"): 0.955,
 }
 
@@ -48,8 +45,11 @@ JOINED_FLOORS = {
     ("scores", "mixed_overlap"): 0.756,
     ("scores", "quotes_overlap"): 0.755,
     ("scores", "cues_exact"): 0.601,
-    ("scores", "claims_overlap"): 0.539,
-    ("scores", "claims_exact"): 0.243,
+    # claims come from the ClaimBuster classifier (held-out ClaimBuster F1 0.50 -> 0.75 over the rules); on
+    # these five articles it suggests more than the hand-tuned rule (rules: overlap 0.539, exact 0.243 here)
+    ("scores", "claims_overlap"): 0.489,
+    ("scores", "claims_exact"): 0.144,
+    ("scores", "claims_sentence"): 0.587,
     ("accuracy", "speaker"): 0.827,
 }
 
