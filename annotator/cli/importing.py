@@ -28,21 +28,16 @@ def import_(
     (X.txt + X.ann, or PolNeAR's text/X.txt + attributions/X_<annotator>.ann) becomes one version per
     annotator ("brat" for X.ann).
     """
+    from annotator.db.newfile import run_on_database
     from annotator.io.readers import read_any, total_bytes  # loads the database layer: not at start-up
 
     read = read_any(sources, fmt, brat_scheme)
     total = total_bytes(sources)
-    new_file = new_sqlite_file(resolve_db_url(db))
-    repo = open_repo(db, create=True)
-    try:
-        with progress_bar("Importing", total) as bar:
-            result = repo.import_records(dataset, read(lambda n: bar.advance(0, n)))
-    except UserError:
-        if new_file is not None:  # a first import that failed leaves no empty database behind
-            repo.db.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{new_file}{suffix}").unlink(missing_ok=True)
-        raise
+    url = resolve_db_url(db)
+    with progress_bar("Importing", total) as bar:
+        result = run_on_database(
+            url, new_sqlite_file(url), lambda repo: repo.import_records(dataset, read(lambda n: bar.advance(0, n))),
+        )
     for dup in result.duplicates:
         typer.echo(f"skipped duplicate: {safe(dup)}", err=True)
     msg = f"Imported {result.added} document(s) into {safe(dataset)!r}"

@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,30 +115,59 @@ def _describe(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+#: pg_advisory_xact_lock key that serializes schema creation and upgrades on one PostgreSQL database.
+MIGRATION_LOCK_KEY = 0x616E6E6F  # "anno"
+
+
+def _check_schema(conn: Connection, where: str, head: str, upgrade: bool) -> bool:
+    """Refuse databases we must not touch; True if the schema needs an upgrade to ``head``."""
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return False
+    tables = set(inspect(conn).get_table_names())
+    if current is None and tables - {"alembic_version"}:
+        raise DatabaseError(f"{where}: not an annotator database (it has other tables)")
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"{where}: database schema {current} is newer than this annotator "
+            f"(knows up to {head}); upgrade annotator"
+        )
+    if not upgrade:
+        raise DatabaseError(f"{where}: database schema is {current}, expected {head}")
+    return True
+
+
+def _quick_check(conn: Connection, where: str) -> None:
+    """A damaged SQLite file is refused before anything reads from or writes into it."""
+    rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    if rows != ["ok"]:
+        raise DatabaseError(f"{where}: database file is damaged ({rows[0] if rows else 'no answer'}); restore a backup")
+
+
 def open_database(url: str, upgrade: bool = True) -> Database:
-    """Open ``url``, bringing its schema to head. Raises DatabaseError for unusable databases."""
+    """Open ``url``, bringing its schema to head. Raises DatabaseError for unusable databases.
+
+    Schema creation and upgrades run under a lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL) and re-check the schema once they hold it, so processes opening a new database at
+    once migrate it exactly once.
+    """
     engine = make_engine(url)
     where = _describe(url)
     head = head_revision()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            tables = set(inspect(conn).get_table_names())
-        if current is None and tables - {"alembic_version"}:
-            raise DatabaseError(f"{where}: not an annotator database (it has other tables)")
-        if current != head:
-            known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-            if current is not None and current not in known:
-                raise DatabaseError(
-                    f"{where}: database schema {current} is newer than this annotator "
-                    f"(knows up to {head}); upgrade annotator"
-                )
-            if not upgrade:
-                raise DatabaseError(f"{where}: database schema is {current}, expected {head}")
+            if engine.dialect.name == "sqlite":
+                _quick_check(conn, where)
+            needs_upgrade = _check_schema(conn, where, head, upgrade)
+        if needs_upgrade:
             with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-                cfg = alembic_config()
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                if _check_schema(conn, where, head, upgrade):
+                    cfg = alembic_config()
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
     except DatabaseError:
         engine.dispose()
         raise

@@ -49,7 +49,8 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("dataset_id", "text_hash", name="uq_documents_dataset_hash"),
         UniqueConstraint("dataset_id", "ext_id", name="uq_documents_dataset_ext_id"),
-        Index("ix_documents_dataset_position", "dataset_id", "position"),
+        #: Unique: concurrent imports get distinct positions, and paging by position misses nothing.
+        Index("uq_documents_dataset_position", "dataset_id", "position", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

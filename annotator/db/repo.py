@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -192,6 +192,12 @@ def _doc_info(d: Document) -> DocumentInfo:
     )
 
 
+def _after(last: tuple[int, int]) -> ColumnElement[bool]:
+    """Keyset paging on the unique key (position, id): every document exactly once, in order."""
+    position, doc_id = last
+    return or_(Document.position > position, and_(Document.position == position, Document.id > doc_id))
+
+
 def _dataset_info(ds: Dataset) -> DatasetInfo:
     return DatasetInfo(ds.id, ds.name, tuple(ds.stance_targets or ()), ds.created_at)
 
@@ -237,6 +243,23 @@ class Repository:
                 assert ann is not None
         return ann
 
+    def _locked_dataset_for_import(self, s: Session, name: str) -> int:
+        """The dataset's id, created if new (insert-or-get: a concurrent import may create it too),
+        its row locked until commit so concurrent imports into it take positions one after the other
+        (PostgreSQL; SQLite's IMMEDIATE transaction already serializes writers)."""
+        ds_id = s.scalar(select(Dataset.id).where(Dataset.name == name))
+        if ds_id is None:
+            ds = Dataset(name=check_name(name, "dataset"), stance_targets=list(DEFAULT_STANCE_TARGETS))
+            try:
+                with s.begin_nested():
+                    s.add(ds)
+                    s.flush()
+            except IntegrityError:
+                pass  # another process created it first: use theirs
+        ds_id = s.scalar(select(Dataset.id).where(Dataset.name == name).with_for_update(key_share=True))
+        assert ds_id is not None
+        return ds_id
+
     # -- datasets ---------------------------------------------------------------------------
 
     def list_datasets(self) -> list[DatasetInfo]:
@@ -266,12 +289,7 @@ class Repository:
         duplicates: list[str] = []
         try:
             with self.db.writes.begin() as s:
-                ds = s.scalar(select(Dataset).where(Dataset.name == dataset))
-                if ds is None:
-                    ds = Dataset(name=check_name(dataset, "dataset"), stance_targets=list(DEFAULT_STANCE_TARGETS))
-                    s.add(ds)
-                    s.flush()
-                ds_id = ds.id
+                ds_id = self._locked_dataset_for_import(s, dataset)
                 # Only ids are kept between records and the session is emptied after each one,
                 # so a long import streams in bounded memory inside its single transaction.
                 by_hash: dict[str, tuple[int, str]] = {}
@@ -387,18 +405,18 @@ class Repository:
         """Stream documents in order, ``batch_size`` rows per query (bounded memory)."""
         with self.db.sessions() as s:
             ds_id = self._dataset(s, dataset).id
-        last = -1
+        last: tuple[int, int] = (-1, -1)
         while True:
             with self.db.sessions() as s:
                 rows = list(s.scalars(
-                    select(Document).where(Document.dataset_id == ds_id, Document.position > last)
-                    .order_by(Document.position).limit(batch_size)
+                    select(Document).where(Document.dataset_id == ds_id, _after(last))
+                    .order_by(Document.position, Document.id).limit(batch_size)
                 ))
                 batch = [_doc_info(d) for d in rows]
             if not batch:
                 return
             yield from batch
-            last = batch[-1].position
+            last = (batch[-1].position, batch[-1].id)
 
     def count_documents(self, dataset: str) -> int:
         with self.db.sessions() as s:
@@ -710,16 +728,16 @@ class Repository:
                 Version.status, Version.payload, Version.updated_at, Annotator.name]
         if with_tokens:
             cols.append(Document.tokens)
-        last = -1
+        last: tuple[int, int] = (-1, -1)
         while True:
             with self.db.sessions() as s:
                 ids = s.execute(
-                    select(Document.id, Document.position).where(Document.dataset_id == ds_id, Document.position > last)
-                    .order_by(Document.position).limit(batch_size)
+                    select(Document.id, Document.position).where(Document.dataset_id == ds_id, _after(last))
+                    .order_by(Document.position, Document.id).limit(batch_size)
                 ).all()
                 if not ids:
                     return
-                last = ids[-1].position
+                last = (ids[-1].position, ids[-1].id)
                 q = (
                     select(*cols)
                     .join(Version, Version.document_id == Document.id)
