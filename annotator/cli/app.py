@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any, Optional
 
 import typer
@@ -26,6 +27,16 @@ class AnnotatorGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
+        except Exception as exc:
+            if "annotator.db.engine" not in sys.modules:  # no database was opened: not a database error
+                raise
+            from annotator.db.engine import as_database_error
+
+            error = as_database_error(exc)
+            if error is None:
+                raise
+            typer.echo(f"Error: {safe(str(error))}", err=True)
+            raise typer.Exit(error.exit_code) from None
 
 
 app = typer.Typer(

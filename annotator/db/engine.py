@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.errors import DatabaseError
@@ -140,9 +140,17 @@ def _check_schema(conn: Connection, where: str, head: str, upgrade: bool) -> boo
 
 def _quick_check(conn: Connection, where: str) -> None:
     """A damaged SQLite file is refused before anything reads from or writes into it."""
-    rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    try:
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    except DBAPIError as exc:
+        if "malformed" not in _short(exc):
+            raise
+        rows = [_short(exc)]
     if rows != ["ok"]:
-        raise DatabaseError(f"{where}: database file is damaged ({rows[0] if rows else 'no answer'}); restore a backup")
+        lines = [ln for row in rows for ln in str(row).splitlines() if ln.strip() and not ln.startswith("***")]
+        raise DatabaseError(
+            f"{where}: database file is damaged ({lines[0] if lines else 'quick_check failed'}); restore a backup"
+        )
 
 
 def open_database(url: str, upgrade: bool = True) -> Database:
@@ -180,6 +188,20 @@ def open_database(url: str, upgrade: bool = True) -> Database:
         sessions=sessionmaker(engine, expire_on_commit=False),
         writes=sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False),
     )
+
+
+def as_database_error(exc: BaseException) -> DatabaseError | None:
+    """The one-line DatabaseError for an error raised by the database on any path (read-only file,
+    damage found while reading, lost connection, full disk), or None if ``exc`` is not one.
+
+    Why: every command's storage calls can meet these, so the CLI translates them in one place
+    instead of each call site catching them.
+    """
+    if isinstance(exc, DBAPIError):
+        return DatabaseError(f"database error: {_short(exc)}")
+    if isinstance(exc, (SQLAlchemyError, sqlite3.Error)):
+        return DatabaseError(f"database error: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}")
+    return None
 
 
 def _short(exc: DBAPIError) -> str:

@@ -103,3 +103,105 @@ def test_a_full_disk_during_import_stores_nothing(tmp_path: Path) -> None:
         repo.import_records("x", big)
     repo.db.dispose()
     assert db_snapshot(url) == before
+
+
+# -- every command, read-only and damaged files (issue 16, D10) ---------------------------------------
+
+WRITING_COMMANDS = [
+    ("annotate", "--dataset", "x", "--annotator", "alice"),
+    ("preannotate", "--dataset", "x"),
+    ("targets", "add", "NATO enlargement", "--dataset", "x"),
+    ("speakers", "merge", "Lavrov", "Sergei Lavrov", "--dataset", "x"),
+    ("import", str(SAMPLE_DIR), "--dataset", "y"),
+]
+READING_COMMANDS = [
+    ("stats", "--dataset", "x"),
+    ("export", "jsonl", "--dataset", "x", "--status", "all"),
+    ("speakers", "--dataset", "x"),
+]
+
+
+def _sample_database(tmp_path: Path) -> tuple[Path, str]:
+    db_file = tmp_path / "db" / "annotator.db"
+    db_file.parent.mkdir()
+    url = f"sqlite:///{db_file}"
+    with Repository(open_database(url)) as repo:
+        repo.import_records("x", [ImportRecord(f"d{i}", f"Mr Lavrov said text number {i}. " * 40, {}, "t")
+                                  for i in range(40)])
+        repo.open_version(repo.document_ids("x")[0], "bob")
+    return db_file, url
+
+
+class _ReadOnly:
+    """The database file made read-only (immutable as root, which ignores file modes)."""
+
+    def __init__(self, db_file: Path):
+        self.db_file = db_file
+
+    def __enter__(self) -> None:
+        for leftover in self.db_file.parent.glob(f"{self.db_file.name}-*"):
+            leftover.unlink()
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "+i", str(self.db_file)], check=True)
+        else:
+            os.chmod(self.db_file, 0o444)
+            os.chmod(self.db_file.parent, 0o555)
+
+    def __exit__(self, *_exc: object) -> None:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(self.db_file)], check=True)
+        else:
+            os.chmod(self.db_file.parent, 0o755)
+            os.chmod(self.db_file, 0o644)
+
+
+def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_every_writing_command_on_a_read_only_database_is_one_line(cli, tmp_path: Path, command) -> None:
+    db_file, url = _sample_database(tmp_path)
+    before = db_snapshot(url)
+    with _ReadOnly(db_file):
+        result = cli(*command, "--db", url)
+    message = _one_line_error(result)
+    assert "readonly database" in message or "read-only" in message, message
+    assert db_snapshot(url) == before
+
+
+def _damage_table(db_file: Path, table: str) -> None:
+    """Overwrite the b-tree page header of ``table``'s root page: opening still works, reading it does not."""
+    import sqlite3
+
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("select rootpage from sqlite_master where name = ?", (table,)).fetchone()[0]
+    conn.close()
+    with db_file.open("r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\x0d\xff\xff\xff\xff\xff\xff\xff")
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS + READING_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_every_command_refuses_a_damaged_database_in_one_line(cli, tmp_path: Path, command) -> None:
+    db_file, url = _sample_database(tmp_path)
+    _damage_table(db_file, "documents")
+    damaged = db_file.read_bytes()
+    result = cli(*command, "--db", url)
+    message = _one_line_error(result)
+    assert f"{db_file}: database file is damaged" in message, message
+    assert db_file.read_bytes() == damaged  # nothing was written into it
+
+
+def test_an_import_into_a_file_failing_the_integrity_check_is_refused(cli, tmp_path: Path) -> None:
+    db_file, url = _sample_database(tmp_path)
+    _damage_table(db_file, "uq_documents_dataset_position")  # an index: reading documents still works
+    damaged = db_file.read_bytes()
+    result = cli("import", SAMPLE_DIR, "--dataset", "x", "--db", url)
+    assert "database file is damaged" in _one_line_error(result)
+    assert db_file.read_bytes() == damaged
