@@ -55,9 +55,11 @@ IDLE_CAP_SECONDS = 300.0
 
 
 def check_name(name: str, what: str) -> str:
-    """Dataset and annotator names: non-empty, at most NAME_MAX characters (the same on every backend)."""
+    """Dataset and annotator names: non-empty, no NUL, at most NAME_MAX characters (the same on every backend)."""
     if not name.strip():
         raise UserError(f"{what} name is empty")
+    if "\x00" in name:
+        raise UserError(f"{what} name contains a NUL character (\\u0000), which databases cannot store")
     if len(name) > NAME_MAX:
         raise UserError(f"{what} name is longer than {NAME_MAX} characters")
     return name

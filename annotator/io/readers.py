@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from annotator.errors import InputError
 from annotator.db.repo import ImportRecord
-from annotator.io.validation import check_gold_semantics, schema_error
+from annotator.io.validation import check_gold_semantics, check_storable, schema_error
 from annotator.scheme import annotation_from_dict
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -143,6 +143,7 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
         raise InputError("invalid Unicode: a lone surrogate escape such as \\ud800", str(path), lineno) from None
     if "\x00" in obj["text"]:
         raise InputError("text contains NUL characters (\\u0000), which databases cannot store", str(path), lineno, "text")
+    check_storable(obj, str(path), lineno)
     meta = dict(obj.get("meta") or {})
     meta.setdefault("source", path.name)
     ext_id = None if obj.get("id") is None else str(obj["id"])

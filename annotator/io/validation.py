@@ -83,11 +83,55 @@ def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
             )
     for i, claim in enumerate(obj.get("claims") or ()):
         layers["claims"][check_span(claim, f"claims[{i}]")] = f"claims[{i}]"
-    ids = [q.get("id") for q in obj.get("quotes") or () if q.get("id")]
-    if len(ids) != len(set(ids)):
-        raise InputError("quote ids are not unique", path, line, "quotes")
+    for layer, prefix in (("quotes", "q"), ("claims", "c")):
+        # The ids the items will have: an item without one gets <prefix><position> (scheme.quote_from_dict),
+        # which must not collide with an explicit id either.
+        seen: dict[str, int] = {}
+        for i, item in enumerate(obj.get(layer) or ()):
+            item_id = item.get("id") or f"{prefix}{i + 1}"
+            if item_id in seen:
+                auto = "" if item.get("id") and obj[layer][seen[item_id]].get("id") else (
+                    f" (an item without an id is {prefix}<position>)")
+                raise InputError(
+                    f"id {item_id!r} is also the id of {layer}[{seen[item_id]}]{auto}; item ids must be unique",
+                    path, line, f"{layer}[{i}].id",
+                )
+            seen[item_id] = i
     for layer, spans in layers.items():
         ordered = sorted(spans.items())
         for (a, fa), (b, fb) in zip(ordered, ordered[1:]):
             if b[0] < a[1]:
                 raise InputError(f"{fb} overlaps {fa}: spans of one layer ({layer}) must not overlap", path, line, fb)
+
+
+#: The longest document id the database stores (documents.ext_id).
+ID_MAX = 500
+
+
+def check_storable(obj: Mapping[str, Any], path: str, line: int) -> None:
+    """What a database could refuse, refused here with file:line, the same on every backend.
+
+    No NUL character in any string or key (PostgreSQL cannot store it, SQLite can), no NaN or
+    Infinity (not JSON: an export would not be valid JSON), and an integer id no longer than a
+    string id may be.
+    """
+    doc_id = obj.get("id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool) and len(str(doc_id)) > ID_MAX:
+        raise InputError(f"integer id has {len(str(doc_id))} digits; at most {ID_MAX} characters", path, line, "id")
+    stack: list[tuple[str, Any]] = [("", obj)]
+    while stack:
+        field, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InputError("contains a NUL character (\\u0000), which databases cannot store", path, line,
+                                 field or "(line)")
+        elif isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise InputError(f"{value!r} is not a JSON number (NaN and Infinity are not JSON)", path, line, field)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise InputError("a key contains a NUL character (\\u0000)", path, line, field or "(line)")
+                stack.append((f"{field}.{key}" if field else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{field}[{i}]", item) for i, item in enumerate(value))
