@@ -28,9 +28,9 @@ def resolve_db_url(cli_value: str | None = None) -> str:
 def new_sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL would create, if it does not exist yet (else None)."""
     prefix = "sqlite:///"
-    if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:"):
-        return None
-    path = Path(url[len(prefix):].split("?", 1)[0])
+    if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:") or "?" in url:
+        return None  # (URL options are refused when the database is opened)
+    path = Path(url[len(prefix):])
     return None if path.exists() else path
 
 

@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,19 +65,42 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: The drivers annotator is built and tested with (``postgresql://`` means psycopg 3).
+SUPPORTED_DRIVERS = {"sqlite": ("sqlite", "sqlite+pysqlite"), "postgresql": ("postgresql", "postgresql+psycopg")}
+
+
+def _check_url(parsed: URL) -> None:
+    """Refuse, in one line, URLs that would fail later with a traceback or silently keep nothing."""
+    backend = parsed.get_backend_name()
+    shown = parsed.render_as_string(hide_password=True)
+    if backend in SUPPORTED_DRIVERS and parsed.drivername not in SUPPORTED_DRIVERS[backend]:
+        use = "sqlite:///FILE" if backend == "sqlite" else "postgresql://USER@HOST/DBNAME (driver psycopg 3)"
+        raise DatabaseError(f"unsupported database driver {parsed.drivername!r} in {shown!r}: use {use}")
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:") or str(parsed.database).startswith("file::memory:"):
+            raise DatabaseError(f"{shown.replace('%3A', ':')!r} is an in-memory database, which keeps nothing: give a file, "
+                                "e.g. sqlite:///annotator.db")
+        if parsed.query:
+            raise DatabaseError(f"SQLite URL options are not supported ({shown!r}); to keep a database from "
+                                "changes, make the file read-only")
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
+    except ValueError:  # a port that is not a number (the URL is not echoed: it may hold a password)
+        raise DatabaseError("bad database URL: the port is not a number") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise DatabaseError(
             f"unsupported database {parsed.get_backend_name()!r} in {parsed.render_as_string(hide_password=True)!r}: "
             "use sqlite:///FILE or postgresql://USER@HOST/DBNAME"
         )
+    _check_url(parsed)
     try:
         if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
+            if parsed.database:
                 db_path = Path(parsed.database)
                 if db_path.parent and not db_path.parent.exists():
                     raise DatabaseError(f"{db_path}: folder does not exist")

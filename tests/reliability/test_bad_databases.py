@@ -205,3 +205,27 @@ def test_an_import_into_a_file_failing_the_integrity_check_is_refused(cli, tmp_p
     result = cli("import", SAMPLE_DIR, "--dataset", "x", "--db", url)
     assert "database file is damaged" in _one_line_error(result)
     assert db_file.read_bytes() == damaged
+
+
+# -- database URLs we cannot honour (issue 16, D21) ---------------------------------------------------
+
+BAD_URLS = {
+    "postgresql+psycopg2://u@localhost/db": "unsupported database driver 'postgresql+psycopg2'",
+    "postgresql+asyncpg://u@localhost/db": "unsupported database driver 'postgresql+asyncpg'",
+    "sqlite+pysqlcipher:///secret.db": "unsupported database driver 'sqlite+pysqlcipher'",
+    "postgresql://u:hunter2@localhost:abc/db": "bad database URL: the port is not a number",
+    "sqlite:///:memory:": "'sqlite:///:memory:' is an in-memory database, which keeps nothing: give a file",
+    "sqlite://": "'sqlite://' is an in-memory database, which keeps nothing",
+    "sqlite:///ro.db?mode=ro": "SQLite URL options are not supported ('sqlite:///ro.db?mode=ro')",
+}
+
+
+@pytest.mark.parametrize("url", sorted(BAD_URLS))
+def test_database_urls_we_cannot_honour_are_refused_in_one_line(cli, tmp_path: Path, monkeypatch, url: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in (("import", str(SAMPLE_DIR), "--dataset", "x"), ("stats", "--dataset", "x")):
+        result = cli(*command, "--db", url)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"Error: {BAD_URLS[url]}"), result.stderr
+        assert result.stderr.count("\n") == 1 and "hunter2" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing created, nothing "imported" into memory
