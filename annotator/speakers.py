@@ -123,8 +123,24 @@ def merge_names(names: Iterable[str], corrections: Mapping[str, str] | None = No
     for variant, canonical in corrections.items():
         if variant in counts:
             mapping[variant] = canonical
-    # A correction may name a canonical that other variants resolve to: keep chains flat.
-    return {v: corrections.get(c, c) for v, c in mapping.items()}
+    return {v: resolve_chain(v, mapping, corrections) for v in mapping}
+
+
+def resolve_chain(name: str, mapping: Mapping[str, str], corrections: Mapping[str, str]) -> str:
+    """Follow merges to their end: A -> B and B -> C put A's quotes under C, however long the chain.
+
+    A cycle (which ``speakers merge`` refuses, but an old database may hold) ends at the first name
+    met twice, so every name still resolves to one of the names in the cycle.
+    """
+    seen: set[str] = set()
+    current = name
+    while current not in seen:
+        seen.add(current)
+        nxt = mapping[current] if current in mapping else corrections.get(current, current)
+        if nxt == current:
+            break
+        current = nxt
+    return current
 
 
 @dataclass(frozen=True)

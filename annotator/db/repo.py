@@ -52,6 +52,8 @@ MODEL = "model"
 
 
 NAME_MAX = 200
+#: Longest speaker name a correction stores (speaker_aliases.variant/canonical).
+SPEAKER_NAME_MAX = 300
 #: Longest gap between two events of a version that still counts as work on it.
 IDLE_CAP_SECONDS = 300.0
 
@@ -954,9 +956,36 @@ class Repository:
             return {variant: canonical for variant, canonical in rows}
 
     def set_speaker_correction(self, dataset: str, variant: str, canonical: str | None) -> None:
-        """Store (or with ``None`` remove) one correction."""
+        """Store (or with ``None`` remove) one correction.
+
+        Names are non-empty, without NUL, at most SPEAKER_NAME_MAX characters (the same on every
+        backend); a merge that would close a cycle (A into B while B already leads to A) is refused,
+        since it would silently undo both.
+        """
+        for what, name in (("variant", variant), ("canonical name", canonical)):
+            if name is None:
+                continue
+            if not name.strip():
+                raise UserError(f"speaker {what} is empty")
+            if "\x00" in name:
+                raise UserError(f"speaker {what} contains a NUL character (\\u0000)")
+            if len(name) > SPEAKER_NAME_MAX:
+                raise UserError(f"speaker {what} is longer than {SPEAKER_NAME_MAX} characters")
         with self.db.writes.begin() as s:
             ds = self._dataset(s, dataset)
+            if canonical is not None and canonical != variant:
+                current = {v: c for v, c in s.execute(
+                    select(SpeakerAlias.variant, SpeakerAlias.canonical).where(SpeakerAlias.dataset_id == ds.id))}
+                current.pop(variant, None)
+                path = [canonical]
+                while path[-1] in current and current[path[-1]] != path[-1] and current[path[-1]] not in path:
+                    path.append(current[path[-1]])
+                if variant in path:
+                    chain = " -> ".join(repr(n) for n in path)
+                    raise UserError(
+                        f"merging {variant!r} into {canonical!r} would make a cycle ({chain}); "
+                        f"`speakers reset` one of them first"
+                    )
             row = s.scalar(select(SpeakerAlias).where(SpeakerAlias.dataset_id == ds.id, SpeakerAlias.variant == variant))
             if canonical is None:
                 if row is not None:

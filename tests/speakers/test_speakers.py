@@ -8,8 +8,11 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance, annotation_from_dict
 from annotator.speakers import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
+from tests.conftest import SAMPLE_DIR
 from tests.helpers import write_jsonl
 
 
@@ -238,3 +241,42 @@ def test_alignment_equals_comparing_every_pair_on_random_quotes(raw: list[tuple[
     quotes = [SpeakerQuote(doc, doc, f"q{i}", " ".join(ws), "direct", "", "X", None, None)
               for i, (doc, ws) in enumerate(raw)]
     assert _as_set(align_quotes(quotes)) == _all_pairs_alignment(quotes)  # fewer wordings than the common-word cut
+
+
+# -- corrections: chains, cycles, bad names (issue 16, D22) ----------------------------------------------
+
+def test_merge_chains_resolve_to_their_end() -> None:
+    names = ["Lavrov", "S. Lavrov", "Sergey Lavrov", "Sergei V. Lavrov"]
+    corrections = {"Lavrov": "S. Lavrov", "S. Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergei Lavrov"}
+    m = merge_names(names, corrections)
+    assert {m[n] for n in ("Lavrov", "S. Lavrov", "Sergey Lavrov")} == {"Sergei Lavrov"}
+    # A chain through a name no annotation uses still ends at its end.
+    assert merge_names(["A"], {"A": "B", "B": "C", "C": "D"})["A"] == "D"
+
+
+def test_an_old_cycle_resolves_to_one_of_its_names_without_hanging() -> None:
+    m = merge_names(["A", "B"], {"A": "B", "B": "A"})
+    assert m["A"] in {"A", "B"} and m["B"] in {"A", "B"}
+
+
+def test_speakers_merge_refuses_cycles_empty_and_over_long_names(cli, db_url: str) -> None:
+    cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", "n", "--db", db_url)
+
+    def merge(variant: str, canonical: str):  # type: ignore[no-untyped-def]
+        return cli("speakers", "merge", variant, canonical, "--dataset", "n", "--db", db_url)
+
+    assert merge("Lavrov", "Sergey Lavrov").exit_code == 0
+    assert merge("Sergey Lavrov", "Sergei Lavrov").exit_code == 0
+    cycle = merge("Sergei Lavrov", "Lavrov")
+    assert cycle.exit_code == 1
+    assert cycle.stderr == ("Error: merging 'Sergei Lavrov' into 'Lavrov' would make a cycle ('Lavrov' -> "
+                            "'Sergey Lavrov' -> 'Sergei Lavrov'); `speakers reset` one of them first\n")
+    for variant, canonical, problem in [
+        ("", "Sergei Lavrov", "speaker variant is empty"),
+        ("Lavrov", "   ", "speaker canonical name is empty"),
+        ("L" * 301, "Sergei Lavrov", "speaker variant is longer than 300 characters"),
+    ]:
+        result = merge(variant, canonical)
+        assert result.exit_code == 1 and result.stderr == f"Error: {problem}\n", result.output
+    with Repository(open_database(db_url)) as repo:
+        assert repo.speaker_corrections("n") == {"Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergei Lavrov"}
