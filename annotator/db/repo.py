@@ -58,14 +58,14 @@ SPEAKER_NAME_MAX = 300
 IDLE_CAP_SECONDS = 300.0
 
 
-def check_name(name: str, what: str) -> str:
+def check_name(name: str, what: str, limit: int = NAME_MAX) -> str:
     """Dataset and annotator names: non-empty, no NUL, at most NAME_MAX characters (the same on every backend)."""
     if not name.strip():
         raise UserError(f"{what} name is empty")
     if "\x00" in name:
         raise UserError(f"{what} name contains a NUL character (\\u0000), which databases cannot store")
-    if len(name) > NAME_MAX:
-        raise UserError(f"{what} name is longer than {NAME_MAX} characters")
+    if len(name) > limit:
+        raise UserError(f"{what} name is longer than {limit} characters")
     return name
 
 
@@ -962,15 +962,9 @@ class Repository:
         backend); a merge that would close a cycle (A into B while B already leads to A) is refused,
         since it would silently undo both.
         """
-        for what, name in (("variant", variant), ("canonical name", canonical)):
-            if name is None:
-                continue
-            if not name.strip():
-                raise UserError(f"speaker {what} is empty")
-            if "\x00" in name:
-                raise UserError(f"speaker {what} contains a NUL character (\\u0000)")
-            if len(name) > SPEAKER_NAME_MAX:
-                raise UserError(f"speaker {what} is longer than {SPEAKER_NAME_MAX} characters")
+        for what, name in (("variant", variant), ("canonical", canonical)):
+            if name is not None:
+                check_name(name, what, SPEAKER_NAME_MAX)
         with self.db.writes.begin() as s:
             ds = self._dataset(s, dataset)
             if canonical is not None and canonical != variant:

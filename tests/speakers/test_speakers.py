@@ -272,9 +272,9 @@ def test_speakers_merge_refuses_cycles_empty_and_over_long_names(cli, db_url: st
     assert cycle.stderr == ("Error: merging 'Sergei Lavrov' into 'Lavrov' would make a cycle ('Lavrov' -> "
                             "'Sergey Lavrov' -> 'Sergei Lavrov'); `speakers reset` one of them first\n")
     for variant, canonical, problem in [
-        ("", "Sergei Lavrov", "speaker variant is empty"),
-        ("Lavrov", "   ", "speaker canonical name is empty"),
-        ("L" * 301, "Sergei Lavrov", "speaker variant is longer than 300 characters"),
+        ("", "Sergei Lavrov", "variant name is empty"),
+        ("Lavrov", "   ", "canonical name is empty"),
+        ("L" * 301, "Sergei Lavrov", "variant name is longer than 300 characters"),
     ]:
         result = merge(variant, canonical)
         assert result.exit_code == 1 and result.stderr == f"Error: {problem}\n", result.output
