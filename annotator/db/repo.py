@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -290,22 +290,24 @@ class Repository:
                 assert ann is not None
         return ann
 
-    def _locked_dataset_for_import(self, s: Session, name: str) -> int:
+    def _locked_dataset_for_import(self, s: Session, name: str) -> tuple[int, bool]:
         """The dataset's id, created if new (insert-or-get: a concurrent import may create it too),
         its row locked until commit so concurrent imports into it take positions one after the other
         (PostgreSQL; SQLite's IMMEDIATE transaction already serializes writers)."""
         ds_id = s.scalar(select(Dataset.id).where(Dataset.name == name))
+        created = False
         if ds_id is None:
             ds = Dataset(name=check_name(name, "dataset"), stance_targets=list(DEFAULT_STANCE_TARGETS))
             try:
                 with s.begin_nested():
                     s.add(ds)
                     s.flush()
+                created = True
             except IntegrityError:
                 pass  # another process created it first: use theirs
         ds_id = s.scalar(select(Dataset.id).where(Dataset.name == name).with_for_update(key_share=True))
         assert ds_id is not None
-        return ds_id
+        return ds_id, created
 
     # -- datasets ---------------------------------------------------------------------------
 
@@ -347,7 +349,9 @@ class Repository:
     def _store_staged(self, s: Session, dataset: str, staged: "_StagedRecords") -> ImportResult:
         added = versions = 0
         duplicates: list[str] = []
-        ds_id = self._locked_dataset_for_import(s, dataset)
+        ds_id, created = self._locked_dataset_for_import(s, dataset)
+        targets: list[str] = list(s.scalar(select(Dataset.stance_targets).where(Dataset.id == ds_id)) or ())
+        n_targets = len(targets)
         position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
             Document.dataset_id == ds_id)) + 1
         #: text hash -> (document id, external id) of every text seen: in the dataset or added now.
@@ -382,6 +386,7 @@ class Repository:
                     position += 1
                     by_hash[h] = (None, ext_id)
                 if has_annotator:
+                    self._check_stance_targets(rec, dataset, targets, extend=created)
                     gold.append((h, rec))
             if rows:
                 s.execute(insert(Document), rows)
@@ -402,7 +407,27 @@ class Repository:
                     versions += 1
             s.flush()
             s.expunge_all()
+        if len(targets) != n_targets:
+            s.execute(update(Dataset).where(Dataset.id == ds_id).values(stance_targets=targets))
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
+
+    @staticmethod
+    def _check_stance_targets(rec: ImportRecord, dataset: str, targets: list[str], extend: bool) -> None:
+        """Stances are toward the dataset's targets (contract section 1). The chosen tolerance: the import
+        that creates a dataset adds the targets its gold uses to the defaults (there is no earlier moment
+        to name them); into an existing dataset, an unknown target is refused."""
+        assert rec.annotation is not None
+        for i, quote in enumerate(rec.annotation.quotes):
+            if quote.stance is None or quote.stance.target in targets:
+                continue
+            if extend:
+                targets.append(quote.stance.target)
+                continue
+            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+            raise UserError(
+                f"{where}: quotes[{i}].stance.target: {quote.stance.target!r} is not a stance target of "
+                f"{dataset!r} (targets: {', '.join(targets) or 'none'}; add it with `annotator targets add`)"
+            )
 
     def _put_version(
         self, s: Session, doc_id: int, ann: Annotation, action: str = "import", overwrite: bool = True

@@ -56,8 +56,14 @@ def schema_error(obj: Any, schema: str) -> tuple[str, str] | None:
     return _field_path(error.absolute_path), message
 
 
+#: Double quotation marks that open / close a direct quote (single ones double as apostrophes).
+OPENING_MARKS = frozenset('"“„«')
+CLOSING_MARKS = frozenset('"”»')
+
+
 def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
-    """Offsets in range, every ``text`` equals ``doc[start:end]``, no overlaps within a layer."""
+    """Offsets in range, every ``text`` equals ``doc[start:end]``, no overlaps or duplicates within a layer,
+    unique item ids, direct quotes without their quotation marks (contract section 1)."""
     text: str = obj["text"]
     n = len(text)
 
@@ -73,8 +79,23 @@ def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
         return start, end
 
     layers: dict[str, dict[tuple[int, int], str]] = {"quotes": {}, "cues": {}, "speakers": {}, "claims": {}}
+
+    def add_own_span(layer: str, span: tuple[int, int], field: str) -> None:
+        # Quotes and claims are one item per span: the same span twice is a duplicate, not an overlap.
+        # (Cues and speakers may be shared by several quotes.)
+        if span in layers[layer]:
+            raise InputError(f"same span [{span[0]}, {span[1]}) as {layers[layer][span]}: an item is listed twice",
+                             path, line, field)
+        layers[layer][span] = field
+
     for i, quote in enumerate(obj.get("quotes") or ()):
-        layers["quotes"][check_span(quote, f"quotes[{i}]")] = f"quotes[{i}]"
+        span = check_span(quote, f"quotes[{i}]")
+        add_own_span("quotes", span, f"quotes[{i}]")
+        if quote.get("kind") == "direct" and (text[span[0]] in OPENING_MARKS or text[span[1] - 1] in CLOSING_MARKS):
+            raise InputError(
+                "a direct quote's span must not include its quotation marks (contract section 1)",
+                path, line, f"quotes[{i}]",
+            )
         if quote.get("cue"):
             layers["cues"].setdefault(check_span(quote["cue"], f"quotes[{i}].cue"), f"quotes[{i}].cue")
         if quote.get("speaker"):
@@ -82,7 +103,7 @@ def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
                 check_span(quote["speaker"], f"quotes[{i}].speaker"), f"quotes[{i}].speaker"
             )
     for i, claim in enumerate(obj.get("claims") or ()):
-        layers["claims"][check_span(claim, f"claims[{i}]")] = f"claims[{i}]"
+        add_own_span("claims", check_span(claim, f"claims[{i}]"), f"claims[{i}]")
     for layer, prefix in (("quotes", "q"), ("claims", "c")):
         # The ids the items will have: an item without one gets <prefix><position> (scheme.quote_from_dict),
         # which must not collide with an explicit id either.

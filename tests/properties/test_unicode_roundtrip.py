@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.readers import read_sources
+from annotator.io.validation import CLOSING_MARKS, OPENING_MARKS
 from annotator.io.writers import gold_lines
 
 # Astral characters, combining marks, CRLF, zero-width and RTL characters, besides ordinary text.
@@ -33,7 +34,10 @@ def documents(draw):  # type: ignore[no-untyped-def]
         if role == "quote":
             quotes.append({
                 "id": f"q{len(quotes) + 1}", "start": a, "end": b, "text": text[a:b],
-                "kind": draw(st.sampled_from(["direct", "indirect", "mixed"])), "cue": None,
+                # A direct quote's span never includes its quotation marks (contract section 1).
+                "kind": draw(st.sampled_from(["indirect", "mixed"] if text[a] in OPENING_MARKS
+                                             or text[b - 1] in CLOSING_MARKS else ["direct", "indirect", "mixed"])),
+                "cue": None,
                 "speaker": draw(st.one_of(st.none(), st.just({"start": a, "end": b, "text": text[a:b],
                                                                 "name": draw(st.text(alphabet, min_size=1, max_size=5))}))),
                 "stance": draw(st.one_of(st.none(), st.builds(lambda t, l: {"target": t, "label": l},

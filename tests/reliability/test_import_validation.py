@@ -1,4 +1,4 @@
-"""One validation before storage, the same on both backends (issue 16: D7, D11).
+"""One validation before storage, the same on both backends (issue 16: D7, D11, D19).
 
 Each case is a JSONL file whose second line a database would store wrongly, store on one backend
 only, or make unusable later; import refuses it with `file:line: field: problem`, exit 1, and
@@ -66,6 +66,24 @@ CASES = {
         lambda: {"id": 10 ** 599, "text": "Fine text."},
         "id: integer id has 600 digits; at most 500 characters",
     ),
+    # D19: the contract's rules for gold.
+    "same_quote_span_twice": (
+        lambda: gold_line(quotes=[QUOTE, {**QUOTE, "id": "q2"}]),
+        "quotes[1]: same span [1, 41) as quotes[0]: an item is listed twice",
+    ),
+    "same_claim_span_twice": (
+        lambda: gold_line(claims=[_claim(1, 10), _claim(1, 10)]),
+        "claims[1]: same span [1, 10) as claims[0]: an item is listed twice",
+    ),
+    "direct_quote_with_its_quotation_marks": (
+        lambda: gold_line(quotes=[{**QUOTE, "start": 0, "end": 42, "text": TEXT[0:42]}]),
+        "quotes[0]: a direct quote's span must not include its quotation marks (contract section 1)",
+    ),
+    "stance_target_not_in_the_dataset": (
+        lambda: gold_line(quotes=[{**QUOTE, "stance": {"target": "Mars", "label": "against"}}]),
+        "quotes[0].stance.target: 'Mars' is not a stance target of 'g' (targets: Russia, Ukraine, NATO, "
+        "the United States; add it with `annotator targets add`)",
+    ),
 }
 RAW_CASES = {
     "nan_in_meta": ('{"text": "Fine text.", "meta": {"score": NaN}}', "meta.score: nan is not a JSON number"),
@@ -111,3 +129,15 @@ def test_unique_generated_ids_still_import(cli, db_url: str, tmp_path: Path) -> 
         [ann] = list(repo.versions("g", "alice"))
         assert [q.id for q in ann.quotes] == ["q1", "q9"]
         assert [c.id for c in ann.claims] == ["c1", "c5"]
+
+
+def test_the_import_creating_a_dataset_adds_the_stance_targets_its_gold_uses(cli, db_url, tmp_path) -> None:
+    """The chosen tolerance (D19): a new dataset has no list yet to check against, so its first import
+    extends the default targets with the ones its gold uses; later imports are checked against that list."""
+    src = tmp_path / "new.jsonl"
+    src.write_text(json.dumps(gold_line(quotes=[{**QUOTE, "stance": {"target": "Mars", "label": "against"}}]))
+                   + "\n", encoding="utf-8")
+    result = cli("import", src, "--dataset", "fresh", "--db", db_url)
+    assert result.exit_code == 0, result.output
+    listed = cli("targets", "list", "--dataset", "fresh", "--db", db_url)
+    assert listed.stdout.splitlines() == ["Russia", "Ukraine", "NATO", "the United States", "Mars"]
