@@ -4,8 +4,8 @@ Concurrent imports on PostgreSQL could give two documents one position (D4), and
 position then skipped documents. Existing duplicates are renumbered (order kept: position,
 then id) before the unique index replaces the plain one.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003a
 Create Date: 2026-12-01 11:20:00
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003a'
 branch_labels = None
 depends_on = None
 
