@@ -145,6 +145,10 @@ class ReviewSession:
         """Write an adjudicated version (safe to call from a worker thread: touches no session state)."""
         self.repo.put_version(self.dataset, result, action="adjudicate")
 
+    def stored_count(self) -> int:
+        """Documents with a done target version in the dataset: stored by any review session, not only this one."""
+        return sum(1 for status in self.repo.annotator_statuses(self.dataset, self.target).values() if status == "done")
+
     def remove(self, doc: ReviewDocument) -> None:
         """Take a stored document out of the walk (by identity, whatever is selected now)."""
         index = next((i for i, d in enumerate(self.documents) if d is doc), None)

@@ -113,12 +113,17 @@ def review(
     order: Annotated[str, typer.Option("--order", help="Document order: 'dataset' (as imported) or 'disagreement' (most disputed first, as agreement --by-document lists them).")] = "dataset",
     db: DbOption = None,
 ) -> None:
-    """Adjudicate disagreements between annotators in the terminal; the result is stored as its own version ("gold")."""
+    """Adjudicate disagreements between annotators in the terminal; the result is stored as its own version ("gold").
+
+    Needs a terminal.
+    """
     from annotator.review import ORDERS, ReviewSession
+    from annotator.tui.run import require_terminal, run_app
 
     if order not in ORDERS:
         raise UserError(f"unknown --order {order!r}; choose one of {', '.join(ORDERS)}")
+    require_terminal("review")
     session = ReviewSession(open_repo(db), dataset, _names(annotators) or [], target=as_, redo=redo, order=order)
     from annotator.tui.review_app import ReviewApp
 
-    ReviewApp(session).run()
+    raise typer.Exit(run_app(ReviewApp(session), "review"))

@@ -16,11 +16,14 @@ AnnotatorNameOption = Annotated[str, typer.Option("--annotator", "-a", help="You
 def annotate(dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOption = None) -> None:
     """Accept or fix the model's pre-annotations in a terminal UI, every decision saved at once.
 
-    Continues at your first unfinished document. Press ? in the UI for the keys.
+    Continues at your first unfinished document. Press ? in the UI for the keys. Needs a terminal.
     """
+    from annotator.tui.run import require_terminal, run_app
+
+    require_terminal("annotate")  # before the database: opening a document starts a version
     from annotator.session import AnnotationSession
 
     session = AnnotationSession(open_repo(db), dataset, annotator)
     from annotator.tui.app import AnnotatorApp
 
-    AnnotatorApp(session).run()
+    raise typer.Exit(run_app(AnnotatorApp(session), "annotate"))

@@ -1,37 +1,30 @@
 """``annotator annotate``: the App wires the annotation screen, the app-wide keys and the decision worker.
 
-Decisions run one after another on ONE long-lived thread worker fed by a queue, so the UI never
-waits for the database and decisions on a version are committed in the order the keys were
-pressed. Each result (saved or failed) goes back to the screen that sent it as a message.
-Quitting waits until every queued decision has been handled.
+Decisions run one after another on ONE long-lived thread worker fed by a queue (``tui.saving``), so
+the UI never waits for the database and decisions on a version are committed in the order the keys
+were pressed. Quitting waits until every queued decision has been handled.
 """
 
 from __future__ import annotations
 
-import queue
 from functools import partial
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable
+from typing import ClassVar, Iterable
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
-from annotator.db.repo import VersionState
-from annotator.errors import DatabaseError, SaveError, UserError
 from annotator.session import AnnotationSession
-from annotator.tui.messages import DecisionFailed, DecisionSaved, QueueDrained
+from annotator.tui.notify import DataNotifications
+from annotator.tui.saving import SerialSaves
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 
-Job = tuple[Screen, str, Callable[[], VersionState]]
 
-
-class AnnotatorApp(App[None]):
+class AnnotatorApp(DataNotifications, SerialSaves, App[None]):
     """Accept or fix pre-annotations from the keyboard; every decision saved at once."""
 
     TITLE = "annotator"
@@ -45,57 +38,10 @@ class AnnotatorApp(App[None]):
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__()
         self.session = session
-        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
-        self._quitting = False
 
     def on_mount(self) -> None:
+        self.start_saving()
         self.push_screen(AnnotateScreen(self.session))
-        self._decision_worker()
-
-    # -- the decision worker ------------------------------------------------------------------------
-
-    def submit_decision(self, screen: Screen, description: str, fn: Callable[[], VersionState]) -> None:
-        """Queue one decision; its result is posted to ``screen`` as DecisionSaved / DecisionFailed."""
-        self._jobs.put((screen, description, fn))
-
-    @work(thread=True, name="decisions", group="decisions", exit_on_error=False)
-    def _decision_worker(self) -> None:
-        worker = get_current_worker()
-        while True:
-            try:
-                job = self._jobs.get(timeout=0.1)
-            except queue.Empty:
-                if worker.is_cancelled:
-                    return
-                continue
-            if job is None:
-                self.post_message(QueueDrained())
-                return
-            screen, description, fn = job
-            try:
-                state = fn()
-            except (SaveError, DatabaseError) as exc:
-                screen.post_message(DecisionFailed(description, str(exc), "error"))
-            except UserError as exc:  # refused (nothing selected, overlapping span): nothing was written
-                screen.post_message(DecisionFailed(description, str(exc), "warning"))
-            except Exception as exc:  # noqa: BLE001  any other storage failure must be shown, never dropped
-                screen.post_message(DecisionFailed(description, f"{type(exc).__name__}: {exc}", "error"))
-            else:
-                screen.post_message(DecisionSaved(description, state))
-
-    async def action_quit(self) -> None:
-        """Quit once every queued decision has been saved (or reported as failed)."""
-        if self._quitting:
-            return
-        self._quitting = True
-        running = [w for w in self.workers if w.group == "decisions" and not w.is_finished]
-        if not running:
-            self.exit()
-            return
-        self._jobs.put(None)
-
-    def on_queue_drained(self, message: QueueDrained) -> None:
-        self.exit()
 
     # -- help and command palette --------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Messages from the decision worker (a thread) to the annotation screen."""
+"""Messages from the decision worker (a thread, ``tui.saving``) to the screen or app that queued the decision."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from annotator.db.repo import VersionState
 
 
 class DecisionSaved(Message):
-    """A decision was committed; ``state`` is the version after it."""
+    """A decision was committed; ``state`` is what the decision returned (the version after it, when annotating)."""
 
-    def __init__(self, description: str, state: VersionState | None) -> None:
+    def __init__(self, description: str, state: VersionState | object | None) -> None:
         super().__init__()
         self.description = description
         self.state = state

@@ -8,21 +8,24 @@ adjudicated version. The logic lives in ``annotator.review.ReviewSession``; this
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from annotator.adjudication import Item
-from annotator.display import literal, safe
+from annotator.display import safe
 from annotator.errors import UserError
 from annotator.review import ReviewDocument, ReviewSession
 from annotator.scheme import Annotation, Quote
+from annotator.tui.messages import DecisionFailed, DecisionSaved
+from annotator.tui.notify import DataNotifications
+from annotator.tui.saving import SerialSaves
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.article import visible
 
@@ -52,7 +55,7 @@ def describe_item(item: Item | None) -> Text:
     return out
 
 
-class ReviewApp(App[None]):
+class ReviewApp(DataNotifications, SerialSaves, App[None]):
     """`annotator review`: walk documents with disagreements and store the adjudicated version."""
 
     TITLE = "annotator review"
@@ -78,7 +81,9 @@ class ReviewApp(App[None]):
     def __init__(self, session: ReviewSession):
         super().__init__()
         self.session = session
-        self.saved_documents = 0
+        self.saved_documents = 0  # by this session
+        #: Done target versions in the database (every session), read when the walk is over.
+        self.stored_total: int | None = None
         self._saving = False
 
     def compose(self) -> ComposeResult:
@@ -91,6 +96,9 @@ class ReviewApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.start_saving()
+        if self.session.current is None:
+            self.stored_total = self.session.stored_count()
         self.refresh_view()
 
     # -- rendering --------------------------------------------------------------------------------
@@ -99,8 +107,9 @@ class ReviewApp(App[None]):
         s = self.session
         doc = s.current
         if doc is None:
-            return Text(f"Nothing left to review. {self.saved_documents} document(s) stored as {s.target!r}. "
-                        "Press q to quit.")
+            total = self.saved_documents if self.stored_total is None else self.stored_total
+            return Text(f"Nothing left to review. {total} document(s) stored as {s.target!r} "
+                        f"({self.saved_documents} in this session). Press q to quit.")
         n = len(doc.comparison.disagreements)
         out = Text()
         out.append(f"Document {s.doc_index + 1} of {len(s.documents)}: ")
@@ -173,7 +182,7 @@ class ReviewApp(App[None]):
         try:
             fn(*args)
         except UserError as exc:
-            self.notify(literal(str(exc)), severity="warning")
+            self.notify(str(exc), severity="warning")
         self.refresh_view()
 
     def action_move(self, delta: int) -> None:
@@ -200,36 +209,41 @@ class ReviewApp(App[None]):
         self._guard(self.session.nudge, edge, words)
 
     def action_finish(self) -> None:
-        """Resolve on the UI thread, store in a worker; one save at a time (a second enter waits)."""
+        """Resolve on the UI thread, store on the decision worker; one save at a time (keys wait meanwhile)."""
         if self.session.current is None:
             return
         try:
             doc, result = self.session.resolved_current()
         except UserError as exc:
-            self.notify(literal(str(exc)), severity="warning")
+            self.notify(str(exc), severity="warning")
             return
         self._saving = True
-        self.save_document(doc, result)
+        self.submit_decision(self, "save", partial(self._store, doc, result))
 
-    @work(thread=True, group="save")
-    def save_document(self, doc: ReviewDocument, result: Annotation) -> None:
-        try:
-            self.session.store(result)
-        except Exception as exc:  # a database failure must be shown, never dropped
-            self.call_from_thread(self._save_failed, exc)
-        else:
-            self.call_from_thread(self._stored, doc, result)
+    def _store(self, doc: ReviewDocument, result: Annotation) -> tuple[ReviewDocument, Annotation, int | None]:
+        """On the worker thread: store one document (and, after the last one, count every stored one)."""
+        self.session.store(result)
+        total = None
+        if len(self.session.documents) == 1:  # the walk ends with this document
+            try:
+                total = self.session.stored_count()
+            except Exception:  # noqa: BLE001  the document is stored; only the count is unknown
+                total = None
+        return doc, result, total
 
-    def _stored(self, doc: ReviewDocument, result: Annotation) -> None:
+    def on_decision_saved(self, message: DecisionSaved) -> None:
+        doc, result, total = message.state  # type: ignore[misc]
         self._saving = False
         self.session.remove(doc)
         self.saved_documents += 1
-        self.notify(literal(f"saved {result.doc_id} as {self.session.target}"))
+        if total is not None:
+            self.stored_total = total
+        self.notify(f"saved {result.doc_id} as {self.session.target}")
         self.refresh_view()
 
-    def _save_failed(self, exc: Exception) -> None:
+    def on_decision_failed(self, message: DecisionFailed) -> None:
         self._saving = False
-        self.notify(literal(f"not saved: {exc}"), severity="error", timeout=10)
+        self.notify(f"not saved: {message.error}", severity="error", timeout=10)
         self.refresh_view()
 
     def action_help(self) -> None:

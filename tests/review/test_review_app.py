@@ -12,9 +12,23 @@ from annotator.review import ReviewSession
 from annotator.scheme import Annotation, Claim, Quote
 from annotator.tui.review_app import ReviewApp
 from tests.helpers import write_jsonl
+from tests.tui.helpers import pretend_terminal
 
 T1 = "“Talks were useful,” Blinken said. Lavrov said NATO refused. [bold red]x[/] \x1b[31m"
 T2 = "About 100,000 troops are there, Kyiv said."
+
+
+async def saved(pilot, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the document being stored has been saved (or its failure shown)."""
+    import asyncio
+
+    await pilot.pause()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pilot.app._saving:
+        assert loop.time() < deadline, "the document was not saved in time"
+        await asyncio.sleep(0.01)
+    await pilot.pause()
 
 
 def q(text: str, frag: str, kind: str, qid: str = "q1") -> Quote:
@@ -47,14 +61,14 @@ async def test_review_session_through_the_keyboard(repo: Repository) -> None:
         assert "[bold red]x[/]" in article  # article text is data, shown literally
         await pilot.press("enter")  # unresolved: refused, nothing stored
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await saved(pilot)
         assert "gold" not in repo.annotators("r")
         await pilot.press("2", "enter")  # take bob's mixed quote, store d1
-        await app.workers.wait_for_complete()
+        await saved(pilot)
         await pilot.pause()
         assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
         await pilot.press("1", "{", "enter")  # alice's claim, end moved one word left
-        await app.workers.wait_for_complete()
+        await saved(pilot)
         await pilot.pause()
         assert "Nothing left to review" in str(app.query_one("#status").render())
         await pilot.press("q")
@@ -64,7 +78,8 @@ async def test_review_session_through_the_keyboard(repo: Repository) -> None:
     assert ReviewSession(repo, "r", ["alice", "bob"]).documents == []  # resumed: nothing left
 
 
-def test_review_command_refuses_bad_annotator_lists(cli, repo: Repository) -> None:
+def test_review_command_refuses_bad_annotator_lists(cli, repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pretend_terminal(monkeypatch)
     result = cli("review", "-d", "r", "--annotators", "alice", "--db", repo.db.url)
     assert result.exit_code == 1 and "at least two annotators" in result.stderr
 
@@ -87,7 +102,7 @@ async def test_enter_twice_while_saving_stores_each_document_once(repo: Reposito
         await pilot.press("2", "enter", "enter", "1")  # enter and a choice arrive while d1 is being saved
         await pilot.pause()
         release.set()
-        await app.workers.wait_for_complete()
+        await saved(pilot)
         await pilot.pause()
         assert calls == ["d1"]
         assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
@@ -103,9 +118,9 @@ async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, m
     app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "enter")
-        await app.workers.wait_for_complete()
+        await saved(pilot)
         await pilot.pause()
-        assert any("not saved: disk on fire" in str(n.message) for n in app._notifications)
+        assert any("not saved: RuntimeError: disk on fire" in str(n.message) for n in app._notifications)
         assert "Document 1 of 2: d1" in str(app.query_one("#status").render())
 
 
@@ -154,3 +169,65 @@ async def test_review_help_is_generated_from_the_bindings(repo: Repository) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+def toasts(app: ReviewApp) -> list[str]:
+    """What the notifications on screen show, rendered the way Textual draws them."""
+    from textual.widgets._toast import Toast
+
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def test_a_save_and_a_warning_are_shown_as_notifications_on_the_installed_textual(repo: Repository) -> None:
+    """Notifications enabled as in a real terminal: the toast of a refused save and of a stored document
+    are drawn, and the app keeps running (Textual 8 crashed here when handed a rich Text)."""
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("enter")  # unresolved: a warning
+        await pilot.pause()
+        await pilot.pause()
+        assert any("1 disagreement(s) left" in t for t in toasts(app))
+        await pilot.press("2", "enter")  # a real save through the worker
+        await saved(pilot)
+        await pilot.pause()
+        await pilot.pause()
+        assert any("saved d1 as gold" in t for t in toasts(app))
+        assert app.is_running and app.return_code is None
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
+
+
+async def test_a_failed_save_with_hostile_text_is_notified_verbatim(repo: Repository, monkeypatch) -> None:
+    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk [bold red]on fire[/] \x1b[31m")
+
+    monkeypatch.setattr(repo, "put_version", broken)
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("1", "enter")
+        await saved(pilot)
+        await pilot.pause()
+        await pilot.pause()
+        assert "not saved: RuntimeError: disk [bold red]on fire[/] \\x1b[31m" in toasts(app)
+        assert app.is_running
+        await pilot.press("q")
+    assert "gold" not in repo.annotators("r")
+
+
+async def test_the_final_screen_counts_every_stored_gold_version(repo: Repository) -> None:
+    earlier = ReviewSession(repo, "r", ["alice", "bob"])  # an earlier review stored d1
+    earlier.take("bob")
+    earlier.finish_document()
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        assert "Document 1 of 1: d2" in str(app.query_one("#status").render())
+        await pilot.press("1", "enter")
+        await saved(pilot)
+        await pilot.pause()
+        status = str(app.query_one("#status").render())
+        assert "2 document(s) stored as 'gold' (1 in this session)" in status
+        await pilot.press("q")
+    again = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))  # nothing left: the count is still right
+    async with again.run_test(size=(120, 40)) as pilot:
+        assert "2 document(s) stored as 'gold' (0 in this session)" in str(again.query_one("#status").render())

@@ -39,6 +39,12 @@ def build_repo(url: str, annotations: Iterable[Annotation], dataset: str = DATAS
     return repo
 
 
+def pretend_terminal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """CliRunner's streams are not a terminal: let ``annotate``/``review`` start anyway (their apps'
+    ``run`` is replaced by the test, or the command fails before it)."""
+    monkeypatch.setattr("annotator.tui.run.terminal_problem", lambda *a, **k: None)
+
+
 def fixed_clock() -> float:
     return 0.0
 

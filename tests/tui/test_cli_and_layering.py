@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from annotator.db.repo import Repository
-from tests.tui.helpers import DATASET, ROOT
+from tests.tui.helpers import DATASET, ROOT, pretend_terminal
 
 CORE = ["annotator", "annotator.scheme", "annotator.errors", "annotator.config", "annotator.display",
         "annotator.session", "annotator.db.engine", "annotator.db.repo", "annotator.db.models",
@@ -29,7 +29,8 @@ def test_annotate_help(cli) -> None:  # type: ignore[no-untyped-def]
         assert option in result.stdout
 
 
-def test_unknown_dataset_is_a_clear_error(cli, sample_repo: Repository) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_dataset_is_a_clear_error(cli, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pretend_terminal(monkeypatch)
     result = cli("annotate", "--dataset", "nope", "--annotator", "alice", "--db", sample_repo.db.url)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [f"Error: no dataset named 'nope' (datasets: {DATASET})"]
@@ -42,6 +43,7 @@ def test_missing_annotator_is_a_usage_error(cli, sample_repo: Repository) -> Non
 def test_annotate_runs_the_app_on_the_first_unfinished_document(cli, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from annotator.tui.app import AnnotatorApp
 
+    pretend_terminal(monkeypatch)
     first = sample_repo.document_ids(DATASET)[0]
     state = sample_repo.open_version(first, "alice")
     sample_repo.set_status(state.version_id, "done")

@@ -1,0 +1,31 @@
+"""Notifications show data: one ``notify`` for both apps (annotate and review).
+
+Every ``notify`` in Textual (``Widget.notify``, ``Screen.notify``) ends in ``App.notify``, so
+overriding it here covers every notification of an app: a message is always a plain string (a rich
+``Text`` is taken as its plain text; Textual 8 cannot render one), never markup, with control
+characters made visible, so an article's ``[bold]``, ``[@click=...]`` or an ANSI escape in an error
+message is shown verbatim and does nothing.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.notifications import SeverityLevel
+
+from annotator.display import safe
+
+
+def plain(message: object) -> str:
+    """The text a notification shows for ``message`` (a str, a rich Text or anything printable)."""
+    text = message.plain if isinstance(message, Text) else str(message)
+    return safe(text)
+
+
+class DataNotifications:
+    """App mixin: ``notify`` with data shown verbatim and inert (put it before ``App`` in the bases)."""
+
+    def notify(self, message: object, *, title: object = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Show a notification; ``markup`` is ignored: what our apps show is data, never markup."""
+        super().notify(plain(message), title=plain(title), severity=severity,  # type: ignore[misc]
+                       timeout=timeout, markup=False)
