@@ -136,3 +136,18 @@ def article_lines(app: AnnotatorApp) -> list[str]:
 
 def notifications(app: AnnotatorApp) -> list[tuple[str, str]]:
     return [(n.severity, n.message) for n in app._notifications]
+
+
+async def press_together(pilot: Pilot, *keys: str) -> None:
+    """Keys in one burst, as a terminal delivers key repeat or a paste: all queued before any is handled
+    (``pilot.press`` waits for the app to be idle after each key)."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -16,7 +17,24 @@ from textual.widgets.option_list import Option
 from annotator.display import safe
 
 
-class PickerScreen(ModalScreen["str | None"]):
+class DismissOnce:
+    """Screen mixin (before the Screen class): a screen closes once, and only while it is on top.
+
+    Keys that arrive together (key repeat, a pasted name ending in a newline) can ask a dialog to close
+    twice before the first close is handled, and Textual's ``dismiss`` pops whatever screen is on top:
+    the second call would close the screen underneath and leave a blank screen.
+    """
+
+    _dismissed = False
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        if self._dismissed or self.app.screen is not self:  # type: ignore[attr-defined]
+            return AwaitComplete()
+        self._dismissed = True
+        return super().dismiss(result)  # type: ignore[misc]
+
+
+class PickerScreen(DismissOnce, ModalScreen["str | None"]):
     """Pick one of ``choices`` (value, label); type to filter; with ``allow_new`` the typed text is an option too.
 
     Enter takes the highlighted entry, escape cancels. Labels are shown literally (never markup).
@@ -92,7 +110,7 @@ class PickerScreen(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DismissOnce, ModalScreen[bool]):
     """A yes/no question: y or enter confirms, n or escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from annotator.tui.screens.dialogs import DismissOnce
+
 
 def key_names(app, binding: Binding) -> str:  # type: ignore[no-untyped-def]
     """All keys of a binding as shown to users ("j / ↓ / tab")."""
@@ -33,7 +35,7 @@ def bindings_table(app, sections: Sequence[tuple[str, Sequence[BindingType]]]) -
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """All keys, by section, as declared in BINDINGS."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

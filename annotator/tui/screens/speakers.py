@@ -37,7 +37,7 @@ from annotator.scheme import Stance
 from annotator.session import AnnotationSession, SpeakerOverview
 from annotator.speakers import AlignedStatement, CanonicalSpeaker, SpeakerQuote
 from annotator.tui.messages import DecisionFailed, DecisionSaved
-from annotator.tui.screens.dialogs import PickerScreen
+from annotator.tui.screens.dialogs import DismissOnce, PickerScreen
 from annotator.tui.widgets.panels import StatusLine
 
 #: Statuses read from the overview: (document ext id, quote id) -> status.
@@ -116,7 +116,7 @@ def unaligned_by_document(speaker: CanonicalSpeaker) -> list[list[SpeakerQuote]]
     return list(by_doc.values())
 
 
-class SpeakersScreen(Screen[None]):
+class SpeakersScreen(DismissOnce, Screen[None]):
     """Who said what across outlets; decide a statement quoted in several articles once for all copies."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
