@@ -80,6 +80,35 @@ class SpeakerOverview:
     statuses: Mapping[tuple[str, str], str]
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an undo or redo did: the version after it, the item it changed and a one-line summary."""
+
+    state: VersionState
+    key: ItemKey | None
+    summary: str
+
+
+#: The status of an item nobody has decided on yet (a model suggestion).
+UNDECIDED = "suggested"
+
+
+def describe_change(label: str, before: Item | None, after: Item | None) -> str:
+    """``label`` (e.g. "quote q3") and how it differs between ``before`` and ``after``."""
+    if before is None:
+        return f"{label} is back"
+    if after is None:
+        return f"{label} removed"
+    parts = []
+    if before.status != after.status:
+        parts.append(f"{before.status} → {after.status}")
+    if (before.start, before.end) != (after.start, after.end):
+        parts.append(f"span {before.start}-{before.end} → {after.start}-{after.end}")
+    fields = ("kind", "cue", "speaker", "stance") if isinstance(before, Quote) else ("checkworthy", "speaker")
+    parts += [name for name in fields if getattr(before, name) != getattr(after, name)]
+    return f"{label}: {', '.join(parts) or 'unchanged'}"
+
+
 def item_payload(layer: str, item: Item) -> dict[str, Any]:
     """The stored shape of one item (as ``scheme.items_to_payload`` writes it)."""
     if layer == "quotes":
@@ -122,6 +151,8 @@ class AnnotationSession:
         #: Time spent on the open document in earlier sessions (from the event log).
         self._earlier_seconds = 0.0
         self._doc_names: dict[int, str] | None = None
+        #: Document id -> (layer, item id) selected when that document was last left (this session).
+        self._where: dict[int, tuple[str, str]] = {}
         self.open_first_unfinished()
 
     # -- documents --------------------------------------------------------------------------------
@@ -133,13 +164,26 @@ class AnnotationSession:
         return self.open_document(self.doc_ids[0] if doc_id is None else doc_id)
 
     def open_document(self, doc_id: int) -> VersionState:
+        """Open a document where this annotator left it: the item selected when they left it in this
+        session, else the item of their last recorded decision on it, else the first item."""
         if doc_id not in self.statuses:
             raise NotFoundError(f"no document with id {doc_id} in dataset {self.dataset!r}")
+        with self.lock:
+            if self.state is not None and self.selected is not None:  # remember where we leave this one
+                self._where[self.state.document.id] = (self.selected.layer, self.selected.id)
         state = self.repo.open_version(doc_id, self.annotator)
         earlier = self.repo.time_spent(state.version_id)
+        where = self._where.get(doc_id)
+        if where is None:
+            decided = [e["item_id"] for e in self.repo.events(state.version_id) if e["item_id"]]
+            if decided:
+                layer, _, item_id = decided[-1].partition(":")
+                where = (layer, item_id)
         with self.lock:
             self._set_state(state, new_document=True)
             self._earlier_seconds = earlier
+            if where is not None and self.item(ItemKey(state.version_id, *where)) is not None:
+                self.selected = ItemKey(state.version_id, *where)
         return state
 
     def jump_to(self, index: int) -> VersionState:
@@ -218,6 +262,19 @@ class AnnotationSession:
         i = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else 0)
         self.selected = keys[(i + delta) % len(keys)]
         return items[(i + delta) % len(keys)]
+
+    def select_undecided(self, delta: int = 1) -> Item | None:
+        """Select the next (``delta`` > 0) or previous undecided item, wrapping; None when all are decided."""
+        items = self.items
+        keys = [self.key(it) for it in items]
+        here = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else len(keys))
+        step = 1 if delta > 0 else -1
+        for n in range(1, len(items) + 1):
+            i = (here + step * n) % len(items)
+            if items[i].status == UNDECIDED:
+                self.selected = keys[i]
+                return items[i]
+        return None
 
     def select_at(self, offset: int) -> Item | None:
         """Select the (shortest) item covering character ``offset``."""
@@ -550,12 +607,28 @@ class AnnotationSession:
                           "set_checkworthy")
 
     def undo(self, version_id: int | None = None) -> VersionState:
-        state = self.repo.undo(version_id if version_id is not None else self._require_state().version_id)
-        return self._reopen_if_undecided(state)
+        return self.undo_or_redo("undo", version_id).state
 
     def redo(self, version_id: int | None = None) -> VersionState:
-        state = self.repo.redo(version_id if version_id is not None else self._require_state().version_id)
-        return self._reopen_if_undecided(state)
+        return self.undo_or_redo("redo", version_id).state
+
+    def undo_or_redo(self, which: str, version_id: int | None = None) -> Change:
+        """Undo (or redo) the last decision on a version; the item it changed becomes the selected one."""
+        vid = version_id if version_id is not None else self._require_state().version_id
+        before = self._state_for(vid)
+        state = self._reopen_if_undecided(self.repo.undo(vid) if which == "undo" else self.repo.redo(vid))
+        old = {self.key(it, vid): it for it in (*before.quotes, *before.claims)}
+        new = {self.key(it, vid): it for it in (*state.quotes, *state.claims)}
+        changed = [k for k in (*old, *new) if old.get(k) != new.get(k)]
+        if not changed:
+            return Change(state, None, f"nothing to {which}")
+        key = changed[0]
+        label = f"{'quote' if key.layer == 'quotes' else 'claim'} {key.id}"
+        summary = f"{which}: {describe_change(label, old.get(key), new.get(key))}"
+        with self.lock:
+            if self.state is not None and self.state.version_id == vid and key in new:
+                self.selected = key
+        return Change(state, key if key in new else None, summary)
 
     def _reopen_if_undecided(self, state: VersionState) -> VersionState:
         """A done document whose undo brought a suggestion back is in progress again (done means decided)."""

@@ -20,7 +20,7 @@ from textual.widgets import Footer
 from annotator.db.repo import VersionState
 from annotator.display import safe
 from annotator.scheme import Quote
-from annotator.session import AnnotationSession
+from annotator.session import AnnotationSession, Change
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
 from annotator.tui.screens.speakers import SpeakersScreen
@@ -48,6 +48,8 @@ class AnnotateScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down,right,tab", "move(1)", "Next item", key_display="j"),
         Binding("k,up,left,shift+tab", "move(-1)", "Prev item", key_display="k"),
+        Binding("J", "undecided(1)", "Next undecided item", show=False),
+        Binding("K", "undecided(-1)", "Prev undecided item", show=False),
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
         Binding("A", "accept_all", "Accept all remaining", show=False),
@@ -145,7 +147,9 @@ class AnnotateScreen(Screen[None]):
     def on_decision_saved(self, message: DecisionSaved) -> None:
         self.pending = max(self.pending - 1, 0)
         self.error = None
-        self.redraw()
+        self.redraw()  # scrolls to the selected item: after an undo / redo, the one it changed
+        if isinstance(message.state, Change):
+            self.notify(message.state.summary, timeout=4)
         if message.description in ("done", "flag", "skip") and self.session.finished:
             self.notify("Every document is done, flagged or skipped. Press q to quit or g to go to one.",
                         title="Finished", markup=False)
@@ -182,6 +186,12 @@ class AnnotateScreen(Screen[None]):
     @locked
     def action_move(self, delta: int) -> None:
         self.session.select_next(delta)
+        self.show_selection()
+
+    @locked
+    def action_undecided(self, delta: int) -> None:
+        if self.session.select_undecided(delta) is None:
+            self.notify("Every item of this document is decided.", timeout=3)
         self.show_selection()
 
     @locked
@@ -339,10 +349,10 @@ class AnnotateScreen(Screen[None]):
             self.submit("check-worthy", partial(self.session.toggle_checkworthy, key))
 
     def action_undo(self) -> None:
-        self.submit("undo", partial(self.session.undo, self._version()))
+        self.submit("undo", partial(self.session.undo_or_redo, "undo", self._version()))
 
     def action_redo(self) -> None:
-        self.submit("redo", partial(self.session.redo, self._version()))
+        self.submit("redo", partial(self.session.undo_or_redo, "redo", self._version()))
 
     def action_done(self) -> None:
         self.submit("done", partial(self.session.mark_done, self._version()))

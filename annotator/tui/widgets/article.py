@@ -10,7 +10,8 @@ the same length, so character offsets stay those of the stored text.
 
 Layers are told apart without colour: quotes underlined, cues bold, speakers italic, claims between
 ``⟦ ⟧`` markers, rejected items struck through, the selected item in reverse video (colours come on
-top from ``app.tcss`` through the component classes below).
+top from ``app.tcss`` through the component classes below). A decided item is followed by a mark:
+✓ accepted, ✎ edited, ⊕ added, ✗ rejected (undecided suggestions have none).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from textual.strip import Strip
 from annotator.scheme import Claim, Quote
 
 CLAIM_OPEN, CLAIM_CLOSE = "⟦", "⟧"
+#: Shown right after an item once it is decided, so decisions are visible without colour.
+DECISION_MARKS = {"accepted": "✓", "edited": "✎", "added": "⊕", "rejected": "✗"}
 
 _CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL_MAP.update({0x09: 0x20, 0x7F: 0x2421})
@@ -245,6 +248,10 @@ class ArticleView(ScrollView, can_focus=True):
         for c in self.claims:
             out.append((c.start, CLAIM_OPEN))
             out.append((c.end, CLAIM_CLOSE))
+        for it in (*self.quotes, *self.claims):  # after a claim's closing bracket (stable sort)
+            mark = DECISION_MARKS.get(it.status)
+            if mark:
+                out.append((it.end, mark))
         return out
 
     def _rebuild(self, incremental: bool = False) -> bool:
