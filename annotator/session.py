@@ -562,11 +562,17 @@ class AnnotationSession:
             mention = min(mentions, key=lambda m: abs(m.start - item.start))
         return self._save(key, replace(item, speaker=mention, status=edited_status(item)), "set_speaker")
 
-    def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None) -> VersionState:
-        """Set the stance label and/or target of a quote (a label needs a target, kept from before)."""
+    def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None,
+                   new_target: bool = False) -> VersionState:
+        """Set the stance label and/or target of a quote (a label needs a target, kept from before).
+
+        With ``new_target`` a target the dataset does not have yet is added to it first."""
         if label is not None and label not in STANCE_LABELS:
             raise ValueError(f"unknown stance label {label!r}")
         key, item, _ = self._target(key)
+        if new_target and target is not None and target.strip() not in self.targets:
+            target = target.strip()
+            self.add_target(target)
         if not isinstance(item, Quote):
             raise UserError("stance is set on quotes only")
         old = item.stance
@@ -578,6 +584,29 @@ class AnnotationSession:
         if stance == old:
             return self._state_for(key.version_id)
         return self._save(key, replace(item, stance=stance, status=edited_status(item)), "set_stance")
+
+    def remove_stance(self, key: ItemKey | None = None) -> VersionState:
+        """The quote takes no stance (toward any target)."""
+        key, item, state = self._target(key)
+        if not isinstance(item, Quote):
+            raise UserError("stance is set on quotes only")
+        if item.stance is None:
+            return state
+        return self._save(key, replace(item, stance=None, status=edited_status(item)), "set_stance")
+
+    def add_target(self, name: str) -> tuple[str, ...]:
+        """Add a stance target to the dataset (for every annotator); returns the dataset's targets."""
+        name = name.strip()
+        if not name:
+            raise UserError("a stance target cannot be empty")
+        if len(name) > 100 or any(not ch.isprintable() for ch in name):
+            raise UserError("a stance target is one line of at most 100 printable characters")
+        current = self.repo.get_dataset(self.dataset).stance_targets  # others may have added some meanwhile
+        if name not in current:
+            current = self.repo.set_stance_targets(self.dataset, [*current, name]).stance_targets
+        with self.lock:
+            self.targets = current
+        return current
 
     def set_kind(self, kind: str, key: ItemKey | None = None) -> VersionState:
         """Quote kind: direct, indirect or mixed (or their first letter)."""

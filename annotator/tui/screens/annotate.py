@@ -28,6 +28,8 @@ from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
 
 T = TypeVar("T")
+#: The target picker's "none" entry (a NUL cannot be typed into the picker, so no target is named so).
+NO_STANCE = "\x00none"
 
 
 def locked(method: Callable[..., T]) -> Callable[..., T]:
@@ -62,6 +64,7 @@ class AnnotateScreen(Screen[None]):
         Binding("1", "stance('favor')", "Stance: favor", show=False),
         Binding("2", "stance('against')", "Stance: against", show=False),
         Binding("3", "stance('neutral')", "Stance: neutral", show=False),
+        Binding("0", "no_stance", "Stance: none (remove it)", show=False),
         Binding("t", "target", "Stance target", show=False),
         Binding("d", "kind('direct')", "Kind: direct", show=False),
         Binding("i", "kind('indirect')", "Kind: indirect", show=False),
@@ -296,20 +299,26 @@ class AnnotateScreen(Screen[None]):
                                           allow_new=True, placeholder="filter, or a new name",
                                           highlight=current), chosen)
 
-    def _pick_target(self, then: Callable[[str], None]) -> None:
+    def _pick_target(self, then: Callable[[str, bool], None]) -> None:
+        """Pick a stance target, type a new one (added to the dataset), or "none" to remove the stance."""
         targets = self.session.targets
-        if not targets:
-            self.notify("This dataset has no stance targets: add some with `annotator targets`.",
-                        severity="warning", markup=False)
-            return
-
-        def chosen(target: str | None) -> None:
-            if target:
-                then(target)
-
+        key = self.session.selected
         item = self.session.selected_item
         current = item.stance.target if isinstance(item, Quote) and item.stance else None
-        self.app.push_screen(PickerScreen("Stance target", [(t, t) for t in targets], highlight=current), chosen)
+        choices = [(t, t) for t in targets]
+        if current is not None:
+            choices.insert(0, (NO_STANCE, "(none: remove the stance)"))
+
+        def chosen(target: str | None) -> None:
+            if target == NO_STANCE:
+                if key is not None:
+                    self.submit("stance none", partial(self.session.remove_stance, key))
+            elif target:
+                then(target, target not in targets)
+
+        self.app.push_screen(PickerScreen("Stance target: pick one, or type a new target for this dataset", choices,
+                                          allow_new=True, placeholder="filter, or a new target",
+                                          highlight=current), chosen)
 
     @locked
     def _quote_key(self):  # type: ignore[no-untyped-def]
@@ -328,13 +337,20 @@ class AnnotateScreen(Screen[None]):
         if isinstance(item, Quote) and item.stance is not None:
             self.submit(f"stance {label}", partial(self.session.set_stance, label, None, key))
         else:
-            self._pick_target(lambda t: self.submit(f"stance {label}", partial(self.session.set_stance, label, t, key)))
+            self._pick_target(lambda t, new: self.submit(f"stance {label}", partial(
+                self.session.set_stance, label, t, key, new_target=new)))
 
     @locked
     def action_target(self) -> None:
         key = self._quote_key()
         if key is not None:
-            self._pick_target(lambda t: self.submit("stance target", partial(self.session.set_stance, None, t, key)))
+            self._pick_target(lambda t, new: self.submit("stance target", partial(
+                self.session.set_stance, None, t, key, new_target=new)))
+
+    def action_no_stance(self) -> None:
+        key = self._quote_key()
+        if key is not None:
+            self.submit("stance none", partial(self.session.remove_stance, key))
 
     @locked
     def action_kind(self, kind: str) -> None:
