@@ -62,7 +62,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
     CSS_PATH = [Path(__file__).with_name("app.tcss"), Path(__file__).with_name("review.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down,tab", "move(1)", "Next"),
-        Binding("k,up,shift+tab", "move(-1)", "Previous"),
+        Binding("k,up,shift+tab", "move(-1)", "Previous", show=False),
         Binding("1", "take(1)", "Take 1st"),
         Binding("2", "take(2)", "Take 2nd"),
         Binding("3", "take(3)", "Take 3rd", show=False),
@@ -93,7 +93,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
                 yield Static(id="article")
             with VerticalScroll(id="options-scroll"):
                 yield Static(id="options")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # fits 80 columns; every key is in help (?)
 
     def on_mount(self) -> None:
         self.start_saving()

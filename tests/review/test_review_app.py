@@ -231,3 +231,7 @@ async def test_the_final_screen_counts_every_stored_gold_version(repo: Repositor
     again = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))  # nothing left: the count is still right
     async with again.run_test(size=(120, 40)) as pilot:
         assert "2 document(s) stored as 'gold' (0 in this session)" in str(again.query_one("#status").render())
+
+
+def test_review_screen_at_80x24(snap_compare, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(ReviewApp(ReviewSession(repo, "r", ["alice", "bob"])), terminal_size=(80, 24))

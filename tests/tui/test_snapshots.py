@@ -50,3 +50,19 @@ def test_help_screen(snap_compare, sample_repo: Repository, colour) -> None:  # 
         await pilot.pause()
 
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(120, 50), run_before=help_)
+
+
+SMALL = (80, 24)
+
+
+def test_main_screen_at_80x24(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=_ready)
+
+
+def test_main_screen_at_80x24_without_colour(snap_compare, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=_ready)
+
+
+def test_main_screen_at_200x50(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(200, 50), run_before=_ready)

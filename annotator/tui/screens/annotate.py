@@ -49,7 +49,7 @@ class AnnotateScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down,right,tab", "move(1)", "Next item", key_display="j"),
-        Binding("k,up,left,shift+tab", "move(-1)", "Prev item", key_display="k"),
+        Binding("k,up,left,shift+tab", "move(-1)", "Prev item", key_display="k", show=False),
         Binding("J", "undecided(1)", "Next undecided item", show=False),
         Binding("K", "undecided(-1)", "Prev undecided item", show=False),
         Binding("a", "accept", "Accept"),
@@ -60,7 +60,7 @@ class AnnotateScreen(Screen[None]):
         Binding("left_curly_bracket", "boundary('end', -1)", "End one word left", show=False),
         Binding("right_curly_bracket", "boundary('end', 1)", "End one word right", show=False),
         Binding("v", "select", "Select"),
-        Binding("s", "speaker", "Speaker"),
+        Binding("s", "speaker", "Speaker", show=False),  # the footer fits 80 columns; every key is in help
         Binding("1", "stance('favor')", "Stance: favor", show=False),
         Binding("2", "stance('against')", "Stance: against", show=False),
         Binding("3", "stance('neutral')", "Stance: neutral", show=False),
@@ -94,7 +94,7 @@ class AnnotateScreen(Screen[None]):
                 yield ItemPanel(id="item")
                 with VerticalScroll(id="speakers-scroll"):
                     yield SpeakerList(id="speakers")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p and every key: in help (?)
 
     def on_mount(self) -> None:
         self.query_one(ArticleView).border_title = "Article"
@@ -138,7 +138,7 @@ class AnnotateScreen(Screen[None]):
             return
         mode = "SELECT MODE" if self.selecting else ""
         self.query_one(StatusLine).show(
-            status_text(state.document.ext_id, self.session.progress(), self.pending, self.error, mode))
+            *status_text(state.document.ext_id, self.session.progress(), self.pending, self.error, mode))
 
     # -- decisions go to the worker -----------------------------------------------------------------
 

@@ -109,40 +109,60 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
-def status_text(doc_id: str, progress: Progress, saving: int, error: str | None, mode: str = "") -> Text:
-    out = Text()
-    out.append(f"Document {progress.position} of {progress.total}", style="bold")
-    out.append("  ")
-    out.append(safe(doc_id))
-    out.append(f"  [{progress.status.replace('_', ' ')}]")
-    out.append(f"  items decided {progress.decided}/{progress.items}")
-    out.append(f"  done {progress.done}/{progress.total}")
-    out.append(f"  time {_clock(progress.seconds)}")
-    out.append("  ")
+def status_text(doc_id: str, progress: Progress, saving: int, error: str | None,
+                mode: str = "") -> tuple[Text, Text]:
+    """The status line in two parts: where you are (cut first on a narrow terminal) and, always shown,
+    the time on the document, whether everything is saved, and the mode."""
+    left = Text()
     if error:
-        out.append("✗ NOT SAVED: ", style="bold reverse")
-        out.append(safe(error))
+        left.append(safe(error), style="bold")
+        left.append("  ")
+    left.append(f"Document {progress.position} of {progress.total}", style="bold")
+    left.append("  ")
+    left.append(safe(doc_id))
+    left.append(f"  [{progress.status.replace('_', ' ')}]")
+    left.append(f"  items decided {progress.decided}/{progress.items}")
+    left.append(f"  done {progress.done}/{progress.total}")
+    right = Text(f"time {_clock(progress.seconds)}  ")
+    if error:
+        right.append("✗ NOT SAVED", style="bold reverse")
     elif saving:
-        out.append(f"… saving ({saving})", style="italic")
+        right.append(f"… saving ({saving})", style="italic")
     else:
-        out.append("✓ saved", style="bold")
+        right.append("✓ saved", style="bold")
     if mode:
-        out.append("  ")
-        out.append(mode, style="bold reverse")
-    return out
+        right.append("  ")
+        right.append(mode, style="bold reverse")
+    return left, right
+
+
+def fit(left: Text, right: Text, width: int) -> Text:
+    """``left`` and ``right`` on one line of ``width`` cells: ``right`` whole, ``left`` cut with … if needed."""
+    room = width - right.cell_len - 2
+    if left.cell_len > room:
+        left = left.copy()
+        left.truncate(max(room, 0), overflow="ellipsis")
+    gap = max(width - left.cell_len - right.cell_len, 2)
+    return Text.assemble(left, " " * gap, right, no_wrap=True, end="")
 
 
 class StatusLine(Widget):
-    """Document i of n, items decided, time on this document, the saved indicator (one line, no re-layout)."""
+    """Document i of n, items decided, time on this document, the saved indicator (one line, no re-layout).
+
+    With a ``right`` part, that part is always shown whole at the right end (the saved indicator must
+    never be cut off on an 80-column terminal); the left part is cut instead."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Text()
+        self._right: Text | None = None
 
-    def show(self, text: Text) -> None:
-        if text != self._text:
-            self._text = text
+    def show(self, text: Text, right: Text | None = None) -> None:
+        if text != self._text or right != self._right:
+            self._text, self._right = text, right
             self.refresh()
 
     def render(self) -> Text:
-        return self._text
+        if self._right is None:
+            return self._text
+        return fit(self._text, self._right, self.content_size.width or self.size.width)
