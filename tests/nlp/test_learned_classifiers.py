@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 
@@ -155,3 +156,13 @@ def test_train_base_rejects_bad_files_with_file_and_line(cli, tmp_path: Path) ->
     wrong.write_text('[{"text": "x", "label": 3}]', encoding="utf-8")
     result = cli("train-classifier", "claims", "--data", wrong, "--out", tmp_path / "m")
     assert result.exit_code == 1 and "item 1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models) -> None:  # type: ignore[no-untyped-def]
+    for which in ("claims", "stance"):
+        model = LinearTextModel.load(tiny_models[which])
+        rows = [stance_fields("Clark praised Moore on Monday.", 14, 19), stance_fields("Nothing at all here.", None, None)]
+        if which == "claims":
+            rows = [["Prices rose 5 percent in 2019.", "T_NNS T_VBD E_PERCENT"], ["Thank you all.", ""], ["", ""]]
+        sparse = np.asarray(model._features(rows) @ model.coef.T) + model.intercept
+        assert model.decision(rows) == pytest.approx(sparse, abs=1e-5)
