@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, say_json
 from annotator.display import literal
 from annotator.errors import UserError
 
@@ -98,7 +97,7 @@ def agreement(
 
 def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        say_json(data)
     else:
         for table in tables:
             console.print(table)

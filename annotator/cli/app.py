@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated, Any, Optional
 
@@ -9,10 +10,20 @@ import typer
 from typer.core import TyperGroup
 
 from annotator.config import resolve_db_url
-from annotator.display import literal, safe
+from annotator.display import json_text, literal, safe
 from annotator.errors import UserError
 
 user_text = literal
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print one message line: how the CLI prints text, user data in it made inert (``display.safe``)."""
+    typer.echo(safe(message), err=err)
+
+
+def say_json(data: Any) -> None:
+    """Print ``--json`` output: valid JSON, unsafe characters in strings as ``\\uXXXX`` escapes."""
+    typer.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)))
 
 
 class AnnotatorGroup(TyperGroup):
@@ -22,10 +33,10 @@ class AnnotatorGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            typer.echo(f"Error: {safe(str(exc))}", err=True)
+            say(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted.", err=True)
+            say("Interrupted.", err=True)
             raise typer.Exit(130) from None
         except Exception as exc:
             if "annotator.db.engine" not in sys.modules:  # no database was opened: not a database error

@@ -10,9 +10,11 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, ContextManager, 
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, say
 from annotator.errors import InputError, UserError
-from annotator.io.writers import ExportReport, Tokenization, atomic_output, gold_lines, resolve_output, write_lines
+from annotator.io.writers import (
+    ExportReport, Tokenization, atomic_output, gold_lines, open_output, resolve_output, write_lines,
+)
 
 if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
     from rich.progress import Progress
@@ -83,18 +85,6 @@ def _counted(
         yield ev
 
 
-@contextmanager
-def _output(path: Path | None) -> Iterator[IO[bytes]]:
-    if path is None:
-        sys.stdout.flush()
-        out = sys.stdout.buffer
-        yield out
-        out.flush()
-    else:
-        with atomic_output(path) as fh:
-            yield fh
-
-
 def _export(
     fmt: str, dataset: str, annotator: str | None, gold: bool, status: StatusChoice, out: str | None, db: str | None,
     write: Callable[[Iterable[ExportedVersion], ExportReport, Any], None], with_tokens: bool = True,
@@ -112,7 +102,7 @@ def _export(
     path = (target or (lambda o, d, w: resolve_output(o, d, w, fmt)))(out, dataset, who)
     report = ExportReport()
     wanted = None if status is StatusChoice.all else "done"
-    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or _output)(path) as fh:
+    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or open_output)(path) as fh:
         versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, bar)
         write(versions, report, fh)
         if report.lines == 0:  # raised inside the output block: the temporary file is discarded
@@ -121,10 +111,10 @@ def _export(
             which = "" if wanted is None else "done "
             raise UserError(f"nothing to export: no {which}versions{whose} in dataset {dataset!r}{hint}")
     for line in report.warnings():
-        typer.echo(f"Warning: {safe(line)}" if not line.startswith("  ") else safe(line), err=True)
+        say(f"Warning: {safe(line)}" if not line.startswith("  ") else safe(line), err=True)
     if path is not None:
         unit = {"docbin": "doc(s)", "label-studio": "annotation(s)"}.get(fmt, "line(s)")
-        typer.echo(f"Wrote {report.lines} {unit} ({report.documents} document(s)) to {safe(str(path))}", err=True)
+        say(f"Wrote {report.lines} {unit} ({report.documents} document(s)) to {safe(str(path))}", err=True)
 
 
 def _line_command(fmt: str, doc: str, lines_of: Callable[[Iterable[ExportedVersion], str], Iterable[str]]) -> None:
@@ -260,7 +250,7 @@ def export_docbin(
     @contextmanager
     def opener(path: Path | None) -> Iterator[Any]:
         if path is None or not sharded:
-            with _output(path) as fh:
+            with open_output(path) as fh:
                 yield fh
             if path is not None:
                 write_config(path.parent, path, path.with_suffix(".cfg").name)
@@ -280,7 +270,7 @@ def export_docbin(
 
     _export("docbin", dataset, annotator, gold, status, out, db, write, target=target, opener=opener)
     for cfg in written:
-        typer.echo(f"Wrote the spacy train config {safe(str(cfg))}", err=True)
+        say(f"Wrote the spacy train config {safe(str(cfg))}", err=True)
 
 
 class LabelStudioAs(str, Enum):

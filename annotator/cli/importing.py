@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text, say
 from annotator.config import new_sqlite_file, resolve_db_url
 from annotator.cli.progress import progress_bar
 from annotator.errors import UserError
@@ -39,13 +39,13 @@ def import_(
             url, new_sqlite_file(url), lambda repo: repo.import_records(dataset, read(lambda n: bar.advance(0, n))),
         )
     for dup in result.duplicates:
-        typer.echo(f"skipped duplicate: {safe(dup)}", err=True)
+        say(f"skipped duplicate: {safe(dup)}", err=True)
     msg = f"Imported {result.added} document(s) into {safe(dataset)!r}"
     if result.versions:
         msg += f", {result.versions} annotated version(s)"
     if result.duplicates:
         msg += f"; skipped {len(result.duplicates)} duplicate(s)"
-    typer.echo(msg + ".")
+    say(msg + ".")
 
 
 @app.command("datasets")
@@ -57,7 +57,7 @@ def datasets(db: DbOption = None) -> None:
     repo = open_repo(db)
     infos = repo.list_datasets()
     if not infos:
-        typer.echo("No datasets yet. Import some articles: annotator import FILES --dataset NAME")
+        say("No datasets yet. Import some articles: annotator import FILES --dataset NAME")
         return
     table = Table("dataset", "documents", "stance targets", "created")
     for info in infos:
@@ -130,7 +130,7 @@ def targets_list(ctx: typer.Context, dataset: OptDataset = None, db: OptDb = Non
     """List the dataset's stance targets, one per line."""
     dataset, db = _target_args(ctx, dataset, db)
     for target in open_repo(db).get_dataset(dataset).stance_targets:
-        typer.echo(safe(target))
+        say(safe(target))
 
 
 @targets_app.command("add")
@@ -145,7 +145,7 @@ def targets_add(
     repo = open_repo(db)
     current = repo.get_dataset(dataset).stance_targets
     info = repo.set_stance_targets(dataset, [*current, *names])
-    typer.echo(f"Stance targets: {safe(', '.join(info.stance_targets))}")
+    say(f"Stance targets: {safe(', '.join(info.stance_targets))}")
 
 
 @targets_app.command("remove")
@@ -163,4 +163,4 @@ def targets_remove(
     if missing:
         raise UserError(f"not a stance target of {dataset!r}: {', '.join(missing)}")
     info = repo.set_stance_targets(dataset, [t for t in current if t not in names])
-    typer.echo(f"Stance targets: {safe(', '.join(info.stance_targets)) or '(none)'}")
+    say(f"Stance targets: {safe(', '.join(info.stance_targets)) or '(none)'}")

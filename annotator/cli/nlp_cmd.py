@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe
+from annotator.cli.app import DatasetOption, DbOption, app, literal, open_repo, safe, say, say_json
 from annotator.cli.progress import progress_bar
+from annotator.display import SafeStream
 from annotator.errors import InputError
 
 ModelOption = Annotated[
@@ -50,7 +50,7 @@ def preannotate(
     info = repo.get_dataset(dataset)
     todo = repo.documents_to_preannotate(dataset, force=force)
     if not todo:
-        typer.echo(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
+        say(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
     nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
     name, version = model_info(nlp)
@@ -68,7 +68,7 @@ def preannotate(
             stored = repo.add_suggestions(run_id, [(ext_to_id[ext], ann, toks) for ext, ann, toks in results])
             done += stored
             bar.advance(0, stored)
-    typer.echo(f"Pre-annotated {done} document(s) of {safe(dataset)!r} with {name} {version} (run {run_id}).")
+    say(f"Pre-annotated {done} document(s) of {safe(dataset)!r} with {name} {version} (run {run_id}).")
 
 
 @app.command("predict")
@@ -91,7 +91,7 @@ def predict(
     from dataclasses import replace
 
     from annotator.io.readers import read_sources
-    from annotator.io.writers import atomic_output, gold_line, resolve_output, write_lines
+    from annotator.io.writers import gold_line, open_output, resolve_output, write_lines
     from annotator.nlp.pipeline import annotate, load_pipeline
 
     path = None if out is None else resolve_output(str(out), "predictions", "model", "jsonl")
@@ -118,13 +118,10 @@ def predict(
                 yield gold_line(replace(ann, doc_id=rec.ext_id or f"doc{int(key) + 1}", meta=dict(rec.meta)))
                 bar.advance(0, 1)
 
-    if path is None:
-        n = write_lines(lines(), sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        with atomic_output(path) as fh:
-            n = write_lines(lines(), fh)
-        typer.echo(f"Wrote {n} line(s) to {path}", err=True)
+    with open_output(path) as fh:
+        n = write_lines(lines(), fh)
+    if path is not None:
+        say(f"Wrote {n} line(s) to {safe(str(path))}", err=True)
 
 
 def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[str],
@@ -186,7 +183,7 @@ def evaluate(
     report = run_evaluation(_read_annotations(gold), _read_annotations(pred))
     data = report.to_dict()
     if as_json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        say_json(data)
         return
     table = Table("measure", "precision", "recall", "F1", "n gold", "n pred", title="Evaluation")
 
@@ -223,27 +220,26 @@ def train(
     from rich.console import Console
     from rich.table import Table
 
+    from annotator.training.train import check_output
     from annotator.training.train import train as run_training
 
-    if output is not None and output.exists() and not output.is_dir():
-        raise InputError("not a folder: choose a folder for the trained pipeline", str(output))
-
+    out_dir = output or Path("models") / _safe_folder(dataset)
+    check_output(out_dir)  # before any work: a folder that is not ours is refused, nothing in it touched
     repo = open_repo(db)
     annotations = list(repo.versions(dataset, annotator=annotator, status="done"))
-    out_dir = output or Path("models") / _safe_folder(dataset)
-    typer.echo(f"Training on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
-    log = sys.stderr if not as_json else None
+    say(f"Training on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
+    log = SafeStream(sys.stderr) if not as_json else None
     result = run_training(annotations, out_dir, base_model=base_model, max_steps=max_steps, dev_share=dev_share,
                           seed=seed, log=log)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        say_json(result.to_dict())
         return
     table = Table("on held-out documents", "quotes F1 (overlap)", "quotes F1 (exact)", "claims F1",
-                  title=f"Trained pipeline: {result.model_path}")
+                  title=literal(f"Trained pipeline: {result.model_path}"))
     for name, scores in result.scores.items():
         table.add_row(name, *(_fmt(v) for v in _headline(scores)))
     Console().print(table)
-    typer.echo(f"Held out: {', '.join(result.dev_docs)}. Use: annotator preannotate --model {result.model_path}")
+    say(f"Held out: {', '.join(result.dev_docs)}. Use: annotator preannotate --model {result.model_path}")
 
 
 def _safe_folder(name: str) -> str:

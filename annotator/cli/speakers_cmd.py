@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text, say, say_json
 from annotator.errors import UserError
 
 speakers_app = typer.Typer(invoke_without_command=True)
@@ -48,7 +47,7 @@ def speakers(
         raise UserError("missing option --dataset")
     result = load_speakers(open_repo(db), dataset, annotator)
     if as_json:
-        typer.echo(json.dumps([s.to_dict() for s in result], ensure_ascii=False, indent=2))
+        say_json([s.to_dict() for s in result])
         return
     console = Console()
     if not result:
@@ -76,7 +75,7 @@ def merge(
 ) -> None:
     """Record that VARIANT is the same speaker as CANONICAL (overrides the automatic rule)."""
     open_repo(db).set_speaker_correction(dataset, variant, canonical)
-    typer.echo(f"{safe(variant)!r} is now merged into {safe(canonical)!r}.")
+    say(f"{safe(variant)!r} is now merged into {safe(canonical)!r}.")
 
 
 @speakers_app.command("split")
@@ -87,7 +86,7 @@ def split(
 ) -> None:
     """Keep VARIANT as a speaker of its own, even where the automatic rule would merge it."""
     open_repo(db).set_speaker_correction(dataset, variant, variant)
-    typer.echo(f"{safe(variant)!r} is now kept apart.")
+    say(f"{safe(variant)!r} is now kept apart.")
 
 
 @speakers_app.command("reset")
@@ -98,4 +97,4 @@ def reset(
 ) -> None:
     """Remove a merge/split correction: VARIANT follows the automatic rule again."""
     open_repo(db).set_speaker_correction(dataset, variant, None)
-    typer.echo(f"{safe(variant)!r} follows the automatic rule again.")
+    say(f"{safe(variant)!r} follows the automatic rule again.")

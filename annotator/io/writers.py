@@ -17,10 +17,14 @@ Nothing here imports spaCy unless a document without stored tokens has to be tok
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import secrets
+import stat
+import sys
+import time
 from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +47,9 @@ SUFFIXES: dict[str, str] = {
 BLANK_MODEL = "blank"
 _UNSAFE = re.compile(r"[^\w\-]+")
 _MAX_STEM = 80
+_MAX_STEM_BYTES = 100
+_FD_PATH = re.compile(r"/dev/(?:fd/(?P<fd>\d+)|(?P<name>stdin|stdout|stderr))|/proc/(?P<pid>self|\d+)/fd/(?P<pfd>\d+)")
+_TMP_TAG = re.compile(r"(?:(?P<pid>\d+)-)?[0-9a-f]{8}")
 
 
 # -- gold JSONL -----------------------------------------------------------------------------
@@ -77,10 +84,18 @@ def safe_stem(name: str) -> str:
     """A file name part from a user-chosen name: letters, digits, ``_`` and ``-`` only.
 
     Path separators, dots (so no ``..`` and no hidden files), spaces and control characters
-    become ``_``; the result is never empty and never longer than 80 characters.
+    become ``_``. When that changed the name (or it was cut), 8 hex digits of the name's SHA-1
+    follow, so two names never share a file (``a/b`` and ``a.b`` differ). Never empty, at most
+    ``_MAX_STEM`` characters and ``_MAX_STEM_BYTES`` bytes of UTF-8 (a file name holds 255 bytes).
     """
-    stem = _UNSAFE.sub("_", name).strip("_")[:_MAX_STEM]
-    return stem or "_"
+    stem = _UNSAFE.sub("_", name).strip("_")
+    if stem == name and len(stem) <= _MAX_STEM and len(stem.encode("utf-8")) <= _MAX_STEM_BYTES:
+        return stem
+    tag = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    body = stem[: _MAX_STEM - 9]
+    while len(body.encode("utf-8")) > _MAX_STEM_BYTES - 9:
+        body = body[:-1]
+    return f"{body.rstrip('_')}-{tag}" if body.strip("_") else f"_-{tag}"
 
 
 def default_output(dataset: str, annotator: str | None, fmt: str, folder: Path = EXPORTS_DIR) -> Path:
@@ -97,7 +112,11 @@ def default_output(dataset: str, annotator: str | None, fmt: str, folder: Path =
 
 
 def resolve_output(out: str | None, dataset: str, annotator: str | None, fmt: str) -> Path | None:
-    """The file to write (None for stdout, ``-``). An existing folder gets the default file name."""
+    """The file to write (None for stdout, ``-``). An existing folder gets the default file name.
+
+    A special file (``/dev/null``, a FIFO, ``/dev/fd/N`` as in ``--out >(cmd)``, a terminal) is taken
+    as it is: ``open_output`` writes into it instead of replacing it.
+    """
     if out == "-":
         return None
     if out is None:
@@ -105,6 +124,8 @@ def resolve_output(out: str | None, dataset: str, annotator: str | None, fmt: st
     path = Path(out)
     if path.is_dir():
         return default_output(dataset, annotator, fmt, folder=path)
+    if is_special_output(path):
+        return path
     parent = path.parent
     if not parent.exists():
         raise InputError("folder does not exist (create it first)", str(parent))
@@ -115,14 +136,115 @@ def resolve_output(out: str | None, dataset: str, annotator: str | None, fmt: st
     return path
 
 
+def _descriptor(path: Path) -> int | None:
+    """The file descriptor a path names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/3``), following
+    symbolic links one hop at a time; None for any other path."""
+    current = str(path)
+    for _ in range(40):
+        match = _FD_PATH.fullmatch(os.path.normpath(current))
+        if match:
+            if match.group("pid") not in (None, "self", str(os.getpid())):
+                return None
+            named = match.group("name")
+            if named is not None:
+                return {"stdin": 0, "stdout": 1, "stderr": 2}[named]
+            return int(match.group("fd") or match.group("pfd"))
+        try:
+            target = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.join(os.path.dirname(current), target)
+    return None
+
+
+def is_special_output(path: Path) -> bool:
+    """True for an output that must be written in place: a descriptor path, or an existing file that is
+    not a regular file (character device, FIFO, socket), also behind a symbolic link."""
+    if _descriptor(path) is not None:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextmanager
+def open_output(path: Path | None) -> Iterator[IO[bytes]]:
+    """Where every ``--out`` is written: stdout (None), a special file in place, else ``atomic_output``.
+
+    Only a regular file is replaced atomically (a symbolic link to one keeps the link: its target is
+    replaced). ``/dev/null``, FIFOs, terminals and ``/dev/fd/N`` are opened and written directly, so
+    they are never replaced by a regular file.
+    """
+    if path is None:
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        yield out
+        out.flush()
+        return
+    fd = _descriptor(path)
+    if fd is None and not is_special_output(path):
+        with atomic_output(Path(os.path.realpath(path))) as fh:
+            yield fh
+        return
+    try:
+        fh = os.fdopen(os.dup(fd), "wb") if fd is not None else open(path, "wb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", str(path)) from None
+    try:
+        with fh:
+            yield fh
+    except OSError as exc:
+        raise InputError(f"output not written: {exc.strerror}", str(path)) from None
+
+
+def _stale_temporaries(path: Path) -> Iterator[Path]:
+    """Temporary files of ``path`` left by a killed export: their writing process is gone."""
+    prefix = f".{path.name}."
+    try:
+        siblings = list(path.parent.iterdir())
+    except OSError:
+        return
+    for tmp in siblings:
+        if not (tmp.name.startswith(prefix) and tmp.name.endswith(".tmp")):
+            continue
+        match = _TMP_TAG.fullmatch(tmp.name[len(prefix) : -len(".tmp")])
+        if match is None:
+            continue
+        pid = match.group("pid")
+        if pid is None:  # written before temporaries carried their pid: stale once an hour old
+            try:
+                if time.time() - tmp.stat().st_mtime > 3600:
+                    yield tmp
+            except OSError:
+                pass
+        elif not _alive(int(pid)):
+            yield tmp
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 @contextmanager
 def atomic_output(path: Path) -> Iterator[IO[bytes]]:
     """A binary file that becomes ``path`` only if the ``with`` block succeeds.
 
     The temporary file lives in the same folder (same filesystem, so ``os.replace`` is atomic) and
     is created with the usual permissions (mode 0o666 minus the umask), unlike ``mkstemp``'s 0o600.
+    Its name carries the writer's pid: temporaries of a killed export (SIGKILL leaves no chance to
+    clean up) are removed by the next export to the same file.
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    for stale in _stale_temporaries(path):
+        stale.unlink(missing_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:

@@ -26,6 +26,10 @@ CONFIG_TEMPLATE = Path(__file__).with_name("configs") / "spancat.cfg"
 TRAINED_QUOTES_KEY = "sc_quotes"
 TRAINED_CLAIMS_KEY = "sc_claims"
 CLAIM_LABEL = "CLAIM"
+#: Written first into every --output folder ``train`` makes: only a folder with it is ours to replace in.
+OUTPUT_MARKER = ".annotator-train"
+#: What ``train`` puts into its folder (also what a folder trained before the marker existed holds).
+_OURS = {"training", "corpus", "config.cfg", "scores.json", OUTPUT_MARKER}
 
 
 def split_documents(
@@ -88,6 +92,42 @@ class TrainResult:
         }
 
 
+def _made_before_marker(output: Path) -> bool:
+    """A folder from an ``annotator train`` run that predates the marker: exactly our files, nothing else."""
+    names = {p.name for p in output.iterdir() if not p.name.startswith(".training-")}
+    if not names <= _OURS or "training" not in names:
+        return False
+    if "corpus" in names and {p.name for p in (output / "corpus").iterdir()} - {"train.spacy", "dev.spacy"}:
+        return False
+    return any((output / "training" / m / "meta.json").exists() for m in ("model-best", "model-last"))
+
+
+def check_output(output: Path) -> None:
+    """Refuse an --output that is not ours to write in: a file, or a non-empty folder ``train`` did not make.
+
+    ``train`` replaces ``training/``, ``corpus/``, ``config.cfg`` and ``scores.json`` inside its folder, so
+    a folder of the user's is never used (nothing in it could be deleted or overwritten).
+    """
+    if output.exists() and not output.is_dir():
+        raise UserError(f"{output}: not a folder: choose a folder for the trained pipeline")
+    if not output.is_dir() or (output / OUTPUT_MARKER).exists() or not any(output.iterdir()):
+        return
+    if not _made_before_marker(output):
+        raise UserError(
+            f"{output}: folder is not empty and was not made by `annotator train` (no {OUTPUT_MARKER} file); "
+            "choose a new or empty folder"
+        )
+
+
+def claim_output(output: Path) -> None:
+    """Create ``output`` (if needed) and mark it as made by ``train``; see ``check_output``."""
+    check_output(output)
+    output.mkdir(parents=True, exist_ok=True)
+    marker = output / OUTPUT_MARKER
+    if not marker.exists():
+        marker.write_text("This folder was made by `annotator train`, which replaces its contents.\n", encoding="utf-8")
+
+
 def write_corpus(nlp: Any, annotations: Sequence[Annotation], path: Path) -> None:
     from spacy.tokens import DocBin
 
@@ -110,12 +150,11 @@ def train(
     import spacy
     from spacy.cli.train import train as spacy_train
 
+    check_output(output)
     base = resolve_base_model(base_model)
     train_set, dev_set = split_documents(annotations, dev_share, seed)
-    output.mkdir(parents=True, exist_ok=True)
+    claim_output(output)
     final = output / "training"
-    if final.exists() and not any((final / m / "meta.json").exists() for m in ("model-best", "model-last")):
-        raise UserError(f"{final} exists and is not a pipeline trained here; choose another --output")
     # Everything is built in a hidden folder and moved into place only once training and scoring
     # succeeded: a failed or interrupted run leaves the previous model and its scores as they were.
     work = Path(tempfile.mkdtemp(dir=output, prefix=".training-"))

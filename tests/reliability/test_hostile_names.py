@@ -66,3 +66,60 @@ def test_read_only_commands_never_create_a_database(cli, tmp_path: Path) -> None
         assert result.exit_code == 1
         assert result.stderr == f"Error: {typo}: no such database (import articles first, or give --db)\n"
     assert not typo.exists()
+
+
+TERMINAL_ATTACKS = {
+    "osc52": "\x1b]52;c;ZXZpbA==\x07",  # writes the clipboard
+    "title": "\x1b]0;pwned\x07",  # sets the window title
+    "clear": "\x1b[2J\x1b[H",  # clears the screen
+    "csi8": "\x9b31m",  # an 8-bit CSI
+    "bidi": "\u202eevil\u202c",  # shows text reversed
+    "isolate": "\u2067rtl\u2069",
+}
+
+
+def _hostile_gold(tmp_path: Path) -> Path:
+    import json
+
+    from tests.conftest import GOLD_FILE
+
+    lines = [json.loads(line) for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
+    for line, (key, attack) in zip(lines, TERMINAL_ATTACKS.items()):
+        line.update(id=f"{key}{attack}", annotator="gold")
+    return write_jsonl(tmp_path / "hostile.jsonl", lines)
+
+
+def _inert(out: str) -> None:
+    for char in ("\x1b", "\x07", "\x9b", "\u202e", "\u202c", "\u2067", "\u2069"):
+        assert char not in out, repr(char)
+
+
+def test_the_cli_and_the_tui_share_one_set_of_unsafe_characters() -> None:
+    from annotator.display import UNSAFE, safe, visible
+
+    for attack in TERMINAL_ATTACKS.values():
+        _inert(safe(attack))
+        _inert(visible(attack))
+        assert len(visible(attack)) == len(attack)  # the TUI keeps offsets
+    assert safe("\u202e") == "\\u202e" and safe("\x1b") == "\\x1b" and safe("tab\tand\nnewline") == "tab\tand\nnewline"
+    assert all(safe(chr(c)) != chr(c) and visible(chr(c)) != chr(c) for c in UNSAFE)
+
+
+def test_json_output_escapes_unsafe_characters_and_stays_the_same_json(cli, tmp_path: Path) -> None:
+    import json
+
+    gold = _hostile_gold(tmp_path)
+    result = cli("evaluate", gold, gold, "--json")
+    assert result.exit_code == 0, result.output
+    _inert(result.stdout)
+    assert json.loads(result.stdout)["n_documents"] == 5
+
+
+@pytest.mark.slow
+def test_train_shows_hostile_document_ids_inert(cli, sqlite_url: str, tmp_path: Path) -> None:
+    assert cli("import", _hostile_gold(tmp_path), "--dataset", "g", "--db", sqlite_url).exit_code == 0
+    result = cli("train", "--dataset", "g", "--output", tmp_path / "m", "--max-steps", "2", "--db", sqlite_url)
+    assert result.exit_code == 0, result.output
+    _inert(result.stdout + result.stderr)
+    held_out = result.stdout.split("Held out: ")[1].split(". Use:")[0]
+    assert held_out.startswith(tuple(TERMINAL_ATTACKS)) and ("\\x" in held_out or "\\u" in held_out)

@@ -60,6 +60,6 @@ def test_a_failed_retraining_keeps_the_previous_model(tmp_path: Path, monkeypatc
     mine = tmp_path / "mine"
     (mine / "training").mkdir(parents=True)
     (mine / "training" / "notes.txt").write_text("my notes")
-    with pytest.raises(UserError, match="is not a pipeline trained here"):
+    with pytest.raises(UserError, match="was not made by `annotator train`"):
         train_mod.train(gold(), mine, max_steps=2)
     assert (mine / "training" / "notes.txt").read_text() == "my notes"

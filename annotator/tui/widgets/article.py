@@ -31,22 +31,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.display import visible
 from annotator.scheme import Claim, Quote
 
 CLAIM_OPEN, CLAIM_CLOSE = "⟦", "⟧"
 #: Shown right after an item once it is decided, so decisions are visible without colour.
 DECISION_MARKS = {"accepted": "✓", "edited": "✎", "added": "⊕", "rejected": "✗"}
-
-_CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
-_CONTROL_MAP.update({0x09: 0x20, 0x7F: 0x2421})
-_CONTROL_MAP.update({c: 0xFFFD for c in range(0x80, 0xA0)})
-_CONTROL_MAP.update({c: 0xFFFD for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)})
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters replaced one-for-one by visible symbols (offsets unchanged)."""
-    return text.translate(_CONTROL_MAP)
-
 
 _WORD_RE = re.compile(r"\S+\s*|\s+")
 
