@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -19,6 +20,8 @@ from annotator.scheme import annotation_from_dict
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+#: Deepest nesting of arrays and objects accepted in a JSONL line (a gold line itself needs 4 levels).
+MAX_JSON_DEPTH = 64
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -117,15 +120,48 @@ def read_jsonl_file(path: Path, progress: Progress | None = None) -> Iterator[Im
                 progress(len(raw))
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as exc:
-                truncated = " (truncated line?)" if not raw.endswith(b"\n") else ""
-                raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}{truncated}", str(path), lineno) from None
+            obj = parse_json_line(line.rstrip("\r\n"), str(path), lineno, truncated=not raw.endswith(b"\n"))
             yield record_from_object(obj, path, lineno)
             n_records += 1
         if n_records == 0:
             raise InputError("empty file: no JSON lines", str(path))
+
+
+def parse_json_line(line: str, path: str, lineno: int, truncated: bool = False) -> Any:
+    """One JSONL line parsed, or ``InputError`` naming file and line: malformed JSON, integers too long
+    for Python to convert (over ``sys.get_int_max_str_digits()`` digits), nesting deeper than
+    ``MAX_JSON_DEPTH`` (so no later step, storage or export, meets a structure it cannot handle)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        hint = " (truncated line?)" if truncated else ""
+        raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}{hint}", path, lineno) from None
+    except RecursionError:
+        raise InputError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", path, lineno) from None
+    except ValueError:  # the only other ValueError of json.loads: an integer literal over the digit limit
+        raise InputError(
+            f"number too long: integers may have at most {sys.get_int_max_str_digits()} digits", path, lineno
+        ) from None
+    if _depth_exceeds(obj, MAX_JSON_DEPTH):
+        raise InputError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", path, lineno)
+    return obj
+
+
+def _depth_exceeds(obj: Any, limit: int) -> bool:
+    """True if arrays/objects nest more than ``limit`` levels (iterative: no recursion limit)."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:

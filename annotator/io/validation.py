@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from jsonschema.validators import extend
 
 from annotator.errors import InputError
 
@@ -21,11 +22,19 @@ SCHEMA_FILES = {"gold": "gold.schema.json", "input": "input.schema.json", "prodi
                 "brat-scheme": "brat-scheme.schema.json"}
 
 
+#: JSON Schema counts 1.0 as an integer; offsets and counts here must be written as integers (1, not 1.0),
+#: since Python cannot index text with a float.
+_STRICT_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+)
+StrictValidator = extend(Draft202012Validator, type_checker=_STRICT_TYPES)
+
+
 @lru_cache(maxsize=None)
 def validator(name: str) -> Draft202012Validator:
     schema = json.loads((SCHEMAS_DIR / SCHEMA_FILES[name]).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return StrictValidator(schema)
 
 
 def _field_path(path: Any) -> str:
