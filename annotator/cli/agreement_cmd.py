@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, say_json
+from annotator.cli.app import DatasetOption, DbOption, app, open_repo, say, say_json
 from annotator.display import literal
 from annotator.errors import UserError
 
@@ -114,6 +114,7 @@ def review(
 ) -> None:
     """Adjudicate disagreements between annotators in the terminal; the result is stored as its own version ("gold").
 
+    Documents on which all of them agree are stored as that version at once (there is nothing to decide).
     Needs a terminal.
     """
     from annotator.review import ORDERS, ReviewSession
@@ -123,6 +124,12 @@ def review(
         raise UserError(f"unknown --order {order!r}; choose one of {', '.join(ORDERS)}")
     require_terminal("review")
     session = ReviewSession(open_repo(db), dataset, _names(annotators) or [], target=as_, redo=redo, order=order)
+    agreed = session.accept_agreed_documents()
+    if agreed:
+        say(f"Stored {agreed} document(s) on which {', '.join(session.annotators)} agree as {as_!r}.")
+    if not session.documents:
+        say(f"No disagreements left to review in {dataset!r}.")
+        return
     from annotator.tui.review_app import ReviewApp
 
     raise typer.Exit(run_app(ReviewApp(session), "review"))

@@ -14,11 +14,14 @@ The mapping (also in the README):
 - ``doc.user_data`` (saved: ``DocBin(store_user_data=True)``): the gold JSONL line without ``text`` plus
   ``dataset``, i.e. keys ``id``, ``meta``, ``annotator``, ``status``, ``quotes`` (each with ``kind``, ``cue``,
   ``speaker`` with ``name`` — the attribution — and ``stance``), ``claims``, all with the annotated character
-  offsets. :func:`gold_from_doc` turns a read-back Doc into the gold line again.
+  offsets. Meta that msgpack cannot hold (an integer beyond 64 bits, nesting over 512 levels) is kept as
+  JSON text under ``meta_json`` instead of ``meta``. :func:`gold_from_doc` turns a read-back Doc into the
+  gold line again.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
 SHARD_PREFIX = "shard-"
 #: The ``spacy train`` config written next to (or into) the export.
 CONFIG_NAME = "config.cfg"
+#: user_data key holding the meta as JSON text when msgpack cannot (integers beyond 64 bits, deep nesting).
+META_JSON = "meta_json"
 
 
 def make_doc(vocab: "Vocab", text: str, layout: TokenLayout) -> "Doc":
@@ -93,8 +98,21 @@ def annotation_doc(
     doc.ents = filter_spans(groups["speakers"].values())
     gold = kept.to_dict()
     del gold["text"]
+    if not _packable(gold["meta"]):  # msgpack holds 64-bit integers and 512 levels: keep such meta as JSON
+        gold[META_JSON] = json.dumps(gold.pop("meta"), ensure_ascii=False)
     doc.user_data.update({**gold, "dataset": dataset})
     return doc
+
+
+def _packable(value: Any) -> bool:
+    """Whether msgpack (DocBin's user_data format) can store ``value``."""
+    import srsly
+
+    try:
+        srsly.msgpack_dumps(value)
+    except (OverflowError, ValueError):
+        return False
+    return True
 
 
 def build_docbin(
@@ -174,7 +192,8 @@ def gold_from_doc(doc: "Doc") -> dict[str, Any]:
 
     ud = doc.user_data
     return {
-        "id": ud["id"], "text": doc.text, "meta": lists(ud["meta"]), "annotator": ud["annotator"],
+        "id": ud["id"], "text": doc.text,
+        "meta": json.loads(ud[META_JSON]) if META_JSON in ud else lists(ud["meta"]), "annotator": ud["annotator"],
         "status": ud["status"], "quotes": lists(ud["quotes"]), "claims": lists(ud["claims"]),
     }
 

@@ -158,3 +158,31 @@ def test_spacy_train_on_the_export_with_its_config_scores_above_zero(cli, tmp_pa
     perf = json.loads((out / "model-best" / "meta.json").read_text(encoding="utf-8"))["performance"]
     assert perf["spans_quotes_f"] > 0 and perf["spans_cues_f"] > 0
     assert 0 < perf["spans_quotes_f"] <= 1
+
+
+def test_meta_msgpack_cannot_hold_is_kept_as_json_and_reads_back(cli, db_url: str, tmp_path: Path) -> None:
+    """Meta that import accepts (integers beyond 64 bits) exports and reads back unchanged, on both backends."""
+    meta = {"views": 2**64, "debt": -(2**63) - 1, "digits": int("7" * 300), "tags": ["a", {"b": [1.5, None]}]}
+    text = "“We are ready,” said Antony Blinken."
+    line = {"id": "d1", "text": text, "meta": meta, "annotator": "alice", "status": "done", "quotes": [], "claims": []}
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert cli("import", src, "--dataset", "news", "--db", db_url).exit_code == 0
+    out = tmp_path / "news.spacy"
+    _export(cli, db_url, out)
+    (doc,) = _read(out)
+    assert gold_from_doc(doc)["meta"] == {**meta, "source": "in.jsonl"}
+
+
+def test_deeply_nested_meta_is_kept_as_json(tmp_path: Path) -> None:
+    from annotator.io.docbin import annotation_doc
+    from annotator.io.writers import layout_from_offsets
+
+    deep: list = []  # type: ignore[type-arg]
+    for _ in range(600):  # msgpack stops at 512 levels
+        deep = [deep]
+    ann = Annotation("d1", "Some text.", "alice", "done", {"deep": deep})
+    doc = annotation_doc(ann, layout_from_offsets(ann.text, [(0, 4), (5, 9), (9, 10)]), Vocab(), "news")
+    docbin = DocBin(store_user_data=True, docs=[doc])
+    (back,) = DocBin().from_bytes(docbin.to_bytes()).get_docs(Vocab())
+    assert gold_from_doc(back)["meta"] == {"deep": deep}
