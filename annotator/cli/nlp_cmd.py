@@ -154,14 +154,21 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
 
 
 def _read_annotations(path: Path):  # type: ignore[no-untyped-def]
+    """The annotations of a gold JSONL file and the line of each."""
     from annotator.io.readers import read_jsonl_file
 
-    anns = []
+    anns, lines = [], []
     for rec in read_jsonl_file(path):
         if rec.annotation is None:
             raise InputError("not a gold JSONL line (no quotes/claims/annotator)", str(path), rec.line)
         anns.append(rec.annotation)
-    return anns
+        lines.append(rec.line)
+    return anns, lines
+
+
+def _some(ids, limit: int = 5) -> str:  # type: ignore[no-untyped-def]
+    ids = list(ids)
+    return ", ".join(map(repr, ids[:limit])) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 @app.command("evaluate")
@@ -176,11 +183,30 @@ def evaluate(
     from rich.table import Table
 
     from annotator.nlp.evaluate import evaluate as run_evaluation
+    from annotator.nlp.evaluate import text_mismatches
 
     for p in (gold, pred):
         if not p.is_file():
             raise InputError("no such file", str(p))
-    report = run_evaluation(_read_annotations(gold), _read_annotations(pred))
+    gold_anns, gold_lines = _read_annotations(gold)
+    pred_anns, pred_lines = _read_annotations(pred)
+    mismatches = text_mismatches(gold_anns, pred_anns)
+    if mismatches:
+        pi, gi = mismatches[0]
+        raise InputError(
+            f"differs from the text of gold document {pred_anns[pi].doc_id!r} ({gold}:{gold_lines[gi]}): "
+            "offsets into another text cannot be scored", str(pred), pred_lines[pi], "text",
+        )
+    report = run_evaluation(gold_anns, pred_anns)
+    if gold_anns and pred_anns and len(report.unmatched_predictions) == len({a.doc_id for a in pred_anns}):
+        raise InputError(f"no prediction has the id of a gold document (gold ids: {_some(a.doc_id for a in gold_anns)})",
+                         str(pred))
+    if report.unmatched_predictions:
+        say(f"Warning: {len(report.unmatched_predictions)} prediction(s) match no gold document by id and are "
+            f"ignored: {_some(report.unmatched_predictions)}", err=True)
+    if report.missing_predictions:
+        say(f"Warning: {len(report.missing_predictions)} gold document(s) have no prediction and count as finding "
+            f"nothing: {_some(report.missing_predictions)}", err=True)
     data = report.to_dict()
     if as_json:
         say_json(data)

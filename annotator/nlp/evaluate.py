@@ -219,6 +219,16 @@ def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dic
     return scores, {"speaker": speaker, "stance": stance, "stance_target": target}
 
 
+def text_mismatches(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> list[tuple[int, int]]:
+    """``(pred_index, gold_index)`` of predictions whose text differs from the gold document with their id:
+    their offsets point into another text, so scoring them would be meaningless."""
+    gold_at = {}
+    for gi, a in enumerate(gold):
+        gold_at.setdefault(a.doc_id, gi)
+    return [(pi, gold_at[p.doc_id]) for pi, p in enumerate(pred)
+            if p.doc_id in gold_at and p.text != gold[gold_at[p.doc_id]].text]
+
+
 def evaluate(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> EvaluationReport:
     """Compare predictions with gold, document by document (matched by ``doc_id``)."""
     by_id: dict[str, Annotation] = {}

@@ -1,0 +1,44 @@
+"""`evaluate` never silently scores predictions that cannot be compared with the gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import GOLD_FILE
+from tests.helpers import write_jsonl
+
+
+def _gold() -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_prediction_for_another_text_is_refused(cli, tmp_path: Path) -> None:
+    pred = _gold()
+    pred[2] = {**pred[2], "text": pred[2]["text"].replace(" ", "  ", 1), "quotes": [], "claims": []}
+    src = write_jsonl(tmp_path / "pred.jsonl", pred)
+    result = cli("evaluate", GOLD_FILE, src)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {src}:3: text: differs from the text of gold document {pred[2]['id']!r} ({GOLD_FILE}:3): "
+        "offsets into another text cannot be scored\n"
+    )
+
+
+def test_predictions_whose_ids_match_nothing_are_refused(cli, tmp_path: Path) -> None:
+    pred = [{**line, "id": f"other-{i}"} for i, line in enumerate(_gold())]
+    src = write_jsonl(tmp_path / "pred.jsonl", pred)
+    result = cli("evaluate", GOLD_FILE, src, "--json")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"Error: {src}: no prediction has the id of a gold document (gold ids: ")
+
+
+def test_partly_matching_predictions_are_scored_with_warnings(cli, tmp_path: Path) -> None:
+    gold = _gold()
+    pred = [gold[0], gold[1], {**gold[2], "id": "stray"}]
+    result = cli("evaluate", GOLD_FILE, write_jsonl(tmp_path / "pred.jsonl", pred), "--json")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 prediction(s) match no gold document by id and are ignored: 'stray'" in result.stderr
+    assert "Warning: 3 gold document(s) have no prediction and count as finding nothing: " in result.stderr
+    data = json.loads(result.stdout)
+    assert data["unmatched_predictions"] == ["stray"] and len(data["missing_predictions"]) == 3
