@@ -78,7 +78,7 @@ def predict(
     model: ModelOption = None,
     n_process: ProcOption = 1,
     batch_size: BatchOption = 32,
-    targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States).")] = None,
+    targets: Annotated[Optional[str], typer.Option("--targets", help="Comma-separated stance targets (default: Russia, Ukraine, NATO, the United States; '' for none).")] = None,
     rules_only: RulesOnlyOption = False,
     keep_spans: Annotated[bool, typer.Option("--keep-spans", help="Input is gold JSONL: keep its quotes and claims (spans, cues, speakers, stance targets) and predict only stance labels and checkworthy.")] = False,
     all_claims: AllClaimsOption = False,
@@ -95,7 +95,7 @@ def predict(
     from annotator.nlp.pipeline import annotate, load_pipeline
 
     path = None if out is None else resolve_output(str(out), "predictions", "model", "jsonl")
-    target_list = [t.strip() for t in targets.split(",") if t.strip()] if targets else None
+    target_list = None if targets is None else [t.strip() for t in targets.split(",") if t.strip()]  # "" = none
     if keep_spans:
         _predict_labels(sources, path, model, target_list)
         return

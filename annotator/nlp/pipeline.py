@@ -48,7 +48,7 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
 
     ``model`` is an installed package name or a path to a pipeline folder (e.g. one trained by
     ``annotator train``); by default ``DEFAULT_MODELS`` are tried in order. ``stance_targets`` defaults to
-    ``DEFAULT_STANCE_TARGETS``. Stance and claims come from the packaged classifiers (with ``rules_only``
+    ``DEFAULT_STANCE_TARGETS`` (None); an empty list means no stance suggestions. Stance and claims come from the packaged classifiers (with ``rules_only``
     from the older rule components); ``all_claims`` keeps non-check-worthy claim candidates too.
     Raises ``ModelError`` when no pipeline loads or it has no parser/NER.
     """
@@ -73,7 +73,7 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     missing = [p for p in _NEEDED if p not in nlp.pipe_names and not any(n.endswith(p) for n in nlp.pipe_names)]
     if missing:
         raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
-    targets = list(stance_targets) if stance_targets else list(DEFAULT_STANCE_TARGETS)
+    targets = list(DEFAULT_STANCE_TARGETS) if stance_targets is None else stance_target_list(stance_targets)
     for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY, *_LEARNED):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
@@ -93,6 +93,11 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
         nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
         nlp.add_pipe(comp.CLAIMS_FACTORY)
     return nlp
+
+
+def stance_target_list(targets: Iterable[str]) -> list[str]:
+    """Targets stripped, blank ones dropped, each once: a blank target would match everywhere."""
+    return [t for t in dict.fromkeys(t.strip() for t in targets) if t]
 
 
 def model_info(nlp: Language) -> tuple[str, str]:
