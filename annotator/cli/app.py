@@ -64,6 +64,9 @@ DbOption = Annotated[
     typer.Option("--db", help="Database URL (sqlite:///file.db or postgresql://...); default $ANNOTATOR_DB, else sqlite:///annotator.db."),
 ]
 DatasetOption = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")]
+MaxCharsOption = Annotated[
+    int, typer.Option("--max-chars", min=1, help="Longest document accepted, in characters (longer ones are refused).")
+]
 
 
 def open_repo(db: str | None, create: bool = False):  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text, say
-from annotator.config import new_sqlite_file, resolve_db_url
+from annotator.cli.app import DatasetOption, DbOption, MaxCharsOption, app, open_repo, safe, user_text, say
+from annotator.config import MAX_DOC_CHARS, new_sqlite_file, resolve_db_url
 from annotator.cli.progress import progress_bar
 from annotator.errors import UserError
 
@@ -19,6 +19,7 @@ def import_(
     dataset: DatasetOption,
     fmt: Annotated[str, typer.Option("--format", "-f", help="auto (by extension: .ann or a folder with .ann files is brat), text, jsonl or brat.")] = "auto",
     brat_scheme: Annotated[str, typer.Option("--brat-scheme", help="Mapping of brat types to layers: a built-in name (polnear) or a JSON file (schemas/brat-scheme.schema.json).")] = "polnear",
+    max_chars: MaxCharsOption = MAX_DOC_CHARS,
     db: DbOption = None,
 ) -> None:
     """Import articles into a dataset (created if new). All or nothing: on any bad input nothing is stored.
@@ -31,7 +32,7 @@ def import_(
     from annotator.db.newfile import run_on_database
     from annotator.io.readers import read_any, total_bytes  # loads the database layer: not at start-up
 
-    read = read_any(sources, fmt, brat_scheme)
+    read = read_any(sources, fmt, brat_scheme, max_chars)
     total = total_bytes(sources)
     url = resolve_db_url(db)
     with progress_bar("Importing", total) as bar:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, literal, open_repo, safe, say, say_json
+from annotator.cli.app import DatasetOption, DbOption, MaxCharsOption, app, literal, open_repo, safe, say, say_json
 from annotator.cli.progress import progress_bar
+from annotator.config import MAX_DOC_CHARS
 from annotator.display import SafeStream
 from annotator.errors import InputError
 
@@ -59,13 +61,21 @@ def preannotate(
         {"pipeline": list(nlp.pipe_names), "stance_targets": list(info.stance_targets), "batch_size": batch_size,
          "n_process": n_process},
     )
+    commit_every = max(batch_size, 1) * max(n_process, 1)
+    id_of: dict[str, int] = {}
+
+    def texts():  # type: ignore[no-untyped-def]
+        """Documents read from the database a chunk at a time, as the pipeline asks for them."""
+        for chunk in _chunks(todo, commit_every):
+            for d in repo.documents(dataset, ids=chunk):
+                id_of[d.ext_id] = d.id
+                yield d.text, d.ext_id
+
     done = 0
     with progress_bar("Pre-annotating", len(todo)) as bar:
-        for chunk in _chunks(todo, max(batch_size, 1) * max(n_process, 1)):
-            docs = repo.documents(dataset, ids=chunk)
-            ext_to_id = {d.ext_id: d.id for d in docs}
-            results = annotate(nlp, [(d.text, d.ext_id) for d in docs], batch_size=batch_size, n_process=n_process)
-            stored = repo.add_suggestions(run_id, [(ext_to_id[ext], ann, toks) for ext, ann, toks in results])
+        results = annotate(nlp, texts(), batch_size=batch_size, n_process=n_process)
+        while chunk_results := list(islice(results, commit_every)):  # one commit per chunk: resumable
+            stored = repo.add_suggestions(run_id, [(id_of.pop(ext), ann, toks) for ext, ann, toks in chunk_results])
             done += stored
             bar.advance(0, stored)
     say(f"Pre-annotated {done} document(s) of {safe(dataset)!r} with {name} {version} (run {run_id}).")
@@ -82,6 +92,7 @@ def predict(
     rules_only: RulesOnlyOption = False,
     keep_spans: Annotated[bool, typer.Option("--keep-spans", help="Input is gold JSONL: keep its quotes and claims (spans, cues, speakers, stance targets) and predict only stance labels and checkworthy.")] = False,
     all_claims: AllClaimsOption = False,
+    max_chars: MaxCharsOption = MAX_DOC_CHARS,
 ) -> None:
     """Pre-annotate files without a database: raw text in, gold-format JSONL (annotator "model") out.
 
@@ -99,7 +110,7 @@ def predict(
     if keep_spans:
         _predict_labels(sources, path, model, target_list)
         return
-    records = list(read_sources(sources))
+    records = list(read_sources(sources, max_chars=max_chars))
     seen: dict[str, str] = {}
     items = []
     for i, rec in enumerate(records):

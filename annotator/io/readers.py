@@ -11,8 +11,9 @@ import codecs
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from annotator.config import MAX_DOC_CHARS
 from annotator.errors import InputError
 from annotator.db.repo import ImportRecord
 from annotator.io.validation import check_gold_semantics, check_storable, schema_error
@@ -190,19 +191,32 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
     return ImportRecord(ext_id=ext_id, text=obj["text"], meta=meta, source=str(path), line=lineno, annotation=annotation)
 
 
-def read_sources(sources: Sequence[str | Path], progress: Progress | None = None) -> Iterator[ImportRecord]:
+def within_limit(records: Iterable[ImportRecord], max_chars: int) -> Iterator[ImportRecord]:
+    """``records``, stopping with an ``InputError`` at the first text longer than ``max_chars``."""
+    for rec in records:
+        if len(rec.text) > max_chars:
+            raise InputError(
+                f"document of {len(rec.text):,} characters is longer than the limit of {max_chars:,} "
+                "(raise it with --max-chars)", rec.source, rec.line, "text" if rec.line else None,
+            )
+        yield rec
+
+
+def read_sources(
+    sources: Sequence[str | Path], progress: Progress | None = None, max_chars: int = MAX_DOC_CHARS
+) -> Iterator[ImportRecord]:
+    """Every record of every source, in order; a text longer than ``max_chars`` is an ``InputError``."""
     for path in expand_sources(sources):
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            yield from read_jsonl_file(path, progress)
-        else:
-            yield from read_text_file(path, progress)
+        records = read_jsonl_file(path, progress) if path.suffix.lower() in JSONL_SUFFIXES else read_text_file(
+            path, progress)
+        yield from within_limit(records, max_chars)
 
 
 FORMATS = ("auto", "text", "jsonl", "brat")
 
 
-def read_any(sources: Sequence[str | Path], fmt: str = "auto", brat_scheme: str = "polnear"
-             ) -> Callable[[Progress | None], Iterator[ImportRecord]]:
+def read_any(sources: Sequence[str | Path], fmt: str = "auto", brat_scheme: str = "polnear",
+             max_chars: int = MAX_DOC_CHARS) -> Callable[[Progress | None], Iterator[ImportRecord]]:
     """A reader for ``sources`` in format ``fmt`` (checked now; reading starts when it is called).
 
     ``auto`` reads brat standoff when a source is an .ann file or a folder with .ann files, else by
@@ -218,12 +232,14 @@ def read_any(sources: Sequence[str | Path], fmt: str = "auto", brat_scheme: str 
             raise InputError("no such file or folder", str(p))
     if fmt == "brat" or (fmt == "auto" and any(brat.has_brat(p) for p in paths)):
         scheme = brat.load_scheme(brat_scheme)
-        return lambda progress=None: brat.read_brat(paths, scheme, progress)
+        return lambda progress=None: within_limit(brat.read_brat(paths, scheme, progress), max_chars)
     if fmt == "text":
-        return lambda progress=None: (r for p in expand_sources(paths) for r in read_text_file(p, progress))
+        return lambda progress=None: within_limit(
+            (r for p in expand_sources(paths) for r in read_text_file(p, progress)), max_chars)
     if fmt == "jsonl":
-        return lambda progress=None: (r for p in expand_sources(paths) for r in read_jsonl_file(p, progress))
-    return lambda progress=None: read_sources(paths, progress)
+        return lambda progress=None: within_limit(
+            (r for p in expand_sources(paths) for r in read_jsonl_file(p, progress)), max_chars)
+    return lambda progress=None: read_sources(paths, progress, max_chars)
 
 
 def total_bytes(sources: Sequence[str | Path]) -> int:

@@ -20,8 +20,10 @@ from annotator.errors import ModelError
 from annotator.nlp import attribution as learned
 from annotator.nlp import components as comp
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
+from annotator.nlp.chunked import parse_all
 from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY
+from annotator.nlp.workers import run_in_workers
 from annotator.scheme import DEFAULT_STANCE_TARGETS, Annotation
 
 __all__ = ["annotate", "doc_from_tokens", "doc_tokens", "load_pipeline", "model_info"]
@@ -116,12 +118,20 @@ def annotate(
     """Pre-annotate ``(text, doc_id)`` pairs: yields ``(doc_id, annotation, tokens)`` in input order.
 
     ``tokens`` is ``doc_tokens(doc)``. Empty or whitespace-only texts give an empty annotation. Texts
-    longer than ``nlp.max_length`` raise the limit for the run (the parser needs about 1 GB of memory per
-    100,000 characters in the worst case).
+    longer than ``chunked.PIECE_CHARS`` are parsed in bounded pieces (``annotator.nlp.chunked``), so
+    memory does not grow with the longest document. With ``n_process > 1`` batches run in forked
+    workers (``annotator.nlp.workers``): a worker that dies fails the run instead of hanging it.
     """
-    items = [(text or "", str(doc_id)) for text, doc_id in items]
-    longest = max((len(t) for t, _ in items), default=0)
-    if longest >= nlp.max_length:
-        nlp.max_length = longest + 1
-    for doc, doc_id in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield doc_id, doc_to_annotation(doc, doc_id), doc_tokens(doc)
+    items = ((text or "", str(doc_id)) for text, doc_id in items)  # read lazily: the caller may stream
+    if n_process > 1:
+        yield from run_in_workers(nlp, items, annotate_batch, batch_size, n_process)
+    else:
+        for doc, doc_id in parse_all(nlp, items, batch_size):  # streamed: one batch in memory at a time
+            yield doc_id, doc_to_annotation(doc, doc_id), doc_tokens(doc)
+
+
+def annotate_batch(
+    nlp: Language, items: list[tuple[str, str]], batch_size: int = 32
+) -> list[tuple[str, Annotation, list[list[int]]]]:
+    """One batch annotated in this process (what a worker sends back)."""
+    return list(annotate(nlp, items, batch_size))

@@ -60,3 +60,51 @@ def test_a_bad_line_at_the_end_of_fifty_megabytes_stores_nothing(tmp_path: Path)
     from tests.helpers import db_snapshot
 
     assert db_snapshot(f"sqlite:///{db}")["documents"] == []
+
+
+def test_a_document_over_the_size_limit_is_refused_and_nothing_stored(cli, db_url: str, tmp_path: Path) -> None:
+    from tests.helpers import db_snapshot
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A short article.", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Far too long. " * 100, encoding="utf-8")
+    result = cli("import", tmp_path / "in", "--dataset", "news", "--max-chars", "1000", "--db", db_url)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'in' / 'b.txt'}: document of 1,400 characters is longer than "
+                             "the limit of 1,000 (raise it with --max-chars)\n")
+    assert all(rows == [] for table, rows in db_snapshot(db_url).items() if table != "alembic_version")
+    jsonl = tmp_path / "long.jsonl"
+    jsonl.write_text(json.dumps({"id": "x", "text": "y" * 1001}) + "\n", encoding="utf-8")
+    refused = cli("predict", jsonl, "--max-chars", "1000")
+    assert refused.exit_code == 1 and refused.stderr.startswith(f"Error: {jsonl}:1: text: document of 1,001 characters")
+    assert cli("import", tmp_path / "in", "--dataset", "news", "--db", db_url).exit_code == 0  # default: 5,000,000
+
+
+def test_a_killed_worker_fails_the_run_instead_of_hanging_it(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    src = write_big(tmp_path / "docs.jsonl", 60, line_chars=3_000)
+    assert subprocess.run([sys.executable, "-m", "annotator", "import", str(src), "--dataset", "big", "--db", url],
+                          cwd=ROOT, capture_output=True).returncode == 0
+    args = [sys.executable, "-m", "annotator", "preannotate", "--dataset", "big", "--n-process", "2", "--batch-size",
+            "1", "--db", url]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    own = "".join(f"{a}\0" for a in args).encode()
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        children = [c for task in Path(f"/proc/{proc.pid}/task").glob("*/children") for c in task.read_text().split()]
+        workers = [int(c) for c in children if Path(f"/proc/{c}/cmdline").read_bytes() == own]  # forked: same cmdline
+    assert workers, "no worker process appeared"
+    os.kill(workers[0], signal.SIGKILL)  # what the out-of-memory killer does
+    try:
+        _out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("preannotate hung after a worker died") from None
+    assert proc.returncode == 1
+    assert "Error: a pre-annotation worker process died" in err.decode() and "Traceback" not in err.decode()

@@ -1,0 +1,51 @@
+"""Long documents are parsed in bounded pieces; normal articles exactly as a whole-document parse."""
+
+from __future__ import annotations
+
+from annotator.nlp.chunked import PIECE_CHARS, parse_long, pieces
+from annotator.nlp.convert import doc_to_annotation, doc_tokens
+from annotator.nlp.pipeline import annotate
+from tests.conftest import SAMPLE_DIR
+
+
+def _samples() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))]
+
+
+def test_pieces_cover_the_text_at_paragraph_breaks_within_the_limit() -> None:
+    text = "\n\n".join(_samples())
+    ranges = pieces(text, 2_000)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(text)
+    assert all(a < b and b - a <= 2_000 for a, b in ranges)
+    assert all(prev[1] == nxt[0] for prev, nxt in zip(ranges, ranges[1:]))
+    assert all(text[b - 2 : b] == "\n\n" or text[b - 1] == "\n" for _, b in ranges[:-1])  # paragraph or line breaks
+    assert pieces("x" * 25, 10) == [(0, 10), (10, 20), (20, 25)]  # no break at all: cut hard
+    assert pieces("short", 10) == [(0, 5)]
+
+
+def test_normal_articles_are_annotated_exactly_as_a_whole_document_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+    texts = _samples()
+    assert all(len(t) <= PIECE_CHARS for t in texts)
+    got = list(annotate(nlp, [(t, f"d{i}") for i, t in enumerate(texts)], batch_size=2))
+    for (doc_id, ann, tokens), text in zip(got, texts):
+        whole = nlp(text)
+        assert ann == doc_to_annotation(whole, doc_id) and tokens == doc_tokens(whole)
+
+
+def test_a_long_document_keeps_its_text_offsets_and_nearly_all_quotes(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import annotator.nlp.chunked as chunked
+
+    monkeypatch.setattr(chunked, "PIECE_CHARS", 4_000)  # the ~17,000 characters below: five pieces
+    text = "\n\n".join(_samples()[:3])
+    doc = parse_long(nlp, text, 4_000)
+    assert doc.text == text and len(pieces(text, 4_000)) == 5
+    assert [t.idx for t in doc] == sorted(t.idx for t in doc) and doc[-1].idx + len(doc[-1]) <= len(text)
+    pieced = doc_to_annotation(doc, "long")
+    for q in pieced.quotes:
+        assert text[q.start : q.end] == q.text
+        assert q.speaker is None or text[q.speaker.start : q.speaker.end] == q.speaker.text
+    whole = doc_to_annotation(nlp(text), "long")
+    same = {(q.start, q.end) for q in whole.quotes} & {(q.start, q.end) for q in pieced.quotes}
+    assert len(same) >= 0.85 * len(whole.quotes), (len(same), len(whole.quotes))  # differences only near the cuts
+    (doc_id, via_annotate, tokens), = annotate(nlp, [(text, "long")])
+    assert via_annotate == pieced and tokens == doc_tokens(doc)
