@@ -5,7 +5,8 @@ parsed whole). A document longer than ``PIECE_CHARS`` is cut at paragraph breaks
 else sentence ends, else spaces) into consecutive pieces of at most that many characters; the base
 pipeline (tokenizer, tagger, parser, NER, a trained span categorizer) parses one piece at a time,
 ``Doc.from_docs`` joins them without adding whitespace (so the joined text is the original text and
-every character offset is the original one), and the rule components run once on the joined Doc.
+every character offset is the original one), and the rule components that follow the base pipeline
+run once on the joined Doc.
 Per-token vectors (``doc.tensor``) are dropped after each piece: the rules do not use them.
 """
 
@@ -45,8 +46,12 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
 
 
 def _base_and_rules(nlp: Language) -> tuple[list[str], list[str]]:
-    rules = [name for name in nlp.pipe_names if name in comp.PIPE_NAMES]
-    return [name for name in nlp.pipe_names if name not in rules], rules
+    """(per-piece components, whole-document components): the rule components after the last component of
+    the base pipeline run on the joined Doc; everything before (including ``annotator_boundaries``, which
+    sets sentence starts for the parser) runs per piece."""
+    names = list(nlp.pipe_names)
+    split = max((i + 1 for i, name in enumerate(names) if name not in comp.PIPE_NAMES), default=0)
+    return names[:split], names[split:]
 
 
 def parse_long(nlp: Language, text: str, limit: int = PIECE_CHARS) -> Doc:
