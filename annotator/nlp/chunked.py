@@ -20,6 +20,8 @@ from spacy.tokens import Doc
 
 from annotator.nlp import components as comp
 from annotator.nlp.attribution import ATTRIBUTION_FACTORY
+from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
+from annotator.nlp.stance_model import STANCE_CLF_FACTORY
 
 #: Longest piece parsed at once (characters); about 0.3 GB of parser memory at most.
 PIECE_CHARS = 20_000
@@ -50,7 +52,7 @@ def _base_and_rules(nlp: Language) -> tuple[list[str], list[str]]:
     """(per-piece components, whole-document components): the rule components after the last component of
     the base pipeline run on the joined Doc; everything before (including ``annotator_boundaries``, which
     sets sentence starts for the parser) runs per piece."""
-    ours = {*comp.PIPE_NAMES, ATTRIBUTION_FACTORY}
+    ours = {*comp.PIPE_NAMES, ATTRIBUTION_FACTORY, CHECKWORTHY_FACTORY, STANCE_CLF_FACTORY}
     names = list(nlp.pipe_names)
     split = max((i + 1 for i, name in enumerate(names) if name not in ours), default=0)
     return names[:split], names[split:]
