@@ -146,7 +146,7 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
     for source in sources:
         if not source.is_file():
             raise InputError("no such file (--keep-spans reads gold JSONL files)", str(source))
-        annotations.extend(_read_annotations(source))
+        annotations.extend(_read_annotations(source)[0])
     relabelled = relabel(load_pipeline(model, stance_targets=targets), annotations, targets)
 
     def lines():  # type: ignore[no-untyped-def]

@@ -93,6 +93,7 @@ def test_documents_by_disagreement_and_review_order(cli, dataset: str, monkeypat
     from annotator.tui import review_app
 
     monkeypatch.setattr(review_app.ReviewApp, "run", lambda self: seen.append([d.comparison.doc_id for d in self.session.documents]))
+    monkeypatch.setattr("annotator.tui.run.terminal_problem", lambda *a, **k: None)  # the app itself is replaced
     result = cli("review", "-d", "g", "--annotators", "alice,bob", "--as", "reviewed", "--order", "disagreement", "--db", dataset)
     assert result.exit_code == 0, result.output
     assert seen == [["d2", "d1", "d3"]]

@@ -155,6 +155,12 @@ class _ReadOnly:
             os.chmod(self.db_file, 0o644)
 
 
+@pytest.fixture
+def as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """annotate refuses to start without a terminal; here it must get as far as opening the database."""
+    monkeypatch.setattr("annotator.tui.run.terminal_problem", lambda *a, **k: None)
+
+
 def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
@@ -163,7 +169,8 @@ def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("command", WRITING_COMMANDS, ids=lambda c: " ".join(c[:2]))
-def test_every_writing_command_on_a_read_only_database_is_one_line(cli, tmp_path: Path, command) -> None:
+def test_every_writing_command_on_a_read_only_database_is_one_line(cli, tmp_path: Path, command,
+                                                                  as_if_in_a_terminal: None) -> None:
     db_file, url = _sample_database(tmp_path)
     before = db_snapshot(url)
     with _ReadOnly(db_file):
@@ -188,7 +195,8 @@ def _damage_table(db_file: Path, table: str) -> None:
 
 
 @pytest.mark.parametrize("command", WRITING_COMMANDS + READING_COMMANDS, ids=lambda c: " ".join(c[:2]))
-def test_every_command_refuses_a_damaged_database_in_one_line(cli, tmp_path: Path, command) -> None:
+def test_every_command_refuses_a_damaged_database_in_one_line(cli, tmp_path: Path, command,
+                                                             as_if_in_a_terminal: None) -> None:
     db_file, url = _sample_database(tmp_path)
     _damage_table(db_file, "documents")
     damaged = db_file.read_bytes()
