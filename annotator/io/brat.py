@@ -30,6 +30,7 @@ from typing import Iterator, Mapping, Sequence
 
 from annotator.db.repo import ImportRecord
 from annotator.errors import InputError
+from annotator.io.json_file import load_json_file
 from annotator.io.validation import schema_error
 from annotator.quotemarks import inside_marks, quote_kind
 from annotator.scheme import Annotation, Quote, Span, SpeakerMention, trim_span
@@ -94,13 +95,7 @@ def load_scheme(name_or_path: str) -> BratScheme:
     """A built-in scheme, or one read from a JSON file."""
     path = Path(name_or_path)
     if path.suffix.lower() == ".json" or path.is_file():
-        try:
-            obj = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read brat scheme: {exc}", str(path)) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", str(path), exc.lineno) from None
-        return scheme_from_dict(obj, str(path))
+        return scheme_from_dict(load_json_file(path, "brat scheme"), str(path))
     return preset(name_or_path)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from annotator.errors import InputError
+from annotator.io.json_file import load_json_file
 from annotator.nlp import checkworthy as cw
 from annotator.nlp import stance_model as sm
 from annotator.nlp.textmodel import LinearTextModel
@@ -41,12 +42,7 @@ class StanceExample:
 
 def read_claimbuster(path: Path) -> list[tuple[str, str]]:
     """``(text, "0"|"1")`` from a ClaimBuster two-class JSON list (``text``, ``label``)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", str(path)) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", str(path), exc.lineno) from exc
+    data = load_json_file(path)
     if not isinstance(data, list):
         raise InputError("expected a JSON list of {text, label} objects", str(path))
     out = []
