@@ -28,32 +28,10 @@ def joined_nlp(nlp):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def annotate_text(nlp):  # type: ignore[no-untyped-def]
-    """text -> Annotation (the model's suggestions)."""
+    """text -> Annotation: the rule components' suggestions."""
     from annotator.nlp.pipeline import annotate
 
     def run(text: str):  # type: ignore[no-untyped-def]
         return next(annotate(nlp, [(text, "t")]))[1]
-
-    return run
-
-
-@pytest.fixture(scope="session")
-def rules_nlp():  # type: ignore[no-untyped-def]
-    """The pipeline with the older rule components for stance and claims (``rules_only=True``)."""
-    from annotator.nlp.pipeline import load_pipeline
-
-    try:
-        return load_pipeline(rules_only=True)
-    except ModelError as exc:  # pragma: no cover - depends on the environment
-        pytest.skip(f"no spaCy English model: {exc}")
-
-
-@pytest.fixture(scope="session")
-def annotate_rules(rules_nlp):  # type: ignore[no-untyped-def]
-    """text -> Annotation from the rule pipeline."""
-    from annotator.nlp.pipeline import annotate
-
-    def run(text: str):  # type: ignore[no-untyped-def]
-        return next(annotate(rules_nlp, [(text, "t")]))[1]
 
     return run

@@ -17,18 +17,13 @@ from tests.io.brat_fixture import PRESS, write_plain, write_polnear
 
 
 @pytest.fixture(scope="module")
-def rules_nlp():  # type: ignore[no-untyped-def]
-    return load_pipeline(rules_only=True)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory, rules_nlp) -> Path:  # type: ignore[no-untyped-def]
+def tiny_model(tmp_path_factory, nlp) -> Path:  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("brat")
     write_polnear(root / "polnear")
     write_plain(root / "plain")
     corpus = ta.load_corpus(root)
     assert sorted(a.doc_id for a in corpus.annotations) == ["note", "press"] and corpus.skipped == []
-    docs = ta.parse(rules_nlp, corpus.annotations)
+    docs = ta.parse(nlp, corpus.annotations)
     out = tmp_path_factory.mktemp("model")
     facts = ta.train_crf(docs, corpus.annotations, out, params={"max_iterations": 40, "feature.minfreq": 1})
     assert facts["documents"] == 2 and (out / "model.crfsuite").stat().st_size > 0
@@ -39,10 +34,10 @@ def _quotes(ann):  # type: ignore[no-untyped-def]
     return [(q.text, q.kind, q.cue.text if q.cue else None, q.speaker.text if q.speaker else None) for q in ann.quotes]
 
 
-def test_token_labels_follow_the_imported_attributions(rules_nlp, tmp_path: Path) -> None:
+def test_token_labels_follow_the_imported_attributions(nlp, tmp_path: Path) -> None:
     corpus = ta.load_corpus(write_polnear(tmp_path))
     alice = corpus.annotations[0]
-    doc = rules_nlp(alice.text)
+    doc = nlp(alice.text)
     labels = dict(zip((t.text for t in doc), ta.token_labels(doc, alice)))
     assert labels["Polls"] == "B-SRC" and labels["show"] == "B-CUE"
     assert labels["voters"] == "B-CON" and labels["tired"] == "I-CON"
@@ -60,8 +55,8 @@ def test_the_learned_component_alone_finds_source_cue_and_content(tiny_model: Pa
     assert direct and all(q.text[0] not in "“”'\"" and q.text[-1] not in "“”'\"" for q in direct)
 
 
-def test_joined_keeps_the_rules_direct_quotes_and_adds_learned_ones(tiny_model: Path, rules_nlp) -> None:
-    rules = next(annotate(rules_nlp, [(PRESS, "p")]))[1]
+def test_joined_keeps_the_rules_direct_quotes_and_adds_learned_ones(tiny_model: Path, nlp) -> None:
+    rules = next(annotate(nlp, [(PRESS, "p")]))[1]
     joined = next(annotate(load_pipeline(attribution_model=str(tiny_model)), [(PRESS, "p")]))[1]
     rule_direct = {(q.start, q.end) for q in rules.quotes if q.kind == "direct"}
     assert rule_direct and rule_direct <= {(q.start, q.end) for q in joined.quotes}

@@ -151,10 +151,10 @@ def test_capital_stands_for_the_state(annotate_text) -> None:  # type: ignore[no
 
 # ---------------------------------------------------------------- stance and claims
 
-def test_stance_target_alias_and_label(annotate_rules) -> None:  # type: ignore[no-untyped-def]
-    ann = annotate_rules("“Moscow is planning an invasion and threatens the whole region,” Sara Lind said.")
+def test_stance_target_alias_and_label(annotate_text) -> None:  # type: ignore[no-untyped-def]
+    ann = annotate_text("“Moscow is planning an invasion and threatens the whole region,” Sara Lind said.")
     assert only(ann).stance.target == "Russia" and only(ann).stance.label == "against"
-    ann = annotate_rules("“We welcome Kyiv's readiness for dialogue and support a peaceful solution,” Sara Lind said.")
+    ann = annotate_text("“We welcome Kyiv's readiness for dialogue and support a peaceful solution,” Sara Lind said.")
     assert only(ann).stance.target == "Ukraine" and only(ann).stance.label == "favor"
 
 
@@ -167,10 +167,10 @@ def test_stance_configurable_targets(nlp) -> None:  # type: ignore[no-untyped-de
     assert ann.quotes[0].stance.target == "the budget"
 
 
-def test_claims_checkable_not_opinion_or_question(annotate_rules) -> None:  # type: ignore[no-untyped-def]
+def test_claims_checkable_not_opinion_or_question(annotate_text) -> None:  # type: ignore[no-untyped-def]
     text = ("The army moved 20,000 troops to the border on Tuesday. I think this is a bad idea. "
             "Will the talks succeed? Officials said that 400 people were evacuated in March.")
-    ann = annotate_rules(text)
+    ann = annotate_text(text)
     claims = [c.text for c in ann.claims]
     assert "The army moved 20,000 troops to the border on Tuesday." in claims
     assert not any("bad idea" in c or "?" in c for c in claims)
@@ -195,15 +195,15 @@ def test_registration_is_idempotent() -> None:
         assert name in nlp.factory_names
 
 
-def test_a_reported_statement_is_a_claim_by_its_content_not_the_speech_event(rules_nlp) -> None:  # type: ignore[no-untyped-def]
-    doc = rules_nlp("Sergey Lavrov said on Thursday that NATO refused to consider Russia's proposals.")
+def test_a_reported_statement_is_a_claim_by_its_content_not_the_speech_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Sergey Lavrov said on Thursday that NATO refused to consider Russia's proposals.")
     claims = [s.text for s in doc.spans[CLAIMS_KEY]]
     assert claims == ["NATO refused to consider Russia's proposals"]
     assert doc._.claim_speakers[0][2] == "Sergey Lavrov"
 
 
-def test_a_speech_event_with_nothing_checkable_reported_is_no_claim(rules_nlp) -> None:  # type: ignore[no-untyped-def]
-    doc = rules_nlp("Antony Blinken warned Sergey Lavrov against escalation in Geneva.")
+def test_a_speech_event_with_nothing_checkable_reported_is_no_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Antony Blinken warned Sergey Lavrov against escalation in Geneva.")
     assert list(doc.spans[CLAIMS_KEY]) == []
 
 
