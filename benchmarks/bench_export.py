@@ -26,7 +26,8 @@ from typer.testing import CliRunner  # noqa: E402
 
 from annotator.cli import app  # noqa: E402
 from annotator.db.engine import open_database  # noqa: E402
-from annotator.db.repo import ImportRecord, Repository  # noqa: E402
+from annotator.records import ImportRecord  # noqa: E402
+from annotator.db.repo import Repository  # noqa: E402
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance  # noqa: E402
 
 SPEAKERS = ("Antony Blinken", "Сергей Лавров", "Ann Linde", "Jens Stoltenberg")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rapidfuzz import fuzz  # noqa: E402
 
 from annotator.scheme import Annotation, Quote, SpeakerMention, annotation_from_dict  # noqa: E402
-from annotator.speakers import (  # noqa: E402
+from annotator.speakers.canonical import (  # noqa: E402
     ALIGN_THRESHOLD, SpeakerQuote, _normalized_words, align_quotes, cross_outlet_speakers,
 )
 

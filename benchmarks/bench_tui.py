@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual import events  # noqa: E402
 
 from annotator.db.engine import open_database  # noqa: E402
-from annotator.db.repo import ImportRecord, Repository  # noqa: E402
+from annotator.records import ImportRecord  # noqa: E402
+from annotator.db.repo import Repository  # noqa: E402
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance  # noqa: E402
-from annotator.session import AnnotationSession  # noqa: E402
+from annotator.annotate.session import AnnotationSession  # noqa: E402
 from annotator.tui.app import AnnotatorApp  # noqa: E402
 from annotator.tui.screens.annotate import AnnotateScreen  # noqa: E402
 

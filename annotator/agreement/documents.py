@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from annotator.adjudication import DocumentComparison, compare
+from annotator.review.adjudication import DocumentComparison, compare
 from annotator.scheme import Annotation
 
 __all__ = ["DocumentDisagreement", "by_document", "disagreement_key", "score"]

@@ -56,7 +56,7 @@ def agreement(
         raise UserError(f"no done documents by {against!r} in {dataset!r}")
     names = _names(annotators)
     if names is None:  # people only: the adjudicated version and the model are not annotators
-        from annotator.db.repo import GOLD, MODEL
+        from annotator.records import GOLD, MODEL
 
         names = sorted(n for n in versions if n not in (GOLD, MODEL, against))
     else:
@@ -117,7 +117,7 @@ def review(
     Documents on which all of them agree are stored as that version at once (there is nothing to decide).
     Needs a terminal.
     """
-    from annotator.review import ORDERS, ReviewSession
+    from annotator.review.session import ORDERS, ReviewSession
     from annotator.tui.run import require_terminal, run_app
 
     if order not in ORDERS:

@@ -19,7 +19,8 @@ from annotator.io.writers import (
 if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
     from rich.progress import Progress
 
-    from annotator.db.repo import ExportedVersion, Repository
+    from annotator.records import ExportedVersion
+    from annotator.db.repo import Repository
 
 export_app = typer.Typer(
     help="Export annotations: gold JSONL, Prodigy tasks, spaCy DocBins, doccano JSONL or Label Studio tasks.", no_args_is_help=True
@@ -61,7 +62,7 @@ TokModel = Annotated[
 def _who(annotator: str | None, gold: bool) -> str | None:
     if gold and annotator is not None:
         raise typer.BadParameter("use either --annotator or --gold, not both", param_hint="--gold")
-    from annotator.db.repo import GOLD
+    from annotator.records import GOLD
 
     return GOLD if gold else annotator
 

@@ -19,7 +19,7 @@ AnnotatorOption = Annotated[
 
 
 def load_speakers(repo, dataset: str, annotator: str | None):  # type: ignore[no-untyped-def]
-    from annotator.speakers import cross_outlet_speakers
+    from annotator.speakers.canonical import cross_outlet_speakers
 
     annotations = repo.versions(dataset, annotator=annotator, status=None) if annotator else repo.suggestions(dataset)
     return cross_outlet_speakers(annotations, repo.speaker_corrections(dataset))
@@ -36,7 +36,7 @@ def speakers(
     """List canonical speakers across all articles: quotes per outlet, stances, statements quoted in several outlets.
 
     Name variants ("Sergei Lavrov" / "Sergey Lavrov", "Blinken" / "Antony Blinken") are merged by the rule
-    described in `annotator.speakers`; correct it with `speakers merge` and `speakers split`.
+    described in `annotator.speakers.canonical`; correct it with `speakers merge` and `speakers split`.
     """
     from rich.console import Console
     from rich.table import Table

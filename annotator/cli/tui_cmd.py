@@ -21,7 +21,7 @@ def annotate(dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOptio
     from annotator.tui.run import require_terminal, run_app
 
     require_terminal("annotate")  # before the database: opening a document starts a version
-    from annotator.session import AnnotationSession
+    from annotator.annotate.session import AnnotationSession
 
     session = AnnotationSession(open_repo(db), dataset, annotator)
     from annotator.tui.app import AnnotatorApp

@@ -12,7 +12,6 @@ import hashlib
 import pickle
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -39,17 +38,21 @@ from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
     DOC_STATUSES,
     Annotation,
-    Claim,
-    Quote,
     items_from_payload,
     items_to_payload,
 )
-
-#: The name under which `annotator review` stores adjudicated versions by default.
-GOLD = "gold"
-#: The pseudo-annotator of pre-annotation suggestions (as written by `annotator predict`).
-MODEL = "model"
-
+from annotator.records import (
+    MODEL,
+    AnnotatorProgress,
+    AssignResult,
+    DatasetInfo,
+    DatasetStats,
+    DocumentInfo,
+    DocumentVersion,
+    ExportedVersion,
+    ImportRecord,
+    ImportResult,
+)
 
 NAME_MAX = 200
 #: Longest speaker name a correction stores (speaker_aliases.variant/canonical).
@@ -76,115 +79,6 @@ def work_seconds(times: Sequence[datetime], idle_cap: float = IDLE_CAP_SECONDS) 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    id: int
-    name: str
-    stance_targets: tuple[str, ...]
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    id: int
-    ext_id: str
-    position: int
-    text: str
-    meta: Mapping[str, Any]
-    tokens: tuple[tuple[int, int], ...] | None
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    """One document to import, with optional versions by annotator (from gold JSONL)."""
-
-    ext_id: str | None
-    text: str
-    meta: Mapping[str, Any]
-    source: str
-    line: int | None = None
-    annotation: Annotation | None = None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    duplicates: tuple[str, ...]
-    versions: int
-
-
-@dataclass(frozen=True)
-class VersionState:
-    """What the UI shows for one annotator and document."""
-
-    version_id: int
-    document: DocumentInfo
-    annotator: str
-    status: str
-    revision: int
-    quotes: tuple[Quote, ...]
-    claims: tuple[Claim, ...]
-    can_undo: bool = False
-    can_redo: bool = False
-
-    def annotation(self, dataset: str | None = None) -> Annotation:
-        return Annotation(
-            doc_id=self.document.ext_id,
-            text=self.document.text,
-            annotator=self.annotator,
-            status=self.status,
-            meta=self.document.meta,
-            quotes=self.quotes,
-            claims=self.claims,
-        )
-
-
-@dataclass(frozen=True)
-class ExportedVersion:
-    """One stored version as exporters read it (``Repository.export_versions``)."""
-
-    annotation: Annotation
-    #: The document's stored tokenization ([start, end) character offsets), None if never tokenized.
-    tokens: tuple[tuple[int, int], ...] | None
-    #: When the version last changed (naive UTC on SQLite).
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class AnnotatorProgress:
-    name: str
-    done: int
-    in_progress: int
-    flagged: int
-    skipped: int
-    #: Time spent annotating in this dataset, from the event log (idle gaps capped).
-    seconds: float = 0.0
-    #: Documents assigned to this annotator (None: the dataset has no assignment).
-    assigned: int | None = None
-    #: Of those, the ones this annotator has done.
-    assigned_done: int | None = None
-
-
-@dataclass(frozen=True)
-class AssignResult:
-    documents: int  #: documents in the dataset
-    overlap: int
-    #: per annotator with assignments: (name, documents added now, documents assigned in all)
-    annotators: tuple[tuple[str, int, int], ...]
-
-
-@dataclass(frozen=True)
-class DatasetStats:
-    name: str
-    documents: int
-    characters: int
-    tokens: int | None
-    tokenized_documents: int
-    preannotated_documents: int
-    model_runs: int
-    annotators: tuple[AnnotatorProgress, ...] = field(default_factory=tuple)
 
 
 def _doc_info(d: Document) -> DocumentInfo:
@@ -563,15 +457,15 @@ class Repository:
 
     # -- versions and decisions -------------------------------------------------------------
 
-    def _state(self, s: Session, version: Version, doc: Document, annotator: str) -> VersionState:
+    def _state(self, s: Session, version: Version, doc: Document, annotator: str) -> DocumentVersion:
         quotes, claims = items_from_payload(version.payload)
         undo, redo = self._stacks(s, version.id)
-        return VersionState(
+        return DocumentVersion(
             version_id=version.id, document=_doc_info(doc), annotator=annotator, status=version.status,
             revision=version.revision, quotes=quotes, claims=claims, can_undo=bool(undo), can_redo=bool(redo),
         )
 
-    def open_version(self, document_id: int, annotator: str) -> VersionState:
+    def open_version(self, document_id: int, annotator: str) -> DocumentVersion:
         """The annotator's version of a document, created from the latest suggestions if new.
 
         Two processes opening the same new version at once: one creates it, the other's insert
@@ -582,7 +476,7 @@ class Repository:
         except IntegrityError:
             return self._open_version(document_id, annotator)
 
-    def _open_version(self, document_id: int, annotator: str) -> VersionState:
+    def _open_version(self, document_id: int, annotator: str) -> DocumentVersion:
         with self.db.writes.begin() as s:
             doc = s.get(Document, document_id)
             if doc is None:
@@ -604,11 +498,11 @@ class Repository:
                 s.add(Event(version_id=version.id, action="open", undoable=False))
             return self._state(s, version, doc, annotator)
 
-    def get_version(self, version_id: int) -> VersionState:
+    def get_version(self, version_id: int) -> DocumentVersion:
         with self.db.sessions() as s:
             return self._load_state(s, version_id)
 
-    def _load_state(self, s: Session, version_id: int) -> VersionState:
+    def _load_state(self, s: Session, version_id: int) -> DocumentVersion:
         version = s.get(Version, version_id)
         if version is None:
             raise NotFoundError(f"no version with id {version_id}")
@@ -648,7 +542,7 @@ class Repository:
 
     def save_item(
         self, version_id: int, layer: str, item_id: str, item: Mapping[str, Any] | None, action: str
-    ) -> VersionState:
+    ) -> DocumentVersion:
         """Store one decision: the new state of one item (None removes an added item).
 
         The change and its event are committed together before this returns.
@@ -670,7 +564,7 @@ class Repository:
         except (OperationalError, DBAPIError) as exc:
             raise SaveError(f"decision not saved: {_short(exc)}") from exc
 
-    def set_status(self, version_id: int, status: str) -> VersionState:
+    def set_status(self, version_id: int, status: str) -> DocumentVersion:
         if status not in DOC_STATUSES:
             raise UserError(f"unknown document status {status!r}")
         try:
@@ -706,7 +600,7 @@ class Repository:
                 redo.clear()
         return undo, redo
 
-    def _undo_redo(self, version_id: int, which: str) -> VersionState:
+    def _undo_redo(self, version_id: int, which: str) -> DocumentVersion:
         try:
             with self.db.writes.begin() as s:
                 version = self._locked_version(s, version_id)
@@ -727,10 +621,10 @@ class Repository:
         except (OperationalError, DBAPIError) as exc:
             raise SaveError(f"{which} not saved: {_short(exc)}") from exc
 
-    def undo(self, version_id: int) -> VersionState:
+    def undo(self, version_id: int) -> DocumentVersion:
         return self._undo_redo(version_id, "undo")
 
-    def redo(self, version_id: int) -> VersionState:
+    def redo(self, version_id: int) -> DocumentVersion:
         return self._undo_redo(version_id, "redo")
 
     def time_spent(self, version_id: int, idle_cap: float = IDLE_CAP_SECONDS) -> float:

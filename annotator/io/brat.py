@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from annotator.db.repo import ImportRecord
+from annotator.records import ImportRecord
 from annotator.errors import InputError
 from annotator.io.json_file import load_json_file
 from annotator.io.validation import schema_error

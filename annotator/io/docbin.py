@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, DocBin
     from spacy.vocab import Vocab
 
-    from annotator.db.repo import ExportedVersion
+    from annotator.records import ExportedVersion
 
 #: Shard files in an export folder: ``shard-00000.spacy``, ``shard-00001.spacy``...
 SHARD_PREFIX = "shard-"

@@ -25,7 +25,7 @@ from annotator.io.regions import Link, Region, annotation_from_regions, regions_
 from annotator.scheme import Annotation
 
 if TYPE_CHECKING:
-    from annotator.db.repo import ExportedVersion
+    from annotator.records import ExportedVersion
 
 
 def doccano_record(ann: Annotation, dataset: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from annotator.io.regions import CLAIM, CUE, LABELS, QUOTE, RELATIONS, SPEAKER, 
 from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation
 
 if TYPE_CHECKING:
-    from annotator.db.repo import ExportedVersion
+    from annotator.records import ExportedVersion
 
 FROM_LABEL = "label"
 TO_TEXT = "text"

@@ -38,7 +38,7 @@ from annotator.io.writers import ExportReport, TokenLayout, Tokenization, fast_d
 from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 if TYPE_CHECKING:
-    from annotator.db.repo import ExportedVersion
+    from annotator.records import ExportedVersion
 
 VIEW_ID = "relations"
 #: Prodigy's default hash keys (``prodigy.util.INPUT_HASH_KEYS``, ``TASK_HASH_KEYS``, ``IGNORE_HASH_KEYS``).

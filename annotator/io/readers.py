@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from annotator.config import MAX_DOC_CHARS
 from annotator.errors import InputError
-from annotator.db.repo import ImportRecord
+from annotator.records import ImportRecord
 from annotator.io.validation import check_gold_semantics, check_storable, schema_error
 from annotator.scheme import annotation_from_dict
 

@@ -36,7 +36,7 @@ from annotator.errors import InputError, ModelError, UserError
 from annotator.scheme import Annotation
 
 if TYPE_CHECKING:
-    from annotator.db.repo import ExportedVersion
+    from annotator.records import ExportedVersion
 
 #: File name suffix of each export format.
 SUFFIXES: dict[str, str] = {

@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from annotator.session import AnnotationSession
+from annotator.annotate.session import AnnotationSession
 from annotator.tui.notify import DataNotifications
 from annotator.tui.saving import SerialSaves
 from annotator.tui.screens.annotate import AnnotateScreen

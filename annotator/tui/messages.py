@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from annotator.db.repo import VersionState
+from annotator.records import DocumentVersion
 
 
 class DecisionSaved(Message):
     """A decision was committed; ``state`` is what the decision returned (the version after it, when annotating)."""
 
-    def __init__(self, description: str, state: VersionState | object | None) -> None:
+    def __init__(self, description: str, state: DocumentVersion | object | None) -> None:
         super().__init__()
         self.description = description
         self.state = state

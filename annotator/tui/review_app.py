@@ -18,10 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
-from annotator.adjudication import Item
+from annotator.review.adjudication import Item
 from annotator.display import safe
 from annotator.errors import UserError
-from annotator.review import ReviewDocument, ReviewSession
+from annotator.review.session import ReviewDocument, ReviewSession
 from annotator.scheme import Annotation, Quote
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.notify import DataNotifications

@@ -10,7 +10,7 @@ import pytest
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
-from annotator.review import ReviewSession
+from annotator.review.session import ReviewSession
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance
 from tests.helpers import write_jsonl
 

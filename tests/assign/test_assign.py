@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from annotator.assignment import plan_assignment
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.errors import UserError
-from annotator.session import AnnotationSession
+from annotator.annotate.session import AnnotationSession
 from annotator.tui.app import AnnotatorApp
 from tests.helpers import write_jsonl
 from tests.reliability.conftest import seed_dataset

@@ -43,7 +43,8 @@ def test_an_old_database_upgrades_in_place_keeping_its_data(tmp_path) -> None:
     from alembic import command
 
     from annotator.db.engine import alembic_config
-    from annotator.db.repo import ImportRecord, Repository
+    from annotator.records import ImportRecord
+    from annotator.db.repo import Repository
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0001")

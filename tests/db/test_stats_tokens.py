@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from annotator.db.engine import open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.scheme import Annotation
 
 

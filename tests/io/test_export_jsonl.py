@@ -11,7 +11,8 @@ import pytest
 
 import annotator.io.writers as writers
 from annotator.db.engine import open_database
-from annotator.db.repo import GOLD, Repository
+from annotator.records import GOLD
+from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.io.writers import safe_stem
 from tests.conftest import SAMPLE_DIR

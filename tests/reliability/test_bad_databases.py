@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event, text
 
 from annotator.db.engine import open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.errors import DatabaseError
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import db_snapshot

@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from annotator.db.engine import alembic_config, head_revision, open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 
 PROCESSES = 6
 ROUNDS = 2

@@ -19,7 +19,8 @@ from typing import Iterator
 import pytest
 
 from annotator.db.engine import open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.adjudication import compare, merge
+from annotator.review.adjudication import compare, merge
 from annotator.errors import UserError
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention
 

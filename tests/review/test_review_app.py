@@ -8,7 +8,7 @@ import pytest
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
-from annotator.review import ReviewSession
+from annotator.review.session import ReviewSession
 from annotator.scheme import Annotation, Claim, Quote
 from annotator.tui.review_app import ReviewApp
 from tests.helpers import write_jsonl

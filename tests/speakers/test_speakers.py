@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance, annotation_from_dict
-from annotator.speakers import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
+from annotator.speakers.canonical import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import write_jsonl
 
@@ -105,10 +105,11 @@ def test_speakers_without_dataset_is_a_clear_error(cli, sqlite_url: str) -> None
 
 
 def test_a_decision_on_one_statement_applies_to_its_aligned_copies(db_url: str) -> None:
-    from annotator.aligned import apply_to_aligned
+    from annotator.annotate.aligned import apply_to_aligned
     from annotator.db.engine import open_database
-    from annotator.db.repo import ImportRecord, Repository
-    from annotator.speakers import cross_outlet_speakers
+    from annotator.records import ImportRecord
+    from annotator.db.repo import Repository
+    from annotator.speakers.canonical import cross_outlet_speakers
 
     repo = Repository(open_database(db_url))
     said = "If Russia decides to pursue confrontation, there will be serious consequences"
@@ -146,11 +147,12 @@ def test_an_initial_and_a_surname_merge_like_a_bare_surname() -> None:
 
 
 def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from annotator.aligned import apply_to_aligned
+    from annotator.annotate.aligned import apply_to_aligned
     from annotator.db.engine import open_database
-    from annotator.db.repo import ImportRecord, Repository
+    from annotator.records import ImportRecord
+    from annotator.db.repo import Repository
     from annotator.errors import SaveError
-    from annotator.speakers import AlignedStatement, SpeakerQuote
+    from annotator.speakers.canonical import AlignedStatement, SpeakerQuote
 
     repo = Repository(open_database(db_url))
     said = "We will never accept this deal"
@@ -183,7 +185,7 @@ def _all_pairs_alignment(quotes: list[SpeakerQuote]) -> set[tuple[frozenset[tupl
     """The definition the fast alignment must reproduce: compare every pair of quotes, link by single link."""
     from rapidfuzz import fuzz
 
-    from annotator.speakers import ALIGN_THRESHOLD, EXACT_THRESHOLD, _normalized_words
+    from annotator.speakers.canonical import ALIGN_THRESHOLD, EXACT_THRESHOLD, _normalized_words
 
     norm = [_normalized_words(q.text) for q in quotes]
     parent = list(range(len(quotes)))

@@ -11,9 +11,10 @@ from typing import Iterable
 from textual.pilot import Pilot
 
 from annotator.db.engine import open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.scheme import Annotation, annotation_from_dict
-from annotator.session import AnnotationSession, ItemKey
+from annotator.annotate.session import AnnotationSession, ItemKey
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.annotate import AnnotateScreen
 

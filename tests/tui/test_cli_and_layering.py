@@ -9,9 +9,9 @@ from annotator.db.repo import Repository
 from tests.tui.helpers import DATASET, ROOT, pretend_terminal
 
 CORE = ["annotator", "annotator.scheme", "annotator.errors", "annotator.config", "annotator.display",
-        "annotator.session", "annotator.db.engine", "annotator.db.repo", "annotator.db.models",
-        "annotator.io.readers", "annotator.io.writers", "annotator.review", "annotator.adjudication",
-        "annotator.speakers", "annotator.agreement.metrics", "annotator.agreement.report", "annotator.cli"]
+        "annotator.annotate.session", "annotator.db.engine", "annotator.db.repo", "annotator.db.models",
+        "annotator.io.readers", "annotator.io.writers", "annotator.review.session", "annotator.review.adjudication",
+        "annotator.speakers.canonical", "annotator.agreement.metrics", "annotator.agreement.report", "annotator.cli"]
 
 
 def test_core_modules_do_not_import_textual() -> None:

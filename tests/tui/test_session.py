@@ -7,7 +7,7 @@ import pytest
 from annotator.db.repo import Repository
 from annotator.errors import NotFoundError, SaveError, UserError
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention
-from annotator.session import AnnotationSession
+from annotator.annotate.session import AnnotationSession
 from tests.tui.helpers import DATASET, build_repo, make_session
 
 TEXT = "“We will not attack,” Lavrov said. He added that NATO is a threat. Blinken disagreed."

@@ -11,7 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from annotator.db.engine import open_database
-from annotator.db.repo import ImportRecord, Repository
+from annotator.records import ImportRecord
+from annotator.db.repo import Repository
 from annotator.errors import SaveError
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance
 from annotator.tui.app import AnnotatorApp

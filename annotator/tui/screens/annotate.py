@@ -17,10 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from annotator.db.repo import VersionState
+from annotator.records import DocumentVersion
 from annotator.display import safe
 from annotator.scheme import Quote
-from annotator.session import AnnotationSession, Change
+from annotator.annotate.session import AnnotationSession, Change
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
 from annotator.tui.screens.speakers import SpeakersScreen
@@ -142,7 +142,7 @@ class AnnotateScreen(Screen[None]):
 
     # -- decisions go to the worker -----------------------------------------------------------------
 
-    def submit(self, description: str, fn: Callable[[], VersionState]) -> None:
+    def submit(self, description: str, fn: Callable[[], DocumentVersion]) -> None:
         self.pending += 1
         self.app.submit_decision(self, description, fn)  # type: ignore[attr-defined]
         self.update_status()

@@ -6,7 +6,7 @@ with quote counts per outlet. The right list holds the highlighted speaker's quo
 statements quoted in several outlets (aligned: "exact" or "paraphrase", one column per copy), then
 the quotes that appear in one article only.
 
-Keys on an aligned statement apply one decision to all its copies (``annotator.aligned``); like every
+Keys on an aligned statement apply one decision to all its copies (``annotator.annotate.aligned``); like every
 decision they run on the app's decision worker, and each result (saved or failed) comes back here as
 a message. Escape returns to the article once every queued decision has been handled.
 """
@@ -30,12 +30,12 @@ from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from annotator.db.repo import VersionState
+from annotator.records import DocumentVersion
 from annotator.display import safe
 from annotator.errors import SaveError
 from annotator.scheme import Stance
-from annotator.session import AnnotationSession, SpeakerOverview
-from annotator.speakers import AlignedStatement, CanonicalSpeaker, SpeakerQuote
+from annotator.annotate.session import AnnotationSession, SpeakerOverview
+from annotator.speakers.canonical import AlignedStatement, CanonicalSpeaker, SpeakerQuote
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.dialogs import DismissOnce, PickerScreen
 from annotator.tui.widgets.panels import StatusLine
@@ -321,7 +321,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
 
     def submit(self, description: str, statement: AlignedStatement, status: str | None = None,
                kind: str | None = None, stance: Stance | None = None) -> None:
-        def job() -> VersionState | None:
+        def job() -> DocumentVersion | None:
             outcome = self.session.apply_aligned(statement, status=status, kind=kind, stance=stance)
             self.post_message(self.Applied(description, outcome))
             failed = [f"{doc}: {r[len('not saved: '):]}" for doc, r in outcome.items() if r.startswith("not saved")]

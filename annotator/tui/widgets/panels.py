@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from annotator.display import safe
 from annotator.scheme import LAYER_LABELS, Claim, Quote
-from annotator.session import Progress
+from annotator.annotate.session import Progress
 
 PREVIEW_CHARS = 240
 

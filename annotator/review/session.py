@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from annotator.adjudication import DocumentComparison, Item, compare, merge
+from annotator.review.adjudication import DocumentComparison, Item, compare, merge
 from annotator.agreement.documents import disagreement_key, score
-from annotator.db.repo import GOLD, Repository
+from annotator.records import GOLD
+from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.scheme import QUOTE_MARKS, Annotation, Quote
 

@@ -3,7 +3,7 @@
 The terminal UI (``annotator.tui``) is a thin layer on top of this class; tests and scripts use it
 directly. No Textual here. Every decision method computes the new state of ONE item from the
 latest stored state, commits it with ``Repository.save_item`` (one transaction, one event) and
-returns the new ``VersionState``; nothing is kept only in memory.
+returns the new ``DocumentVersion``; nothing is kept only in memory.
 
 Items are addressed by ``ItemKey`` (version id, layer, item id), captured when a key is pressed,
 so decisions queued for a document still apply to that document after the session moved on.
@@ -24,8 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Union
 
-from annotator.aligned import apply_to_aligned
-from annotator.db.repo import Repository, VersionState
+from annotator.annotate.aligned import apply_to_aligned
+from annotator.records import DocumentVersion
+from annotator.db.repo import Repository
 from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
     KEPT_STATUSES,
@@ -41,7 +42,7 @@ from annotator.scheme import (
     first_overlap,
     trim_span,
 )
-from annotator.speakers import AlignedStatement, CanonicalSpeaker, cross_outlet_speakers
+from annotator.speakers.canonical import AlignedStatement, CanonicalSpeaker, cross_outlet_speakers
 
 Item = Union[Quote, Claim]
 
@@ -84,7 +85,7 @@ class SpeakerOverview:
 class Change:
     """What an undo or redo did: the version after it, the item it changed and a one-line summary."""
 
-    state: VersionState
+    state: DocumentVersion
     key: ItemKey | None
     summary: str
 
@@ -140,7 +141,7 @@ class AnnotationSession:
             if repo.count_documents(dataset):
                 raise UserError(f"no documents of {dataset!r} are assigned to {annotator!r} (see `annotator assign`)")
             raise UserError(f"dataset {dataset!r} has no documents: run `annotator import` first")
-        self.state: VersionState | None = None
+        self.state: DocumentVersion | None = None
         self.selected: ItemKey | None = None
         #: Held while session state changes (decision worker thread) and while the UI reads several
         #: fields that must agree (UI thread). Never held during database I/O.
@@ -157,13 +158,13 @@ class AnnotationSession:
 
     # -- documents --------------------------------------------------------------------------------
 
-    def open_first_unfinished(self) -> VersionState:
+    def open_first_unfinished(self) -> DocumentVersion:
         """Resume: the first document this annotator has not finished (the first one if all are)."""
         doc_id = self.repo.next_document(self.dataset, self.annotator)
         self.finished = doc_id is None
         return self.open_document(self.doc_ids[0] if doc_id is None else doc_id)
 
-    def open_document(self, doc_id: int) -> VersionState:
+    def open_document(self, doc_id: int) -> DocumentVersion:
         """Open a document where this annotator left it: the item selected when they left it in this
         session, else the item of their last recorded decision on it, else the first item."""
         if doc_id not in self.statuses:
@@ -186,7 +187,7 @@ class AnnotationSession:
                 self.selected = ItemKey(state.version_id, *where)
         return state
 
-    def jump_to(self, index: int) -> VersionState:
+    def jump_to(self, index: int) -> DocumentVersion:
         """Open the document at ``index`` (0-based, dataset order)."""
         if not 0 <= index < len(self.doc_ids):
             raise UserError(f"no document number {index + 1} (the dataset has {len(self.doc_ids)})")
@@ -198,11 +199,11 @@ class AnnotationSession:
             self._doc_names = self.repo.document_names(self.dataset)
         return self._doc_names
 
-    def _set_state(self, state: VersionState, new_document: bool = False) -> None:
+    def _set_state(self, state: DocumentVersion, new_document: bool = False) -> None:
         with self.lock:
             self._set_state_locked(state, new_document)
 
-    def _set_state_locked(self, state: VersionState, new_document: bool) -> None:
+    def _set_state_locked(self, state: DocumentVersion, new_document: bool) -> None:
         if new_document or self.state is None or state.version_id != self.state.version_id:
             self._opened_at = self.clock()
             self.state = state
@@ -216,7 +217,7 @@ class AnnotationSession:
                     self.selected = self.key(self.items[0])
         self.statuses[state.document.id] = state.status
 
-    def _require_state(self) -> VersionState:
+    def _require_state(self) -> DocumentVersion:
         if self.state is None:
             raise UserError("no document is open")
         return self.state
@@ -235,7 +236,7 @@ class AnnotationSession:
         vid = version_id if version_id is not None else self._require_state().version_id
         return ItemKey(vid, "quotes" if isinstance(item, Quote) else "claims", item.id)
 
-    def item(self, key: ItemKey, state: VersionState | None = None) -> Item | None:
+    def item(self, key: ItemKey, state: DocumentVersion | None = None) -> Item | None:
         state = state or self.state
         if state is None or state.version_id != key.version_id:
             return None
@@ -335,7 +336,7 @@ class AnnotationSession:
 
     def apply_aligned(self, statement: AlignedStatement, status: str | None = None, kind: str | None = None,
                       stance: Stance | None = None) -> Mapping[str, str]:
-        """Apply one decision to every copy of an aligned statement (``annotator.aligned``); returns
+        """Apply one decision to every copy of an aligned statement (``annotator.annotate.aligned``); returns
         doc_id -> "applied" / "not found". The current document is reloaded if one copy is in it."""
         outcome = apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
                                    status=status, kind=kind, stance=stance)
@@ -346,7 +347,7 @@ class AnnotationSession:
             self.reload()
         return outcome
 
-    def reload(self) -> VersionState:
+    def reload(self) -> DocumentVersion:
         """Read the current version again (after changes made elsewhere, e.g. to aligned copies)."""
         state = self.repo.get_version(self._require_state().version_id)
         self._set_state(state)
@@ -367,12 +368,12 @@ class AnnotationSession:
 
     # -- decisions --------------------------------------------------------------------------------
 
-    def _state_for(self, version_id: int) -> VersionState:
+    def _state_for(self, version_id: int) -> DocumentVersion:
         if self.state is not None and self.state.version_id == version_id:
             return self.state
         return self.repo.get_version(version_id)
 
-    def _target(self, key: ItemKey | None) -> tuple[ItemKey, Item, VersionState]:
+    def _target(self, key: ItemKey | None) -> tuple[ItemKey, Item, DocumentVersion]:
         key = key or self.selected
         if key is None:
             raise UserError("no item selected")
@@ -382,17 +383,17 @@ class AnnotationSession:
             raise UserError(f"item {key.id} is no longer in this document")
         return key, item, state
 
-    def _save(self, key: ItemKey, item: Item | None, action: str) -> VersionState:
+    def _save(self, key: ItemKey, item: Item | None, action: str) -> DocumentVersion:
         payload = None if item is None else item_payload(key.layer, item)
         state = self.repo.save_item(key.version_id, key.layer, key.id, payload, action)
         self._after_save(state)
         return state
 
-    def _after_save(self, state: VersionState) -> None:
+    def _after_save(self, state: DocumentVersion) -> None:
         if self.state is not None and self.state.version_id == state.version_id:
             self._set_state(state)
 
-    def accept(self, key: ItemKey | None = None) -> VersionState:
+    def accept(self, key: ItemKey | None = None) -> DocumentVersion:
         """The item is right: suggested/rejected -> accepted (edited and added items keep their status)."""
         key, item, state = self._target(key)
         if item.status not in KEPT_STATUSES:  # a rejected item comes back: it must still fit
@@ -400,7 +401,7 @@ class AnnotationSession:
         status = item.status if item.status in ("edited", "added") else "accepted"
         return self._save(key, replace(item, status=status), "accept")
 
-    def reject(self, key: ItemKey | None = None) -> VersionState:
+    def reject(self, key: ItemKey | None = None) -> DocumentVersion:
         """The item is wrong: it is kept as "rejected" (an item this annotator added is removed)."""
         key, item, _ = self._target(key)
         if item.status == "added":
@@ -413,7 +414,7 @@ class AnnotationSession:
         return [self.key(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
                 if it.status == "suggested"]
 
-    def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all") -> VersionState:
+    def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all") -> DocumentVersion:
         """Accept every item still "suggested", one recorded decision each."""
         vid = version_id if version_id is not None else self._require_state().version_id
         state = self._state_for(vid)
@@ -425,14 +426,14 @@ class AnnotationSession:
                 self._after_save(state)
         return state
 
-    def _check_overlap(self, state: VersionState, layer: str, item_id: str, start: int, end: int) -> None:
+    def _check_overlap(self, state: DocumentVersion, layer: str, item_id: str, start: int, end: int) -> None:
         """Spans of one layer never overlap within one version (contract section 1)."""
         other = first_overlap(state.quotes if layer == "quotes" else state.claims, item_id, start, end)
         if other is not None:
             name = "quote" if layer == "quotes" else "claim"
             raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
 
-    def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None) -> VersionState:
+    def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None) -> DocumentVersion:
         """Move the start or end of a quote/claim by ``delta`` words (negative: to the left)."""
         if edge not in ("start", "end") or delta == 0:
             raise ValueError(f"bad boundary move {edge!r} {delta}")
@@ -461,7 +462,7 @@ class AnnotationSession:
         return self._save(key, replace(item, start=start, end=end, text=text[start:end], status=edited_status(item)),
                           f"move_{edge}")
 
-    def _tokens_of(self, state: VersionState) -> list[tuple[int, int]]:
+    def _tokens_of(self, state: DocumentVersion) -> list[tuple[int, int]]:
         if state.document.tokens:
             return [(s, e) for s, e in state.document.tokens if e > s]
         return [(m.start(), m.end()) for m in TOKEN_RE.finditer(state.document.text)]
@@ -471,14 +472,14 @@ class AnnotationSession:
         """Strip whitespace (and with ``marks`` quotation marks) from both ends of a span."""
         return trim_span(text, start, end, marks)
 
-    def _new_id(self, state: VersionState, prefix: str) -> str:
+    def _new_id(self, state: DocumentVersion, prefix: str) -> str:
         used = {it.id for it in (*state.quotes, *state.claims)}
         n = len(state.quotes if prefix == "q" else state.claims) + 1
         while f"{prefix}{n}" in used:
             n += 1
         return f"{prefix}{n}"
 
-    def guess_name(self, mention: str, state: VersionState | None = None) -> str:
+    def guess_name(self, mention: str, state: DocumentVersion | None = None) -> str:
         """Canonical name for a new speaker mention: an existing name it matches, else the mention itself."""
         state = state or self._require_state()
         m = mention.strip()
@@ -495,7 +496,7 @@ class AnnotationSession:
         return m
 
     def add_span(self, layer: str, start: int, end: int, key: ItemKey | None = None,
-                 version_id: int | None = None) -> VersionState:
+                 version_id: int | None = None) -> DocumentVersion:
         """Add a span from a selection: a new quote or claim, or the cue/speaker of the selected quote.
 
         Quote spans lose surrounding quotation marks (and become "direct" when they had them).
@@ -542,7 +543,7 @@ class AnnotationSession:
             changed = replace(item, speaker=name, status=edited_status(item))
         return self._save(key, changed, "set_speaker")
 
-    def reassign_speaker(self, name: str, key: ItemKey | None = None) -> VersionState:
+    def reassign_speaker(self, name: str, key: ItemKey | None = None) -> DocumentVersion:
         """Give the selected quote (or claim) another canonical speaker name.
 
         A quote without a speaker mention gets the nearest mention of that name in the article.
@@ -563,7 +564,7 @@ class AnnotationSession:
         return self._save(key, replace(item, speaker=mention, status=edited_status(item)), "set_speaker")
 
     def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None,
-                   new_target: bool = False) -> VersionState:
+                   new_target: bool = False) -> DocumentVersion:
         """Set the stance label and/or target of a quote (a label needs a target, kept from before).
 
         With ``new_target`` a target the dataset does not have yet is added to it first."""
@@ -585,7 +586,7 @@ class AnnotationSession:
             return self._state_for(key.version_id)
         return self._save(key, replace(item, stance=stance, status=edited_status(item)), "set_stance")
 
-    def remove_stance(self, key: ItemKey | None = None) -> VersionState:
+    def remove_stance(self, key: ItemKey | None = None) -> DocumentVersion:
         """The quote takes no stance (toward any target)."""
         key, item, state = self._target(key)
         if not isinstance(item, Quote):
@@ -608,7 +609,7 @@ class AnnotationSession:
             self.targets = current
         return current
 
-    def set_kind(self, kind: str, key: ItemKey | None = None) -> VersionState:
+    def set_kind(self, kind: str, key: ItemKey | None = None) -> DocumentVersion:
         """Quote kind: direct, indirect or mixed (or their first letter)."""
         full = {k[0]: k for k in QUOTE_KINDS}.get(kind, kind)
         if full not in QUOTE_KINDS:
@@ -627,7 +628,7 @@ class AnnotationSession:
         return self._save(key, replace(item, kind=full, start=start, end=end, text=text, status=edited_status(item)),
                           "set_kind")
 
-    def toggle_checkworthy(self, key: ItemKey | None = None) -> VersionState:
+    def toggle_checkworthy(self, key: ItemKey | None = None) -> DocumentVersion:
         """A claim is check-worthy or not (kept either way: the distinction is the annotation)."""
         key, item, _ = self._target(key)
         if not isinstance(item, Claim):
@@ -635,10 +636,10 @@ class AnnotationSession:
         return self._save(key, replace(item, checkworthy=not item.checkworthy, status=edited_status(item)),
                           "set_checkworthy")
 
-    def undo(self, version_id: int | None = None) -> VersionState:
+    def undo(self, version_id: int | None = None) -> DocumentVersion:
         return self.undo_or_redo("undo", version_id).state
 
-    def redo(self, version_id: int | None = None) -> VersionState:
+    def redo(self, version_id: int | None = None) -> DocumentVersion:
         return self.undo_or_redo("redo", version_id).state
 
     def undo_or_redo(self, which: str, version_id: int | None = None) -> Change:
@@ -659,7 +660,7 @@ class AnnotationSession:
                 self.selected = key
         return Change(state, key if key in new else None, summary)
 
-    def _reopen_if_undecided(self, state: VersionState) -> VersionState:
+    def _reopen_if_undecided(self, state: DocumentVersion) -> DocumentVersion:
         """A done document whose undo brought a suggestion back is in progress again (done means decided)."""
         if state.status == "done" and any(it.status == "suggested" for it in (*state.quotes, *state.claims)):
             state = self.repo.set_status(state.version_id, "in_progress")
@@ -668,7 +669,7 @@ class AnnotationSession:
         self._after_save(state)
         return state
 
-    def _finish(self, version_id: int, status: str) -> VersionState:
+    def _finish(self, version_id: int, status: str) -> DocumentVersion:
         state = self.repo.set_status(version_id, status)
         self._after_save(state)
         with self.lock:
@@ -678,14 +679,14 @@ class AnnotationSession:
             self.finished = nxt is None
         return state if nxt is None else self.open_document(nxt)
 
-    def mark_done(self, version_id: int | None = None) -> VersionState:
+    def mark_done(self, version_id: int | None = None) -> DocumentVersion:
         """Accept what is still suggested (each a recorded decision), mark done, open the next unfinished document."""
         vid = version_id if version_id is not None else self._require_state().version_id
         self.accept_all_remaining(vid, action="done")
         return self._finish(vid, "done")
 
-    def flag(self, version_id: int | None = None) -> VersionState:
+    def flag(self, version_id: int | None = None) -> DocumentVersion:
         return self._finish(version_id if version_id is not None else self._require_state().version_id, "flagged")
 
-    def skip(self, version_id: int | None = None) -> VersionState:
+    def skip(self, version_id: int | None = None) -> DocumentVersion:
         return self._finish(version_id if version_id is not None else self._require_state().version_id, "skipped")

@@ -1,6 +1,6 @@
 """Label a statement once, apply it to its copies: the same quote in other outlets' articles.
 
-``annotator.speakers`` aligns near-duplicate quotes of one speaker across documents; this applies an
+``annotator.speakers.canonical`` aligns near-duplicate quotes of one speaker across documents; this applies an
 annotator's decision on one of them (accept / reject, kind, stance) to every aligned copy, each copy
 stored as a decision of its own (event ``apply-aligned``), so undo works per document as usual.
 """
@@ -13,7 +13,7 @@ from typing import Mapping
 from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.scheme import KEPT_STATUSES, Quote, Stance, first_overlap, trim_span
-from annotator.speakers import AlignedStatement, SpeakerQuote
+from annotator.speakers.canonical import AlignedStatement, SpeakerQuote
 
 
 def _find(quotes: tuple[Quote, ...], target: SpeakerQuote) -> Quote | None:

@@ -1,0 +1,1 @@
+"""Annotating: one annotator walking a dataset's documents and deciding on items (no Textual here)."""
