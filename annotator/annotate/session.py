@@ -33,7 +33,6 @@ from annotator.scheme import (
     QUOTE_KINDS,
     QUOTE_MARKS,
     STANCE_LABELS,
-    Annotation,
     Claim,
     Quote,
     Span,
@@ -42,7 +41,7 @@ from annotator.scheme import (
     first_overlap,
     trim_span,
 )
-from annotator.speakers.canonical import AlignedStatement, CanonicalSpeaker, cross_outlet_speakers
+from annotator.speakers.canonical import AlignedStatement
 
 Item = Union[Quote, Claim]
 
@@ -70,15 +69,6 @@ class Progress:
     items: int
     seconds: float  # time on this document: earlier sessions (event log) plus this one
     status: str
-
-
-@dataclass(frozen=True)
-class SpeakerOverview:
-    """Who said what across the dataset, as this annotator sees it (``AnnotationSession.speaker_overview``)."""
-
-    speakers: tuple[CanonicalSpeaker, ...]
-    #: (document ext id, quote id) -> status of that quote ("suggested" where the annotator has no version).
-    statuses: Mapping[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -309,30 +299,6 @@ class AnnotationSession:
             if c.speaker:
                 counts.setdefault(c.speaker, 0)
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
-
-    # -- who said what across documents -------------------------------------------------------------
-
-    def speaker_overview(self) -> SpeakerOverview:
-        """Canonical speakers over the whole dataset: this annotator's version of each document where
-        they have one, else the latest model suggestions (never another annotator's work)."""
-        try:
-            own = {a.doc_id: a for a in self.repo.versions(self.dataset, annotator=self.annotator, status=None)}
-        except NotFoundError:  # the annotator has no version anywhere yet
-            own = {}
-        annotations: list[Annotation] = []
-        statuses: dict[tuple[str, str], str] = {}
-        for suggested in self.repo.suggestions(self.dataset):
-            ann = own.pop(suggested.doc_id, None)
-            if ann is None:
-                ann = suggested
-                statuses.update({(ann.doc_id, q.id): "suggested" for q in ann.quotes})
-            annotations.append(ann)
-        annotations.extend(own.values())  # documents without suggestions
-        for ann in annotations:
-            for q in ann.quotes:
-                statuses.setdefault((ann.doc_id, q.id), q.status)
-        speakers = cross_outlet_speakers(annotations, self.repo.speaker_corrections(self.dataset))
-        return SpeakerOverview(tuple(speakers), statuses)
 
     def apply_aligned(self, statement: AlignedStatement, status: str | None = None, kind: str | None = None,
                       stance: Stance | None = None) -> Mapping[str, str]:

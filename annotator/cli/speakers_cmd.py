@@ -18,13 +18,6 @@ AnnotatorOption = Annotated[
 ]
 
 
-def load_speakers(repo, dataset: str, annotator: str | None):  # type: ignore[no-untyped-def]
-    from annotator.speakers.canonical import cross_outlet_speakers
-
-    annotations = repo.versions(dataset, annotator=annotator, status=None) if annotator else repo.suggestions(dataset)
-    return cross_outlet_speakers(annotations, repo.speaker_corrections(dataset))
-
-
 @speakers_app.callback()
 def speakers(
     ctx: typer.Context,
@@ -45,7 +38,9 @@ def speakers(
         return
     if dataset is None:
         raise UserError("missing option --dataset")
-    result = load_speakers(open_repo(db), dataset, annotator)
+    from annotator.speakers.overview import speaker_overview
+
+    result = speaker_overview(open_repo(db), dataset, annotator, only_own=True).speakers
     if as_json:
         say_json([s.to_dict() for s in result])
         return

@@ -1,6 +1,6 @@
 """Who said what: canonical speakers across every article, their quotes side by side by outlet.
 
-The left list holds the dataset's canonical speakers (``AnnotationSession.speaker_overview``: the
+The left list holds the dataset's canonical speakers (``annotator.speakers.overview.speaker_overview``: the
 annotator's own version of each document where there is one, else the model's latest suggestions)
 with quote counts per outlet. The right list holds the highlighted speaker's quotes: first the
 statements quoted in several outlets (aligned: "exact" or "paraphrase", one column per copy), then
@@ -34,8 +34,9 @@ from annotator.records import DocumentVersion
 from annotator.display import safe
 from annotator.errors import SaveError
 from annotator.scheme import Stance
-from annotator.annotate.session import AnnotationSession, SpeakerOverview
+from annotator.annotate.session import AnnotationSession
 from annotator.speakers.canonical import AlignedStatement, CanonicalSpeaker, SpeakerQuote
+from annotator.speakers.overview import SpeakerOverview, speaker_overview
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.dialogs import DismissOnce, PickerScreen
 from annotator.tui.widgets.panels import StatusLine
@@ -195,7 +196,8 @@ class SpeakersScreen(DismissOnce, Screen[None]):
     @work(thread=True, exclusive=True, group="speakers-overview", exit_on_error=False)
     def _load(self, generation: int) -> None:
         try:
-            overview: SpeakerOverview | None = self.session.speaker_overview()
+            overview: SpeakerOverview | None = speaker_overview(
+                self.session.repo, self.session.dataset, self.session.annotator)
             error = None
         except Exception as exc:  # noqa: BLE001  a failed read must be shown, never dropped
             overview, error = None, f"{type(exc).__name__}: {exc}"
