@@ -12,9 +12,9 @@ import typer
 
 from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, say
 from annotator.errors import InputError, UserError
-from annotator.io.writers import (
-    ExportReport, Tokenization, atomic_output, gold_lines, open_output, resolve_output, write_lines,
-)
+from annotator.io.gold import gold_lines
+from annotator.io.output import atomic_output, open_output, resolve_output, write_lines
+from annotator.io.tokens import ExportReport, Tokenization
 
 if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
     from rich.progress import Progress

@@ -102,7 +102,8 @@ def predict(
     from dataclasses import replace
 
     from annotator.io.readers import read_sources
-    from annotator.io.writers import gold_line, open_output, resolve_output, write_lines
+    from annotator.io.gold import gold_line
+    from annotator.io.output import open_output, resolve_output, write_lines
     from annotator.nlp.pipeline import annotate, load_pipeline
 
     path = None if out is None else resolve_output(str(out), "predictions", "model", "jsonl")
@@ -138,7 +139,8 @@ def predict(
 def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[str],
                     targets: Optional[List[str]]) -> None:
     """``predict --keep-spans``: gold JSONL in, the same spans with predicted labels out."""
-    from annotator.io.writers import atomic_output, gold_line, write_lines
+    from annotator.io.gold import gold_line
+    from annotator.io.output import atomic_output, write_lines
     from annotator.nlp.pipeline import load_pipeline
     from annotator.nlp.relabel import relabel
 
@@ -280,7 +282,7 @@ def train(
 
 
 def _safe_folder(name: str) -> str:
-    from annotator.io.writers import safe_stem
+    from annotator.io.output import safe_stem
 
     stem = safe_stem(name)
     return "dataset" if stem == "_" else stem

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from annotator.errors import InputError
 
 from annotator.io.spacy_config import SpanLengths
-from annotator.io.writers import ExportReport, TokenLayout, Tokenization, stream_with_tokens
+from annotator.io.tokens import ExportReport, TokenLayout, Tokenization, make_doc, stream_with_tokens
 from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
 
 if TYPE_CHECKING:
@@ -47,14 +47,6 @@ SHARD_PREFIX = "shard-"
 CONFIG_NAME = "config.cfg"
 #: user_data key holding the meta as JSON text when msgpack cannot (integers beyond 64 bits, deep nesting).
 META_JSON = "meta_json"
-
-
-def make_doc(vocab: "Vocab", text: str, layout: TokenLayout) -> "Doc":
-    from spacy.tokens import Doc
-
-    doc = Doc(vocab, words=layout.words(text), spaces=list(layout.ws))
-    assert doc.text == text, "token layout must reproduce the text"
-    return doc
 
 
 def annotation_doc(

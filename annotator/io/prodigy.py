@@ -34,7 +34,8 @@ import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from annotator.io.writers import ExportReport, TokenLayout, Tokenization, fast_dumps, stream_with_tokens
+from annotator.io.output import fast_dumps
+from annotator.io.tokens import ExportReport, TokenLayout, Tokenization, stream_with_tokens
 from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 if TYPE_CHECKING:

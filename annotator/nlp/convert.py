@@ -1,11 +1,10 @@
-"""From a processed spaCy ``Doc`` to an ``Annotation`` (contract section 1), and token offsets both ways."""
+"""From a processed spaCy ``Doc`` to an ``Annotation`` (contract section 1), and its token offsets (rebuilt by ``annotator.io.tokens.doc_from_tokens``)."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from annotator.nlp.components import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance
@@ -53,22 +52,3 @@ def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = No
 def doc_tokens(doc: Doc) -> list[list[int]]:
     """``[[start, end], ...]``: character offsets of every token (whitespace tokens included)."""
     return [[t.idx, t.idx + len(t.text)] for t in doc]
-
-
-def doc_from_tokens(vocab: Vocab, text: str, tokens: Sequence[Sequence[int]]) -> Doc:
-    """Rebuild a tokenized ``Doc`` from ``doc_tokens`` output without parsing; ``doc.text == text``.
-
-    Token ``i`` is followed by one space when the next token starts exactly one character later and that
-    character is a space; any other gap (or leading text) cannot be expressed by spaCy's ``spaces`` and is
-    rejected with ``ValueError``. (The exporters' ``layout_from_offsets`` does the rebuilding; it would
-    turn such gaps into whitespace tokens, which ``doc_tokens`` output never needs.)
-    """
-    from annotator.io.docbin import make_doc
-    from annotator.io.writers import layout_from_offsets
-
-    layout = layout_from_offsets(text, tokens)
-    if layout is None or len(layout) != len(tokens) or list(zip(layout.starts, layout.ends)) != [
-        (int(s), int(e)) for s, e in tokens
-    ]:
-        raise ValueError("token offsets leave gaps that are not a single space, or do not fit the text")
-    return make_doc(vocab, text, layout)

@@ -21,7 +21,8 @@ from annotator.nlp import attribution as learned
 from annotator.nlp import components as comp
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
 from annotator.nlp.chunked import parse_all
-from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
+from annotator.io.tokens import doc_from_tokens
+from annotator.nlp.convert import doc_to_annotation, doc_tokens
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY
 from annotator.nlp.workers import run_in_workers
 from annotator.scheme import DEFAULT_STANCE_TARGETS, Annotation

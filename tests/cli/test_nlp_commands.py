@@ -24,7 +24,7 @@ def test_preannotate_stores_a_model_run_resumably(cli, db_url: str) -> None:
     assert all(d.tokens for d in docs)  # tokenization stored for later steps
     from spacy.vocab import Vocab
 
-    from annotator.nlp.convert import doc_from_tokens
+    from annotator.io.tokens import doc_from_tokens
 
     for doc in docs:  # the stored tokens rebuild the exact text without parsing
         assert doc_from_tokens(Vocab(), doc.text, doc.tokens).text == doc.text

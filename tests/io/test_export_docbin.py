@@ -16,7 +16,7 @@ from spacy.vocab import Vocab
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.docbin import gold_from_doc, read_docs
-from annotator.io.writers import gold_line
+from annotator.io.gold import gold_line
 from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
 
 from tests.io.tiny_corpus import write_tiny_gold
@@ -176,7 +176,7 @@ def test_meta_msgpack_cannot_hold_is_kept_as_json_and_reads_back(cli, db_url: st
 
 def test_deeply_nested_meta_is_kept_as_json(tmp_path: Path) -> None:
     from annotator.io.docbin import annotation_doc
-    from annotator.io.writers import layout_from_offsets
+    from annotator.io.tokens import layout_from_offsets
 
     deep: list = []  # type: ignore[type-arg]
     for _ in range(600):  # msgpack stops at 512 levels

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import annotator.io.writers as writers
+import annotator.io.gold as gold_io
 from annotator.db.engine import open_database
 from annotator.records import GOLD
 from annotator.db.repo import Repository
 from annotator.errors import UserError
-from annotator.io.writers import safe_stem
+from annotator.io.output import safe_stem
 from tests.conftest import SAMPLE_DIR
 from tests.io.samples import build_line
 
@@ -149,7 +149,7 @@ def test_failure_midway_leaves_the_previous_export_intact(
     out = tmp_path / "news.jsonl"
     out.write_text("previous export\n", encoding="utf-8")
     calls = {"n": 0}
-    real = writers.gold_line
+    real = gold_io.gold_line
 
     def flaky(ann):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -157,7 +157,7 @@ def test_failure_midway_leaves_the_previous_export_intact(
             raise UserError("disk on fire")
         return real(ann)
 
-    monkeypatch.setattr(writers, "gold_line", flaky)
+    monkeypatch.setattr(gold_io, "gold_line", flaky)
     r = cli("export", "jsonl", "--dataset", "news", "--out", out, "--db", annotated)
     assert r.exit_code == 1 and "disk on fire" in r.stderr
     assert out.read_text(encoding="utf-8") == "previous export\n"

@@ -97,7 +97,7 @@ def test_hashes_and_timestamps_are_stable(cli, annotated: str, tmp_path: Path) -
 
 def test_task_hash_follows_the_spans_not_relations_meta_or_annotator(annotated: str) -> None:
     from annotator.io.prodigy import prodigy_task
-    from annotator.io.writers import layout_from_offsets
+    from annotator.io.tokens import layout_from_offsets
 
     ann = next(iter(Repository(open_database(annotated)).versions("news", "alice")))
     layout = layout_from_offsets(ann.text, [m.span() for m in re.finditer(r"\w+|[^\w\s]", ann.text)])
@@ -152,7 +152,7 @@ import sys
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.prodigy import prodigy_lines
-from annotator.io.writers import Tokenization
+from annotator.io.tokens import Tokenization
 repo = Repository(open_database({annotated!r}))
 n = sum(1 for _ in prodigy_lines(repo.export_versions("news"), "news", Tokenization()))
 assert n == 10, n

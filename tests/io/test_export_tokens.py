@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from annotator.io.writers import Tokenization, layout_from_offsets
+from annotator.io.tokens import Tokenization, layout_from_offsets
 
 TRICKY = (
     " date  2021 —\n\n “We’re ready,” Сергей Лавров 🇷🇺 said.\t\n  Done 👀  ",

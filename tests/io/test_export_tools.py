@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator.io.doccano import annotation_from_doccano
 from annotator.io.label_studio import LABEL_CONFIG, annotations_from_task
-from annotator.io.writers import gold_line
+from annotator.io.gold import gold_line
 
 TAG_TYPES = {"Labels": "labels", "Choices": "choices", "TextArea": "textarea"}
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.nlp.convert import doc_from_tokens, doc_to_annotation, doc_tokens
+from annotator.io.tokens import doc_from_tokens
+from annotator.nlp.convert import doc_to_annotation, doc_tokens
 from annotator.scheme import annotation_from_dict
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

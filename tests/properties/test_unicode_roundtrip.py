@@ -13,7 +13,7 @@ from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.readers import read_sources
 from annotator.io.validation import CLOSING_MARKS, OPENING_MARKS
-from annotator.io.writers import gold_lines
+from annotator.io.gold import gold_lines
 
 # Astral characters, combining marks, CRLF, zero-width and RTL characters, besides ordinary text.
 SPECIAL = ["\r\n", "\u200b", "\u200d", "\u2066", "\u202e", "\u0301", "🙂", "𝔘", "עברית", "عربى", "“", "—", "\t", "\n"]

@@ -157,7 +157,7 @@ def test_a_killed_exports_temporary_is_removed_by_the_next_export(cli, db: str, 
     code = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from annotator.io.writers import atomic_output\n"
+        "from annotator.io.output import atomic_output\n"
         "with atomic_output(Path(sys.argv[1])) as fh:\n"
         "    fh.write(b'x' * 100000); fh.flush()\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"

@@ -10,7 +10,7 @@ from tests.tui.helpers import DATASET, ROOT, pretend_terminal
 
 CORE = ["annotator", "annotator.scheme", "annotator.errors", "annotator.config", "annotator.display",
         "annotator.annotate.session", "annotator.db.engine", "annotator.db.repo", "annotator.db.models",
-        "annotator.io.readers", "annotator.io.writers", "annotator.review.session", "annotator.review.adjudication",
+        "annotator.io.readers", "annotator.io.gold", "annotator.io.output", "annotator.io.tokens", "annotator.review.session", "annotator.review.adjudication",
         "annotator.speakers.canonical", "annotator.agreement.metrics", "annotator.agreement.report", "annotator.cli"]
 
 
