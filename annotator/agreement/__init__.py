@@ -1,4 +1,5 @@
-"""Inter-annotator agreement (contract section 6): statistics in ``metrics``, the dataset report in ``report``.
+"""Inter-annotator agreement (contract section 6): statistics in ``metrics``, the dataset report computed in ``report``,
+its records in ``results``, its tables in ``render``.
 
 This package is a library without UI dependencies: it imports neither textual nor sqlalchemy.
 The CLI loads the done versions from the database and calls :func:`compute_agreement`.
@@ -16,7 +17,8 @@ from annotator.agreement.metrics import (
     token_labels,
     token_offsets,
 )
-from annotator.agreement.report import AgreementReport, compute_agreement
+from annotator.agreement.report import compute_agreement
+from annotator.agreement.results import AgreementReport
 
 __all__ = [
     "AgreementReport",

@@ -10,15 +10,13 @@ gold, none) and gold's stance label (``none`` included).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from annotator.agreement.metrics import SpanF1
-from annotator.agreement.report import ALL_LAYERS, compute_agreement
+from annotator.agreement.report import compute_agreement
+from annotator.agreement.results import ALL_LAYERS
 from annotator.errors import UserError
 from annotator.scheme import Annotation
-
-if TYPE_CHECKING:  # pragma: no cover
-    from rich.table import Table
 
 __all__ = ["GoldLayer", "AnnotatorVsGold", "GoldReport", "against_gold"]
 
@@ -71,11 +69,6 @@ class GoldReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"gold": self.gold, "annotators": [a.to_dict() for a in self.annotators]}
-
-    def to_rich_tables(self) -> list["Table"]:
-        from annotator.agreement.render import gold_tables
-
-        return gold_tables(self)
 
 
 def against_gold(

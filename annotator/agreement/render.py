@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from annotator.agreement.documents import DocumentDisagreement
     from annotator.agreement.gold import GoldReport
-    from annotator.agreement.report import AgreementReport
+    from annotator.agreement.results import AgreementReport
 
 MISSING = "—"
 

@@ -43,6 +43,7 @@ def agreement(
     from rich.console import Console
 
     from annotator.agreement import compute_agreement
+    from annotator.agreement.render import report_tables
 
     if layer is not None and layer not in LAYERS:
         raise UserError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
@@ -78,9 +79,10 @@ def agreement(
             console.print(literal(note["note"]))
     if against is not None:
         from annotator.agreement.gold import against_gold
+        from annotator.agreement.render import gold_tables
 
         result = against_gold(versions, against, names, layers=chosen)  # type: ignore[arg-type]
-        _show(result.to_dict(), result.to_rich_tables(), as_json, console)
+        _show(result.to_dict(), gold_tables(result), as_json, console)
         return
     if by_document:
         from annotator.agreement.documents import by_document as rank
@@ -92,7 +94,7 @@ def agreement(
         return
     report = compute_agreement(versions, layers=chosen, annotators=names)  # type: ignore[arg-type]
     data = report.to_dict()
-    _show({**data, "assignment": note} if note else data, report.to_rich_tables(console.width), as_json, console)
+    _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
 
 
 def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from annotator.agreement import compute_agreement
 from annotator.agreement.documents import by_document
 from annotator.agreement.gold import against_gold
-from annotator.agreement.render import documents_table
+from annotator.agreement.render import documents_table, gold_tables, report_tables
 from annotator.cli import app
 from tests.agreement.test_gold_and_documents import ROWS
 from tests.agreement.test_report import random_versions
@@ -30,13 +30,13 @@ def test_every_table_fits_80_columns_with_names_whole() -> None:
     versions = random_versions(3, names=("alice", "bob", "carol"))
     report = compute_agreement(versions)
     gold = against_gold({**versions, "gold": versions["alice"]}, "gold", ["bob", "carol"])
-    tables = [*report.to_rich_tables(80), *gold.to_rich_tables(), documents_table(by_document(versions))]
+    tables = [*report_tables(report, 80), *gold_tables(gold), documents_table(by_document(versions))]
     out = rendered(80, tables)
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "…" not in out  # nothing cut
     for whole in ("alice – carol", "not_checkworthy", "checkworthy", "Span agreement", "Token agreement"):
         assert whole in out
-    wide = rendered(200, report.to_rich_tables(200))
+    wide = rendered(200, report_tables(report, 200))
     assert "Span and token agreement" in wide and "Token agreement" not in wide
 
 

@@ -18,7 +18,8 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
 from annotator.agreement import compute_agreement, span_f1, token_labels
-from annotator.agreement.report import AgreementReport
+from annotator.agreement.render import report_tables
+from annotator.agreement.results import AgreementReport
 from annotator.errors import UserError
 from annotator.scheme import Annotation, Claim, Quote, Span, SpeakerMention, Stance
 
@@ -262,7 +263,7 @@ def test_only_empty_documents():
     assert o.token.tokens == 0 and o.token.alpha is None and o.token.ac1 is None and o.exact.f1 is None
     assert report.stance.overall.cohen_kappa is None
     json.dumps(report.to_dict(), allow_nan=False)
-    Console(file=open("/dev/null", "w")).print(*report.to_rich_tables())
+    Console(file=open("/dev/null", "w")).print(*report_tables(report))
 
 
 def test_fewer_than_two_annotators_is_a_user_error():
@@ -304,7 +305,8 @@ def test_three_annotators_json_shape_and_rich_output_is_literal():
     assert layer["overall"]["token"]["fleiss_kappa"] == 1.0
     assert data["stance"]["overall"]["fleiss_kappa"] is None  # one label only: chance agreement 1
     console = Console(record=True, width=200, file=open("/dev/null", "w"))
-    report.render(console)
+    for table in report_tables(report, console.width):
+        console.print(table)
     out = console.export_text()
     assert "[bold]x[/]" in out and "[red]y" in out and "zoë" in out
 
