@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, say, say_json
+from annotator.cli.common import open_repo, say, say_json
+from annotator.cli.options import DatasetOption, DbOption
 from annotator.display import literal
 from annotator.errors import UserError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+app = typer.Typer()
 
 LAYERS = ("quotes", "speakers", "cues", "claims", "stance")
 

@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+from annotator.cli.common import open_repo
+from annotator.cli.options import DatasetOption, DbOption
 from annotator.display import literal
 from annotator.errors import UserError
+
+app = typer.Typer()
 
 
 @app.command("assign")

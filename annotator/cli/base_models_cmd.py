@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.app import app
 from annotator.errors import InputError
+
+app = typer.Typer()
 
 
 class BaseModel(str, Enum):

@@ -10,7 +10,8 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Callable, ContextManager, 
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, say
+from annotator.cli.common import open_repo, safe, say
+from annotator.cli.options import DatasetOption, DbOption
 from annotator.errors import InputError, UserError
 from annotator.io.gold import gold_lines
 from annotator.io.output import atomic_output, open_output, resolve_output, write_lines
@@ -22,10 +23,9 @@ if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAl
     from annotator.records import ExportedVersion
     from annotator.db.repo import Repository
 
-export_app = typer.Typer(
+app = typer.Typer(
     help="Export annotations: gold JSONL, Prodigy tasks, spaCy DocBins, doccano JSONL or Label Studio tasks.", no_args_is_help=True
 )
-app.add_typer(export_app, name="export")
 
 
 class StatusChoice(str, Enum):
@@ -135,7 +135,7 @@ def _line_command(fmt: str, doc: str, lines_of: Callable[[Iterable[ExportedVersi
         _export(fmt, dataset, annotator, gold, status, out, db, write, with_tokens=False)
 
     command.__doc__ = doc
-    export_app.command(fmt)(command)
+    app.command(fmt)(command)
 
 
 def _doccano_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:
@@ -165,7 +165,7 @@ _line_command(
 )
 
 
-@export_app.command("prodigy")
+@app.command("prodigy")
 def export_prodigy(
     dataset: DatasetOption,
     annotator: AnnotatorOption = None,
@@ -198,7 +198,7 @@ ShardSize = Annotated[
 ]
 
 
-@export_app.command("docbin")
+@app.command("docbin")
 def export_docbin(
     dataset: DatasetOption,
     annotator: AnnotatorOption = None,
@@ -279,7 +279,7 @@ class LabelStudioAs(str, Enum):
     predictions = "predictions"
 
 
-@export_app.command("label-studio")
+@app.command("label-studio")
 def export_label_studio(
     dataset: DatasetOption,
     annotator: AnnotatorOption = None,
@@ -306,7 +306,7 @@ def export_label_studio(
     _export("label-studio", dataset, annotator, gold, status, out, db, write, with_tokens=False)
 
 
-@export_app.command("label-studio-config")
+@app.command("label-studio-config")
 def export_label_studio_config() -> None:
     """Print the Label Studio labelling config (XML) that `export label-studio` tasks are written for."""
     from annotator.io.label_studio import LABEL_CONFIG

@@ -1,16 +1,18 @@
-"""``import``, ``datasets``, ``stats`` and ``targets``: getting articles in and seeing what is there."""
+"""``import``, ``datasets`` and ``stats``: getting articles in and seeing what is there."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, List
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, MaxCharsOption, app, open_repo, safe, user_text, say
+from annotator.cli.common import open_repo, safe, say, user_text
+from annotator.cli.options import DatasetOption, DbOption, MaxCharsOption
 from annotator.config import MAX_DOC_CHARS, new_sqlite_file, resolve_db_url
 from annotator.cli.progress import progress_bar
-from annotator.errors import UserError
+
+app = typer.Typer()
 
 
 @app.command("import")
@@ -99,69 +101,3 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
             table.add_row(user_text(a.name), *per, str(a.done), str(a.in_progress), str(a.flagged), str(a.skipped),
                           str(remaining), f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}")
         console.print(table)
-
-
-targets_app = typer.Typer(no_args_is_help=True)
-app.add_typer(targets_app, name="targets")
-
-OptDataset = Annotated[Optional[str], typer.Option("--dataset", "-d", help="Dataset name.")]
-OptDb = Annotated[Optional[str], typer.Option("--db", help="Database URL (default $ANNOTATOR_DB, else sqlite:///annotator.db).")]
-
-
-@targets_app.callback()
-def targets(ctx: typer.Context, dataset: OptDataset = None, db: OptDb = None) -> None:
-    """Stance targets of a dataset (what stances are taken toward).
-
-    `--dataset` and `--db` may come before the subcommand (as in `annotator targets --dataset news list`)
-    or after it.
-    """
-    ctx.obj = {"dataset": dataset, "db": db}
-
-
-def _target_args(ctx: typer.Context, dataset: str | None, db: str | None) -> tuple[str, str | None]:
-    parent = (ctx.parent.obj if ctx.parent is not None else None) or {}
-    dataset = dataset or parent.get("dataset")
-    if not dataset:
-        raise UserError("missing option --dataset")
-    return dataset, db or parent.get("db")
-
-
-@targets_app.command("list")
-def targets_list(ctx: typer.Context, dataset: OptDataset = None, db: OptDb = None) -> None:
-    """List the dataset's stance targets, one per line."""
-    dataset, db = _target_args(ctx, dataset, db)
-    for target in open_repo(db).get_dataset(dataset).stance_targets:
-        say(safe(target))
-
-
-@targets_app.command("add")
-def targets_add(
-    ctx: typer.Context,
-    names: Annotated[List[str], typer.Argument(help="Targets to add.")],
-    dataset: OptDataset = None,
-    db: OptDb = None,
-) -> None:
-    """Add stance targets to a dataset."""
-    dataset, db = _target_args(ctx, dataset, db)
-    repo = open_repo(db)
-    current = repo.get_dataset(dataset).stance_targets
-    info = repo.set_stance_targets(dataset, [*current, *names])
-    say(f"Stance targets: {safe(', '.join(info.stance_targets))}")
-
-
-@targets_app.command("remove")
-def targets_remove(
-    ctx: typer.Context,
-    names: Annotated[List[str], typer.Argument(help="Targets to remove.")],
-    dataset: OptDataset = None,
-    db: OptDb = None,
-) -> None:
-    """Remove stance targets from a dataset."""
-    dataset, db = _target_args(ctx, dataset, db)
-    repo = open_repo(db)
-    current = repo.get_dataset(dataset).stance_targets
-    missing = [n for n in names if n not in current]
-    if missing:
-        raise UserError(f"not a stance target of {dataset!r}: {', '.join(missing)}")
-    info = repo.set_stance_targets(dataset, [t for t in current if t not in names])
-    say(f"Stance targets: {safe(', '.join(info.stance_targets)) or '(none)'}")

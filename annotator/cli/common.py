@@ -1,10 +1,11 @@
-"""The root typer app, shared options, and the one place where errors become exit codes."""
+"""What every command module shares: printing (user data made inert), opening the database, and the one
+place where errors become exit codes (``AnnotatorGroup``, the root app's class). Options are in ``options``."""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any, Optional
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -48,25 +49,6 @@ class AnnotatorGroup(TyperGroup):
                 raise
             typer.echo(f"Error: {safe(str(error))}", err=True)
             raise typer.Exit(error.exit_code) from None
-
-
-app = typer.Typer(
-    cls=AnnotatorGroup,
-    help="Label news articles for who said what: quotes, speakers, stances and claims.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", help="Database URL (sqlite:///file.db or postgresql://...); default $ANNOTATOR_DB, else sqlite:///annotator.db."),
-]
-DatasetOption = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")]
-MaxCharsOption = Annotated[
-    int, typer.Option("--max-chars", min=1, help="Longest document accepted, in characters (longer ones are refused).")
-]
 
 
 def open_repo(db: str | None, create: bool = False):  # type: ignore[no-untyped-def]
