@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.nlp import components as comp  # noqa: E402
+from annotator.nlp import stance as comp  # noqa: E402
 from annotator.nlp import train_base as tb  # noqa: E402
 from annotator.nlp.pipeline import annotate, load_pipeline  # noqa: E402
 from annotator.nlp.relabel import relabel  # noqa: E402

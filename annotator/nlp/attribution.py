@@ -13,7 +13,7 @@
    contents, noun cues, beliefs, polls and documents as sources); ``mode="learned"`` keeps the model's only.
 
 The kind comes from quotation marks (``annotator.quotemarks``); a direct quote's span leaves the marks out.
-Records have the shape of ``annotator.nlp.components`` (``doc._.attributions``), so the rules' speaker
+Records have the shape of ``annotator.nlp.common`` (``doc._.attributions``), so the rules' speaker
 resolution names the speakers afterwards.
 """
 
@@ -27,7 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.errors import ModelError
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
+from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, token_features
 from annotator.quotemarks import inside_marks, quote_kind
 from annotator.scheme import trim_span
@@ -143,12 +144,12 @@ def _source(doc: Doc, cue: tuple[int, int], tagged: Sequence[tuple[int, int]]) -
         src = None
     if src is not None:
         return src
-    subj = comp.subject_of(doc[cue[0]:cue[1]].root)
-    return comp.mention_tokens(subj) if subj is not None else None
+    subj = subject_of(doc[cue[0]:cue[1]].root)
+    return mention_tokens(subj) if subj is not None else None
 
 
 def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any]]:
-    """Attribution records (``annotator.nlp.components`` shape) from tagged spans (see module doc)."""
+    """Attribution records (``annotator.nlp.common`` shape) from tagged spans (see module doc)."""
     text = doc.text
     cues = [(s, e) for k, s, e in spans if k == "CUE"]
     sources = [(s, e) for k, s, e in spans if k == "SRC"]

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
 from annotator.nlp import lexicon as lx
 from annotator.nlp.textmodel import FieldSpec, LinearTextModel
 

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
 from annotator.nlp.attribution import ATTRIBUTION_FACTORY
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY

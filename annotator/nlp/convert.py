@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from spacy.tokens import Doc
 
-from annotator.nlp.components import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY
+from annotator.nlp.common import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 MODEL_ANNOTATOR = "model"

@@ -1,6 +1,7 @@
 """Load the pre-annotation pipeline and run it over documents.
 
-``load_pipeline`` puts the rule components of ``annotator.nlp.components``, the learned attribution
+``load_pipeline`` puts the rule components (``annotator.nlp.boundaries``, ``quotes``, ``speakers``, ``stance``,
+``claims``), the learned attribution
 component of ``annotator.nlp.attribution`` (a CRF trained on PolNeAR, joined with the rules) and the learned
 stance and check-worthiness classifiers (``stance_model``, ``checkworthy``) on top of a spaCy pipeline with a
 parser and NER (by default the small English model); ``annotate`` runs it with ``nlp.pipe`` and yields
@@ -18,7 +19,8 @@ from spacy.language import Language
 from annotator.config import DEFAULT_MODELS
 from annotator.errors import ModelError
 from annotator.nlp import attribution as learned
-from annotator.nlp import components as comp
+from annotator.nlp import boundaries, claims, quotes, speakers, stance  # noqa: F401  (register the factories)
+from annotator.nlp import common as comp
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
 from annotator.nlp.chunked import parse_all
 from annotator.io.tokens import doc_from_tokens

@@ -24,7 +24,8 @@ from typing import Any, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
+from annotator.nlp.stance import _alias_patterns
 from annotator.nlp.textmodel import FieldSpec, LinearTextModel
 from annotator.scheme import DEFAULT_STANCE_TARGETS
 
@@ -118,7 +119,7 @@ def mentions(text: str, targets: Sequence[str]) -> dict[str, list[tuple[int, int
     """Mentions of each target in ``text`` through its aliases (lower-case "us" is a word, not the US)."""
     lower = text.lower()
     out: dict[str, list[tuple[int, int]]] = {}
-    for target, pattern in comp._alias_patterns(list(targets)):
+    for target, pattern in _alias_patterns(list(targets)):
         hits = [(m.start(), m.end()) for m in pattern.finditer(lower)
                 if not (m.group(0) == "us" and text[m.start() : m.end()] != "US")]
         if hits:

@@ -155,7 +155,8 @@ def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_
     (``annotator.nlp.attribution``); every mode then gets the rules' speaker resolution.
     """
     from annotator.nlp import attribution as na
-    from annotator.nlp import components as comp
+    from annotator.nlp import common as comp
+    from annotator.nlp.speakers import resolve_speakers
     from annotator.nlp.convert import doc_to_annotation
 
     tagger = na.CrfTagger(model_dir)
@@ -165,7 +166,7 @@ def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_
         learned = na.group(doc, tagger.tag(doc)) if set(modes) - {"rules"} else []
         for mode in modes:
             records = [dict(r) for r in rules] if mode == "rules" else na.join(doc, rules, learned, mode)
-            comp.resolve_speakers(doc, records)
+            resolve_speakers(doc, records)
             doc._.set(comp.ATTRIBUTIONS_EXT, records)
             out[mode].append(doc_to_annotation(doc, ann.doc_id))
         doc._.set(comp.ATTRIBUTIONS_EXT, rules)

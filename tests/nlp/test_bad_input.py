@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import ModelError
-from annotator.nlp.components import find_quote_segments
+from annotator.nlp.quotes import find_quote_segments
 from annotator.nlp.pipeline import annotate, load_pipeline, model_info
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"

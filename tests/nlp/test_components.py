@@ -6,8 +6,10 @@ import importlib
 
 import spacy
 
-from annotator.nlp import components
-from annotator.nlp.components import CLAIMS_KEY, CUES_KEY, QUOTES_KEY, SPEAKERS_KEY, find_quote_segments
+from annotator.nlp import boundaries, claims, common, speakers, stance
+from annotator.nlp import quotes as quote_finder
+from annotator.nlp.common import CLAIMS_KEY, CUES_KEY, QUOTES_KEY, SPEAKERS_KEY
+from annotator.nlp.quotes import find_quote_segments
 
 
 def quotes(ann, kind=None):  # type: ignore[no-untyped-def]
@@ -189,9 +191,10 @@ def test_span_groups_and_extensions(nlp) -> None:  # type: ignore[no-untyped-def
 
 
 def test_registration_is_idempotent() -> None:
-    importlib.reload(components)  # registering the factories and extensions again is harmless
+    for module in (common, boundaries, quote_finder, speakers, stance, claims):
+        importlib.reload(module)  # registering the factories and extensions again is harmless
     nlp = spacy.blank("en")
-    for name in components.PIPE_NAMES:
+    for name in common.PIPE_NAMES:
         assert name in nlp.factory_names
 
 
@@ -290,7 +293,7 @@ def test_byline_and_headline_are_never_speakers_or_part_of_a_claim(annotate_text
 # ---------------------------------------------------------------- sentence boundaries from the layout (issue 13)
 
 def test_layout_boundaries_at_paragraphs_headlines_bylines_and_datelines() -> None:
-    from annotator.nlp.components import layout_boundaries
+    from annotator.nlp.boundaries import layout_boundaries
 
     text = ("A headline without a full stop\nBy Ann Reporter in Kyiv\n\n date 2021-12-02 During the talks the "
             "ministers met.\nWASHINGTON (AP) — The president spoke.\nA hard-wrapped sentence that goes\non "
@@ -308,5 +311,5 @@ def test_sentences_respect_the_layout_in_the_pipeline(nlp) -> None:  # type: ign
     assert "Russia takes a tougher line" in sents and "date 2021-12-02" in sents
     claims = [s.text for s in doc.spans[CLAIMS_KEY]]
     assert claims[0].startswith("During the opening session") and not any("tougher" in c for c in claims)
-    assert components.BOUNDARIES_FACTORY in nlp.pipe_names
-    assert nlp.pipe_names.index(components.BOUNDARIES_FACTORY) < nlp.pipe_names.index("parser")
+    assert common.BOUNDARIES_FACTORY in nlp.pipe_names
+    assert nlp.pipe_names.index(common.BOUNDARIES_FACTORY) < nlp.pipe_names.index("parser")

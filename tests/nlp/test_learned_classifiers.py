@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import spacy
 
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
 from annotator.nlp.checkworthy import (CHECKWORTHY_FACTORY, CheckworthyClassifier, CheckworthyComponent,
                                        claim_candidates, syntax_marks)
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY, StanceClassifier, find_mention, stance_fields

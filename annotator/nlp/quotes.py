@@ -1,51 +1,37 @@
-"""spaCy components of the pre-annotator: quotes and cues, speakers, stance, check-worthy claims.
+"""``annotator_quotes``: direct quotes (text between quotation marks that has a reporting cue next to it, or
+that continues a quote attributed just before), indirect quotes (a reporting verb's clausal complement,
+``according to X, Y``, ``X accused Y of Z``, ``X urged Y to Z``, noun-phrase content of verbs such as
+"denied") and mixed quotes (indirect content with a quoted fragment inside). Writes span groups
+``doc.spans["quotes"]`` (label = kind) and ``["cues"]`` and one record per quote in ``doc._.attributions``
+(shape in ``annotator.nlp.common``). Add after a parser and NER (``load_pipeline`` does).
 
-Add them after a parser and NER (``load_pipeline`` does), in this order:
-
-- ``annotator_quotes``: direct quotes (text between quotation marks that has a reporting cue next to it, or
-  that continues a quote attributed just before), indirect quotes (a reporting verb's clausal complement,
-  ``according to X, Y``, ``X accused Y of Z``, ``X urged Y to Z``, noun-phrase content of verbs such as
-  "denied") and mixed quotes (indirect content with a quoted fragment inside). Writes span groups
-  ``doc.spans["quotes"]`` (label = kind) and ``["cues"]`` and one record per quote in ``doc._.attributions``.
-- ``annotator_speakers``: resolves each quote's speaker mention to a canonical name within the article
-  (coref-lite: pronouns, surnames, titles, role descriptions learnt from appositions/compounds, organisations,
-  capitals used for states). Writes ``doc.spans["speakers"]`` (one span per distinct mention).
-- ``annotator_stance``: a target from the configured list and a favor/against/neutral label from cue words.
-- ``annotator_claims``: sentences or quote contents stating checkable facts; ``doc.spans["claims"]`` and
-  ``doc._.claim_speakers``.
-
-Attribution records are plain dicts of ints and strings (so docs survive ``nlp.pipe(n_process=2)``):
-``{"start", "end", "kind", "cue": [s, e] | None, "speaker": [s, e] | None, "name": str | None,
-"stance": [target, label] | None}``, character offsets into ``doc.text``.
+The token helpers (``cue_lemma``, ``subject_of``, ``mention_tokens``) are also used by the learned
+attribution component.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from annotator.nlp import lexicon as lx
-from annotator.scheme import DEFAULT_STANCE_TARGETS
+from annotator.nlp.common import (
+    _QUOTE_CHARS,
+    ATTRIBUTIONS_EXT,
+    CUES_KEY,
+    MAX_QUOTE_CHARS,
+    QUOTES_FACTORY,
+    QUOTES_KEY,
+    _ents_in,
+    _factory,
+    _span_group,
+)
 
-QUOTES_KEY = "quotes"
-CUES_KEY = "cues"
-SPEAKERS_KEY = "speakers"
-CLAIMS_KEY = "claims"
-ATTRIBUTIONS_EXT = "attributions"
-CLAIM_SPEAKERS_EXT = "claim_speakers"
 
-QUOTES_FACTORY = "annotator_quotes"
-SPEAKERS_FACTORY = "annotator_speakers"
-STANCE_FACTORY = "annotator_stance"
-CLAIMS_FACTORY = "annotator_claims"
-BOUNDARIES_FACTORY = "annotator_boundaries"
-
-#: A quotation mark left open for longer than this (characters) is treated as unbalanced.
-MAX_QUOTE_CHARS = 3000
 #: Tokens searched for a cue after a closing / before an opening quotation mark.
 CUE_WINDOW_AFTER = 6
 CUE_WINDOW_BEFORE = 10
@@ -54,8 +40,6 @@ CUE_WINDOW_BEFORE = 10
 CONTINUATION_GAP = 160
 #: Quotes shorter than this (word tokens) need a cue right after them to count as direct quotes.
 MIN_DIRECT_WORDS = 4
-
-_QUOTE_CHARS = lx.OPEN_QUOTES | lx.CLOSE_QUOTES | lx.STRAIGHT_QUOTES
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _SKIP_EDGE = {",", ".", ";", ":", "—", "–", "-", "!", "?", "(", ")"}
 _TRAILING_WORDS = {"and", "but", "or", "that", "which", "where", "who", "whom", "while"}
@@ -69,76 +53,6 @@ def _cut_tail(doc: Doc, start: int, end: int) -> int:
         if doc[i].text == "," and doc[i + 1].lower_ in _TAIL_STARTERS:
             return i
     return end
-
-
-def _factory(name: str, **kwargs: Any):  # type: ignore[no-untyped-def]
-    """``Language.factory`` that does nothing when ``name`` is already registered (importing twice is harmless)."""
-
-    def register(func):  # type: ignore[no-untyped-def]
-        if Language.has_factory(name):
-            return func
-        return Language.factory(name, **kwargs)(func)
-
-    return register
-
-
-def _set_extensions() -> None:
-    if not Doc.has_extension(ATTRIBUTIONS_EXT):
-        Doc.set_extension(ATTRIBUTIONS_EXT, default=None)
-    if not Doc.has_extension(CLAIM_SPEAKERS_EXT):
-        Doc.set_extension(CLAIM_SPEAKERS_EXT, default=None)
-
-
-_set_extensions()
-
-
-# --------------------------------------------------------------------------------------------------
-# sentence boundaries from the layout (before the parser)
-
-_FINAL_PUNCT = ".!?…:;\"'”’)"
-#: A line opening with a date stamp ("date 2021-12-02 ...") or a wire dateline ("WASHINGTON (AP) — ...").
-_LINE_PREFIX = re.compile(
-    r"^[ \t]*(?:(?:date[ \t]+)?\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-    r"|[A-Z][A-Z.'-]+(?:[ ,]+[A-Z][A-Za-z.'-]+){0,3}(?:[ \t]*\([^)\n]{1,30}\))?[ \t]*[—–-])[ \t]+(?=\S)",
-    re.MULTILINE,
-)
-
-
-def layout_boundaries(text: str) -> list[int]:
-    """Character offsets where a sentence must start, whatever the parser thinks: every line start
-    (a paragraph, a headline, a sub-heading, a byline, a caption is never glued to the next line), except a
-    line that continues a hard-wrapped sentence (the previous line has no final punctuation and this one
-    starts in lower case); and the text after a date stamp or wire dateline opening a line."""
-    starts = []
-    pos = 0
-    prev_line = ""  # the line right before (blank if a paragraph break)
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        if stripped and pos > 0:
-            wrapped = prev_line.strip() and prev_line.rstrip()[-1:] not in _FINAL_PUNCT and stripped[:1].islower()
-            if not wrapped:
-                starts.append(pos + len(line) - len(stripped))
-        prev_line = line
-        pos += len(line) + 1
-    starts += [m.end() for m in _LINE_PREFIX.finditer(text)]
-    return sorted(set(starts))
-
-
-@_factory(BOUNDARIES_FACTORY, assigns=["token.is_sent_start"])
-def make_boundaries(nlp: Language, name: str) -> "LayoutBoundaries":
-    return LayoutBoundaries()
-
-
-class LayoutBoundaries:
-    """Sets ``is_sent_start`` at ``layout_boundaries``; the parser keeps preset boundaries, so no sentence,
-    quote or claim crosses a paragraph break or runs on from a line without final punctuation."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        for char in layout_boundaries(doc.text):
-            span = doc.char_span(char, char + 1, alignment_mode="expand")
-            if span is not None and span.start > 0 and not doc[span.start].is_space:
-                doc[span.start].is_sent_start = True
-        return doc
 
 
 # --------------------------------------------------------------------------------------------------
@@ -292,25 +206,6 @@ def subject_of(verb: Token) -> Token | None:
             continue
         break
     return None
-
-
-def _ents_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Entities ``(start, end, label)`` inside tokens ``[start, end)``, read from the token IOB tags
-    (``doc.ents`` is rebuilt from the whole doc on every access: too slow inside loops)."""
-    out = []
-    i = start
-    while i < end:
-        t = doc[i]
-        if t.ent_iob_ == "B" or (t.ent_iob_ == "I" and i == start):
-            j = i + 1
-            while j < len(doc) and doc[j].ent_iob_ == "I":
-                j += 1
-            if j <= end:
-                out.append((i, j, t.ent_type_))
-            i = j
-        else:
-            i += 1
-    return out
 
 
 def _ent_of(tok: Token) -> tuple[int, int] | None:
@@ -800,21 +695,6 @@ def find_quotes(doc: Doc) -> list[dict[str, Any]]:
     return records
 
 
-def _span_group(doc: Doc, key: str, ranges: Iterable[tuple[Any, ...]]) -> None:
-    """``doc.spans[key]`` from ``(start, end, label[, kb_id])`` character ranges (duplicates once)."""
-    spans = []
-    seen = set()
-    for start, end, label, *rest in ranges:
-        if (start, end, label) in seen:
-            continue
-        seen.add((start, end, label))
-        span = doc.char_span(start, end, label=label, kb_id=rest[0] if rest and rest[0] else 0,
-                             alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    doc.spans[key] = spans
-
-
 @_factory(QUOTES_FACTORY, requires=["token.dep", "token.lemma", "doc.ents"],
                   assigns=["doc.spans", f"doc._.{ATTRIBUTIONS_EXT}"])
 def make_quotes(nlp: Language, name: str) -> "QuoteFinder":
@@ -847,400 +727,3 @@ class QuoteFinder:
         _span_group(doc, QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
         _span_group(doc, CUES_KEY, ((r["cue"][0], r["cue"][1], "CUE") for r in records if r["cue"]))
         return doc
-
-
-# --------------------------------------------------------------------------------------------------
-# speakers (coref-lite)
-
-_WORD_RE = re.compile(r"[\w.'’-]+")
-
-
-def _name_words(tokens: Sequence[Token]) -> list[str]:
-    """Name words without honorifics, possessive 's and middle initials."""
-    words = [t.text for t in tokens if t.lower_ not in lx.HONORIFICS and t.is_alpha or (t.text.endswith(".") and len(t.text) == 2)]
-    words = [w for w in words if w.lower() not in ("the",)]
-    if len(words) > 2:
-        words = [words[0], *[w for w in words[1:-1] if len(w.rstrip(".")) > 1], words[-1]]
-    return words
-
-
-def _lower_first(text: str) -> str:
-    first, _, rest = text.partition(" ")
-    if first in ("The", "A", "An") or (first.isalpha() and first[:1].isupper() and first[1:].islower() and rest == ""):
-        return first.lower() + ((" " + rest) if rest else "")
-    return text
-
-
-def _in_possessor(tok: Token, span: Span) -> bool:
-    """Whether ``tok`` is (inside) a possessive modifier of the phrase ``span``."""
-    t = tok
-    while t.i != span.root.i and span.start <= t.i < span.end:
-        if t.dep_ == "poss":
-            return True
-        t = t.head
-    return False
-
-
-class SpeakerResolver:
-    """Maps speaker mentions to canonical names, in document order (see module docstring)."""
-
-    def __init__(self, doc: Doc):
-        self.doc = doc
-        self.persons: list[tuple[int, str]] = []  # (position, canonical) of full-name mentions
-        self.surnames: dict[str, str] = {}
-        self.roles: list[tuple[int, frozenset[str], str]] = []
-        self.genders: dict[str, str] = {}
-        self.orgs: list[tuple[int, str, str]] = []  # (position, head word, canonical)
-        self.resolved: list[tuple[int, str, str]] = []  # (position, kind person/group, name)
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                words = _name_words(list(ent))
-                if len(words) >= 2:
-                    surname = words[-1].lower()
-                    canonical = self.surnames.setdefault(surname, " ".join(words))
-                    self.persons.append((ent.start_char, canonical))
-                    role = self._role_words(ent)
-                    if role:
-                        self.roles.append((ent.start_char, role, canonical))
-                if ent.start > 0 and doc[ent.start - 1].lower_ in lx.HONORIFICS:
-                    gender = lx.HONORIFICS[doc[ent.start - 1].lower_]
-                    if gender and words:
-                        self.genders[words[-1].lower()] = gender
-            elif ent.label_ == "ORG":
-                canonical = ent.text
-                if ent.start > 0 and doc[ent.start - 1].lower_ == "the":
-                    canonical = "the " + ent.text
-                elif canonical.startswith("The "):
-                    canonical = "the " + canonical[4:]
-                self.orgs.append((ent.start_char, ent[-1].lemma_.lower(), canonical))
-
-    @staticmethod
-    def _role_words(ent: Span) -> frozenset[str]:
-        doc = ent.doc
-        root = ent.root
-        tokens: list[Token] = []
-        if root.left_edge.i < ent.start:
-            tokens = [t for t in doc[root.left_edge.i : ent.start]]
-        if root.dep_ == "appos":
-            head = root.head
-            tokens += [t for t in doc[head.left_edge.i : head.i + 1]]
-            tokens += [t for t in head.rights if t.dep_ == "prep" for t in t.subtree if t.i < ent.start]
-        for child in root.rights:
-            if child.dep_ == "appos":
-                tokens += list(child.subtree)
-        words = {t.lower_ for t in tokens if t.is_alpha and not t.is_stop and t.pos_ != "PRON"
-                 and t.lower_ not in lx.HONORIFICS} - {"the"}
-        if not words & lx.ROLE_NOUNS:
-            return frozenset()
-        return frozenset(words)
-
-    def _by_surname(self, word: str) -> str | None:
-        return self.surnames.get(word.lower())
-
-    def resolve(self, start: int, end: int) -> tuple[str | None, str]:
-        """(canonical name, kind) for the mention ``text[start:end]``; kind is person, group or other."""
-        doc = self.doc
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or not span.text.strip():
-            return None, "other"
-        text = span.text.strip()
-        lower = text.lower()
-        toks = [t for t in span if not t.is_punct]
-        if len(toks) == 1 and toks[0].pos_ == "PRON":
-            return self._pronoun(toks[0].lower_, start)
-        # place names used for states
-        bare = lower[4:] if lower.startswith("the ") else lower
-        if lower in lx.PLACE_ALIASES or bare in lx.PLACE_ALIASES:
-            return lx.PLACE_ALIASES.get(lower) or lx.PLACE_ALIASES[bare], "group"
-        # a possessor names someone else: "Obama's former campaign strategist" is not Obama
-        toks_own = [t for t in toks if not _in_possessor(t, span)]
-        propn = [t for t in toks_own if t.pos_ == "PROPN" or t.ent_type_ == "PERSON"]
-        # names: full name, surname, "Mr X", "Secretary X"
-        person_ent = any(t.ent_type_ == "PERSON" for t in toks_own)
-        if propn and (person_ent or self._by_surname(propn[-1].text)):
-            words = _name_words(propn)
-            if words:
-                known = self._by_surname(words[-1])
-                name = known or " ".join(words[-2:] if len(words) >= 2 else words)
-                if len(words) >= 2 and known is None:
-                    name = " ".join(words)
-                if toks[0].lower_ in lx.HONORIFICS and lx.HONORIFICS[toks[0].lower_]:
-                    self.genders.setdefault(words[-1].lower(), lx.HONORIFICS[toks[0].lower_])  # type: ignore[arg-type]
-                return name, "person"
-        content = {t.lower_ for t in toks if t.is_alpha and not t.is_stop and t.pos_ not in ("PRON", "DET")}
-        head = toks[-1] if toks else span.root
-        for t in toks:
-            if t.dep_ != "compound" and t.pos_ in ("NOUN", "PROPN") and (t.head not in toks or t.head == t):
-                head = t
-                break
-        head = span.root if span.root in toks else head
-        # role descriptions: the most recent person introduced with that role
-        if content & lx.ROLE_NOUNS and head.lemma_.lower() in lx.ROLE_NOUNS - lx.ORG_NOUNS:
-            matches = [(pos, name) for pos, role, name in self.roles if content <= role and pos < start]
-            if not matches:
-                matches = [(pos, name) for pos, role, name in self.roles if content <= role]
-            if matches:
-                return max(matches)[1], "person"
-        # definite descriptions: "the ministry", "the official" -> the last source with that head word
-        if toks and toks[0].lower_ in ("the", "this", "that") and len(toks) <= 3:
-            head_lemma = head.lemma_.lower()
-            for pos, word, name in reversed(self.orgs):
-                if pos < start and word == head_lemma:
-                    return name, "group"
-            for pos, kind, name in reversed(self.resolved):
-                if pos < start and name.lower().split()[-1].rstrip("s") == head_lemma:
-                    return name, kind
-        if any(t.ent_type_ in ("ORG", "NORP", "GPE") for t in toks) or head.lemma_.lower() in lx.ORG_NOUNS:
-            for pos, word, name in self.orgs:
-                if name.lower() == lower or name.lower() == "the " + lower:
-                    return name, "group"
-            return _lower_first(text) if not propn else text if not lower.startswith("the ") else "the " + text[4:], "group"
-        return _lower_first(text), ("group" if head.tag_ in ("NNS", "NNPS") else "other")
-
-    def _pronoun(self, word: str, start: int) -> tuple[str | None, str]:
-        if word in lx.PERSON_PRONOUNS:
-            gender = lx.PERSON_PRONOUNS[word]
-            tok = self.doc.char_span(start, start + len(word), alignment_mode="expand")
-            if tok is not None:
-                sent = tok[0].sent
-                for t in reversed(list(self.doc[sent.start : tok[0].i])):
-                    if t.ent_type_ == "PERSON" and t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass"):
-                        known = self._by_surname(t.text)
-                        if known and self.genders.get(t.text.lower()) in (None, gender):
-                            return known, "person"
-            for pos, kind, name in reversed(self.resolved):
-                if pos < start and kind == "person":
-                    g = self.genders.get(name.split()[-1].lower())
-                    if g is None or g == gender:
-                        return name, "person"
-            earlier = [name for pos, name in self.persons if pos < start]
-            return (earlier[-1], "person") if earlier else (None, "person")
-        if word in lx.GROUP_PRONOUNS:
-            for pos, kind, name in reversed(self.resolved):
-                if pos < start and kind == "group":
-                    return name, "group"
-        return None, "other"
-
-    def add(self, start: int, name: str | None, kind: str) -> None:
-        if name:
-            self.resolved.append((start, kind, name))
-
-
-def resolve_speakers(doc: Doc, records: list[dict[str, Any]]) -> None:
-    resolver = SpeakerResolver(doc)
-    order = sorted((r for r in records if r["speaker"]), key=lambda r: r["speaker"][0])
-    cache: dict[tuple[int, int], tuple[str | None, str]] = {}
-    for r in order:
-        key = (r["speaker"][0], r["speaker"][1])
-        if key not in cache:
-            cache[key] = resolver.resolve(*key)
-            resolver.add(key[0], *cache[key])
-        r["name"] = cache[key][0]
-
-
-@_factory(SPEAKERS_FACTORY, requires=[f"doc._.{ATTRIBUTIONS_EXT}"], assigns=["doc.spans"])
-def make_speakers(nlp: Language, name: str) -> "SpeakerComponent":
-    return SpeakerComponent()
-
-
-class SpeakerComponent:
-    def __call__(self, doc: Doc) -> Doc:
-        records = doc._.get(ATTRIBUTIONS_EXT) or []
-        resolve_speakers(doc, records)
-        _span_group(doc, SPEAKERS_KEY, ((r["speaker"][0], r["speaker"][1], "SPEAKER", r["name"] or "")
-                                        for r in records if r["speaker"]))
-        return doc
-
-
-# --------------------------------------------------------------------------------------------------
-# stance
-
-
-def _alias_patterns(targets: Sequence[str]) -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for target in targets:
-        aliases = lx.TARGET_ALIASES.get(target.lower(), (target.lower(),))
-        words = sorted({target.lower(), *aliases}, key=len, reverse=True)
-        out.append((target, re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in words) + r")(?![\w])")))
-    return out
-
-
-def stance_of(text: str, lemmas: Sequence[str], patterns: list[tuple[str, re.Pattern[str]]],
-              case_sensitive_us: bool = True) -> tuple[str, str] | None:
-    """The most mentioned target in the quote, labelled from cue words (negation flips a cue)."""
-    lower = text.lower()
-    best = None
-    for order, (target, pattern) in enumerate(patterns):
-        hits = [m for m in pattern.finditer(lower)
-                if not (m.group(0) == "us" and text[m.start() : m.end()] != "US")]
-        if hits:
-            key = (len(hits), -hits[0].start())
-            if best is None or key > best[0]:
-                best = (key, target)
-    if best is None:
-        return None
-    score = 0
-    for i, lemma in enumerate(lemmas):
-        sign = 1 if lemma in lx.POSITIVE_WORDS else -1 if lemma in lx.NEGATIVE_WORDS else 0
-        if sign and any(w in lx.NEGATION_WORDS for w in lemmas[max(0, i - 3) : i]):
-            sign = -sign
-        score += sign
-    label = "favor" if score > 0 else "against" if score < 0 else "neutral"
-    return best[1], label
-
-
-@_factory(STANCE_FACTORY, default_config={"targets": list(DEFAULT_STANCE_TARGETS)},
-                  requires=[f"doc._.{ATTRIBUTIONS_EXT}"])
-def make_stance(nlp: Language, name: str, targets: list[str]) -> "StanceComponent":
-    return StanceComponent(targets)
-
-
-class StanceComponent:
-    def __init__(self, targets: Sequence[str]):
-        self.targets = list(targets)
-        self.patterns = _alias_patterns(self.targets)
-
-    def __call__(self, doc: Doc) -> Doc:
-        for r in doc._.get(ATTRIBUTIONS_EXT) or []:
-            span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
-            if span is None:
-                continue
-            result = stance_of(span.text, [t.lemma_.lower() for t in span], self.patterns)
-            r["stance"] = list(result) if result else None
-        return doc
-
-
-# --------------------------------------------------------------------------------------------------
-# claims
-
-
-def _checkable(span: Span) -> bool:
-    doc = span.doc
-    ents = _ents_in(doc, span.start, span.end)
-    if any(label in lx.CHECKABLE_ENTS for _s, _e, label in ents):
-        return True
-    named = {doc[a:b].text for a, b, label in ents if label in lx.NAMED_ENTS}
-    past = any(t.tag_ in ("VBD", "VBN") and t.dep_ in ("ROOT", "ccomp", "conj") for t in span)
-    return len(named) >= 2 and past
-
-
-def _opinion(span: Span) -> bool:
-    root = span.root
-    if root.lemma_.lower() in lx.OPINION_WORDS:
-        return True
-    for child in root.children:
-        if child.dep_ == "aux" and child.lower_ in ("should", "must", "may", "might", "could", "can"):
-            return True
-        if child.dep_ in ("nsubj",) and child.lower_ in ("i", "we", "you"):
-            return True
-    return any(t.lower_ in ("hopefully", "perhaps", "maybe", "probably") for t in span)
-
-
-def _states_fact(doc: Doc, record: dict[str, Any]) -> bool:
-    span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
-    if span is None or len(span) < 4 or _opinion(span):
-        return False
-    named = any(label in lx.NAMED_ENTS for _a, _b, label in _ents_in(doc, span.start, span.end))
-    tensed = any(t.tag_ in ("VBD", "VBN", "VBZ", "VBP") and t.dep_ in ("ROOT", "ccomp", "conj", "relcl") for t in span)
-    return named and tensed
-
-
-def _attribution_only(sent: Span, records: list[dict[str, Any]]) -> bool:
-    """A sentence that reports speech (its root is a reporting verb, or most of it is a quote) and
-    has no number, date or quantity of its own: what it asserts is that someone said something.
-    Whether what they said is check-worthy is decided on the quote's content, not here."""
-    start, end = sent.start_char, sent.end_char
-    quoted = sum(max(0, min(end, r["end"]) - max(start, r["start"])) for r in records)
-    reporting = sent.root.lemma_.lower() in lx.REPORTING_VERBS or quoted > (end - start) / 2
-    if not reporting:
-        return False
-    doc = sent.doc
-    outside = [(a, b) for a, b, label in _ents_in(doc, sent.start, sent.end) if label in lx.CHECKABLE_ENTS
-               and not any(r["start"] <= doc[a].idx < r["end"] for r in records)]
-    return not outside
-
-
-def _on_unpunctuated_line(text: str, end: int) -> bool:
-    """Whether the line a sentence ends on has no final punctuation: a headline, caption or byline
-    ("… walking back the crisis. / wiki"), not body text."""
-    line_end = text.find("\n", end)
-    line = text[text.rfind("\n", 0, end) + 1 : len(text) if line_end < 0 else line_end].rstrip()
-    return bool(line) and line[-1] not in _FINAL_PUNCT
-
-
-def _after_complementizer(doc: Doc, start: int) -> int:
-    """A claim taken from reported content starts after its "that"/"whether": the claim is the statement."""
-    span = doc.char_span(start, start + 1, alignment_mode="expand")
-    if span is not None and span[0].lower_ in ("that", "whether") and span[0].dep_ == "mark" and span.end < len(doc):
-        return doc[span.end].idx
-    return start
-
-
-def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
-    text_all = doc.text
-    records = sorted(records, key=lambda r: r["start"])
-    starts = [r["start"] for r in records]
-    claims: list[tuple[int, int, str | None]] = []
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if len(text) < 20 or "?" in text or not any(t.pos_ in ("VERB", "AUX") for t in sent):
-            continue
-        if text[-1] not in '.!”"\'’)…' or _on_unpunctuated_line(text_all, sent.start_char + len(sent.text.rstrip())):
-            continue  # headlines, captions, bylines, datelines
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        end = start + len(text)
-        window = records[bisect_left(starts, start - MAX_QUOTE_CHARS) : bisect_right(starts, end)]
-        inner = [r for r in window if r["kind"] != "direct" and start <= r["start"] and r["end"] <= end]
-        chosen = None
-        for r in inner:
-            span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
-            if span is not None and _checkable(span) and not _opinion(span):
-                chosen = (_after_complementizer(doc, r["start"]), r["end"], r.get("name"))
-                break
-        if chosen is None:
-            if not _checkable(sent) or _opinion(sent):
-                continue
-            if _attribution_only(sent, window):
-                # "X said that Y": the speech event is not the claim; Y is, if it states something
-                # (not an opinion) in the past or present with a named actor.
-                content = None
-                for r in window:
-                    a, b = max(start, r["start"]), min(end, r["end"])
-                    if a >= b:
-                        continue
-                    span = doc.char_span(a, b, alignment_mode="expand")
-                    if span is not None and ((_checkable(span) and not _opinion(span)) or
-                                             (r["kind"] != "direct" and _states_fact(doc, r))):
-                        content = (_after_complementizer(doc, span.start_char), span.end_char, r.get("name"))
-                        break
-                if content is None:
-                    continue
-                chosen = content
-            while start < end and text_all[start] in _QUOTE_CHARS:
-                start += 1
-            speaker = next((r.get("name") for r in window if r["start"] <= start < r["end"] or
-                            (start <= r["start"] and r["end"] - r["start"] > (end - start) / 2 and r["end"] <= end)), None)
-            chosen = (start, end, speaker)
-        if chosen is None:
-            continue
-        if claims and chosen[0] < claims[-1][1]:
-            continue
-        claims.append(chosen)
-    return claims
-
-
-@_factory(CLAIMS_FACTORY, requires=["doc.sents", "doc.ents"],
-                  assigns=["doc.spans", f"doc._.{CLAIM_SPEAKERS_EXT}"])
-def make_claims(nlp: Language, name: str) -> "ClaimComponent":
-    return ClaimComponent()
-
-
-class ClaimComponent:
-    def __call__(self, doc: Doc) -> Doc:
-        claims = find_claims(doc, doc._.get(ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []
-        _span_group(doc, CLAIMS_KEY, ((s, e, "CLAIM") for s, e, _ in claims))
-        doc._.set(CLAIM_SPEAKERS_EXT, [[s, e, name] for s, e, name in claims])
-        return doc
-
-
-PIPE_NAMES: tuple[str, ...] = (BOUNDARIES_FACTORY, QUOTES_FACTORY, SPEAKERS_FACTORY, STANCE_FACTORY, CLAIMS_FACTORY)
