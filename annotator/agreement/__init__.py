@@ -19,6 +19,7 @@ from annotator.agreement.metrics import (
 )
 from annotator.agreement.report import compute_agreement
 from annotator.agreement.results import AgreementReport
+from annotator.agreement.versions import versions_by_annotator
 
 __all__ = [
     "AgreementReport",
@@ -33,4 +34,5 @@ __all__ = [
     "span_f1",
     "token_labels",
     "token_offsets",
+    "versions_by_annotator",
 ]

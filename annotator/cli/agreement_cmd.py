@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -47,36 +46,23 @@ def agreement(
 
     from annotator.agreement import compute_agreement
     from annotator.agreement.render import report_tables
+    from annotator.agreement.versions import assigned_overlap, compared_annotators, versions_by_annotator
 
     if layer is not None and layer not in LAYERS:
         raise UserError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     repo = open_repo(db)
-    versions: dict[str, dict[str, object]] = {}
-    for ann in repo.versions(dataset, status="done"):
-        versions.setdefault(str(ann.annotator), {})[ann.doc_id] = ann
+    versions = versions_by_annotator(repo.versions(dataset, status="done"))
     if against is not None and by_document:
         raise UserError("use either --against or --by-document")
-    if against is not None and against not in versions:
-        raise UserError(f"no done documents by {against!r} in {dataset!r}")
-    names = _names(annotators)
-    if names is None:  # people only: the adjudicated version and the model are not annotators
-        from annotator.records import GOLD, MODEL
-
-        names = sorted(n for n in versions if n not in (GOLD, MODEL, against))
-    else:
-        unknown = [n for n in names if n not in versions]
-        if unknown:
-            raise UserError(f"no done documents by {', '.join(map(repr, unknown))} in {dataset!r}")
+    names = compared_annotators(versions, dataset, _names(annotators), against)
     chosen = (layer,) if layer else LAYERS
     console = Console()
     note = None
     assigned = repo.assignments(dataset)
     if assigned and against is None:  # a split dataset: only the overlap can be compared
-        counts = Counter(doc for n in names for doc in assigned.get(n, ()))
-        overlapping = {doc for doc, c in counts.items() if c >= 2}
-        versions = {n: {d: a for d, a in v.items() if d in overlapping} for n, v in versions.items()}
-        note = {"overlapping_documents": len(overlapping),
-                "note": f"the dataset is assigned: compared on the {len(overlapping)} documents assigned to two or "
+        versions, overlapping = assigned_overlap(versions, names, assigned)
+        note = {"overlapping_documents": overlapping,
+                "note": f"the dataset is assigned: compared on the {overlapping} documents assigned to two or "
                         "more of these annotators"}  # fmt: skip
         if not as_json:
             console.print(literal(note["note"]))
@@ -84,18 +70,18 @@ def agreement(
         from annotator.agreement.gold import against_gold
         from annotator.agreement.render import gold_tables
 
-        result = against_gold(versions, against, names, layers=chosen)  # type: ignore[arg-type]
+        result = against_gold(versions, against, names, layers=chosen)
         _show(result.to_dict(), gold_tables(result), as_json, console)
         return
     if by_document:
         from annotator.agreement.documents import by_document as rank
         from annotator.agreement.render import documents_table
 
-        ranked = rank(versions, names)  # type: ignore[arg-type]
+        ranked = rank(versions, names)
         data = {"documents": [d.to_dict() for d in ranked]}
         _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
         return
-    report = compute_agreement(versions, layers=chosen, annotators=names)  # type: ignore[arg-type]
+    report = compute_agreement(versions, layers=chosen, annotators=names)
     data = report.to_dict()
     _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from itertools import islice
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -19,11 +18,6 @@ from annotator.display import SafeStream
 from annotator.errors import InputError
 
 app = typer.Typer()
-
-
-def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 @app.command("preannotate")
@@ -42,7 +36,8 @@ def preannotate(
     Resumable: documents that already have suggestions are skipped unless --force. The tokenization
     is stored with the suggestions, so exports and the UI never parse again.
     """
-    from annotator.nlp.pipeline import annotate, load_pipeline, model_info
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.nlp.preannotate import preannotate_dataset
 
     repo = open_repo(db)
     info = repo.get_dataset(dataset)
@@ -51,30 +46,11 @@ def preannotate(
         say(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
     nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
-    name, version = model_info(nlp)
-    run_id = repo.start_model_run(
-        dataset, name, version,
-        {"pipeline": list(nlp.pipe_names), "stance_targets": list(info.stance_targets), "batch_size": batch_size,
-         "n_process": n_process},
-    )
-    commit_every = max(batch_size, 1) * max(n_process, 1)
-    id_of: dict[str, int] = {}
-
-    def texts():  # type: ignore[no-untyped-def]
-        """Documents read from the database a chunk at a time, as the pipeline asks for them."""
-        for chunk in _chunks(todo, commit_every):
-            for d in repo.documents(dataset, ids=chunk):
-                id_of[d.ext_id] = d.id
-                yield d.text, d.ext_id
-
-    done = 0
     with progress_bar("Pre-annotating", len(todo)) as bar:
-        results = annotate(nlp, texts(), batch_size=batch_size, n_process=n_process)
-        while chunk_results := list(islice(results, commit_every)):  # one commit per chunk: resumable
-            stored = repo.add_suggestions(run_id, [(id_of.pop(ext), ann, toks) for ext, ann, toks in chunk_results])
-            done += stored
-            bar.advance(0, stored)
-    say(f"Pre-annotated {done} document(s) of {safe(dataset)!r} with {name} {version} (run {run_id}).")
+        result = preannotate_dataset(repo, dataset, nlp, todo, batch_size=batch_size, n_process=n_process,
+                                     progress=lambda n: bar.advance(0, n))
+    say(f"Pre-annotated {result.documents} document(s) of {safe(dataset)!r} with {result.model_name} "
+        f"{result.model_version} (run {result.run_id}).")
 
 
 @app.command("predict")
@@ -107,23 +83,15 @@ def predict(
     if keep_spans:
         _predict_labels(sources, path, model, target_list)
         return
-    records = list(read_sources(sources, max_chars=max_chars))
-    seen: dict[str, str] = {}
-    items = []
-    for i, rec in enumerate(records):
-        doc_id = rec.ext_id or f"doc{i + 1}"
-        where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-        if doc_id in seen:
-            raise InputError(f"id {doc_id!r} is also the id of {seen[doc_id]}; ids must be unique", where)
-        seen[doc_id] = where
-        items.append((rec.text, str(i)))
+    records = list(read_sources(sources, max_chars=max_chars, unique_ids=True))
+    items = [(rec.text, str(i)) for i, rec in enumerate(records)]
     nlp = load_pipeline(model, stance_targets=target_list, rules_only=rules_only, all_claims=all_claims)
 
     def lines():  # type: ignore[no-untyped-def]
         with progress_bar("Predicting", len(items)) as bar:
             for key, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
                 rec = records[int(key)]
-                yield gold_line(replace(ann, doc_id=rec.ext_id or f"doc{int(key) + 1}", meta=dict(rec.meta)))
+                yield gold_line(replace(ann, doc_id=str(rec.ext_id), meta=dict(rec.meta)))
                 bar.advance(0, 1)
 
     with open_output(path) as fh:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -202,14 +203,35 @@ def within_limit(records: Iterable[ImportRecord], max_chars: int) -> Iterator[Im
         yield rec
 
 
+def with_unique_ids(records: Iterable[ImportRecord]) -> Iterator[ImportRecord]:
+    """Records that all have an id, each once: a record without one gets ``doc<N>`` (N: its 1-based
+    position); an id seen before is an ``InputError`` naming both places. For output keyed by id (``predict``),
+    where the database's dedupe by text does not apply."""
+    seen: dict[str, str] = {}
+    for i, rec in enumerate(records):
+        doc_id = rec.ext_id or f"doc{i + 1}"
+        where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+        if doc_id in seen:
+            raise InputError(f"id {doc_id!r} is also the id of {seen[doc_id]}; ids must be unique", where)
+        seen[doc_id] = where
+        yield rec if rec.ext_id == doc_id else replace(rec, ext_id=doc_id)
+
+
 def read_sources(
-    sources: Sequence[str | Path], progress: Progress | None = None, max_chars: int = MAX_DOC_CHARS
+    sources: Sequence[str | Path], progress: Progress | None = None, max_chars: int = MAX_DOC_CHARS,
+    unique_ids: bool = False,
 ) -> Iterator[ImportRecord]:
-    """Every record of every source, in order; a text longer than ``max_chars`` is an ``InputError``."""
-    for path in expand_sources(sources):
-        records = read_jsonl_file(path, progress) if path.suffix.lower() in JSONL_SUFFIXES else read_text_file(
-            path, progress)
-        yield from within_limit(records, max_chars)
+    """Every record of every source, in order; a text longer than ``max_chars`` is an ``InputError``.
+
+    ``unique_ids``: every record has an id and no two share one (``with_unique_ids``).
+    """
+    def records() -> Iterator[ImportRecord]:
+        for path in expand_sources(sources):
+            found = read_jsonl_file(path, progress) if path.suffix.lower() in JSONL_SUFFIXES else read_text_file(
+                path, progress)
+            yield from within_limit(found, max_chars)
+
+    return with_unique_ids(records()) if unique_ids else records()
 
 
 FORMATS = ("auto", "text", "jsonl", "brat")
