@@ -7,7 +7,7 @@ DATASET ?= demo
 ANNOTATOR ?= demo
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo test bench model postgres-binaries clean base-models
+.PHONY: install demo test typecheck lint-imports bench model postgres-binaries clean base-models
 
 install: $(STAMP)
 
@@ -37,6 +37,14 @@ postgres-binaries:
 
 test: $(STAMP) postgres-binaries
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The type checker on the package (settings in pyproject.toml [tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
+# The layers' import rules (pyproject.toml [tool.importlinter]).
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 # Benchmarks print ratios measured in one run (ours vs bare spaCy, docs/s, ms per key); textacy is the rule baseline.
 bench: $(STAMP)

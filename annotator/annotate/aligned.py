@@ -8,12 +8,14 @@ stored as a decision of its own (event ``apply-aligned``), so undo works per doc
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.scheme import KEPT_STATUSES, Quote, Stance, first_overlap, trim_span
 from annotator.speakers.canonical import AlignedStatement, SpeakerQuote
+
+if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
+    from annotator.db.repo import Repository
 
 
 def _find(quotes: tuple[Quote, ...], target: SpeakerQuote) -> Quote | None:

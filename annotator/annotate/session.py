@@ -22,11 +22,10 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
 
 from annotator.annotate.aligned import apply_to_aligned
 from annotator.records import DocumentVersion
-from annotator.db.repo import Repository
 from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
     KEPT_STATUSES,
@@ -42,6 +41,9 @@ from annotator.scheme import (
     trim_span,
 )
 from annotator.speakers.canonical import AlignedStatement
+
+if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
+    from annotator.db.repo import Repository
 
 Item = Union[Quote, Claim]
 

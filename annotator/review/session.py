@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from annotator.review.adjudication import DocumentComparison, Item, compare, merge
 from annotator.agreement.documents import disagreement_key, score
 from annotator.records import GOLD
-from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.scheme import QUOTE_MARKS, Annotation, Quote
+
+if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
+    from annotator.db.repo import Repository
 
 _WORD = re.compile(r"\S+")
 #: Document orders: as the dataset lists them, or most disagreement first (``agreement --by-document``).

@@ -8,12 +8,14 @@ never another annotator's work.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from annotator.db.repo import Repository
 from annotator.errors import NotFoundError
 from annotator.scheme import Annotation
 from annotator.speakers.canonical import CanonicalSpeaker, cross_outlet_speakers
+
+if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
+    from annotator.db.repo import Repository
 
 
 @dataclass(frozen=True)
