@@ -41,16 +41,17 @@ from annotator.scheme import (
     trim_span,
 )
 from annotator.speakers.canonical import AlignedStatement
+from annotator.words import move_edge, through_closing_mark, words
 
 if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
     from annotator.db.repo import Repository
 
 Item = Union[Quote, Claim]
 
-#: Word-like tokens used to move boundaries when the document has no stored tokenization.
-TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 #: Span layers a selection can become; cue and speaker attach to the selected quote.
 SELECTION_LAYERS = ("quotes", "cues", "speakers", "claims")
+#: What the boundary keys move: the item itself, or a quote's cue or speaker mention.
+PARTS = ("item", "cue", "speaker")
 
 
 @dataclass(frozen=True)
@@ -279,11 +280,8 @@ class AnnotationSession:
         return best
 
     def tokens(self) -> list[tuple[int, int]]:
-        """Word boundaries of the current document: stored tokens, else a regex tokenization."""
-        state = self._require_state()
-        if state.document.tokens:
-            return [(s, e) for s, e in state.document.tokens if e > s]
-        return [(m.start(), m.end()) for m in TOKEN_RE.finditer(state.document.text)]
+        """The words of the current document (``annotator.words``: the same words every span key moves by)."""
+        return words(self._require_state().document.text)
 
     def speakers(self) -> list[tuple[str, int]]:
         """The article's speakers (canonical names) with their numbers of kept quotes, most quoted first."""
@@ -401,28 +399,32 @@ class AnnotationSession:
             name = "quote" if layer == "quotes" else "claim"
             raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
 
-    def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None) -> DocumentVersion:
-        """Move the start or end of a quote/claim by ``delta`` words (negative: to the left)."""
+    def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None, part: str = "item") -> DocumentVersion:
+        """Move the start or end of a quote/claim, or of a quote's cue or speaker mention (``part``), by
+        ``delta`` words (``annotator.words``; negative: to the left)."""
         if edge not in ("start", "end") or delta == 0:
             raise ValueError(f"bad boundary move {edge!r} {delta}")
+        if part not in PARTS:
+            raise ValueError(f"unknown part {part!r}")
         key, item, state = self._target(key)
         text = state.document.text
-        toks = self._tokens_of(state)
+        if part != "item":
+            span = getattr(item, part) if isinstance(item, Quote) else None
+            if span is None:
+                raise UserError(f"this item has no {part} to move: mark one with v, then {part[0]}")
+            start, end = move_edge(words(text), span.start, span.end, edge, delta)
+            if (start, end) == (span.start, span.end):
+                raise UserError(f"the {part}'s {edge} cannot move further")
+            if start >= end:
+                raise UserError("a span needs at least one word")
+            moved = replace(span, start=start, end=end, text=text[start:end])
+            return self._save(key, replace(item, **{part: moved}, status=edited_status(item)), f"move_{part}_{edge}")
         direct = isinstance(item, Quote) and item.kind == "direct"
+        kind = item.kind if isinstance(item, Quote) else None
+        start, end = move_edge(words(text, kind), item.start, item.end, edge, delta)
+        if (start, end) == (item.start, item.end):
+            raise UserError(f"the {edge} cannot move further")
         if direct:  # quotation marks are never part of a direct quote (contract section 1)
-            toks = [(a, b) for a, b in toks if text[a:b].strip(QUOTE_MARKS)]
-        start, end = item.start, item.end
-        if edge == "start":
-            cands = [s for s, _ in toks if s > start] if delta > 0 else [s for s, _ in reversed(toks) if s < start]
-            if not cands:
-                raise UserError("the start cannot move further")
-            start = cands[min(abs(delta), len(cands)) - 1]
-        else:
-            cands = [e for _, e in toks if e > end] if delta > 0 else [e for _, e in reversed(toks) if e < end]
-            if not cands:
-                raise UserError("the end cannot move further")
-            end = cands[min(abs(delta), len(cands)) - 1]
-        if direct:
             start, end = self.trim(text, start, end, marks=True)
         if start >= end:
             raise UserError("a span needs at least one word")
@@ -430,10 +432,20 @@ class AnnotationSession:
         return self._save(key, replace(item, start=start, end=end, text=text[start:end], status=edited_status(item)),
                           f"move_{edge}")
 
-    def _tokens_of(self, state: DocumentVersion) -> list[tuple[int, int]]:
-        if state.document.tokens:
-            return [(s, e) for s, e in state.document.tokens if e > s]
-        return [(m.start(), m.end()) for m in TOKEN_RE.finditer(state.document.text)]
+    def remove_part(self, part: str, key: ItemKey | None = None) -> DocumentVersion:
+        """Remove the cue or the speaker of the selected item (a claim's speaker is a name: it goes too)."""
+        if part not in ("cue", "speaker"):
+            raise ValueError(f"only a cue or a speaker can be removed, not {part!r}")
+        key, item, state = self._target(key)
+        if isinstance(item, Claim):
+            if part == "cue":
+                raise UserError("a claim has no cue")
+            if item.speaker is None:
+                return state
+            return self._save(key, replace(item, speaker=None, status=edited_status(item)), "remove_speaker")
+        if getattr(item, part) is None:
+            return state
+        return self._save(key, replace(item, **{part: None}, status=edited_status(item)), f"remove_{part}")
 
     @staticmethod
     def trim(text: str, start: int, end: int, marks: bool = False) -> tuple[int, int]:
@@ -477,7 +489,7 @@ class AnnotationSession:
             text = state.document.text
             s, e = self.trim(text, start, end)
             if layer == "quotes":
-                qs, qe = self.trim(text, s, e, marks=True)
+                qs, qe = self.trim(text, s, through_closing_mark(text, e), marks=True)
                 marked = (qs, qe) != (s, e) or (s > 0 and text[s - 1] in QUOTE_MARKS) or (e < len(text) and text[e] in QUOTE_MARKS)
                 s, e = qs, qe
             if s >= e:

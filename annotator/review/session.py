@@ -7,7 +7,6 @@ documents that already have a done target version are skipped, so a review can b
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Sequence
 
@@ -15,12 +14,13 @@ from annotator.review.adjudication import DocumentComparison, Item, compare, mer
 from annotator.agreement.documents import disagreement_key, score
 from annotator.records import GOLD
 from annotator.errors import UserError
-from annotator.scheme import QUOTE_MARKS, Annotation, Quote
+from annotator.scheme import Annotation, Quote, trim_span
+from annotator.words import move_edge
+from annotator.words import words as word_spans
 
 if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
     from annotator.db.repo import Repository
 
-_WORD = re.compile(r"\S+")
 #: Document orders: as the dataset lists them, or most disagreement first (``agreement --by-document``).
 ORDERS = ("dataset", "disagreement")
 
@@ -108,30 +108,19 @@ class ReviewSession:
         doc.chosen_from[self.item_index] = annotator or ""
 
     def nudge(self, edge: str, words: int) -> None:
-        """Move the start or end of the chosen item by whole words (an edit of the resolution)."""
+        """Move the start or end of the chosen item by whole words (``annotator.words``, as in the annotation
+        screen; an edit of the resolution)."""
         doc = self._doc()
         item = doc.resolutions.get(self.item_index)
         if item is None:
             raise UserError("choose a version with a span first, then adjust its boundaries")
         text = doc.comparison.text
-        bounds = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         direct = isinstance(item, Quote) and item.kind == "direct"
+        kind = item.kind if isinstance(item, Quote) else None
+        start, end = move_edge(word_spans(text, kind), item.start, item.end, edge, words)
         if direct:  # quotation marks are never part of a direct quote (contract section 1)
-            bounds = [(a + len(text[a:b]) - len(text[a:b].lstrip(QUOTE_MARKS)),
-                       b - (len(text[a:b]) - len(text[a:b].rstrip(QUOTE_MARKS)))) for a, b in bounds]
-            bounds = [(a, b) for a, b in bounds if a < b]
-        starts = [s for s, _ in bounds]
-        ends = [e for _, e in bounds]
-        start, end = item.start, item.end
-        if edge == "start":
-            later = [s for s in starts if s > start] if words > 0 else [s for s in reversed(starts) if s < start]
-            if later:
-                start = later[min(abs(words), len(later)) - 1]
-        else:
-            later = [e for e in ends if e > end] if words > 0 else [e for e in reversed(ends) if e < end]
-            if later:
-                end = later[min(abs(words), len(later)) - 1]
-        if start >= end:
+            start, end = trim_span(text, start, end, marks=True)
+        if start >= end or (start, end) == (item.start, item.end):
             return
         doc.resolutions[self.item_index] = replace(item, start=start, end=end, text=text[start:end], status="edited")
         doc.chosen_from[self.item_index] = "edited"

@@ -19,7 +19,7 @@ from annotator.annotate.session import AnnotationSession
 from annotator.tui.notify import DataNotifications
 from annotator.tui.saving import SerialSaves
 from annotator.tui.screens.annotate import AnnotateScreen
-from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.help import HelpScreen, key_names
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 
@@ -65,5 +65,4 @@ class AnnotatorApp(DataNotifications, SerialSaves, App[None]):
         if isinstance(screen, (AnnotateScreen, SpeakersScreen)):
             for b in type(screen).BINDINGS:
                 if isinstance(b, Binding) and b.description:
-                    keys = b.key_display or b.key.split(",")[0]
-                    yield SystemCommand(b.description, f"key: {keys}", partial(screen.run_action, b.action))
+                    yield SystemCommand(b.description, f"key: {key_names(self, b)}", partial(screen.run_action, b.action))

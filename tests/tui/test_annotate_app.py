@@ -241,7 +241,7 @@ async def test_help_screen_and_command_palette_come_from_bindings(sample_repo: R
         await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        shown = "\n".join(strip.text for strip in app.screen.query_one("#help-table").render_lines(Region(0, 0, 76, 60)))
+        shown = "\n".join(strip.text for strip in app.screen.query_one("#help-table").render_lines(Region(0, 0, 76, 120)))
         for b in AnnotateScreen.BINDINGS:
             assert b.description in shown  # type: ignore[union-attr]
         assert "Add quote" in shown and "Quit" in shown

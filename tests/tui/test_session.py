@@ -75,9 +75,9 @@ def test_decisions_and_statuses(sqlite_url: str) -> None:
                                              "set_stance", "set_stance", "set_speaker"]
 
 
-def test_boundaries_use_stored_tokens_when_there_are_some(sqlite_url: str) -> None:
+def test_boundaries_move_by_words_whatever_the_stored_tokens(sqlite_url: str) -> None:
     t = TEXT
-    # a tokenization that keeps "a threat" together: the end moves over it in one step
+    # a tokenization that keeps "a threat" together: the keys still move by the words everyone sees
     toks = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+|[^\w\s]", t)]
     a, b = t.index("a threat"), t.index("a threat") + len("a threat")
     toks = [tk for tk in toks if not (a <= tk[0] < b)] + [(a, b)]
@@ -85,11 +85,13 @@ def test_boundaries_use_stored_tokens_when_there_are_some(sqlite_url: str) -> No
     s = make_session(repo)
     c1 = key(s, "c1")
     s.move_boundary("end", 2, c1)
-    assert s.item(c1).text == "NATO is a threat"
+    assert s.item(c1).text == "NATO is a"
     s.move_boundary("end", -1, c1)
     assert s.item(c1).text == "NATO is" and s.item(c1).status == "edited"
     with pytest.raises(UserError, match="at least one word"):
         s.move_boundary("start", 2, c1)
+    s.move_boundary("end", 2, c1)
+    assert s.item(c1).text == "NATO is a threat"  # never the period after it
 
 
 def test_boundaries_with_regex_words_and_overlaps(sqlite_url: str) -> None:
@@ -304,8 +306,8 @@ def test_making_a_quote_direct_drops_its_quotation_marks(sqlite_url: str) -> Non
     q1 = key(s, "q1")
     s.move_boundary("end", 1, q1)  # "We will not attack,"
     s.set_kind("m", q1)
-    state = s.move_boundary("end", 1, q1)  # a mixed quote may take in the closing mark
-    assert next(q for q in state.quotes if q.id == "q1").text == "We will not attack,”"
+    state = s.move_boundary("start", -1, q1)  # a mixed quote's words take in the marks at their edges
+    assert next(q for q in state.quotes if q.id == "q1").text == "“We will not attack,"
     state = s.set_kind("d", q1)
     quote = next(q for q in state.quotes if q.id == "q1")
     assert quote.kind == "direct" and quote.text == "We will not attack,"

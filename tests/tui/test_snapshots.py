@@ -66,3 +66,21 @@ def test_main_screen_at_80x24_without_colour(snap_compare, sample_repo: Reposito
 
 def test_main_screen_at_200x50(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(200, 50), run_before=_ready)
+
+
+def test_search_line_at_80x24(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    async def search(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("slash", *"Lavrov")
+        await pilot.pause()
+
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=search)
+
+
+def test_search_match_in_select_mode_at_200x50(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+    async def search(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _ready(pilot)
+        await pilot.press("slash", *"Lavrov", "enter", "n", "E")
+        await pilot.pause()
+
+    assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(200, 50), run_before=search)

@@ -22,7 +22,7 @@ from annotator.display import safe
 from annotator.scheme import Quote
 from annotator.annotate.session import AnnotationSession, Change
 from annotator.tui.messages import DecisionFailed, DecisionSaved
-from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
+from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen, SearchScreen
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
@@ -55,11 +55,14 @@ class AnnotateScreen(Screen[None]):
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
         Binding("A", "accept_all", "Accept all remaining", show=False),
-        Binding("left_square_bracket", "boundary('start', -1)", "Start one word left", show=False),
-        Binding("right_square_bracket", "boundary('start', 1)", "Start one word right", show=False),
-        Binding("left_curly_bracket", "boundary('end', -1)", "End one word left", show=False),
-        Binding("right_curly_bracket", "boundary('end', 1)", "End one word right", show=False),
+        Binding("left_square_bracket", "boundary('start', -1)", "Start one word left", key_display="[", show=False),
+        Binding("right_square_bracket", "boundary('start', 1)", "Start one word right", key_display="]", show=False),
+        Binding("left_curly_bracket", "boundary('end', -1)", "End one word left", key_display="{", show=False),
+        Binding("right_curly_bracket", "boundary('end', 1)", "End one word right", key_display="}", show=False),
+        Binding("p", "part", "Brackets move: quote / cue / speaker", show=False),
+        Binding("backspace,delete", "remove_part", "Remove the cue or speaker (after p)", show=False),
         Binding("v", "select", "Select"),
+        Binding("slash", "search", "Search the article", key_display="/", show=False),
         Binding("s", "speaker", "Speaker", show=False),  # the footer fits 80 columns; every key is in help
         Binding("1", "stance('favor')", "Stance: favor", show=False),
         Binding("2", "stance('against')", "Stance: against", show=False),
@@ -85,6 +88,9 @@ class AnnotateScreen(Screen[None]):
         self.pending = 0
         self.error: str | None = None
         self.selecting = False
+        #: What the bracket keys move on the selected item ("item", "cue" or "speaker"; ``p`` cycles).
+        self.part = "item"
+        self._part_of: object = None
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -122,10 +128,12 @@ class AnnotateScreen(Screen[None]):
     @locked
     def show_selection(self, scroll: bool = True) -> None:
         item = self.session.selected_item
+        if self.session.selected != self._part_of:  # another item: the brackets move the item again
+            self.part, self._part_of = "item", self.session.selected
         self.article.set_selected(item, scroll=scroll)
         items = self.session.items
         index = items.index(item) + 1 if item is not None else 0
-        self.query_one(ItemPanel).show(item, index, len(items))
+        self.query_one(ItemPanel).show(item, index, len(items), self.part)
         speaker = item.speaker.name if isinstance(item, Quote) and item.speaker else \
             (item.speaker if item is not None and not isinstance(item, Quote) else None)
         self.query_one(SpeakerList).show(self.session.speakers(), speaker)
@@ -182,20 +190,27 @@ class AnnotateScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.selecting and action in _SCREEN_ACTIONS:
+        if self.selecting and action in _SCREEN_ACTIONS and action != "search":
             return False  # select mode: only the article's keys (and help, palette) work
         return True
+
+    def _moved_to_selection(self) -> None:
+        """The reader moved to the selected item: show it, and the next ``v`` starts there."""
+        item = self.session.selected_item
+        if item is not None:
+            self.article.position = item.start
+        self.show_selection()
 
     @locked
     def action_move(self, delta: int) -> None:
         self.session.select_next(delta)
-        self.show_selection()
+        self._moved_to_selection()
 
     @locked
     def action_undecided(self, delta: int) -> None:
         if self.session.select_undecided(delta) is None:
             self.notify("Every item of this document is decided.", timeout=3)
-        self.show_selection()
+        self._moved_to_selection()
 
     @locked
     def _advance(self) -> None:
@@ -203,7 +218,7 @@ class AnnotateScreen(Screen[None]):
         item = self.session.selected_item
         if item is not None and items and items[-1] is not item:
             self.session.select_next(1)
-        self.show_selection()
+        self._moved_to_selection()
 
     def action_accept(self) -> None:
         key = self._selected_key()
@@ -234,18 +249,54 @@ class AnnotateScreen(Screen[None]):
     def action_boundary(self, edge: str, delta: int) -> None:
         key = self._selected_key()
         if key is not None:
-            self.submit(f"move {edge}", partial(self.session.move_boundary, edge, delta, key))
+            what = edge if self.part == "item" else f"{self.part} {edge}"
+            self.submit(f"move {what}", partial(self.session.move_boundary, edge, delta, key, self.part))
+
+    @locked
+    def action_part(self) -> None:
+        """Cycle what the bracket keys move: the item, its cue, its speaker mention (quotes only)."""
+        item = self.session.selected_item
+        if not isinstance(item, Quote):
+            self.notify("Only a quote has a cue and a speaker mention to move.", severity="warning", markup=False)
+            return
+        order = ("item", "cue", "speaker")
+        self.part = order[(order.index(self.part) + 1) % len(order)]
+        self.notify(f"[ ] {{ }} now move the {'quote' if self.part == 'item' else self.part}", timeout=2,
+                    markup=False)
+        self.show_selection(scroll=False)
+
+    def action_remove_part(self) -> None:
+        key = self._selected_key()
+        if key is None:
+            return
+        if self.part == "item":
+            self.notify("Choose the cue or the speaker with p first (x rejects the whole item).",
+                        severity="warning", markup=False)
+            return
+        self.submit(f"remove {self.part}", partial(self.session.remove_part, self.part, key))
 
     @locked
     def action_select(self) -> None:
+        """Select mode from where the reader last moved to (the selected item, the end of the last marked
+        span, a search match), else the selected item, else the top of the view."""
         item = self.session.selected_item
         article = self.article
-        if item is not None:
+        if article.position is not None:
+            offset = article.position
+        elif item is not None:
             offset = item.start
         else:
-            offset = article.wrapped.to_source(article.wrapped.lines[article.scroll_offset.y][0]) \
-                if article.wrapped and article.wrapped.lines else 0
-        article.start_select(self.session.tokens(), offset)
+            offset = article.top_offset()
+        article.start_select(offset)
+
+    def action_search(self) -> None:
+        article = self.article
+
+        def chosen(query: str | None) -> None:
+            if query and not article.search(query, fresh=True):
+                self.notify(f"not found: {query}", severity="warning", timeout=3, markup=False)
+
+        self.app.push_screen(SearchScreen(article.search_query), chosen)
 
     def on_article_view_select_mode_changed(self, message: ArticleView.SelectModeChanged) -> None:
         self.selecting = message.active
@@ -275,12 +326,13 @@ class AnnotateScreen(Screen[None]):
 
     @locked
     def on_article_view_clicked(self, message: ArticleView.Clicked) -> None:
+        self.article.position = message.offset
         if self.session.select_at(message.offset) is not None:
             self.show_selection(scroll=False)
 
     @locked
     def on_article_view_selection_dragged(self, message: ArticleView.SelectionDragged) -> None:
-        self.article.start_select(self.session.tokens(), message.start, message.end)
+        self.article.start_select(message.start, message.end)
 
     @locked
     def action_speaker(self) -> None:

@@ -135,3 +135,30 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class SearchScreen(DismissOnce, ModalScreen["str | None"]):
+    """One line at the bottom for a search in the article: enter searches, escape cancels.
+
+    The article stays visible above; the typed text is searched literally (no patterns)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, previous: str = "") -> None:
+        super().__init__()
+        self.previous = previous
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search"):
+            yield Label("/", id="search-prompt")
+            yield Input(value=self.previous, placeholder="search the article (enter; then n / N)", id="search-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from annotator.display import visible
 from annotator.scheme import Claim, Quote
+from annotator.words import end_of, sentence_starts, words
 
 CLAIM_OPEN, CLAIM_CLOSE = "⟦", "⟧"
 #: Shown right after an item once it is decided, so decisions are visible without colour.
@@ -125,11 +126,18 @@ class ArticleView(ScrollView, can_focus=True):
         "article--rejected", "article--selected", "article--selection", "article--cursor",
     }
     #: Select-mode keys; active only while selecting, otherwise the screen's bindings apply.
+    #: w/b/e/E and the arrows move the cursor end of the selection; ( ) and n/N (search matches) start a new one.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,w", "move_cursor(1)", "Word →"),
         Binding("left,b", "move_cursor(-1)", "Word ←"),
         Binding("down", "move_line(1)", "Line ↓", show=False),
         Binding("up", "move_line(-1)", "Line ↑", show=False),
+        Binding("e", "extend(True)", "Extend to clause end", show=False),
+        Binding("E", "extend(False)", "Extend to sentence end"),
+        Binding("right_parenthesis", "sentence(1)", "Next sentence", key_display=")", show=False),
+        Binding("left_parenthesis", "sentence(-1)", "Previous sentence", key_display="(", show=False),
+        Binding("n", "match(1)", "Next search match", show=False),
+        Binding("N", "match(-1)", "Previous search match", show=False),
         Binding("space", "anchor", "Restart selection here"),
         Binding("q", "choose('quotes')", "Add quote"),
         Binding("c", "choose('cues')", "Set cue"),
@@ -137,7 +145,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("l", "choose('claims')", "Add claim"),
         Binding("escape", "cancel_select", "Cancel"),
     ]
-    SELECT_ACTIONS = frozenset({"move_cursor", "move_line", "anchor", "choose", "cancel_select"})
+    SELECT_ACTIONS = frozenset({"move_cursor", "move_line", "extend", "sentence", "match", "anchor", "choose",
+                                "cancel_select"})
 
     class Clicked(Message):
         """A click on the article (not a drag): select the item there."""
@@ -179,6 +188,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.anchor = 0
         self.cursor = 0
         self._drag_from: int | None = None
+        #: Where the reader last moved to (select-mode cursor, search match, chosen span, selected item):
+        #: the next ``v`` starts there. None: nowhere yet in this document.
+        self.position: int | None = None
+        #: The last search and its current match (source offsets).
+        self.search_query = ""
+        self.search_match: tuple[int, int] | None = None
+        self._words: tuple[object, list[tuple[int, int]]] | None = None
 
     # -- data in --------------------------------------------------------------------------------
 
@@ -187,8 +203,10 @@ class ArticleView(ScrollView, can_focus=True):
         new_doc = doc_key != self.doc_key
         changed = set(self.quotes) ^ set(quotes) | set(self.claims) ^ set(claims)
         self.doc_key, self.text, self.quotes, self.claims = doc_key, text, quotes, claims
-        if new_doc and self.selecting:
-            self.cancel_select()
+        if new_doc:
+            self.position, self.search_match = None, None
+            if self.selecting:
+                self.cancel_select()
         full = not self._rebuild(incremental=not new_doc)
         if new_doc:
             self._scroll_home()
@@ -398,6 +416,19 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- select mode ------------------------------------------------------------------------------
 
+    def words(self) -> list[tuple[int, int]]:
+        """The words of the shown document (``annotator.words``: what every span key moves by)."""
+        if self._words is None or self._words[0] != (self.doc_key, len(self.text)):
+            self._words = ((self.doc_key, len(self.text)), words(self.text))
+        return self._words[1]
+
+    def top_offset(self) -> int:
+        """Source offset of the first line in view."""
+        lay = self.wrapped
+        if lay is None or not lay.lines:
+            return 0
+        return lay.to_source(lay.lines[min(self.scroll_offset.y, len(lay.lines) - 1)][0])
+
     def selection(self) -> tuple[int, int]:
         """Source range from the anchor word to the cursor word (inclusive)."""
         i, j = sorted((self.anchor, self.cursor))
@@ -407,14 +438,20 @@ class ArticleView(ScrollView, can_focus=True):
         i = bisect.bisect_right(self._token_starts, offset) - 1
         return min(max(i, 0), len(self.tokens) - 1)
 
-    def start_select(self, tokens: list[tuple[int, int]], offset: int, end: int | None = None) -> None:
+    def start_select(self, offset: int, end: int | None = None) -> None:
         """Enter select mode with the cursor on the word at ``offset`` (selecting up to ``end``)."""
+        tokens = self.words()
         if not tokens:
             self.notify("this document has no words to select", severity="warning")
             return
         self.tokens, self._token_starts = tokens, [s for s, _ in tokens]
         self.anchor = self._token_at(offset)
         self.cursor = self._token_at(max(end - 1, offset)) if end is not None else self.anchor
+        if self.selecting:
+            self._cache.clear()
+            self.refresh()
+            self._follow_cursor()
+            return
         self.selecting = True
         self._cache.clear()
         self.refresh()
@@ -433,6 +470,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _follow_cursor(self) -> None:
         s, e = self.tokens[self.cursor]
+        self.position = s
         self.scroll_to_source(s, e)
 
     def _move_cursor_to(self, index: int) -> None:
@@ -470,9 +508,65 @@ class ArticleView(ScrollView, can_focus=True):
         self.anchor = self.cursor
         self._invalidate_ranges([before])
 
+    def action_extend(self, clause: bool) -> None:
+        """Move the cursor to the last word of the clause (or sentence); again: of the next one."""
+        _, here = self.tokens[self.cursor]
+        end = end_of(self.text, here, clause)
+        if end <= here:  # already there: the next clause or sentence
+            end = end_of(self.text, min(here + 1, len(self.text)), clause)
+        self._move_cursor_to(self._token_at(max(end - 1, 0)))
+
+    def action_sentence(self, delta: int) -> None:
+        """Start a new selection at the next (previous) sentence's first word."""
+        starts = sentence_starts(self.text)
+        here = self.tokens[self.cursor][0]
+        if delta > 0:
+            later = [s for s in starts if s > here]
+            target = later[0] if later else None
+        else:
+            earlier = [s for s in starts if s < here]
+            target = earlier[-1] if earlier else None
+        if target is None:
+            self.notify("no further sentence", timeout=2)
+            return
+        self.start_select(target)
+
+    def search(self, query: str, delta: int = 1, fresh: bool = False) -> bool:
+        """Select the next (``delta`` > 0) or previous match of ``query`` (literal, any case) after the
+        current match (``fresh``: from where the reader is), wrapping around; False when there is none."""
+        if fresh or query != self.search_query:
+            self.search_match = None
+        self.search_query = query
+        if not query:
+            return False
+        hits = [(m.start(), m.end()) for m in re.finditer(re.escape(query), self.text, re.IGNORECASE)]
+        if not hits:
+            self.search_match = None
+            return False
+        here = self.search_match[0] if self.search_match is not None else (self.position if self.position is not None
+                                                             else self.top_offset() - 1)
+        if delta > 0:
+            later = [h for h in hits if h[0] > here] if self.search_match is not None else [h for h in hits if h[0] >= here]
+            hit = later[0] if later else hits[0]
+        else:
+            earlier = [h for h in hits if h[0] < here]
+            hit = earlier[-1] if earlier else hits[-1]
+        self.search_match = hit
+        self.start_select(*hit)
+        return True
+
+    def action_match(self, delta: int) -> None:
+        if not self.search_query:
+            self.notify("Nothing searched yet: / searches the article.", timeout=3)
+        elif not self.search(self.search_query, delta):
+            self.notify(f"not found: {self.search_query}", severity="warning", timeout=3)
+
     def action_choose(self, layer: str) -> None:
         start, end = self.selection()
+        after = max(self.anchor, self.cursor) + 1
         self.cancel_select()
+        # the reader goes on after what they marked: the next v starts on the following word
+        self.position = self.tokens[min(after, len(self.tokens) - 1)][0]
         self.post_message(self.SpanChosen(layer, start, end, self.doc_key))
 
     def action_cancel_select(self) -> None:

@@ -14,17 +14,19 @@ from annotator.annotate.session import Progress
 PREVIEW_CHARS = 240
 
 
-def _field(out: Text, label: str, value: str | None, style: str = "") -> None:
-    out.append(f"{label:<9}", style="bold")
+def _field(out: Text, label: str, value: str | None, style: str = "", moving: bool = False) -> None:
+    out.append(f"{label:<9}", style="bold reverse" if moving else "bold")
     if value is None:
         out.append("-", style="dim")
     else:
         out.append(safe(value), style=style)
+    if moving:
+        out.append("  ◂ [ ] { }", style="bold")
     out.append("\n")
 
 
-def describe(item: Quote | Claim | None, index: int, total: int) -> Text:
-    """The side panel text of the selected item."""
+def describe(item: Quote | Claim | None, index: int, total: int, part: str = "item") -> Text:
+    """The side panel text of the selected item; ``part`` (what the bracket keys move) is marked ``◂ [ ]``."""
     out = Text()
     if item is None:
         out.append("No items in this document.\n", style="italic")
@@ -37,8 +39,8 @@ def describe(item: Quote | Claim | None, index: int, total: int) -> Text:
     _field(out, "span", f"{item.start}-{item.end}")
     if isinstance(item, Quote):
         _field(out, "kind", item.kind)
-        _field(out, "cue", item.cue.text if item.cue else None, "bold")
-        _field(out, "speaker", item.speaker.text if item.speaker else None, "italic")
+        _field(out, "cue", item.cue.text if item.cue else None, "bold", part == "cue")
+        _field(out, "speaker", item.speaker.text if item.speaker else None, "italic", part == "speaker")
         _field(out, "name", item.speaker.name if item.speaker else None, "bold")
         _field(out, "target", item.stance.target if item.stance else None)
         _field(out, "stance", item.stance.label if item.stance else None, "bold")
@@ -72,8 +74,8 @@ class ItemPanel(Widget):
         super().__init__(id=id)
         self._text = Text()
 
-    def show(self, item: Quote | Claim | None, index: int, total: int) -> None:
-        text = describe(item, index, total)
+    def show(self, item: Quote | Claim | None, index: int, total: int, part: str = "item") -> None:
+        text = describe(item, index, total, part)
         if text != self._text:
             self._text = text
             self.refresh()
