@@ -125,7 +125,7 @@ def test_words_keep_dates_and_possessives_whole_and_leave_punctuation_out() -> N
 def test_brackets_move_the_same_in_the_annotation_and_the_review_screen(sqlite_url: str, edge: str,
                                                                            delta: int) -> None:
     """One "move one word" for both screens: the same key gives the same span in annotate and review."""
-    from annotator.review import ReviewSession
+    from annotator.review.session import ReviewSession
 
     text = " date 2021-12-02 Lavrov said the talks, in Stockholm, were “useful” for both sides. Then more."
     s, e = text.index("date"), text.index(", in")
