@@ -112,6 +112,12 @@ def item_payload(layer: str, item: Item) -> dict[str, Any]:
     return {"id": item.id, **item.to_dict(), "status": item.status}
 
 
+def _names_the_speaker(mention: str, name: str) -> bool:
+    """Whether a mention's text is (part of) the name: "Lavrov", "Mr Lavrov" for Sergey Lavrov, not "He"."""
+    said = {w.casefold() for w in re.findall(r"\w+", mention)}
+    return bool(said & {w.casefold() for w in re.findall(r"\w+", name)})
+
+
 def edited_status(item: Item) -> str:
     """Status of an item after a change of its content: new items stay "added"."""
     return "added" if item.status == "added" else "edited"
@@ -523,10 +529,15 @@ class AnnotationSession:
             changed = replace(item, speaker=name, status=edited_status(item))
         return self._save(key, changed, "set_speaker")
 
-    def reassign_speaker(self, name: str, key: ItemKey | None = None) -> DocumentVersion:
-        """Give the selected quote (or claim) another canonical speaker name.
+    def reassign_speaker(self, name: str, key: ItemKey | None = None,
+                         mention: tuple[int, int] | None = None) -> DocumentVersion:
+        """Give the selected quote (or claim) another speaker: a canonical name, and for a quote the mention.
 
-        A quote without a speaker mention gets the nearest mention of that name in the article.
+        ``mention`` re-points the quote's speaker mention to that span of the text. Without it the mention
+        follows the name: a quote without a mention, or whose mention names the old speaker ("Ben Aris"
+        for Ben Aris), gets the nearest mention of the new name in the article; a pronoun or description
+        ("He", "the official") stays and only its name changes. Claims inside the quote attributed to
+        its old speaker follow the change (each one its own recorded decision).
         """
         name = name.strip()
         if not name:
@@ -534,14 +545,41 @@ class AnnotationSession:
         key, item, state = self._target(key)
         if isinstance(item, Claim):
             return self._save(key, replace(item, speaker=name, status=edited_status(item)), "set_speaker")
-        if item.speaker is not None:
-            mention = replace(item.speaker, name=name)
+        text = state.document.text
+        old = item.speaker
+        if mention is not None:
+            s, e = self.trim(text, *mention)
+            if s >= e:
+                raise UserError("a speaker mention needs at least one word")
+            new_mention = SpeakerMention(s, e, text[s:e], name)
         else:
             mentions = [q.speaker for q in state.quotes if q.speaker is not None and q.speaker.name == name]
-            if not mentions:
+            if old is not None and (not mentions or not _names_the_speaker(old.text, old.name)):
+                new_mention = replace(old, name=name)
+            elif mentions:  # the nearest mention that names them ("Blinken", not "He"), else the nearest
+                named = [m for m in mentions if _names_the_speaker(m.text, name)] or mentions
+                new_mention = min(named, key=lambda m: abs(m.start - item.start))
+                new_mention = replace(new_mention, name=name)
+            else:
                 raise UserError(f"no mention of {name!r} in this article yet: select it (v, then s)")
-            mention = min(mentions, key=lambda m: abs(m.start - item.start))
-        return self._save(key, replace(item, speaker=mention, status=edited_status(item)), "set_speaker")
+        result = self._save(key, replace(item, speaker=new_mention, status=edited_status(item)), "set_speaker")
+        if old is not None and old.name != name:
+            for claim in state.claims:
+                if claim.speaker == old.name and item.start <= claim.start and claim.end <= item.end:
+                    result = self._save(ItemKey(key.version_id, "claims", claim.id),
+                                        replace(claim, speaker=name, status=edited_status(claim)), "set_speaker")
+        return result
+
+    def speaker_mentions(self) -> list[SpeakerMention]:
+        """Every distinct speaker mention of the current document's quotes, in text order."""
+        state = self.state
+        if state is None:
+            return []
+        seen: dict[tuple[int, int], SpeakerMention] = {}
+        for q in state.quotes:
+            if q.speaker is not None:
+                seen.setdefault((q.speaker.start, q.speaker.end), q.speaker)
+        return [seen[k] for k in sorted(seen)]
 
     def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None,
                    new_target: bool = False) -> DocumentVersion:

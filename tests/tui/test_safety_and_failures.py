@@ -182,7 +182,7 @@ async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Reposi
     real = sample_repo.save_item
 
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        time.sleep(0.15)  # a slow disk: keys arrive faster than decisions commit
+        time.sleep(0.4)  # a slow disk: keys arrive faster than decisions commit
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sample_repo, "save_item", slow)

@@ -30,6 +30,15 @@ from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, sta
 T = TypeVar("T")
 #: The target picker's "none" entry (a NUL cannot be typed into the picker, so no target is named so).
 NO_STANCE = "\x00none"
+#: Speaker picker values that are mentions in the text ("\x00mention:start:end:name"), not names.
+MENTION = "\x00mention:"
+
+
+def mention_label(text: str, start: int, end: int, name: str, context: int = 3) -> str:
+    """A speaker mention as the picker lists it: the words around it and the name it stands for."""
+    before = text[:start].split()[-context:]
+    after = text[end:].split()[:context]
+    return f"“{text[start:end]}” = {name}   …{' '.join(before)} [{text[start:end]}] {' '.join(after)}…"
 
 
 def locked(method: Callable[..., T]) -> Callable[..., T]:
@@ -336,19 +345,30 @@ class AnnotateScreen(Screen[None]):
 
     @locked
     def action_speaker(self) -> None:
+        """Pick the speaker: a name (the mention follows it, see ``reassign_speaker``), a mention in the
+        text (re-points the quote's mention and takes its name), or a new name typed in."""
         key = self._selected_key()
         if key is None:
             return
         item = self.session.item(key)
         current = item.speaker.name if isinstance(item, Quote) and item.speaker else None
         choices = [(name, f"{name}  ({count})") for name, count in self.session.speakers()]
+        if isinstance(item, Quote):
+            text = self.session.state.document.text if self.session.state else ""
+            choices += [(f"{MENTION}{m.start}:{m.end}:{m.name}", mention_label(text, m.start, m.end, m.name))
+                        for m in self.session.speaker_mentions()]
 
-        def chosen(name: str | None) -> None:
-            if name:
-                self.submit("speaker", partial(self.session.reassign_speaker, name, key))
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            if value.startswith(MENTION):
+                start, end, name = value[len(MENTION):].split(":", 2)
+                self.submit("speaker", partial(self.session.reassign_speaker, name, key, (int(start), int(end))))
+            else:
+                self.submit("speaker", partial(self.session.reassign_speaker, value, key))
 
-        self.app.push_screen(PickerScreen("Speaker of this item: pick one, or type a new name", choices,
-                                          allow_new=True, placeholder="filter, or a new name",
+        self.app.push_screen(PickerScreen("Speaker of this item: a name, a mention in the text, or a new name",
+                                          choices, allow_new=True, placeholder="filter, or a new name",
                                           highlight=current), chosen)
 
     def _pick_target(self, then: Callable[[str, bool], None]) -> None:
