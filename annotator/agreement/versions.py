@@ -46,3 +46,15 @@ def assigned_overlap(
     counts = Counter(doc for n in names for doc in assigned.get(n, ()))
     overlapping = {doc for doc, c in counts.items() if c >= 2}
     return {n: {d: a for d, a in v.items() if d in overlapping} for n, v in versions.items()}, len(overlapping)
+
+
+def blind_compared(blind: Mapping[str, Iterable[str]], versions: Mapping[str, Mapping[str, Annotation]],
+                   names: Sequence[str]) -> dict[str, object] | None:
+    """Which compared done versions were annotated blind (``annotate --blind``; ``blind``: annotator ->
+    document ids, from ``Repository.blind_versions``): per annotator the ids and a one-line note, or None."""
+    docs = {n: sorted(set(blind.get(n, ())) & set(versions.get(n, {}))) for n in names}
+    if not any(docs.values()):
+        return None
+    parts = [f"{n} {len(ids)} of {len(versions.get(n, {}))}" for n, ids in docs.items()]
+    return {"versions": docs,
+            "note": f"blind versions (annotated without model suggestions): {', '.join(parts)} done documents"}

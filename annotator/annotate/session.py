@@ -127,11 +127,13 @@ class AnnotationSession:
     """State and decisions of one annotator on one dataset."""
 
     def __init__(self, repo: Repository, dataset: str, annotator: str,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, blind: bool = False):
         annotator = annotator.strip()
         if not annotator:
             raise UserError("missing annotator name: --annotator NAME")
         self.repo, self.dataset, self.annotator, self.clock = repo, dataset, annotator, clock
+        #: Blind annotation: documents this annotator opens for the first time start without suggestions.
+        self.blind = blind
         self.targets: tuple[str, ...] = repo.get_dataset(dataset).stance_targets  # NotFoundError if unknown
         #: The annotator's documents: those assigned to them, or all when the dataset has no assignment.
         self.statuses: dict[int, str] = repo.annotator_statuses(dataset, annotator)
@@ -171,7 +173,7 @@ class AnnotationSession:
         with self.lock:
             if self.state is not None and self.selected is not None:  # remember where we leave this one
                 self._where[self.state.document.id] = (self.selected.layer, self.selected.id)
-        state = self.repo.open_version(doc_id, self.annotator)
+        state = self.repo.open_version(doc_id, self.annotator, blind=self.blind)
         earlier = self.repo.time_spent(state.version_id)
         where = self._where.get(doc_id)
         if where is None:

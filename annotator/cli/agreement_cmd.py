@@ -46,7 +46,12 @@ def agreement(
 
     from annotator.agreement import compute_agreement
     from annotator.agreement.render import report_tables
-    from annotator.agreement.versions import assigned_overlap, compared_annotators, versions_by_annotator
+    from annotator.agreement.versions import (
+        assigned_overlap,
+        blind_compared,
+        compared_annotators,
+        versions_by_annotator,
+    )
 
     if layer is not None and layer not in LAYERS:
         raise UserError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
@@ -57,6 +62,9 @@ def agreement(
     names = compared_annotators(versions, dataset, _names(annotators), against)
     chosen = (layer,) if layer else LAYERS
     console = Console()
+    blind = blind_compared(repo.blind_versions(dataset), versions, [*names, *([against] if against else [])])
+    if blind and not as_json:
+        console.print(literal(str(blind["note"])))
     note = None
     assigned = repo.assignments(dataset)
     if assigned and against is None:  # a split dataset: only the overlap can be compared
@@ -71,18 +79,18 @@ def agreement(
         from annotator.agreement.render import gold_tables
 
         result = against_gold(versions, against, names, layers=chosen)
-        _show(result.to_dict(), gold_tables(result), as_json, console)
+        _show({**result.to_dict(), **({"blind": blind} if blind else {})}, gold_tables(result), as_json, console)
         return
     if by_document:
         from annotator.agreement.documents import by_document as rank
         from annotator.agreement.render import documents_table
 
         ranked = rank(versions, names)
-        data = {"documents": [d.to_dict() for d in ranked]}
+        data = {"documents": [d.to_dict() for d in ranked], **({"blind": blind} if blind else {})}
         _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
         return
     report = compute_agreement(versions, layers=chosen, annotators=names)
-    data = report.to_dict()
+    data = {**report.to_dict(), **({"blind": blind} if blind else {})}
     _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
 
 

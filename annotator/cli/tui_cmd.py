@@ -16,7 +16,10 @@ AnnotatorNameOption = Annotated[str, typer.Option("--annotator", "-a", help="You
 
 
 @app.command()
-def annotate(dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOption = None) -> None:
+def annotate(
+    dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOption = None,
+    blind: Annotated[bool, typer.Option("--blind", help="Show no model suggestions: documents you open for the first time start empty and you mark everything (recorded per version; agreement lists blind versions).")] = False,
+) -> None:
     """Accept or fix the model's pre-annotations in a terminal UI, every decision saved at once.
 
     Continues at your first unfinished document. Press ? in the UI for the keys. Needs a terminal.
@@ -26,7 +29,7 @@ def annotate(dataset: DatasetOption, annotator: AnnotatorNameOption, db: DbOptio
     require_terminal("annotate")  # before the database: opening a document starts a version
     from annotator.annotate.session import AnnotationSession
 
-    session = AnnotationSession(open_repo(db), dataset, annotator)
+    session = AnnotationSession(open_repo(db), dataset, annotator, blind=blind)
     from annotator.tui.app import AnnotatorApp
 
     raise typer.Exit(run_app(AnnotatorApp(session), "annotate"))

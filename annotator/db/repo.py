@@ -465,18 +465,37 @@ class Repository:
             revision=version.revision, quotes=quotes, claims=claims, can_undo=bool(undo), can_redo=bool(redo),
         )
 
-    def open_version(self, document_id: int, annotator: str) -> DocumentVersion:
+    def open_version(self, document_id: int, annotator: str, blind: bool = False) -> DocumentVersion:
         """The annotator's version of a document, created from the latest suggestions if new.
 
+        ``blind``: a new version starts empty (no model suggestions: the annotator adds everything), and
+        its "open" event records that it was blind (``blind_versions``). An existing version stays as it is.
         Two processes opening the same new version at once: one creates it, the other's insert
         violates the unique constraint and it retries, finding the version the first one made.
         """
         try:
-            return self._open_version(document_id, annotator)
+            return self._open_version(document_id, annotator, blind)
         except IntegrityError:
-            return self._open_version(document_id, annotator)
+            return self._open_version(document_id, annotator, blind)
 
-    def _open_version(self, document_id: int, annotator: str) -> DocumentVersion:
+    def blind_versions(self, dataset: str) -> dict[str, set[str]]:
+        """Annotator -> ext ids of the documents whose version they started blind (``open_version``)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            rows = s.execute(
+                select(Annotator.name, Document.ext_id, Event.after)
+                .join(Version, Version.id == Event.version_id)
+                .join(Document, Document.id == Version.document_id)
+                .join(Annotator, Annotator.id == Version.annotator_id)
+                .where(Document.dataset_id == ds.id, Event.action == "open")
+            )
+            out: dict[str, set[str]] = {}
+            for name, ext_id, after in rows:
+                if isinstance(after, dict) and after.get("blind") is True:
+                    out.setdefault(name, set()).add(ext_id)
+            return out
+
+    def _open_version(self, document_id: int, annotator: str, blind: bool = False) -> DocumentVersion:
         with self.db.writes.begin() as s:
             doc = s.get(Document, document_id)
             if doc is None:
@@ -484,7 +503,7 @@ class Repository:
             ann = self._annotator(s, annotator)
             version = s.scalar(select(Version).where(Version.document_id == doc.id, Version.annotator_id == ann.id))
             if version is None:
-                sug = self._latest_suggestion(s, doc.id)
+                sug = None if blind else self._latest_suggestion(s, doc.id)
                 payload = items_to_payload(*items_from_payload(sug.payload)) if sug else {"quotes": [], "claims": []}
                 for layer in ("quotes", "claims"):
                     for item in payload[layer]:
@@ -495,7 +514,8 @@ class Repository:
                 )
                 s.add(version)
                 s.flush()
-                s.add(Event(version_id=version.id, action="open", undoable=False))
+                s.add(Event(version_id=version.id, action="open", undoable=False,
+                            after={"blind": True} if blind else None))
             return self._state(s, version, doc, annotator)
 
     def get_version(self, version_id: int) -> DocumentVersion:

@@ -153,7 +153,7 @@ class AnnotateScreen(Screen[None]):
         state = self.session.state
         if state is None:
             return
-        mode = "SELECT MODE" if self.selecting else ""
+        mode = " ".join(m for m in ("BLIND" if self.session.blind else "", "SELECT MODE" if self.selecting else "") if m)
         self.query_one(StatusLine).show(
             *status_text(state.document.ext_id, self.session.progress(), self.pending, self.error, mode))
 
