@@ -43,18 +43,21 @@ __all__ = [
     "cohen_kappa",
     "cohen_kappa_from_confusion",
     "confusion_matrix",
+    "covered_tokens",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gwet_ac1",
     "gwet_ac1_from_counts",
     "krippendorff_alpha_from_counts",
     "krippendorff_alpha_nominal",
+    "match_arrays",
     "match_spans",
     "percent_agreement",
     "percent_agreement_from_counts",
     "ratings_to_counts",
     "span_f1",
     "span_f1_from_counts",
+    "token_bounds",
     "token_labels",
     "token_offsets",
     "WHITESPACE_CODEPOINTS",
@@ -482,7 +485,7 @@ def _match_cluster(a: list[tuple[int, int]], b: list[tuple[int, int]], min_overl
     return _match_greedy(a, b, min_overlap)
 
 
-def _match_arrays(
+def match_arrays(
     sa: np.ndarray, ea: np.ndarray, sb: np.ndarray, eb: np.ndarray, mode: MatchMode, min_overlap: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-to-one matching of two sets of distinct spans sorted by (start, end).
@@ -584,7 +587,7 @@ def match_spans(
     """
     sa, ea, fa = _unique_sorted(spans_a)
     sb, eb, fb = _unique_sorted(spans_b)
-    ia, ib = _match_arrays(sa, ea, sb, eb, mode, min_overlap)
+    ia, ib = match_arrays(sa, ea, sb, eb, mode, min_overlap)
     return sorted((fa[int(i)], fb[int(j)]) for i, j in zip(ia, ib))
 
 
@@ -599,7 +602,7 @@ def span_f1(
     """
     sa, ea, _ = _unique_sorted(spans_a)
     sb, eb, _ = _unique_sorted(spans_b)
-    ia, _ = _match_arrays(sa, ea, sb, eb, mode, min_overlap)
+    ia, _ = match_arrays(sa, ea, sb, eb, mode, min_overlap)
     return span_f1_from_counts(len(ia), len(sa), len(sb))
 
 
@@ -620,7 +623,7 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the ``\\S+`` tokens of ``text``, computed on code points with numpy."""
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -639,11 +642,11 @@ def _token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
 def token_offsets(text: str) -> np.ndarray:
     """Whitespace tokens of ``text`` (the matches of the regex ``\\S+``) as an (n, 2) array of
     half-open ``[start, end)`` character offsets."""
-    starts, ends = _token_bounds(text)
+    starts, ends = token_bounds(text)
     return np.stack([starts, ends], axis=1) if len(starts) else np.zeros((0, 2), dtype=np.int64)
 
 
-def _covered_tokens(
+def covered_tokens(
     tok_starts: np.ndarray, tok_ends: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray
 ) -> np.ndarray:
     """For each token, whether any of its characters lies inside one of the spans."""
@@ -692,7 +695,7 @@ def token_labels(
             lab = label
             if not hasattr(span, "start") and len(span) > 2:
                 lab = str(span[2])
-            hit = _covered_tokens(ts, te, np.array([s], dtype=np.int64), np.array([e], dtype=np.int64))
+            hit = covered_tokens(ts, te, np.array([s], dtype=np.int64), np.array([e], dtype=np.int64))
             for t in np.flatnonzero(hit):
                 row[int(t)] = lab
         rows.append(row)

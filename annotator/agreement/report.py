@@ -34,9 +34,9 @@ import numpy as np
 
 from annotator.agreement.metrics import (
     SpanF1,
-    _covered_tokens,
-    _match_arrays,
-    _token_bounds,
+    covered_tokens,
+    match_arrays,
+    token_bounds,
     cohen_kappa_from_confusion,
     fleiss_kappa_from_counts,
     gwet_ac1_from_counts,
@@ -152,9 +152,86 @@ def compute_agreement(
         raise UserError(f"unknown layer(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_LAYERS)}")
     names = _select_annotators(versions, annotators)
     k = len(names)
-    excluded: list[Exclusion] = []
+    docs, excluded = _compared_documents(names, versions)
+    span_layers = [layer for layer in wanted if layer in SPAN_LAYERS]
+    need_quotes = "quotes" in span_layers or "speakers" in wanted or "stance" in wanted
+    keys, extra_kinds = _span_keys(docs, span_layers)
+    names_cache: dict[str | None, str | None] = {None: None}
+    items = [_annotator_items(a, docs, keys, need_quotes, "claims" in span_layers, names_cache) for a in range(k)]
+    spans = [i.spans for i in items]
+    quotes = [i.quotes for i in items]
+    tokens = _joined_tokens(docs, k)
+    pairs = list(combinations(range(k), 2))
+    both_docs = {(a, b): docs.done[a] & docs.done[b] for a, b in pairs}
+    layer_results = [_layer_agreement(key, names, spans, pairs, both_docs, docs, tokens) for key in keys]
 
-    # ---- which documents are compared
+    speakers = stance = None
+    unit_results: list[UnitAgreement] = []
+    if need_quotes:
+        quote_matches = {(a, b): _pair_matches(quotes[a].spans, quotes[b].spans, both_docs[(a, b)]) for a, b in pairs}
+        q_units = _units([q.spans for q in quotes], quote_matches)
+        if "quotes" in span_layers:
+            kinds = (*QUOTE_KINDS, *sorted(extra_kinds))
+            unit_results.append(unit_agreement("kind", unit_ratings(q_units, [q.kind for q in quotes]), kinds))
+        if "speakers" in wanted:
+            speakers = _speaker_agreement(names, quotes, pairs, quote_matches)
+            spk_values = [[NO_SPEAKER if s is None else s for s in q.speaker] for q in quotes]
+            spk_labels = sorted({v for vs in spk_values for v in vs})
+            unit_results.append(unit_agreement("speaker", unit_ratings(q_units, spk_values), spk_labels))
+        if "stance" in wanted:
+            stance = _stance_agreement(names, quotes, pairs, quote_matches, q_units)
+            unit_results.append(stance.units)
+    if "claims" in span_layers:
+        claims = [i.claims for i in items if i.claims is not None]
+        c_matches = {(a, b): _pair_matches(claims[a][0], claims[b][0], both_docs[(a, b)]) for a, b in pairs}
+        c_units = _units([c[0] for c in claims], c_matches)
+        unit_results.append(unit_agreement("checkworthy", unit_ratings(c_units, [c[1] for c in claims]), _CHECKWORTHY))
+
+    done = docs.done
+    documents = DocumentCounts(
+        total=docs.total,
+        compared=len(docs.ids),
+        complete=int(done.all(axis=0).sum()) if docs.ids else 0,
+        done=tuple((names[a], int(done[a].sum())) for a in range(k)),
+        missing=tuple((names[a], tuple(docs.ids[d] for d in np.flatnonzero(~done[a]))) for a in range(k)),
+        excluded=tuple(sorted(excluded, key=lambda e: (e.doc_id, e.annotator or ""))),
+    )
+    return AgreementReport(
+        annotators=tuple(names),
+        documents=documents,
+        layers=tuple(layer_results),
+        speakers=speakers,
+        stance=stance,
+        units=tuple(unit_results),
+    )
+
+
+@dataclass(slots=True)
+class _Documents:
+    """The compared documents, as if joined into one text with one newline between documents: an item's
+    global offset is its document's start plus its offset in the document."""
+
+    ids: list[str]
+    texts: list[str]
+    anns: list[dict[int, Annotation]]  #: per document: annotator index -> that annotator's version
+    lengths: np.ndarray
+    starts: np.ndarray
+    done: np.ndarray  #: (annotators, documents): who did which document
+    total: int  #: documents done by at least one of the annotators
+
+    def global_spans(self, doc: np.ndarray, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Offsets of the documents ``doc`` clipped to their text, in global offsets."""
+        length = self.lengths[doc]
+        s = np.clip(np.array(start, dtype=np.int64), 0, length)
+        e = np.minimum(np.maximum(np.array(end, dtype=np.int64), s), length)
+        return self.starts[doc] + s, self.starts[doc] + e
+
+
+def _compared_documents(
+    names: Sequence[str], versions: Mapping[str, Mapping[str, Annotation]]
+) -> tuple[_Documents, list[Exclusion]]:
+    """Documents done by two or more of ``names`` with the same non-empty text; the others with a reason."""
+    excluded: list[Exclusion] = []
     by_doc: dict[str, dict[int, Annotation]] = {}
     for a, name in enumerate(names):
         for doc_id, ann in (versions.get(name) or {}).items():
@@ -186,176 +263,146 @@ def compute_agreement(
     doc_start = np.zeros(n_docs, dtype=np.int64)
     if n_docs:
         doc_start[1:] = np.cumsum(lengths + 1)[:-1]
-    done = np.zeros((k, n_docs), dtype=bool)
+    done = np.zeros((len(names), n_docs), dtype=bool)
     for d, anns in enumerate(doc_anns):
         done[list(anns), d] = True
+    return _Documents(doc_ids, texts, doc_anns, lengths, doc_start, done, len(by_doc)), excluded
 
-    # ---- spans per annotator and layer/label, in global offsets (documents joined by one newline)
-    span_layers = [layer for layer in wanted if layer in SPAN_LAYERS]
-    need_quotes = "quotes" in span_layers or "speakers" in wanted or "stance" in wanted
-    keys: list[tuple[str, str | None]] = []
+
+def _span_keys(docs: _Documents, span_layers: Sequence[str]) -> tuple[list[tuple[str, str | None]], set[str]]:
+    """The (layer, label) pairs reported (label None: the whole layer), and quote kinds outside the scheme's."""
     extra_kinds: set[str] = set()
-    for anns in doc_anns:
+    for anns in docs.anns:
         for ann in anns.values():
             extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
+    keys: list[tuple[str, str | None]] = []
     for layer in span_layers:
         keys.append((layer, None))
         labels = LAYER_LABELS[layer] + (tuple(sorted(extra_kinds)) if layer == "quotes" else ())
         keys.extend((layer, label) for label in labels)
+    return keys, extra_kinds
 
-    spans: list[dict[tuple[str, str | None], _Spans]] = []
-    quotes: list[_Quotes] = []
-    claims: list[tuple[_Spans, list[str]]] = []
-    names_cache: dict[str | None, str | None] = {None: None}
-    for a in range(k):
-        # One flat row per kept quote / claim; clipping, de-duplication and sorting are vectorised.
-        q_rows: list[tuple[int, int, int, str, int, int, int, int, str | None, str, str | None]] = []
-        c_rows: list[tuple[int, int, int, bool]] = []
-        for d in range(n_docs):
-            ann = doc_anns[d].get(a)
-            if ann is None:
+
+def _distinct(gs: np.ndarray, ge: np.ndarray, doc: np.ndarray) -> tuple[_Spans, np.ndarray]:
+    """Distinct spans sorted by (start, end), and the index of each one's first occurrence."""
+    if len(gs) == 0:
+        return _Spans(gs, ge, doc), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((ge, gs))
+    gs_o, ge_o = gs[order], ge[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (gs_o[1:] != gs_o[:-1]) | (ge_o[1:] != ge_o[:-1])
+    # lexsort is stable: within equal spans the earliest row comes first.
+    keep = order[first]
+    return _Spans(gs[keep], ge[keep], doc[keep]), keep
+
+
+@dataclass(slots=True)
+class _Items:
+    """One annotator's items over the compared documents."""
+
+    spans: dict[tuple[str, str | None], _Spans]  #: per (layer, label)
+    quotes: _Quotes
+    claims: tuple[_Spans, list[str]] | None  #: distinct claim spans and their checkworthiness label
+
+
+_QuoteRow = tuple[int, int, int, str, int, int, int, int, str | None, str, str | None]
+
+
+def _annotator_items(
+    a: int, docs: _Documents, keys: Sequence[tuple[str, str | None]], need_quotes: bool, with_claims: bool,
+    names_cache: dict[str | None, str | None],
+) -> _Items:
+    """Annotator ``a``'s kept quotes, cues, speakers and claims in global offsets: one flat row per quote or
+    claim, then clipping, de-duplication and sorting vectorised."""
+    q_rows: list[_QuoteRow] = []
+    c_rows: list[tuple[int, int, int, bool]] = []
+    for d, anns in enumerate(docs.anns):
+        ann = anns.get(a)
+        if ann is None:
+            continue
+        for q in ann.quotes:
+            if q.status not in KEPT_STATUSES:
                 continue
-            for q in ann.quotes:
-                if q.status not in KEPT_STATUSES:
-                    continue
-                cue, spk, st = q.cue, q.speaker, q.stance
-                q_rows.append(
-                    (
-                        d, q.start, q.end, q.kind,
-                        -1 if cue is None else cue.start, -1 if cue is None else cue.end,
-                        -1 if spk is None else spk.start, -1 if spk is None else spk.end,
-                        None if spk is None else spk.name,
-                        NO_STANCE if st is None else st.label,
-                        None if st is None else st.target,
-                    )
-                )  # fmt: skip
-            c_rows.extend((d, c.start, c.end, c.checkworthy) for c in ann.claims if c.status in KEPT_STATUSES)
-        q_cols = list(zip(*q_rows)) if q_rows else [()] * 11
-        q_doc = np.array(q_cols[0], dtype=np.int64)
-        q_kind = np.array(q_cols[3], dtype=object)
-        c_cols = list(zip(*c_rows)) if c_rows else [()] * 4
-        c_doc = np.array(c_cols[0], dtype=np.int64)
+            cue, spk, st = q.cue, q.speaker, q.stance
+            q_rows.append(
+                (
+                    d, q.start, q.end, q.kind,
+                    -1 if cue is None else cue.start, -1 if cue is None else cue.end,
+                    -1 if spk is None else spk.start, -1 if spk is None else spk.end,
+                    None if spk is None else spk.name,
+                    NO_STANCE if st is None else st.label,
+                    None if st is None else st.target,
+                )
+            )  # fmt: skip
+        c_rows.extend((d, c.start, c.end, c.checkworthy) for c in ann.claims if c.status in KEPT_STATUSES)
+    q_cols: list[tuple[Any, ...]] = list(zip(*q_rows)) if q_rows else [()] * 11
+    q_doc = np.array(q_cols[0], dtype=np.int64)
+    q_kind = np.array(q_cols[3], dtype=object)
+    c_cols: list[tuple[Any, ...]] = list(zip(*c_rows)) if c_rows else [()] * 4
+    c_doc = np.array(c_cols[0], dtype=np.int64)
 
-        def global_spans(doc: np.ndarray, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
-            length = lengths[doc]
-            s = np.clip(np.array(start, dtype=np.int64), 0, length)
-            e = np.minimum(np.maximum(np.array(end, dtype=np.int64), s), length)
-            return doc_start[doc] + s, doc_start[doc] + e
-
-        def distinct(gs: np.ndarray, ge: np.ndarray, doc: np.ndarray) -> tuple[_Spans, np.ndarray]:
-            """Distinct spans sorted by (start, end), and the index of each one's first occurrence."""
-            if len(gs) == 0:
-                return _Spans(gs, ge, doc), np.zeros(0, dtype=np.int64)
-            order = np.lexsort((ge, gs))
-            gs_o, ge_o = gs[order], ge[order]
-            first = np.ones(len(order), dtype=bool)
-            first[1:] = (gs_o[1:] != gs_o[:-1]) | (ge_o[1:] != ge_o[:-1])
-            # lexsort is stable: within equal spans the earliest row comes first.
-            keep = order[first]
-            return _Spans(gs[keep], ge[keep], doc[keep]), keep
-
-        qs, qe = global_spans(q_doc, q_cols[1], q_cols[2])
-        per_key: dict[tuple[str, str | None], _Spans] = {}
-        for key in keys:
-            layer, label = key
-            if layer == "quotes":
-                sel = np.ones(len(qs), dtype=bool) if label is None else (q_kind == label)
-                per_key[key] = distinct(qs[sel], qe[sel], q_doc[sel])[0]
-            elif layer in ("cues", "speakers"):
-                off = 4 if layer == "cues" else 6
-                has = np.array(q_cols[off], dtype=np.int64) >= 0
-                gs, ge = global_spans(q_doc[has], np.array(q_cols[off], dtype=np.int64)[has],
-                                      np.array(q_cols[off + 1], dtype=np.int64)[has])  # fmt: skip
-                per_key[key] = distinct(gs, ge, q_doc[has])[0]
-            else:
-                gs, ge = global_spans(c_doc, c_cols[1], c_cols[2])
-                if label is None:
-                    sel = np.ones(len(gs), dtype=bool)
-                else:
-                    sel = np.array(c_cols[3], dtype=bool) == (label == "checkworthy")
-                per_key[key] = distinct(gs[sel], ge[sel], c_doc[sel])[0]
-        spans.append(per_key)
-        if need_quotes:
-            q_spans, first_rows = distinct(qs, qe, q_doc)
-            speaker, stance_label, target, kind = [], [], [], []
-            for r in first_rows.tolist():
-                row = q_rows[r]
-                for value in (row[8], row[10]):
-                    if value not in names_cache:
-                        names_cache[value] = _norm_name(value)
-                speaker.append(names_cache[row[8]])
-                stance_label.append(row[9])
-                target.append(names_cache[row[10]])
-                kind.append(row[3])
-            quotes.append(_Quotes(q_spans, speaker, stance_label, target, kind))
-        else:
-            empty = np.zeros(0, dtype=np.int64)
-            quotes.append(_Quotes(_Spans(empty, empty, empty), [], [], [], []))
-        if "claims" in span_layers:
-            cs, ce = global_spans(c_doc, c_cols[1], c_cols[2])
-            c_spans, c_first = distinct(cs, ce, c_doc)
-            claims.append((c_spans, [_CHECKWORTHY[0 if c_rows[r][3] else 1] for r in c_first.tolist()]))
-
-    # ---- tokens of the joined text; per token the bit pattern of annotators who did its document
-    tok_starts, tok_ends = _token_bounds("\n".join(texts))
-    tok_doc = np.searchsorted(doc_start, tok_starts, side="right") - 1 if n_docs else np.zeros(0, dtype=np.int64)
-    bits = np.int64(1) << np.arange(k, dtype=np.int64)
-    doc_pattern = (done.astype(np.int64) * bits[:, None]).sum(axis=0) if n_docs else np.zeros(0, dtype=np.int64)
-    tok_pattern = doc_pattern[tok_doc]
-    full = int((1 << k) - 1)
-
-    pairs = list(combinations(range(k), 2))
-    both_docs = {(a, b): done[a] & done[b] for a, b in pairs}
-
-    layer_results: list[LayerAgreement] = []
-    quote_matches: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    qs, qe = docs.global_spans(q_doc, q_cols[1], q_cols[2])
+    per_key: dict[tuple[str, str | None], _Spans] = {}
     for key in keys:
-        layer_results.append(
-            _layer_agreement(key, names, spans, pairs, both_docs, done, tok_starts, tok_ends, tok_pattern, full,
-                             doc_start, lengths)  # fmt: skip
-        )
-
-    speakers = stance = None
-    unit_results: list[UnitAgreement] = []
+        layer, label = key
+        if layer == "quotes":
+            sel = np.ones(len(qs), dtype=bool) if label is None else (q_kind == label)
+            per_key[key] = _distinct(qs[sel], qe[sel], q_doc[sel])[0]
+        elif layer in ("cues", "speakers"):
+            off = 4 if layer == "cues" else 6
+            has = np.array(q_cols[off], dtype=np.int64) >= 0
+            gs, ge = docs.global_spans(q_doc[has], np.array(q_cols[off], dtype=np.int64)[has],
+                                       np.array(q_cols[off + 1], dtype=np.int64)[has])  # fmt: skip
+            per_key[key] = _distinct(gs, ge, q_doc[has])[0]
+        else:
+            gs, ge = docs.global_spans(c_doc, c_cols[1], c_cols[2])
+            if label is None:
+                sel = np.ones(len(gs), dtype=bool)
+            else:
+                sel = np.array(c_cols[3], dtype=bool) == (label == "checkworthy")
+            per_key[key] = _distinct(gs[sel], ge[sel], c_doc[sel])[0]
     if need_quotes:
-        for a, b in pairs:
-            quote_matches[(a, b)] = _pair_matches(quotes[a].spans, quotes[b].spans, both_docs[(a, b)])
-        q_units = _units([q.spans for q in quotes], quote_matches)
-        if "quotes" in span_layers:
-            kinds = (*QUOTE_KINDS, *sorted(extra_kinds))
-            unit_results.append(unit_agreement("kind", unit_ratings(q_units, [q.kind for q in quotes]), kinds))
-        if "speakers" in wanted:
-            speakers = _speaker_agreement(names, quotes, pairs, quote_matches)
-            spk_values = [[NO_SPEAKER if s is None else s for s in q.speaker] for q in quotes]
-            spk_labels = sorted({v for vs in spk_values for v in vs})
-            unit_results.append(unit_agreement("speaker", unit_ratings(q_units, spk_values), spk_labels))
-        if "stance" in wanted:
-            stance = _stance_agreement(names, quotes, pairs, quote_matches, q_units)
-            unit_results.append(stance.units)
-    if "claims" in span_layers:
-        c_matches = {(a, b): _pair_matches(claims[a][0], claims[b][0], both_docs[(a, b)]) for a, b in pairs}
-        c_units = _units([c[0] for c in claims], c_matches)
-        unit_results.append(unit_agreement("checkworthy", unit_ratings(c_units, [c[1] for c in claims]), _CHECKWORTHY))
+        q_spans, first_rows = _distinct(qs, qe, q_doc)
+        speaker, stance_label, target, kind = [], [], [], []
+        for r in first_rows.tolist():
+            row = q_rows[r]
+            for value in (row[8], row[10]):
+                if value not in names_cache:
+                    names_cache[value] = _norm_name(value)
+            speaker.append(names_cache[row[8]])
+            stance_label.append(row[9])
+            target.append(names_cache[row[10]])
+            kind.append(row[3])
+        quotes = _Quotes(q_spans, speaker, stance_label, target, kind)
+    else:
+        empty = np.zeros(0, dtype=np.int64)
+        quotes = _Quotes(_Spans(empty, empty, empty), [], [], [], [])
+    claims = None
+    if with_claims:
+        cs, ce = docs.global_spans(c_doc, c_cols[1], c_cols[2])
+        c_spans, c_first = _distinct(cs, ce, c_doc)
+        claims = (c_spans, [_CHECKWORTHY[0 if c_rows[r][3] else 1] for r in c_first.tolist()])
+    return _Items(per_key, quotes, claims)
 
-    missing = tuple(
-        (names[a], tuple(doc_ids[d] for d in np.flatnonzero(~done[a]))) for a in range(k)
-    )
-    documents = DocumentCounts(
-        total=len(by_doc),
-        compared=n_docs,
-        complete=int(done.all(axis=0).sum()) if n_docs else 0,
-        done=tuple((names[a], int(done[a].sum())) for a in range(k)),
-        missing=missing,
-        excluded=tuple(sorted(excluded, key=lambda e: (e.doc_id, e.annotator or ""))),
-    )
-    return AgreementReport(
-        annotators=tuple(names),
-        documents=documents,
-        layers=tuple(layer_results),
-        speakers=speakers,
-        stance=stance,
-        units=tuple(unit_results),
-    )
+
+@dataclass(slots=True)
+class _Tokens:
+    """The whitespace tokens of the joined text, and per token the bit pattern of the annotators who did its
+    document (bit ``a`` for annotator ``a``; ``full``: all of them)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    pattern: np.ndarray
+    full: int
+
+
+def _joined_tokens(docs: _Documents, k: int) -> _Tokens:
+    tok_starts, tok_ends = token_bounds("\n".join(docs.texts))
+    n_docs = len(docs.ids)
+    tok_doc = np.searchsorted(docs.starts, tok_starts, side="right") - 1 if n_docs else np.zeros(0, dtype=np.int64)
+    bits = np.int64(1) << np.arange(k, dtype=np.int64)
+    doc_pattern = (docs.done.astype(np.int64) * bits[:, None]).sum(axis=0) if n_docs else np.zeros(0, dtype=np.int64)
+    return _Tokens(tok_starts, tok_ends, doc_pattern[tok_doc], int((1 << k) - 1))
 
 
 def _pair_matches(sa: _Spans, sb: _Spans, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -363,7 +410,7 @@ def _pair_matches(sa: _Spans, sb: _Spans, mask: np.ndarray) -> tuple[np.ndarray,
     each side, and the indices of the items that took part."""
     sel_a = np.flatnonzero(mask[sa.docs]) if len(sa.docs) else sa.docs
     sel_b = np.flatnonzero(mask[sb.docs]) if len(sb.docs) else sb.docs
-    ia, ib = _match_arrays(sa.starts[sel_a], sa.ends[sel_a], sb.starts[sel_b], sb.ends[sel_b], "overlap")
+    ia, ib = match_arrays(sa.starts[sel_a], sa.ends[sel_a], sb.starts[sel_b], sb.ends[sel_b], "overlap")
     return sel_a[ia], sel_b[ib], sel_a, sel_b
 
 
@@ -400,15 +447,13 @@ def _layer_agreement(
     spans: list[dict[tuple[str, str | None], _Spans]],
     pairs: list[tuple[int, int]],
     both_docs: dict[tuple[int, int], np.ndarray],
-    done: np.ndarray,
-    tok_starts: np.ndarray,
-    tok_ends: np.ndarray,
-    tok_pattern: np.ndarray,
-    full: int,
-    doc_start: np.ndarray,
-    lengths: np.ndarray,
+    docs: _Documents,
+    tokens: _Tokens,
 ) -> LayerAgreement:
+    """Span F1, unitizing alpha and the token statistics of one (layer, label), per pair and overall."""
     k = len(names)
+    done, doc_start, lengths = docs.done, docs.starts, docs.lengths
+    tok_starts, tok_ends, tok_pattern, full = tokens.starts, tokens.ends, tokens.pattern, tokens.full
     by_doc = [_units_by_document(spans[a][key], doc_start) for a in range(k)]
 
     def unitizing(coders: Sequence[int], docs: np.ndarray) -> UnitizingAlpha:
@@ -422,7 +467,7 @@ def _layer_agreement(
     for a in range(k):
         sp = spans[a][key]
         if len(sp.starts):
-            code |= _covered_tokens(tok_starts, tok_ends, sp.starts, sp.ends).astype(np.int64) << a
+            code |= covered_tokens(tok_starts, tok_ends, sp.starts, sp.ends).astype(np.int64) << a
     if k <= 10:
         hist = np.bincount((tok_pattern << k) | code, minlength=1 << (2 * k))
         nz = np.flatnonzero(hist)
@@ -468,8 +513,8 @@ def _layer_agreement(
         keep_b = mask[sb.docs] if len(sb.docs) else np.zeros(0, dtype=bool)
         a_s, a_e, b_s, b_e = sa.starts[keep_a], sa.ends[keep_a], sb.starts[keep_b], sb.ends[keep_b]
         n_a, n_b = len(a_s), len(b_s)
-        tp_x = len(_match_arrays(a_s, a_e, b_s, b_e, "exact")[0])
-        tp_o = len(_match_arrays(a_s, a_e, b_s, b_e, "overlap")[0])
+        tp_x = len(match_arrays(a_s, a_e, b_s, b_e, "exact")[0])
+        tp_o = len(match_arrays(a_s, a_e, b_s, b_e, "overlap")[0])
         pair_results.append(
             PairLayerAgreement(
                 annotators=(names[a], names[b]),

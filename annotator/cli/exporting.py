@@ -18,8 +18,6 @@ from annotator.io.output import atomic_output, open_output, resolve_output, writ
 from annotator.io.tokens import ExportReport, Tokenization
 
 if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
-    from rich.progress import Progress
-
     from annotator.records import ExportedVersion
     from annotator.db.repo import Repository
 
@@ -73,7 +71,7 @@ def _open(db: str | None) -> Repository:
 
 
 def _counted(
-    versions: Iterable[ExportedVersion], report: ExportReport, bar: Progress
+    versions: Iterable[ExportedVersion], report: ExportReport, advance: Callable[[int], None]
 ) -> Iterator[ExportedVersion]:
     """Count versions and documents; advance the progress bar (whose total is documents) per document."""
     last: str | None = None
@@ -81,7 +79,7 @@ def _counted(
         if ev.annotation.doc_id != last:
             last = ev.annotation.doc_id
             report.documents += 1
-            bar.advance(0, 1)
+            advance(1)
         report.lines += 1
         yield ev
 
@@ -103,8 +101,8 @@ def _export(
     path = (target or (lambda o, d, w: resolve_output(o, d, w, fmt)))(out, dataset, who)
     report = ExportReport()
     wanted = None if status is StatusChoice.all else "done"
-    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or open_output)(path) as fh:
-        versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, bar)
+    with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as advance, (opener or open_output)(path) as fh:
+        versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, advance)
         write(versions, report, fh)
         if report.lines == 0:  # raised inside the output block: the temporary file is discarded
             whose = f" by {who!r}" if who else ""

@@ -46,9 +46,9 @@ def preannotate(
         say(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
     nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
-    with progress_bar("Pre-annotating", len(todo)) as bar:
+    with progress_bar("Pre-annotating", len(todo)) as advance:
         result = preannotate_dataset(repo, dataset, nlp, todo, batch_size=batch_size, n_process=n_process,
-                                     progress=lambda n: bar.advance(0, n))
+                                     progress=advance)
     say(f"Pre-annotated {result.documents} document(s) of {safe(dataset)!r} with {result.model_name} "
         f"{result.model_version} (run {result.run_id}).")
 
@@ -88,11 +88,11 @@ def predict(
     nlp = load_pipeline(model, stance_targets=target_list, rules_only=rules_only, all_claims=all_claims)
 
     def lines():  # type: ignore[no-untyped-def]
-        with progress_bar("Predicting", len(items)) as bar:
+        with progress_bar("Predicting", len(items)) as advance:
             for key, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
                 rec = records[int(key)]
                 yield gold_line(replace(ann, doc_id=str(rec.ext_id), meta=dict(rec.meta)))
-                bar.advance(0, 1)
+                advance(1)
 
     with open_output(path) as fh:
         n = write_lines(lines(), fh)
@@ -116,10 +116,10 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
     relabelled = relabel(load_pipeline(model, stance_targets=targets), annotations, targets)
 
     def lines():  # type: ignore[no-untyped-def]
-        with progress_bar("Predicting labels", len(annotations)) as bar:
+        with progress_bar("Predicting labels", len(annotations)) as advance:
             for ann in relabelled:
                 yield gold_line(ann)
-                bar.advance(0, 1)
+                advance(1)
 
     if path is None:
         write_lines(lines(), sys.stdout.buffer)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
+from typing import Callable, Iterator
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
-    """A rich Progress with one task id 0; advance with ``bar.advance(0, n)``."""
+def progress_bar(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar; yields ``advance(n)``, which moves it on by ``n``."""
     from rich.console import Console  # imported here: CLI start-up stays cheap
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -28,5 +25,5 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
         disable=not sys.stderr.isatty(),
     )
     with bar:
-        bar.add_task(description, total=total)
-        yield bar
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

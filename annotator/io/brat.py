@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from annotator.records import ImportRecord
 from annotator.errors import InputError
@@ -70,15 +70,14 @@ class Event:
     line: int
 
 
-def scheme_from_dict(obj: Mapping[str, object], where: str) -> BratScheme:
+def scheme_from_dict(obj: Any, where: str) -> BratScheme:
     """Validate a scheme (``brat-scheme.schema.json``) and build it; ``where`` names it in errors."""
     problem = schema_error(obj, "brat-scheme")
     if problem is not None:
         field, message = problem
         raise InputError(message, where, None, field)
-    layers = dict(obj["layers"])  # type: ignore[arg-type]
-    return BratScheme(str(obj["name"]), layers, frozenset(obj["events"]),  # type: ignore[arg-type]
-                      frozenset(obj.get("ignored") or ()))  # type: ignore[arg-type]
+    layers = dict(obj["layers"])  # checked by the schema: an object of strings, lists of strings
+    return BratScheme(str(obj["name"]), layers, frozenset(obj["events"]), frozenset(obj.get("ignored") or ()))
 
 
 @lru_cache(maxsize=None)
@@ -146,7 +145,7 @@ def parse_ann(path: Path, text: str, scheme: BratScheme) -> tuple[dict[str, Enti
                 raise InputError(f"unknown brat event type {etype!r} (not in the {scheme.name!r} scheme)",
                                  where, lineno)
             args = tuple(tuple(a.rsplit(":", 1)) for a in rest.split())
-            events.append(Event(eid, etype, args, lineno))  # type: ignore[arg-type]
+            events.append(Event(eid, etype, args, lineno))
             continue
         raise InputError("not a brat annotation line (a span text with a newline?)", where, lineno)
     for ev in events:

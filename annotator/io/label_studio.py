@@ -97,7 +97,7 @@ def result_of(ann: Annotation) -> list[dict[str, Any]]:
 
 def _task(versions: list["ExportedVersion"], dataset: str, as_predictions: bool) -> dict[str, Any]:
     first = versions[0].annotation
-    entries = [{"result": result_of(ev.annotation), "meta": {"annotator": ev.annotation.annotator,
+    entries: list[dict[str, Any]] = [{"result": result_of(ev.annotation), "meta": {"annotator": ev.annotation.annotator,
                                                              "status": ev.annotation.status}}
                for ev in versions]
     if as_predictions:

@@ -252,16 +252,20 @@ def read_any(sources: Sequence[str | Path], fmt: str = "auto", brat_scheme: str 
     for p in paths:
         if not p.exists():
             raise InputError("no such file or folder", str(p))
+    scheme = None
     if fmt == "brat" or (fmt == "auto" and any(brat.has_brat(p) for p in paths)):
         scheme = brat.load_scheme(brat_scheme)
-        return lambda progress=None: within_limit(brat.read_brat(paths, scheme, progress), max_chars)
-    if fmt == "text":
-        return lambda progress=None: within_limit(
-            (r for p in expand_sources(paths) for r in read_text_file(p, progress)), max_chars)
-    if fmt == "jsonl":
-        return lambda progress=None: within_limit(
-            (r for p in expand_sources(paths) for r in read_jsonl_file(p, progress)), max_chars)
-    return lambda progress=None: read_sources(paths, progress, max_chars)
+
+    def read(progress: Progress | None = None) -> Iterator[ImportRecord]:
+        if scheme is not None:
+            return within_limit(brat.read_brat(paths, scheme, progress), max_chars)
+        if fmt == "text":
+            return within_limit((r for p in expand_sources(paths) for r in read_text_file(p, progress)), max_chars)
+        if fmt == "jsonl":
+            return within_limit((r for p in expand_sources(paths) for r in read_jsonl_file(p, progress)), max_chars)
+        return read_sources(paths, progress, max_chars)
+
+    return read
 
 
 def total_bytes(sources: Sequence[str | Path]) -> int:

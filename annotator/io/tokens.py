@@ -128,7 +128,7 @@ class ExportReport:
                 f"stored tokenization did not fit the text of {len(self.bad_stored_tokens)} document(s) "
                 f"(re-tokenized): {', '.join(self.bad_stored_tokens[:limit])}"
             )
-        expanded = [a for a in self.adjusted if a[4] is not None]
+        expanded = [(doc, who, label, old, new) for doc, who, label, old, new in self.adjusted if new is not None]
         dropped = [a for a in self.adjusted if a[4] is None]
         if expanded:
             out.append(
@@ -136,7 +136,7 @@ class ExportReport:
             )
             out.extend(
                 f"  {doc} ({who}) {label} [{s}, {e}) -> [{ns}, {ne})"
-                for doc, who, label, (s, e), (ns, ne) in expanded[:limit]  # type: ignore[misc]
+                for doc, who, label, (s, e), (ns, ne) in expanded[:limit]
             )
             if len(expanded) > limit:
                 out.append(f"  ... and {len(expanded) - limit} more")

@@ -222,7 +222,7 @@ def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dic
 def text_mismatches(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> list[tuple[int, int]]:
     """``(pred_index, gold_index)`` of predictions whose text differs from the gold document with their id:
     their offsets point into another text, so scoring them would be meaningless."""
-    gold_at = {}
+    gold_at: dict[str, int] = {}
     for gi, a in enumerate(gold):
         gold_at.setdefault(a.doc_id, gi)
     return [(pi, gold_at[p.doc_id]) for pi, p in enumerate(pred)
@@ -248,8 +248,8 @@ def evaluate(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> Evaluati
         per_doc[ga.doc_id] = scores
         for k, v in scores.items():
             totals[k] = totals.get(k, PRF(0, 0, 0)) + v
-        for k, v in acc.items():
-            accs[k] = accs.get(k, Accuracy(0, 0)) + v
+        for k, a in acc.items():
+            accs[k] = accs.get(k, Accuracy(0, 0)) + a
     if not gold:
         empty, _ = _score_pair(Annotation("", ""), Annotation("", ""))
         totals = dict(empty)
