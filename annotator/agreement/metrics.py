@@ -398,7 +398,7 @@ def _is_edge(s1: int, e1: int, s2: int, e2: int, min_overlap: float) -> bool:
     if shared <= 0:
         return False
     if min_overlap > 0.0:
-        return shared >= min_overlap * (max(e1, e2) - min(s1, s2))
+        return shared / (max(e1, e2) - min(s1, s2)) >= min_overlap  # Jaccard, as nlp.evaluate.char_jaccard
     return True
 
 
@@ -545,7 +545,8 @@ def match_arrays(
     ok = shared > 0
     if min_overlap > 0.0:
         union = np.maximum(ea[i_a], eb[i_b]) - np.minimum(sa[i_a], sb[i_b])
-        ok &= shared >= min_overlap * union
+        with np.errstate(divide="ignore", invalid="ignore"):  # no union: no shared character either
+            ok &= shared / union >= min_overlap
     out_a, out_b = [i_a[ok]], [i_b[ok]]
 
     complex_ids = np.flatnonzero((count_a >= 1) & (count_b >= 1) & ~simple)

@@ -6,8 +6,9 @@ are ignored, see ``Annotation.kept``):
 - **Exact match**: same ``start`` and ``end``.
 - **Overlap match**: character Jaccard ``|A ∩ B| / |A ∪ B|`` of the two half-open character ranges is at least
   ``OVERLAP_THRESHOLD`` (0.3). E.g. ``[0, 10)`` and ``[5, 20)`` overlap 5 / 20 = 0.25: no match.
-- Matching is one-to-one and greedy: candidate pairs are taken best score first (ties: earlier gold, then
-  earlier prediction); each gold and each predicted item is used at most once.
+- Matching is one-to-one, the same as agreement's (``agreement.metrics.match_spans``): as many pairs as
+  possible and, among such matchings, the most shared characters; each gold and each predicted item is used at
+  most once, and an item given twice on one side (same offsets) counts once in the matching.
 - Precision = matched / predicted, recall = matched / gold, F1 = 2·matched / (gold + predicted); a ratio with
   a zero denominator is ``None``.
 - Per quote kind (``direct``, ``indirect``, ``mixed``): gold and predictions of that kind only.
@@ -31,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence, TypeVar
 
+from annotator.agreement.metrics import match_spans
 from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation, Claim, Quote
 
 OVERLAP_THRESHOLD = 0.3
@@ -73,30 +75,11 @@ def char_jaccard(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def match_spans(gold: Sequence[Any], pred: Sequence[Any], exact: bool,
-                threshold: float = OVERLAP_THRESHOLD) -> list[tuple[int, int]]:
-    """One-to-one greedy matching of items with ``start``/``end``: ``[(gold_index, pred_index), ...]``."""
-    pairs = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            if exact:
-                if g.start == p.start and g.end == p.end:
-                    pairs.append((1.0, gi, pi))
-            else:
-                score = char_jaccard(g.start, g.end, p.start, p.end)
-                if score >= threshold:
-                    pairs.append((score, gi, pi))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    out = []
-    for _score, gi, pi in pairs:
-        if gi in used_g or pi in used_p:
-            continue
-        used_g.add(gi)
-        used_p.add(pi)
-        out.append((gi, pi))
-    return sorted(out)
+def quote_matches(gold: Sequence[Any], pred: Sequence[Any], exact: bool,
+                  threshold: float = OVERLAP_THRESHOLD) -> list[tuple[int, int]]:
+    """``[(gold_index, pred_index), ...]`` of items with ``start``/``end``: exact, or by overlap with a character
+    Jaccard of at least ``threshold``; the one matching of ``agreement.metrics.match_spans``."""
+    return match_spans(gold, pred, "exact" if exact else "overlap", min_overlap=0.0 if exact else threshold)
 
 
 @dataclass(frozen=True)
@@ -179,7 +162,7 @@ class EvaluationReport:
 
 
 def _prf(gold: Sequence[Any], pred: Sequence[Any], exact: bool) -> PRF:
-    return PRF(len(gold), len(pred), len(match_spans(gold, pred, exact)))
+    return PRF(len(gold), len(pred), len(quote_matches(gold, pred, exact)))
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -202,7 +185,7 @@ def _score_pair(gold: Annotation, pred: Annotation) -> tuple[dict[str, PRF], dic
                                               [c for c in p.claims if c.checkworthy])
     labels = {k: PRF(0, 0, 0) for k in STANCE_LABELS}
     speaker = stance = target = Accuracy(0, 0)
-    for gi, pi in match_spans(g.quotes, p.quotes, exact=False):
+    for gi, pi in quote_matches(g.quotes, p.quotes, exact=False):
         gq: Quote = g.quotes[gi]
         pq: Quote = p.quotes[pi]
         if gq.speaker is not None:

@@ -176,7 +176,7 @@ def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_
 def speaker_mention_accuracy(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> tuple[int, int]:
     """``(correct, n)``: of overlap-matched quotes whose gold has a source, those whose predicted speaker
     mention overlaps the gold mention (brat gold has mentions, not canonical names)."""
-    from annotator.nlp.evaluate import match_spans
+    from annotator.nlp.evaluate import quote_matches
 
     by_id = {a.doc_id: a for a in pred}
     correct = n = 0
@@ -184,7 +184,7 @@ def speaker_mention_accuracy(gold: Sequence[Annotation], pred: Sequence[Annotati
         p = by_id.get(g.doc_id)
         if p is None:
             continue
-        for gi, pi in match_spans(g.quotes, p.quotes, exact=False):
+        for gi, pi in quote_matches(g.quotes, p.quotes, exact=False):
             gs, ps = g.quotes[gi].speaker, p.quotes[pi].speaker
             if gs is None:
                 continue

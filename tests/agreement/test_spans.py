@@ -22,7 +22,7 @@ def brute_max_matching(a, b, min_overlap=0.0):
         shared = min(x[1], y[1]) - max(x[0], y[0])
         if shared <= 0:
             return False
-        return shared >= min_overlap * (max(x[1], y[1]) - min(x[0], y[0])) if min_overlap else True
+        return shared / (max(x[1], y[1]) - min(x[0], y[0])) >= min_overlap if min_overlap else True
 
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     best = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.nlp.evaluate import OVERLAP_THRESHOLD, char_jaccard, evaluate, match_spans
+from annotator.nlp.evaluate import OVERLAP_THRESHOLD, char_jaccard, evaluate, quote_matches
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 TEXT = "x" * 200
@@ -31,8 +31,8 @@ def test_greedy_one_to_one_matching() -> None:
     gold = [Span(0, 10, ""), Span(12, 20, "")]
     pred = [Span(0, 9, ""), Span(1, 10, ""), Span(30, 40, "")]
     # (0,9) and (1,10) both overlap gold 0 by 0.9; the tie goes to the earlier prediction; gold 1 unmatched
-    assert match_spans(gold, pred, exact=False) == [(0, 0)]
-    assert match_spans(gold, pred, exact=True) == []
+    assert quote_matches(gold, pred, exact=False) == [(0, 0)]
+    assert quote_matches(gold, pred, exact=True) == []
 
 
 def test_known_numbers() -> None:
