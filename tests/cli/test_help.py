@@ -52,4 +52,4 @@ def test_a_regular_wheel_install_carries_migrations_and_schemas(tmp_path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"annotator/migrations/env.py", "annotator/migrations/versions/0001_initial_schema.py",
             "annotator/schemas/gold.schema.json", "annotator/schemas/prodigy.schema.json",
-            "annotator/tui/app.tcss", "annotator/training/configs/spancat.cfg"} <= names
+            "annotator/tui/app.tcss"} <= names

@@ -61,7 +61,7 @@ def _registered_by_us() -> dict[tuple[str, str], str]:
 
 def test_every_factory_and_registered_function_of_ours_is_an_entry_point() -> None:
     ours = _registered_by_us()
-    assert ("factories", "annotator_quotes") in ours and ("misc", "annotator.candidate_spans.v1") in ours
+    assert ("factories", "annotator_quotes") in ours and ("factories", "annotator_attribution") in ours
     for (reg, name), target in sorted(ours.items()):
         group = {ep.name: ep.value for ep in entry_points(group=f"spacy_{reg}")}
         assert group.get(name) == target, (

@@ -1,0 +1,145 @@
+"""An attribution CRF updated on a team's gold without the base corpus: a second CRF stacked on the base.
+
+python-crfsuite cannot continue training a model, and re-training on the base corpus (PolNeAR) needs that
+corpus parsed on the user's machine. Instead ``annotator train`` fits a small CRF on the gold only whose
+features are the base features *plus what the base CRF says* about each token (its label, the labels of its
+neighbours, how sure it is): it learns where to trust the base and how the team's conventions differ from
+PolNeAR's. The folder of such a model holds the stacked ``model.crfsuite`` and ``cue_lemmas.json`` and the
+base model in ``base/`` (marked by ``STACK_FILE``); ``open_tagger`` opens either kind.
+
+Both kinds of tagger also give each tagged span a score: the mean marginal probability of its labels.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, AbstractSet, Sequence
+
+from spacy.tokens import Doc
+
+from annotator.errors import ModelError
+from annotator.nlp.attribution_features import paragraphs, token_features
+
+STACK_FILE = "stacked.json"
+BASE_DIR = "base"
+
+#: ``(label, start_token, end_token, score)``
+ScoredSpan = tuple[str, int, int, float]
+
+
+def _bucket(p: float) -> str:
+    return str(min(int(p * 5), 4))
+
+
+def base_features(labels: Sequence[str], probs: Sequence[float]) -> list[list[str]]:
+    """What the base CRF says about each token of a sequence, as feature strings."""
+    n = len(labels)
+    out = []
+    for k in range(n):
+        feats = [f"B={labels[k]}", f"Bp={labels[k]}|{_bucket(probs[k])}"]
+        for off in (-1, 1):
+            j = k + off
+            feats.append(f"B{off}={labels[j] if 0 <= j < n else 'EDGE'}")
+        out.append(feats)
+    return out
+
+
+def decode_scored(idx: Sequence[int], labels: Sequence[str], probs: Sequence[float]) -> list[ScoredSpan]:
+    """BIO labels to spans (an ``I`` after another label starts one), each scored by its mean marginal."""
+    out: list[list[Any]] = []
+    prev = "O"
+    for i, label, p in zip(idx, labels, probs):
+        if label == "O":
+            prev = "O"
+            continue
+        bio, kind = label.split("-", 1)
+        if bio == "I" and prev == kind and out:
+            out[-1][2] = i + 1
+            out[-1][3].append(p)
+        else:
+            out.append([kind, i, i + 1, [p]])
+        prev = kind
+    return [(k, s, e, sum(ps) / len(ps)) for k, s, e, ps in out]
+
+
+class _Crf:
+    """One crfsuite model, opened lazily (a pipeline is copied to worker processes before it runs)."""
+
+    def __init__(self, path: Path):
+        if not path.is_file():
+            raise ModelError(f"no attribution model at {path} (train one with `annotator train-base`)")
+        self.path = path
+        self._tagger: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_tagger": None}
+
+    def tag(self, xseq: list[list[str]]) -> tuple[list[str], list[float]]:
+        """Labels of a sequence and the marginal probability of each."""
+        if self._tagger is None:
+            import pycrfsuite
+
+            self._tagger = pycrfsuite.Tagger()
+            self._tagger.open(str(self.path))
+        self._tagger.set(xseq)
+        labels = self._tagger.tag()
+        return labels, [self._tagger.marginal(y, i) for i, y in enumerate(labels)]
+
+
+def _cue_lemmas(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(json.loads((folder / "cue_lemmas.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read {folder / 'cue_lemmas.json'}: {exc}") from exc
+
+
+class ScoredTagger:
+    """A CRF tagger (the shipped kind, or one stacked on a base) whose spans carry a score."""
+
+    def __init__(self, model_dir: Path):
+        self.model_dir = Path(model_dir)
+        self.stacked = (self.model_dir / STACK_FILE).is_file()
+        self.base = ScoredTagger(self.model_dir / BASE_DIR) if self.stacked else None
+        self.cue_lemmas: AbstractSet[str] = _cue_lemmas(self.model_dir)
+        self.crf = _Crf(self.model_dir / "model.crfsuite")
+
+    def features(self, doc: Doc, idx: Sequence[int]) -> list[list[str]]:
+        """The features this tagger's CRF reads for one paragraph."""
+        if self.base is None:
+            return token_features(doc, idx, self.cue_lemmas)
+        return stacked_features(self.base, doc, idx)
+
+    def tag_scored(self, doc: Doc) -> list[ScoredSpan]:
+        """``(label, start_token, end_token, score)`` of every tagged span, in text order."""
+        spans: list[ScoredSpan] = []
+        for idx in paragraphs(doc):
+            labels, probs = self.crf.tag(self.features(doc, idx))
+            spans.extend(decode_scored(idx, labels, probs))
+        return spans
+
+    def tag(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """``(label, start_token, end_token)`` of every tagged span (``CrfTagger.tag``'s shape)."""
+        return [(k, s, e) for k, s, e, _p in self.tag_scored(doc)]
+
+
+def stacked_features(base: ScoredTagger, doc: Doc, idx: Sequence[int]) -> list[list[str]]:
+    """The base's features of one paragraph plus what the base CRF says about each token."""
+    feats = base.features(doc, idx)
+    labels, probs = base.crf.tag(feats)
+    return [f + b for f, b in zip(feats, base_features(labels, probs))]
+
+
+#: The files of a tagger folder (a stacked one also has ``base/``).
+TAGGER_FILES = ("model.crfsuite", "cue_lemmas.json", STACK_FILE)
+
+
+def save_tagger(src: Path, dst: Path) -> None:
+    """Copy the tagger folder ``src`` (only its model files) to ``dst``."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in TAGGER_FILES:
+        if (src / name).is_file():
+            shutil.copy2(src / name, dst / name)
+    if (src / STACK_FILE).is_file():
+        save_tagger(src / BASE_DIR, dst / BASE_DIR)
