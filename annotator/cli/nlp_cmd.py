@@ -245,8 +245,42 @@ def train(
     for name in ("base", "updated"):
         table.add_row(name, *(_fmt(result.scores[name].get(key)) for key, _ in HEADLINE))
     Console().print(table)
-    say(f"{len(result.folds)} folds over {len(result.documents)} documents. "
-        f"Use: annotator preannotate --model {result.model_path}")
+    held_out = "; ".join(", ".join(fold) for fold in result.folds)
+    say(f"Held out: {held_out}. Use: annotator preannotate --model {result.model_path}")
+
+
+@app.command("models")
+def models(
+    search: Annotated[Optional[List[Path]], typer.Option("--dir", help="Folder holding trained pipelines (repeatable; default: models/).")] = None,
+    show: Annotated[Optional[str], typer.Option("--show", help="Print the whole model card of the model of this name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON (with the model cards).")] = False,
+) -> None:
+    """List the installed base pipelines, the shipped models and the pipelines `annotator train` wrote, with
+    their model cards."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from annotator.training.catalog import DEFAULT_SEARCH, all_models
+    from annotator.training.train import _fmt
+
+    entries = all_models(search or DEFAULT_SEARCH)
+    if show is not None:
+        match = [e for e in entries if e.name == show]
+        if not match:
+            raise UserError(f"no model named {safe(show)!r}; `annotator models` lists them")
+        say(match[0].card or match[0].title)
+        return
+    if as_json:
+        say_json([e.to_dict() for e in entries])
+        return
+    table = Table("name", "kind", "path", "model card", "held-out quotes / claims F1 (base -> updated)")
+    for e in entries:
+        s = e.scores
+        gain = (f"{_fmt(s['base'].get('quotes_overlap'))} -> {_fmt(s['updated'].get('quotes_overlap'))} / "
+                f"{_fmt(s['base'].get('claims_overlap'))} -> {_fmt(s['updated'].get('claims_overlap'))}"
+                if {"base", "updated"} <= set(s) else "")
+        table.add_row(*(literal(x) for x in (e.name, e.kind, e.path, e.title, gain)))
+    Console().print(table)
 
 
 def _safe_folder(name: str) -> str:

@@ -99,7 +99,7 @@ class ScoredTagger:
     """A CRF tagger (the shipped kind, or one stacked on a base) whose spans carry a score."""
 
     def __init__(self, model_dir: Path):
-        self.model_dir = Path(model_dir)
+        self.model_dir = Path(model_dir).resolve()  # opened lazily: the working directory may change first
         self.stacked = (self.model_dir / STACK_FILE).is_file()
         self.base = ScoredTagger(self.model_dir / BASE_DIR) if self.stacked else None
         self.cue_lemmas: AbstractSet[str] = _cue_lemmas(self.model_dir)

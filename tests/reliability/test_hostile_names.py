@@ -118,7 +118,7 @@ def test_json_output_escapes_unsafe_characters_and_stays_the_same_json(cli, tmp_
 @pytest.mark.slow
 def test_train_shows_hostile_document_ids_inert(cli, sqlite_url: str, tmp_path: Path) -> None:
     assert cli("import", _hostile_gold(tmp_path), "--dataset", "g", "--db", sqlite_url).exit_code == 0
-    result = cli("train", "--dataset", "g", "--output", tmp_path / "m", "--max-steps", "2", "--db", sqlite_url)
+    result = cli("train", "--dataset", "g", "--output", tmp_path / "m", "--folds", "2", "--db", sqlite_url)
     assert result.exit_code == 0, result.output
     _inert(result.stdout + result.stderr)
     held_out = result.stdout.split("Held out: ")[1].split(". Use:")[0]

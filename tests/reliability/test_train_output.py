@@ -32,7 +32,7 @@ def test_train_refuses_a_users_folder_and_touches_nothing_in_it(cli, sqlite_url:
     (mine / "scores.json").write_text('{"mine": 1}')
     before = _tree(mine)
 
-    result = cli("train", "--dataset", "g", "--output", mine, "--max-steps", "2", "--db", sqlite_url)
+    result = cli("train", "--dataset", "g", "--output", mine, "--folds", "2", "--db", sqlite_url)
 
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -99,29 +99,47 @@ def _run(*args: str | Path) -> subprocess.CompletedProcess:
     return out
 
 
+LOAD_TRAINED = """
+import sys, spacy
+nlp = spacy.load(sys.argv[1])
+print(nlp.pipe_names)
+print(nlp.get_pipe("annotator_checkworthy").classifier.model.info.get("updated_on"))
+print(nlp.get_pipe("annotator_attribution").tagger.stacked)
+"""
+
+
 @pytest.mark.slow
 def test_train_then_preannotate_then_predict_each_in_its_own_process(tmp_path: Path) -> None:
-    lines = [json.loads(line) for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()][:3]
+    lines = [json.loads(line) for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line["id"].startswith(("000", "004"))]  # the two shortest articles
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps({**l, "annotator": "gold"}, ensure_ascii=False) + "\n" for l in lines),
                     encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'a.db'}"
     _run("import", gold, "--dataset", "g", "--db", db)
-    trained = json.loads(_run("train", "--dataset", "g", "--output", tmp_path / "m", "--max-steps", "2", "--json",
-                              "--db", db).stdout)
+    trained = json.loads(_run("train", "--dataset", "g", "--output", tmp_path / "m", "--json", "--db", db).stdout)
     model = Path(trained["model_path"])
-    assert (model / "config.cfg").exists() and (model / "spancat_quotes").is_dir()
-    assert len(trained["dev_docs"]) == 1 and len(trained["train_docs"]) == 2
-    for name in ("rules", "trained", "rules+trained"):
-        assert set(trained["scores"][name]["scores"]) >= {"quotes_overlap", "claims_overlap"}
+    assert (model / "config.cfg").exists() and (model / "annotator_attribution" / "base" / "model.crfsuite").exists()
+    assert trained["folds"] == [[lines[0]["id"]], [lines[1]["id"]]]
+    for name in ("base", "updated"):
+        assert {"quotes_overlap", "claims_overlap", "speaker_accuracy", "stance_accuracy"} <= set(trained["scores"][name])
+    card = (model / "README.md").read_text(encoding="utf-8")
+    assert "| base |" in card and "| updated |" in card and "annotator train --dataset g" in card
 
     pre = _run("preannotate", "--dataset", "g", "--model", model, "--db", db)
-    assert "Pre-annotated 3 document(s)" in pre.stdout
+    assert "Pre-annotated 2 document(s)" in pre.stdout
     text = tmp_path / "new.txt"
     text.write_text("“The talks have failed completely,” Peter Novak told reporters on Monday.\n", encoding="utf-8")
     predicted = [json.loads(line) for line in _run("predict", text, "--model", model).stdout.splitlines()]
     assert [q["text"] for q in predicted[0]["quotes"]] == ["The talks have failed completely,"]
 
-    loaded = _fresh(LOAD_AND_RUN, str(model))  # plain spaCy, nothing of ours imported first
+    loaded = _fresh(LOAD_TRAINED, str(model))  # plain spaCy, nothing of ours imported first
     assert loaded.returncode == 0, loaded.stderr
-    assert "spancat_quotes" in loaded.stdout
+    names, updated_on, stacked = loaded.stdout.splitlines()
+    assert "annotator_attribution" in names and "annotator_checkworthy" in names
+    assert int(updated_on) > 0 and stacked == "True"  # the updated models, not the shipped ones
+
+    listed = json.loads(_run("models", "--dir", tmp_path, "--json").stdout)
+    mine = next(e for e in listed if e["kind"] == "trained pipeline")
+    assert mine["path"] == str(model) and mine["scores"] == trained["scores"] and mine["card"] == card
+    assert {e["name"] for e in listed if e["kind"] == "shipped model"} == {"attribution", "checkworthy", "stance"}
