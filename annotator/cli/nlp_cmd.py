@@ -221,6 +221,9 @@ def train(
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+    from rich.progress import TaskID
+
     from annotator.training.train import HEADLINE, check_output
     from annotator.training.train import train as run_training
 
@@ -233,7 +236,7 @@ def train(
     say(f"Updating the base models on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
     with progress_bar("training", None) as bar:
         def log(message: str) -> None:
-            bar.update(0, description=literal(message))
+            bar.update(TaskID(0), description=escape(safe(message)))
 
         result = run_training(annotations, out_dir, base_model=base_model, folds=folds, dataset=dataset,
                               annotator=annotator, log=log)

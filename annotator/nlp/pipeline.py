@@ -108,7 +108,7 @@ def _keep_trained_models(nlp: Language, trained: dict[str, Any], attribution_mod
     for name, old in trained.items():
         if name not in nlp.pipe_names:
             continue
-        new = nlp.get_pipe(name)
+        new: Any = nlp.get_pipe(name)
         if name == learned.ATTRIBUTION_FACTORY:
             if attribution_model is None:
                 new.tagger = old.tagger

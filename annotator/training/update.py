@@ -17,15 +17,15 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.errors import UserError
+from annotator.errors import ModelError, UserError
 from annotator.nlp import attribution as na
 from annotator.nlp import checkworthy as cw
-from annotator.nlp import components as comp
+from annotator.nlp import common as comp
 from annotator.nlp import stance_model as sm
 from annotator.nlp.attribution_features import paragraphs
 from annotator.nlp.stacked import BASE_DIR, STACK_FILE, ScoredTagger, save_tagger, stacked_features
@@ -44,6 +44,7 @@ TAIL = (comp.QUOTES_FACTORY, na.ATTRIBUTION_FACTORY, comp.SPEAKERS_FACTORY, sm.S
         cw.CHECKWORTHY_FACTORY)
 
 Log = Callable[[str], None] | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,30 @@ class Models:
     stance: LinearTextModel
 
 
+def _pipe(nlp: Language, name: str, kind: type[T]) -> T:
+    """The pipeline's component ``name``, which must be of ``kind`` (a full pipeline, not ``--rules-only``)."""
+    proc = nlp.get_pipe(name) if name in nlp.pipe_names else None
+    if not isinstance(proc, kind):
+        raise ModelError(f"the pipeline has no {name} component to update")
+    return proc
+
+
+def _attribution(nlp: Language) -> na.AttributionComponent:
+    return _pipe(nlp, na.ATTRIBUTION_FACTORY, na.AttributionComponent)
+
+
+def _checkworthy(nlp: Language) -> cw.CheckworthyComponent:
+    return _pipe(nlp, cw.CHECKWORTHY_FACTORY, cw.CheckworthyComponent)
+
+
+def _stance(nlp: Language) -> sm.StanceClfComponent:
+    return _pipe(nlp, sm.STANCE_CLF_FACTORY, sm.StanceClfComponent)
+
+
 def models_of(nlp: Language) -> Models:
     """The models the pipeline's learned components run now (the shipped ones, or a trained folder's)."""
-    return Models(nlp.get_pipe(na.ATTRIBUTION_FACTORY).tagger.model_dir,
-                  nlp.get_pipe(cw.CHECKWORTHY_FACTORY).classifier.model,
-                  nlp.get_pipe(sm.STANCE_CLF_FACTORY).classifier.model)
+    return Models(_attribution(nlp).tagger.model_dir, _checkworthy(nlp).classifier.model,
+                  _stance(nlp).classifier.model)
 
 
 def parse(nlp: Language, annotations: Sequence[Annotation], log: Log = None) -> list[Doc]:
@@ -73,13 +93,11 @@ def parse(nlp: Language, annotations: Sequence[Annotation], log: Log = None) -> 
 
 
 def _tail(nlp: Language, models: Models) -> list[Callable[[Doc], Doc]]:
-    stance = nlp.get_pipe(sm.STANCE_CLF_FACTORY)
-    claims = nlp.get_pipe(cw.CHECKWORTHY_FACTORY)
     return [nlp.get_pipe(comp.QUOTES_FACTORY),
-            na.AttributionComponent(ScoredTagger(models.attribution), nlp.get_pipe(na.ATTRIBUTION_FACTORY).mode),
+            na.AttributionComponent(ScoredTagger(models.attribution), _attribution(nlp).mode),
             nlp.get_pipe(comp.SPEAKERS_FACTORY),
-            sm.StanceClfComponent(stance.targets, sm.StanceClassifier(models.stance)),
-            cw.CheckworthyComponent(cw.CheckworthyClassifier(models.checkworthy), claims.all_claims)]
+            sm.StanceClfComponent(_stance(nlp).targets, sm.StanceClassifier(models.stance)),
+            cw.CheckworthyComponent(cw.CheckworthyClassifier(models.checkworthy), _checkworthy(nlp).all_claims)]
 
 
 def run(nlp: Language, docs: Sequence[Doc], models: Models) -> list[Doc]:
@@ -192,9 +210,9 @@ def _say(log: Log, message: str) -> None:
 
 def install(nlp: Language, models: Models) -> None:
     """Put ``models`` into the pipeline's learned components (``nlp.to_disk`` then saves them)."""
-    nlp.get_pipe(na.ATTRIBUTION_FACTORY).tagger = ScoredTagger(models.attribution)
-    nlp.get_pipe(cw.CHECKWORTHY_FACTORY).classifier = cw.CheckworthyClassifier(models.checkworthy)
-    nlp.get_pipe(sm.STANCE_CLF_FACTORY).classifier = sm.StanceClassifier(models.stance)
+    _attribution(nlp).tagger = ScoredTagger(models.attribution)
+    _checkworthy(nlp).classifier = cw.CheckworthyClassifier(models.checkworthy)
+    _stance(nlp).classifier = sm.StanceClassifier(models.stance)
 
 
 def scores(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> dict[str, Any]:
