@@ -2,13 +2,14 @@
 
 ``annotator.speakers.canonical`` aligns near-duplicate quotes of one speaker across documents; this applies an
 annotator's decision on one of them (accept / reject, kind, stance) to every aligned copy, each copy
-stored as a decision of its own (event ``apply-aligned``), so undo works per document as usual.
+stored as a decision of its own (event ``apply-aligned``), so undo works per document as usual, and
+``undo_aligned`` takes one all-copies decision back in every document at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from annotator.errors import UserError
 from annotator.scheme import KEPT_STATUSES, Quote, Stance, first_overlap, trim_span
@@ -78,3 +79,22 @@ def _apply_one(repo: Repository, dataset: str, annotator: str, sq: SpeakerQuote,
     repo.save_item(state.version_id, "quotes", quote.id, {**changed.to_dict(), "status": changed.status},
                    "apply-aligned")
     return "applied"
+
+
+def undo_aligned(repo: Repository, dataset: str, annotator: str, doc_ids: Iterable[str]) -> Mapping[str, str]:
+    """Undo one all-copies decision: in each document, the annotator's last decision if it is still that
+    copy's ``apply-aligned`` (a later decision there is never undone in its place). Returns doc_id ->
+    "undone" or "not undone: why"."""
+    outcome: dict[str, str] = {}
+    for doc_id in doc_ids:
+        try:
+            version = repo.open_version(repo.document_id(dataset, doc_id), annotator)
+            events = repo.events(version.version_id)
+            if not events or events[-1]["action"] != "apply-aligned":
+                outcome[doc_id] = "not undone: changed since in that article (undo it there with u)"
+                continue
+            repo.undo(version.version_id)
+            outcome[doc_id] = "undone"
+        except UserError as exc:
+            outcome[doc_id] = f"not undone: {exc}"
+    return outcome

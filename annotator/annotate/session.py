@@ -22,9 +22,9 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
-from annotator.annotate.aligned import apply_to_aligned
+from annotator.annotate.aligned import apply_to_aligned, undo_aligned
 from annotator.records import DocumentVersion
 from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
@@ -314,6 +314,17 @@ class AnnotationSession:
         doc_id -> "applied" / "not found". The current document is reloaded if one copy is in it."""
         outcome = apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
                                    status=status, kind=kind, stance=stance)
+        statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
+        with self.lock:
+            self.statuses = statuses
+        if self.state is not None and self.state.document.ext_id in outcome:
+            self.reload()
+        return outcome
+
+    def undo_aligned(self, doc_ids: Sequence[str]) -> Mapping[str, str]:
+        """Take back one all-copies decision (``annotator.annotate.aligned.undo_aligned``); the current
+        document is reloaded if one copy is in it."""
+        outcome = undo_aligned(self.repo, self.dataset, self.annotator, doc_ids)
         statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
         with self.lock:
             self.statuses = statuses

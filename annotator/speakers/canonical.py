@@ -14,7 +14,8 @@ Lavrov", "Blinken" / "Antony Blinken"). The merge rule, in order:
 
 The most frequent full variant names the group. Quotes of one speaker from different documents are
 aligned when their wording is close (rapidfuzz token-set similarity >= ALIGN_THRESHOLD): "exact" when
-the words are the same up to punctuation and case, or one quote contains the other, else "paraphrase".
+the words are the same up to punctuation and case, "contains" when one quote only contains the other,
+else "paraphrase".
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ class AlignedStatement:
     """One statement quoted in several outlets: the quotes and how close their wording is."""
 
     quotes: tuple[SpeakerQuote, ...]
-    match: str  # "exact" or "paraphrase"
+    match: str  # "exact", "contains" (one copy is part of another) or "paraphrase"
     similarity: float
 
 
@@ -246,7 +247,7 @@ def align_quotes(quotes: Sequence[SpeakerQuote]) -> tuple[AlignedStatement, ...]
     for root, classes in groups.items():
         out.append(AlignedStatement(
             tuple(quotes[i] for i in sorted(i for c in classes for i in members[keys[c]])),
-            "exact" if _all_exact([keys[c] for c in classes]) else "paraphrase",
+            match_kind([keys[c] for c in classes]),
             lowest[root],
         ))
     return tuple(sorted(out, key=lambda a: (a.quotes[0].doc_id, a.quotes[0].quote_id)))
@@ -288,12 +289,20 @@ def _similar_pairs(texts: Sequence[str], only_doc: Sequence[str | None]) -> list
     return [(a, b, score) for (a, b), score in sorted(found.items())]
 
 
-def _all_exact(texts: Sequence[str]) -> bool:
-    """True when every two wordings are equal, one contains the other, or they differ only slightly."""
-    return all(
-        x in y or y in x or fuzz.ratio(x, y, score_cutoff=EXACT_THRESHOLD) >= EXACT_THRESHOLD
-        for a, x in enumerate(texts) for y in texts[a + 1:]
-    )
+def _close(x: str, y: str) -> bool:
+    return x == y or fuzz.ratio(x, y, score_cutoff=EXACT_THRESHOLD) >= EXACT_THRESHOLD
+
+
+def match_kind(texts: Sequence[str]) -> str:
+    """How a group of wordings relate: "exact" when every two are the same up to punctuation and case (or
+    differ only slightly), "contains" when some only contain the others (a 5-word quote inside a 30-word
+    one: a decision on one may not fit the other), else "paraphrase"."""
+    pairs = [(x, y) for a, x in enumerate(texts) for y in texts[a + 1:]]
+    if all(_close(x, y) for x, y in pairs):
+        return "exact"
+    if all(_close(x, y) or x in y or y in x for x, y in pairs):
+        return "contains"
+    return "paraphrase"
 
 
 def cross_outlet_speakers(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance, annotation_from_dict
-from annotator.speakers.canonical import align_quotes, cross_outlet_speakers, merge_names, SpeakerQuote
+from annotator.speakers.canonical import SpeakerQuote, align_quotes, cross_outlet_speakers, match_kind, merge_names
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import write_jsonl
 
@@ -54,6 +54,17 @@ def test_alignment_marks_exact_and_paraphrased_copies() -> None:
     groups = align_quotes(quotes)
     assert len(groups) == 1 and groups[0].match == "paraphrase"
     assert {q.doc_id for q in groups[0].quotes} == {"a", "b", "c"}
+
+
+def test_a_quote_inside_a_longer_one_is_contains_not_exact() -> None:
+    """Issue 17.8: a 5-word quote and the 30-word quote it is part of are not the same statement."""
+    short = "serious consequences for Russia's economy"
+    long = ("We have made it clear that if Russia decides to pursue confrontation there will be "
+            f"{short} and we are ready to act together with our allies in Europe")
+    (group,) = align_quotes([_q("a", short), _q("b", long)])
+    assert group.match == "contains"
+    assert match_kind(["the talks were useful", "the talks were useful"]) == "exact"
+    assert match_kind(["the talks were useful", "the talks were useful and frank", "no talks today"]) == "paraphrase"
 
 
 def _gold(doc_id: str, text: str, quote: str, mention: str, name: str, outlet: str, label: str) -> dict:
@@ -211,11 +222,12 @@ def _all_pairs_alignment(quotes: list[SpeakerQuote]) -> set[tuple[frozenset[tupl
     for members in groups.values():
         if len(members) < 2:
             continue
-        exact = all(norm[i] in norm[j] or norm[j] in norm[i] or fuzz.ratio(norm[i], norm[j]) >= EXACT_THRESHOLD
-                    for a, i in enumerate(members) for j in members[a + 1:])
+        pairs = [(norm[i], norm[j]) for a, i in enumerate(members) for j in members[a + 1:]]
+        exact = all(x == y or fuzz.ratio(x, y) >= EXACT_THRESHOLD for x, y in pairs)
+        contains = all(x in y or y in x or x == y or fuzz.ratio(x, y) >= EXACT_THRESHOLD for x, y in pairs)
         weakest = min(s for (i, j), s in links.items() if i in members and j in members)
         out.add((frozenset((quotes[i].doc_id, quotes[i].quote_id) for i in members),
-                 "exact" if exact else "paraphrase", round(weakest, 6)))
+                 "exact" if exact else "contains" if contains else "paraphrase", round(weakest, 6)))
     return out
 
 

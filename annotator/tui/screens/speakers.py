@@ -132,6 +132,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         Binding("d", "kind('direct')", "Kind direct: all copies", show=False),
         Binding("i", "kind('indirect')", "Kind indirect: all copies", show=False),
         Binding("m", "kind('mixed')", "Kind mixed: all copies", show=False),
+        Binding("u", "undo", "Undo the last all-copies decision"),
     ]
 
     class Loaded(Message):
@@ -151,6 +152,13 @@ class SpeakersScreen(DismissOnce, Screen[None]):
             self.description = description
             self.outcome = dict(outcome)
 
+    class Undone(Message):
+        """An all-copies decision was taken back (sent by the decision worker)."""
+
+        def __init__(self, description: str, undone: int, kept: list[str]) -> None:
+            super().__init__()
+            self.description, self.undone, self.kept = description, undone, kept
+
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__()
         self.session = session
@@ -162,6 +170,8 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         self._generation = 0
         self._speaker: str | None = None  # name of the highlighted speaker
         self._rows: list[AlignedStatement | None] = []  # statement list index -> aligned statement
+        #: All-copies decisions of this visit, newest last: (description, documents where it was applied).
+        self.applied: list[tuple[str, list[str]]] = []
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="who-status")
@@ -337,6 +347,9 @@ class SpeakersScreen(DismissOnce, Screen[None]):
 
     def on_speakers_screen_applied(self, message: Applied) -> None:
         applied = sum(1 for r in message.outcome.values() if r == "applied")
+        done = [doc for doc, r in message.outcome.items() if r == "applied"]
+        if done:
+            self.applied.append((message.description, done))
         missing = [doc for doc, r in message.outcome.items() if r == "not found"]
         self.notify(f"{message.description}: {applied} cop{'y' if applied == 1 else 'ies'}", markup=False, timeout=3)
         if missing:
@@ -361,6 +374,32 @@ class SpeakersScreen(DismissOnce, Screen[None]):
                     else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
                     timeout=10 if message.severity == "error" else 4)
         self._handled()
+
+    def action_undo(self) -> None:
+        """Take back the last all-copies decision of this visit, in every article it changed."""
+        if not self.applied:
+            self.notify("Nothing to undo here (decisions made in an article are undone there with u).",
+                        markup=False, timeout=4)
+            return
+        description, docs = self.applied.pop()
+
+        def job() -> DocumentVersion | None:
+            outcome = self.session.undo_aligned(docs)
+            undone = sum(1 for r in outcome.values() if r == "undone")
+            kept = [f"{doc}: {r[len('not undone: '):]}" for doc, r in outcome.items() if r != "undone"]
+            self.post_message(self.Undone(description, undone, kept))
+            return self.session.state
+
+        self.pending += 1
+        self.app.submit_decision(self, f"undo {description}", job)  # type: ignore[attr-defined]
+        self.update_status()
+
+    def on_speakers_screen_undone(self, message: Undone) -> None:
+        self.notify(f"undo: {message.description} ({message.undone} cop{'y' if message.undone == 1 else 'ies'})",
+                    markup=False, timeout=4)
+        if message.kept:
+            self.notify(safe("; ".join(message.kept)), title="not undone", severity="warning", markup=False,
+                        timeout=8)
 
     def action_accept(self) -> None:
         st = self._statement()
