@@ -16,6 +16,9 @@ from annotator.scheme import Annotation, Claim, Quote
 GOLD = "gold"
 #: The pseudo-annotator of pre-annotation suggestions (as written by `annotator predict`).
 MODEL = "model"
+#: Longest gap between two actions on a version that still counts as work on it (the event log's time
+#: and the time shown while annotating agree: a coffee break is not annotation time).
+IDLE_CAP_SECONDS = 300.0
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
 from annotator.annotate.aligned import apply_to_aligned, undo_aligned
-from annotator.records import DocumentVersion
+from annotator.records import IDLE_CAP_SECONDS, DocumentVersion
 from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
     KEPT_STATUSES,
@@ -150,9 +150,12 @@ class AnnotationSession:
         #: True once every document is done, flagged or skipped.
         self.finished = False
         self._opened_at = clock()
+        #: Work on the open document in this session: gaps between actions, each capped at IDLE_CAP_SECONDS.
+        self._worked, self._last_action = 0.0, self._opened_at
         #: Time spent on the open document in earlier sessions (from the event log).
         self._earlier_seconds = 0.0
         self._doc_names: dict[int, str] | None = None
+        self._doc_openings: dict[int, str] | None = None
         #: Document id -> (layer, item id) selected when that document was last left (this session).
         self._where: dict[int, tuple[str, str]] = {}
         self.open_first_unfinished()
@@ -194,6 +197,12 @@ class AnnotationSession:
             raise UserError(f"no document number {index + 1} (the dataset has {len(self.doc_ids)})")
         return self.open_document(self.doc_ids[index])
 
+    def document_openings(self) -> dict[int, str]:
+        """Document id -> the first words of its text on one line (loaded once, for the document list)."""
+        if self._doc_openings is None:
+            self._doc_openings = {i: " ".join(t.split()) for i, t in self.repo.document_openings(self.dataset).items()}
+        return self._doc_openings
+
     def document_names(self) -> dict[int, str]:
         """Document id -> external id, in dataset order (loaded once)."""
         if self._doc_names is None:
@@ -207,6 +216,7 @@ class AnnotationSession:
     def _set_state_locked(self, state: DocumentVersion, new_document: bool) -> None:
         if new_document or self.state is None or state.version_id != self.state.version_id:
             self._opened_at = self.clock()
+            self._worked, self._last_action = 0.0, self._opened_at
             self.state = state
             first = self.items
             self.selected = self.key(first[0]) if first else None
@@ -347,7 +357,7 @@ class AnnotationSession:
             done=sum(1 for s in self.statuses.values() if s == "done"),
             decided=sum(1 for it in items if it.status != "suggested"),
             items=len(items),
-            seconds=self._earlier_seconds + max(self.clock() - self._opened_at, 0.0),
+            seconds=self._earlier_seconds + self._worked + self._idle(),
             status=state.status,
         )
 
@@ -374,8 +384,17 @@ class AnnotationSession:
         self._after_save(state)
         return state
 
+    def _idle(self) -> float:
+        """Seconds since the last action, at most IDLE_CAP_SECONDS."""
+        return min(max(self.clock() - self._last_action, 0.0), IDLE_CAP_SECONDS)
+
+    def _acted(self) -> None:
+        self._worked += self._idle()
+        self._last_action = self.clock()
+
     def _after_save(self, state: DocumentVersion) -> None:
         if self.state is not None and self.state.version_id == state.version_id:
+            self._acted()
             self._set_state(state)
 
     def accept(self, key: ItemKey | None = None) -> DocumentVersion:

@@ -41,6 +41,7 @@ from annotator.scheme import (
     items_from_payload,
     items_to_payload,
 )
+from annotator.records import IDLE_CAP_SECONDS
 from annotator.records import (
     MODEL,
     AnnotatorProgress,
@@ -57,8 +58,6 @@ from annotator.records import (
 NAME_MAX = 200
 #: Longest speaker name a correction stores (speaker_aliases.variant/canonical).
 SPEAKER_NAME_MAX = 300
-#: Longest gap between two events of a version that still counts as work on it.
-IDLE_CAP_SECONDS = 300.0
 
 
 def check_name(name: str, what: str, limit: int = NAME_MAX) -> str:
@@ -368,6 +367,14 @@ class Repository:
                 select(Document.id, Document.ext_id).where(Document.dataset_id == ds.id).order_by(Document.position)
             )
             return {doc_id: ext_id for doc_id, ext_id in rows}
+
+    def document_openings(self, dataset: str, chars: int = 80) -> dict[int, str]:
+        """Database id -> the first ``chars`` characters of each document's text (a title to recognise it by)."""
+        with self.db.sessions() as s:
+            ds = self._dataset(s, dataset)
+            rows = s.execute(select(Document.id, func.substr(Document.text, 1, chars))
+                             .where(Document.dataset_id == ds.id).order_by(Document.position))
+            return {doc_id: opening or "" for doc_id, opening in rows}
 
     def document_id(self, dataset: str, ext_id: str) -> int:
         """The database id of the document with this external id."""

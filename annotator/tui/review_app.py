@@ -33,26 +33,47 @@ ACTIVE = "reverse bold"
 MARKED = "underline"
 
 
-def describe_item(item: Item | None) -> Text:
-    """One annotator's version of an item, every field shown literally."""
+def item_fields(item: Item | None) -> dict[str, str]:
+    """One annotator's version of an item as labelled fields (what the reviewer compares), shown literally."""
+    if item is None:
+        return {}
+    if isinstance(item, Quote):
+        return {
+            "text": item.text,
+            "kind": item.kind,
+            "cue": item.cue.text if item.cue else "-",
+            "speaker": f"{item.speaker.text} = {item.speaker.name}" if item.speaker else "-",
+            "stance": f"{item.stance.target}: {item.stance.label}" if item.stance else "-",
+        }
+    return {"text": item.text, "checkworthy": str(item.checkworthy), "speaker": item.speaker or "-"}
+
+
+def describe_item(item: Item | None, differs: frozenset[str] = frozenset()) -> Text:
+    """One annotator's version of an item: the text, then one line per field; the fields in ``differs``
+    (where the versions disagree) are marked ``≠`` and bold, so they stand out without colour. No offsets:
+    the span is the text shown."""
     if item is None:
         return Text("(not marked)", style="italic")
     out = Text()
-    out.append(f"[{item.start}, {item.end}) ")
-    out.append(safe(item.text))
-    if isinstance(item, Quote):
-        out.append(f"\n  kind: {item.kind}")
-        out.append("\n  cue: ")
-        out.append(safe(item.cue.text) if item.cue else "-")
-        out.append("\n  speaker: ")
-        out.append(f"{safe(item.speaker.text)} = {safe(item.speaker.name)}" if item.speaker else "-")
-        out.append("\n  stance: ")
-        out.append(f"{safe(item.stance.target)}: {item.stance.label}" if item.stance else "-")
-    else:
-        out.append(f"\n  checkworthy: {item.checkworthy}")
-        out.append("\n  speaker: ")
-        out.append(safe(item.speaker) if item.speaker else "-")
+    for i, (name, value) in enumerate(item_fields(item).items()):
+        mark = "≠ " if name in differs else "  "
+        style = "bold" if name in differs else ""
+        if i:
+            out.append("\n")
+        if name == "text":
+            out.append(mark, style="bold")
+            out.append(safe(value), style=style)
+        else:
+            out.append(f"{mark}{name}: ", style="bold" if name in differs else "")
+            out.append(safe(value), style=style)
     return out
+
+
+def differing_fields(items: "list[Item | None]") -> frozenset[str]:
+    """The fields whose value is not the same in every version (a missing version differs in all)."""
+    fields = [item_fields(it) for it in items]
+    names = {n for f in fields for n in f}
+    return frozenset(n for n in names if len({f.get(n) for f in fields}) > 1)
 
 
 class ReviewApp(DataNotifications, SerialSaves, App[None]):
@@ -133,6 +154,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
         if doc is None:
             return Text("")
         d = doc.comparison.disagreements[s.item_index]
+        differs = differing_fields([d.options.get(name) for name in s.annotators])
         out = Text()
         out.append(d.describe() + "\n\n", style="bold")
         for n, name in enumerate(s.annotators, start=1):
@@ -140,7 +162,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
             out.append(f"{n}. ", style="bold")
             out.append(safe(name), style="bold reverse" if chosen else "bold")
             out.append(" (chosen)\n" if chosen else "\n")
-            out.append_text(describe_item(d.options.get(name)))
+            out.append_text(describe_item(d.options.get(name), differs))
             out.append("\n\n")
         origin = doc.chosen_from.get(s.item_index)
         if s.item_index in doc.resolutions:

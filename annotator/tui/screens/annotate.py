@@ -454,9 +454,15 @@ class AnnotateScreen(Screen[None]):
     @locked
     def action_goto(self) -> None:
         names = self.session.document_names()
+        openings = self.session.document_openings()
         statuses = self.session.statuses
-        choices = [(str(i), f"{i + 1:>4}. {names.get(doc_id, doc_id)}  [{statuses.get(doc_id, 'new').replace('_', ' ')}]")
-                   for i, doc_id in enumerate(self.session.doc_ids)]
+        choices: list[tuple[str, str]] = []
+        searched: list[str] = []
+        for i, doc_id in enumerate(self.session.doc_ids):
+            name, status = names.get(doc_id, str(doc_id)), statuses.get(doc_id, "new").replace("_", " ")
+            opening = openings.get(doc_id, "")
+            choices.append((str(i), f"{i + 1:>4}. {name}  [{status}]  {opening}"))
+            searched.append(f"{name} {status} {opening}")  # never the row number: typing 1999 finds art1999
         state = self.session.state
         current = str(self.session.doc_ids.index(state.document.id)) if state else None
 
@@ -464,7 +470,8 @@ class AnnotateScreen(Screen[None]):
             if value is not None:
                 self.submit("open document", partial(self.session.jump_to, int(value)))
 
-        self.app.push_screen(PickerScreen("Go to document", choices, highlight=current), chosen)
+        self.app.push_screen(PickerScreen("Go to document: type part of its id, status or first words", choices,
+                                          highlight=current, searched=searched), chosen)
 
     def action_who_said_what(self) -> None:
         """Speakers across every article; back here the current document is read again (aligned copies
