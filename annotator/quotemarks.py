@@ -1,4 +1,4 @@
-"""A quote's kind from its quotation marks (contract section 1), shared by the brat import and the model.
+"""A quote's kind from its quotation marks (docs/contract.md section 1), shared by the brat import and the model.
 
 NYT-style ``''…''`` (two apostrophes) count as quotation marks; single marks and apostrophes do not (``don’t``,
 ``Clintons’`` are too common to tell apart).

@@ -1,4 +1,4 @@
-"""The annotation scheme (contract section 1) as plain frozen dataclasses.
+"""The annotation scheme (docs/contract.md section 1) as plain frozen dataclasses.
 
 These are the only annotation types that cross module boundaries: storage converts
 its rows into them, the NLP pipeline produces them, the UI, exporters and agreement
@@ -88,7 +88,7 @@ class Quote:
         return Span(self.start, self.end, self.text)
 
     def to_dict(self) -> dict[str, Any]:
-        """The gold JSONL shape (contract section 2); status is not part of it."""
+        """The gold JSONL shape (docs/contract.md section 2); status is not part of it."""
         return {
             "id": self.id,
             "start": self.start,
@@ -162,7 +162,7 @@ class Annotation:
         return sorted(set(spans), key=lambda s: (s.start, s.end))
 
     def to_dict(self) -> dict[str, Any]:
-        """The gold JSONL line (contract section 2), keys in contract order, rejected items dropped."""
+        """The gold JSONL line (docs/contract.md section 2), keys in contract order, rejected items dropped."""
         kept = self.kept()
         return {
             "id": self.doc_id,

@@ -1,4 +1,4 @@
-"""Inter-annotator agreement (contract section 6): statistics in ``metrics``, the dataset report computed in ``report``,
+"""Inter-annotator agreement (docs/contract.md section 6): statistics in ``metrics``, the dataset report computed in ``report``,
 its records in ``results``, its tables in ``render``.
 
 This package is a library without UI dependencies: it imports neither textual nor sqlalchemy.

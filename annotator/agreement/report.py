@@ -1,4 +1,4 @@
-"""Inter-annotator agreement over a dataset (contract section 6): the computation (records in ``results``, tables in ``render``).
+"""Inter-annotator agreement over a dataset (docs/contract.md section 6): the computation (records in ``results``, tables in ``render``).
 
 ``compute_agreement`` takes every annotator's done versions of the documents and returns an
 ``AgreementReport``: per layer and label, for each annotator pair and overall,

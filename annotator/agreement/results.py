@@ -1,4 +1,4 @@
-"""What ``compute_agreement`` returns (contract section 6): plain frozen records with ``to_dict`` for ``--json``.
+"""What ``compute_agreement`` returns (docs/contract.md section 6): plain frozen records with ``to_dict`` for ``--json``.
 
 Kept apart from the computation (``report``) and the tables (``render``), so each of the three imports only
 what it needs: ``render`` reads these records, ``report`` builds them, neither imports the other.

@@ -8,9 +8,9 @@ arguments (``Content``, ``Content2``) and discontinuous fragments (``s1 e1;s2 e2
 - when there are several fragments and each is a direct quote on its own, one direct quote per fragment;
 - else one span from the first fragment's start to the last one's end.
 
-The kind comes from quotation marks (contract section 1; NYT-style ``''…''`` count as marks): a span that is
+The kind comes from quotation marks (docs/contract.md section 1; NYT-style ``''…''`` count as marks): a span that is
 one quotation is ``direct`` (its span then excludes the marks), one with marks inside is ``mixed``, else
-``indirect``. Spans of one layer never overlap (contract section 1): where attributions nest, the outer
+``indirect``. Spans of one layer never overlap (docs/contract.md section 1): where attributions nest, the outer
 (longer) content is kept and the nested one dropped; a cue or source overlapping another one is dropped
 from its quote. A speaker's ``name`` is the source mention's text (brat has no canonical names).
 

@@ -1,4 +1,4 @@
-"""spaCy DocBin export (contract section 3): one Doc per document and annotator, ready for ``spacy train``.
+"""spaCy DocBin export (docs/contract.md section 3): one Doc per document and annotator, ready for ``spacy train``.
 
 The mapping (also in the README):
 

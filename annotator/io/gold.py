@@ -1,4 +1,4 @@
-"""Gold JSONL (contract section 2): one line per version, the format import reads back."""
+"""Gold JSONL (docs/contract.md section 2): one line per version, the format import reads back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from annotator.scheme import Annotation
 
 
 def gold_line(ann: Annotation) -> str:
-    """One gold JSONL line (contract section 2), without the newline."""
+    """One gold JSONL line (docs/contract.md section 2), without the newline."""
     return json.dumps(ann.to_dict(), ensure_ascii=False)
 
 

@@ -1,4 +1,4 @@
-"""Prodigy-style JSONL tasks (contract section 3, ``schemas/prodigy.schema.json``).
+"""Prodigy-style JSONL tasks (docs/contract.md section 3, ``schemas/prodigy.schema.json``).
 
 One task per document and annotator. The mapping (also in the README):
 

@@ -72,7 +72,7 @@ CLOSING_MARKS = frozenset('"”»')
 
 def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
     """Offsets in range, every ``text`` equals ``doc[start:end]``, no overlaps or duplicates within a layer,
-    unique item ids, direct quotes without their quotation marks (contract section 1)."""
+    unique item ids, direct quotes without their quotation marks (docs/contract.md section 1)."""
     text: str = obj["text"]
     n = len(text)
 
@@ -102,7 +102,7 @@ def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
         add_own_span("quotes", span, f"quotes[{i}]")
         if quote.get("kind") == "direct" and (text[span[0]] in OPENING_MARKS or text[span[1] - 1] in CLOSING_MARKS):
             raise InputError(
-                "a direct quote's span must not include its quotation marks (contract section 1)",
+                "a direct quote's span must not include its quotation marks (docs/contract.md section 1)",
                 path, line, f"quotes[{i}]",
             )
         if quote.get("cue"):

@@ -1,4 +1,4 @@
-"""From a processed spaCy ``Doc`` to an ``Annotation`` (contract section 1), and its token offsets (rebuilt by ``annotator.io.tokens.doc_from_tokens``)."""
+"""From a processed spaCy ``Doc`` to an ``Annotation`` (docs/contract.md section 1), and its token offsets (rebuilt by ``annotator.io.tokens.doc_from_tokens``)."""
 
 from __future__ import annotations
 
