@@ -9,7 +9,7 @@
    base updated on 10, 25, 50, 100 of them is scored on the 84-article tuning split (the model card's).
    Parsed documents are read from a DocBin cache when one exists (``--cache``), else parsed here.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_train_gain.py [--polnear ../shared/corpora/polnear-train]
+    nice -n 10 .venv/bin/python benchmarks/bench_train_gain.py [--polnear ../shared/corpora/polnear-train] [--skip-sample]
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def learning_curve(nlp, corpus_root: Path, cache: Path | None, sizes: list[int],
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--polnear", type=Path, default=ROOT.parent / "shared" / "corpora" / "polnear-train")
+    parser.add_argument("--polnear", type=Path, default=None, help="PolNeAR train folder (brat); no curve without it")
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/polnear"))
     parser.add_argument("--sizes", default="10,25,50,100")
     parser.add_argument("--skip-sample", action="store_true")
@@ -91,7 +91,7 @@ def main() -> None:
             print(f"sample articles, leave one out ({time.monotonic() - started:.0f} s)")
             for name in ("base", "updated"):
                 print(f"  {name:8}", "  ".join(f"{m} {result['sample'][name].get(m)}" for m in SAMPLE_MEASURES), flush=True)
-        if args.polnear.is_dir():
+        if args.polnear is not None and args.polnear.is_dir():
             sizes = [int(s) for s in args.sizes.split(",")]
             result["curve"] = learning_curve(nlp, args.polnear, args.cache, sizes, Path(tmp) / "curve")
             print("PolNeAR tuning split (84 articles): F after updating on N unseen articles")
