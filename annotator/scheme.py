@@ -83,6 +83,9 @@ class Quote:
     speaker: SpeakerMention | None = None
     stance: Stance | None = None
     status: str = "accepted"
+    #: A suggestion's confidence from the model (0-1; None: a rule or a person made it). Stored with the
+    #: suggestions and versions, not part of gold JSONL.
+    score: float | None = None
 
     def as_span(self) -> Span:
         return Span(self.start, self.end, self.text)
@@ -112,6 +115,8 @@ class Claim:
     checkworthy: bool = True
     speaker: str | None = None
     status: str = "accepted"
+    #: The check-worthiness classifier's score of a suggestion (see ``Quote.score``).
+    score: float | None = None
 
     def as_span(self) -> Span:
         return Span(self.start, self.end, self.text)
@@ -194,6 +199,7 @@ def quote_from_dict(d: Mapping[str, Any], index: int, status: str = "accepted") 
         else SpeakerMention(int(speaker["start"]), int(speaker["end"]), str(speaker["text"]), str(speaker["name"])),
         stance=None if stance is None else Stance(str(stance["target"]), str(stance["label"])),
         status=str(d.get("status") or status),
+        score=_score(d.get("score")),
     )
 
 
@@ -206,7 +212,12 @@ def claim_from_dict(d: Mapping[str, Any], index: int, status: str = "accepted") 
         checkworthy=bool(d.get("checkworthy", True)),
         speaker=d.get("speaker"),
         status=str(d.get("status") or status),
+        score=_score(d.get("score")),
     )
+
+
+def _score(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def annotation_from_dict(d: Mapping[str, Any], item_status: str = "accepted") -> Annotation:
@@ -225,9 +236,13 @@ def annotation_from_dict(d: Mapping[str, Any], item_status: str = "accepted") ->
 def items_to_payload(quotes: tuple[Quote, ...], claims: tuple[Claim, ...]) -> dict[str, Any]:
     """Storage payload: like gold JSONL items, but keeping item ids and statuses."""
     return {
-        "quotes": [{**q.to_dict(), "status": q.status} for q in quotes],
-        "claims": [{"id": c.id, **c.to_dict(), "status": c.status} for c in claims],
+        "quotes": [{**q.to_dict(), "status": q.status, **_scored(q.score)} for q in quotes],
+        "claims": [{"id": c.id, **c.to_dict(), "status": c.status, **_scored(c.score)} for c in claims],
     }
+
+
+def _scored(score: float | None) -> dict[str, float]:
+    return {} if score is None else {"score": score}
 
 
 def items_from_payload(payload: Mapping[str, Any]) -> tuple[tuple[Quote, ...], tuple[Claim, ...]]:

@@ -32,14 +32,17 @@ from annotator.scheme import (
     QUOTE_KINDS,
     QUOTE_MARKS,
     STANCE_LABELS,
+    Annotation,
     Claim,
     Quote,
     Span,
     SpeakerMention,
     Stance,
     first_overlap,
+    items_to_payload,
     trim_span,
 )
+from annotator.annotate.order import ordered
 from annotator.speakers.canonical import AlignedStatement
 from annotator.words import move_edge, through_closing_mark, words
 
@@ -107,9 +110,9 @@ def item_payload(layer: str, item: Item) -> dict[str, Any]:
     """The stored shape of one item (as ``scheme.items_to_payload`` writes it)."""
     if layer == "quotes":
         assert isinstance(item, Quote)
-        return {**item.to_dict(), "status": item.status}
+        return dict(items_to_payload((item,), ())["quotes"][0])
     assert isinstance(item, Claim)
-    return {"id": item.id, **item.to_dict(), "status": item.status}
+    return dict(items_to_payload((), (item,))["claims"][0])
 
 
 def _names_the_speaker(mention: str, name: str) -> bool:
@@ -127,7 +130,8 @@ class AnnotationSession:
     """State and decisions of one annotator on one dataset."""
 
     def __init__(self, repo: Repository, dataset: str, annotator: str,
-                 clock: Callable[[], float] = time.monotonic, blind: bool = False):
+                 clock: Callable[[], float] = time.monotonic, blind: bool = False,
+                 order: str = "as-imported", auto_accept: float | None = None):
         annotator = annotator.strip()
         if not annotator:
             raise UserError("missing annotator name: --annotator NAME")
@@ -142,6 +146,13 @@ class AnnotationSession:
             if repo.count_documents(dataset):
                 raise UserError(f"no documents of {dataset!r} are assigned to {annotator!r} (see `annotator assign`)")
             raise UserError(f"dataset {dataset!r} has no documents: run `annotator import` first")
+        if auto_accept is not None and not 0.0 <= auto_accept <= 1.0:
+            raise UserError(f"--auto-accept must be a score between 0 and 1, not {auto_accept}")
+        #: Suggestions scored at least this are accepted when a document opens, one logged decision each.
+        self.auto_accept = auto_accept
+        #: ``as-imported`` or ``uncertain`` (documents whose suggestions the model is least sure of first).
+        self.order = order
+        self.doc_ids = ordered(self.doc_ids, order, self._suggestions_by_id() if order != "as-imported" else {})
         self.state: DocumentVersion | None = None
         self.selected: ItemKey | None = None
         #: Held while session state changes (decision worker thread) and while the UI reads several
@@ -162,9 +173,22 @@ class AnnotationSession:
 
     # -- documents --------------------------------------------------------------------------------
 
+    def _suggestions_by_id(self) -> dict[int, Annotation]:
+        ids = {ext: doc_id for doc_id, ext in self.repo.document_names(self.dataset).items()}
+        return {ids[a.doc_id]: a for a in self.repo.suggestions(self.dataset) if a.doc_id in ids}
+
+    def next_unfinished(self, after: int | None = None) -> int | None:
+        """The first document (after ``after``, wrapping) in this session's order not finished yet."""
+        statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
+        ids = [d for d in self.doc_ids if d in statuses]
+        if after in ids:
+            i = ids.index(after)
+            ids = ids[i + 1:] + ids[: i + 1]
+        return next((d for d in ids if statuses[d] in ("new", "in_progress")), None)
+
     def open_first_unfinished(self) -> DocumentVersion:
         """Resume: the first document this annotator has not finished (the first one if all are)."""
-        doc_id = self.repo.next_document(self.dataset, self.annotator)
+        doc_id = self.next_unfinished()
         self.finished = doc_id is None
         return self.open_document(self.doc_ids[0] if doc_id is None else doc_id)
 
@@ -177,6 +201,8 @@ class AnnotationSession:
             if self.state is not None and self.selected is not None:  # remember where we leave this one
                 self._where[self.state.document.id] = (self.selected.layer, self.selected.id)
         state = self.repo.open_version(doc_id, self.annotator, blind=self.blind)
+        if self.auto_accept is not None:
+            state = self._accept_confident(state, self.auto_accept)
         earlier = self.repo.time_spent(state.version_id)
         where = self._where.get(doc_id)
         if where is None:
@@ -191,8 +217,17 @@ class AnnotationSession:
                 self.selected = ItemKey(state.version_id, *where)
         return state
 
+    def _accept_confident(self, state: DocumentVersion, threshold: float) -> DocumentVersion:
+        """Accept the still suggested items scored at least ``threshold``, each one logged decision."""
+        for layer, items in (("quotes", state.quotes), ("claims", state.claims)):
+            for item in items:
+                if item.status == "suggested" and item.score is not None and item.score >= threshold:
+                    state = self.repo.save_item(state.version_id, layer, item.id,
+                                                item_payload(layer, replace(item, status="accepted")), "auto_accept")
+        return state
+
     def jump_to(self, index: int) -> DocumentVersion:
-        """Open the document at ``index`` (0-based, dataset order)."""
+        """Open the document at ``index`` (0-based, this session's order)."""
         if not 0 <= index < len(self.doc_ids):
             raise UserError(f"no document number {index + 1} (the dataset has {len(self.doc_ids)})")
         return self.open_document(self.doc_ids[index])
@@ -724,7 +759,7 @@ class AnnotationSession:
         self._after_save(state)
         with self.lock:
             self.statuses[state.document.id] = status
-        nxt = self.repo.next_document(self.dataset, self.annotator, after=state.document.id)
+        nxt = self.next_unfinished(after=state.document.id)
         with self.lock:
             self.finished = nxt is None
         return state if nxt is None else self.open_document(nxt)

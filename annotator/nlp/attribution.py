@@ -30,7 +30,7 @@ from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, token_features
-from annotator.nlp.stacked import ScoredTagger, save_tagger
+from annotator.nlp.stacked import ScoredTagger, save_tagger, score_records
 from annotator.quotemarks import inside_marks, quote_kind
 from annotator.scheme import trim_span
 
@@ -230,7 +230,7 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
 class AttributionComponent:
     """Replaces ``doc._.attributions`` (and the quotes/cues span groups) with the joined records."""
 
-    def __init__(self, tagger: "CrfTagger | ScoredTagger", mode: str = "joined"):
+    def __init__(self, tagger: ScoredTagger, mode: str = "joined"):
         if mode not in MODES:
             raise ModelError(f"unknown attribution mode {mode!r}; expected one of {', '.join(MODES)}")
         self.tagger = tagger
@@ -240,7 +240,9 @@ class AttributionComponent:
         if not doc.text.strip():
             return doc
         rules = doc._.get(comp.ATTRIBUTIONS_EXT) or []
-        records = join(doc, rules, group(doc, self.tagger.tag(doc)), self.mode)
+        spans, content = self.tagger.tag_all(doc)
+        records = join(doc, rules, group(doc, [(k, s, e) for k, s, e, _p in spans]), self.mode)
+        score_records(doc, records, content)
         doc._.set(comp.ATTRIBUTIONS_EXT, records)
         comp._span_group(doc, comp.QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
         comp._span_group(doc, comp.CUES_KEY, ((r["cue"][0], r["cue"][1], "CUE") for r in records if r["cue"]))

@@ -33,12 +33,13 @@ def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = No
             speaker = SpeakerMention(s, e, text[s:e], r.get("name") or text[s:e])
         stance = Stance(*r["stance"]) if r.get("stance") else None
         quotes.append(Quote(f"q{i + 1}", r["start"], r["end"], text[r["start"] : r["end"]], r["kind"], cue, speaker,
-                            stance, status=SUGGESTED))
+                            stance, status=SUGGESTED, score=r.get("score")))
     claim_rows = doc._.get(CLAIM_SPEAKERS_EXT) if doc.has_extension(CLAIM_SPEAKERS_EXT) else None
     if claim_rows is None and CLAIMS_KEY in doc.spans:
         claim_rows = [[s.start_char, s.end_char, None] for s in doc.spans[CLAIMS_KEY]]
     claims = [  # rows are [start, end, speaker] or, from the learned component, [..., checkworthy, score]
-        Claim(f"c{i + 1}", s, e, text[s:e], bool(rest[0]) if rest else True, name, status=SUGGESTED)
+        Claim(f"c{i + 1}", s, e, text[s:e], bool(rest[0]) if rest else True, name, status=SUGGESTED,
+              score=float(rest[1]) if len(rest) > 1 else None)
         for i, (s, e, name, *rest) in enumerate(sorted(claim_rows or [], key=lambda c: (c[0], c[1])))
     ]
     return Annotation(doc_id, text, MODEL_ANNOTATOR, "done", dict(meta or {}), tuple(quotes), tuple(claims))

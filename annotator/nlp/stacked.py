@@ -72,20 +72,31 @@ class _Crf:
             raise ModelError(f"no attribution model at {path} (train one with `annotator train-base`)")
         self.path = path
         self._tagger: Any = None
+        self.content_labels: list[str] = []
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_tagger": None}
 
-    def tag(self, xseq: list[list[str]]) -> tuple[list[str], list[float]]:
-        """Labels of a sequence and the marginal probability of each."""
+    def _open(self) -> Any:
         if self._tagger is None:
             import pycrfsuite
 
             self._tagger = pycrfsuite.Tagger()
             self._tagger.open(str(self.path))
-        self._tagger.set(xseq)
-        labels = self._tagger.tag()
-        return labels, [self._tagger.marginal(y, i) for i, y in enumerate(labels)]
+            self.content_labels = [y for y in self._tagger.labels() if y.endswith("-CON")]
+        return self._tagger
+
+    def tag(self, xseq: list[list[str]]) -> tuple[list[str], list[float]]:
+        """Labels of a sequence and the marginal probability of each."""
+        tagger = self._open()
+        tagger.set(xseq)
+        labels = tagger.tag()
+        return labels, [tagger.marginal(y, i) for i, y in enumerate(labels)]
+
+    def content_probs(self, n: int) -> list[float]:
+        """Right after ``tag`` of ``n`` tokens: each token's marginal probability of being content."""
+        tagger = self._open()
+        return [sum(tagger.marginal(y, i) for y in self.content_labels) for i in range(n)]
 
 
 def _cue_lemmas(folder: Path) -> frozenset[str]:
@@ -111,13 +122,20 @@ class ScoredTagger:
             return token_features(doc, idx, self.cue_lemmas)
         return stacked_features(self.base, doc, idx)
 
-    def tag_scored(self, doc: Doc) -> list[ScoredSpan]:
-        """``(label, start_token, end_token, score)`` of every tagged span, in text order."""
+    def tag_all(self, doc: Doc) -> tuple[list[ScoredSpan], dict[int, float]]:
+        """Every tagged span ``(label, start_token, end_token, score)`` in text order, and each token's
+        probability of being content (what a quote's score is made of, whoever found the quote)."""
         spans: list[ScoredSpan] = []
+        content: dict[int, float] = {}
         for idx in paragraphs(doc):
             labels, probs = self.crf.tag(self.features(doc, idx))
             spans.extend(decode_scored(idx, labels, probs))
-        return spans
+            content.update(zip(idx, self.crf.content_probs(len(idx))))
+        return spans, content
+
+    def tag_scored(self, doc: Doc) -> list[ScoredSpan]:
+        """``(label, start_token, end_token, score)`` of every tagged span, in text order."""
+        return self.tag_all(doc)[0]
 
     def tag(self, doc: Doc) -> list[tuple[str, int, int]]:
         """``(label, start_token, end_token)`` of every tagged span (``CrfTagger.tag``'s shape)."""
@@ -129,6 +147,15 @@ def stacked_features(base: ScoredTagger, doc: Doc, idx: Sequence[int]) -> list[l
     feats = base.features(doc, idx)
     labels, probs = base.crf.tag(feats)
     return [f + b for f, b in zip(feats, base_features(labels, probs))]
+
+
+def score_records(doc: Doc, records: Sequence[dict[str, Any]], content: dict[int, float]) -> None:
+    """Each attribution record's ``score``: the mean probability, by the CRF, that its tokens are content
+    (rule and learned quotes alike; the side panel shows it and ``annotate --order uncertain`` sorts by it)."""
+    for r in records:
+        span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
+        probs = [content[t.i] for t in span or () if t.i in content]
+        r["score"] = round(sum(probs) / len(probs), 4) if probs else None
 
 
 #: The files of a tagger folder (a stacked one also has ``base/``).

@@ -36,6 +36,8 @@ def describe(item: Quote | Claim | None, index: int, total: int, part: str = "it
     out.append(f"{LAYER_LABELS[layer]} {index} of {total}", style="bold reverse")
     out.append(f"  {safe(item.id)}\n")
     _field(out, "status", item.status, "bold")
+    if item.score is not None:  # the model's confidence in its suggestion
+        _field(out, "score", f"{item.score:.2f}")
     _field(out, "span", f"{item.start}-{item.end}")
     if isinstance(item, Quote):
         _field(out, "kind", item.kind)
