@@ -19,7 +19,8 @@ ORDERS = ("as-imported", "uncertain")
 
 def certainty(suggestions: Annotation) -> float | None:
     """The lowest score among a document's suggestions (None when none has a score)."""
-    scores = [it.score for it in (*suggestions.quotes, *suggestions.claims) if it.score is not None]
+    scores = [q.score for q in suggestions.quotes if q.score is not None]
+    scores += [c.score for c in suggestions.claims if c.score is not None]
     return min(scores) if scores else None
 
 
