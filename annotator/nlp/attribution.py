@@ -30,7 +30,7 @@ from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, token_features
-from annotator.nlp.stacked import ScoredTagger, save_tagger, score_records
+from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
 from annotator.quotemarks import inside_marks, quote_kind
 from annotator.scheme import trim_span
 
@@ -74,19 +74,7 @@ class CrfTagger:
 
 def decode(idx: Sequence[int], labels: Sequence[str]) -> list[tuple[str, int, int]]:
     """BIO labels of tokens ``idx`` to ``(label, start, end)`` spans (an ``I`` after another label starts one)."""
-    out: list[list[Any]] = []
-    prev = "O"
-    for i, label in zip(idx, labels):
-        if label == "O":
-            prev = "O"
-            continue
-        bio, kind = label.split("-", 1)
-        if bio == "I" and prev == kind and out:
-            out[-1][2] = i + 1
-        else:
-            out.append([kind, i, i + 1])
-        prev = kind
-    return [(k, s, e) for k, s, e in out]
+    return [(k, s, e) for k, s, e, _p in decode_scored(idx, labels, [1.0] * len(labels))]
 
 
 def content_span(text: str, start: int, end: int) -> tuple[int, int, str]:
