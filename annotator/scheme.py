@@ -261,7 +261,9 @@ def trim_span(text: str, start: int, end: int, marks: bool = False) -> tuple[int
     return start, end
 
 
-def first_overlap(items: "tuple[Quote, ...] | tuple[Claim, ...]", item_id: str, start: int, end: int):  # type: ignore[no-untyped-def]
+def first_overlap(
+    items: "tuple[Quote, ...] | tuple[Claim, ...]", item_id: str, start: int, end: int
+) -> "Quote | Claim | None":
     """The first kept item other than ``item_id`` that overlaps ``[start, end)`` (one layer never overlaps)."""
     for other in items:
         if other.id != item_id and other.status in KEPT_STATUSES and other.start < end and start < other.end:

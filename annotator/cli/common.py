@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
@@ -13,6 +13,9 @@ from typer.core import TyperGroup
 from annotator.config import resolve_db_url
 from annotator.display import json_text, literal, safe
 from annotator.errors import UserError
+
+if TYPE_CHECKING:
+    from annotator.db.repo import Repository
 
 user_text = literal
 
@@ -51,7 +54,7 @@ class AnnotatorGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
 
 
-def open_repo(db: str | None, create: bool = False):  # type: ignore[no-untyped-def]
+def open_repo(db: str | None, create: bool = False) -> "Repository":
     """Open (and migrate) the database named by --db / $ANNOTATOR_DB / the default.
 
     Only commands that add data (``import``) may create a new SQLite file: elsewhere a missing

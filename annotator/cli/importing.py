@@ -37,9 +37,9 @@ def import_(
     read = read_any(sources, fmt, brat_scheme, max_chars)
     total = total_bytes(sources)
     url = resolve_db_url(db)
-    with progress_bar("Importing", total) as advance:
+    with progress_bar("Importing", total) as bar:
         result = run_on_database(
-            url, new_sqlite_file(url), lambda repo: repo.import_records(dataset, read(advance)),
+            url, new_sqlite_file(url), lambda repo: repo.import_records(dataset, read(bar.advance)),
         )
     for dup in result.duplicates:
         say(f"skipped duplicate: {safe(dup)}", err=True)

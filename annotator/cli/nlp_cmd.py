@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, List, Optional
 
 import typer
 
@@ -14,8 +14,10 @@ from annotator.cli.options import (
 )
 from annotator.cli.progress import progress_bar
 from annotator.config import MAX_DOC_CHARS
-from annotator.display import SafeStream
 from annotator.errors import InputError, UserError
+
+if TYPE_CHECKING:
+    from annotator.scheme import Annotation
 
 app = typer.Typer()
 
@@ -46,9 +48,9 @@ def preannotate(
         say(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
         return
     nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
-    with progress_bar("Pre-annotating", len(todo)) as advance:
+    with progress_bar("Pre-annotating", len(todo)) as bar:
         result = preannotate_dataset(repo, dataset, nlp, todo, batch_size=batch_size, n_process=n_process,
-                                     progress=advance)
+                                     progress=bar.advance)
     say(f"Pre-annotated {result.documents} document(s) of {safe(dataset)!r} with {result.model_name} "
         f"{result.model_version} (run {result.run_id}).")
 
@@ -87,12 +89,12 @@ def predict(
     items = [(rec.text, str(i)) for i, rec in enumerate(records)]
     nlp = load_pipeline(model, stance_targets=target_list, rules_only=rules_only, all_claims=all_claims)
 
-    def lines():  # type: ignore[no-untyped-def]
-        with progress_bar("Predicting", len(items)) as advance:
+    def lines() -> Iterator[str]:
+        with progress_bar("Predicting", len(items)) as bar:
             for key, ann, _tokens in annotate(nlp, items, batch_size=batch_size, n_process=n_process):
                 rec = records[int(key)]
                 yield gold_line(replace(ann, doc_id=str(rec.ext_id), meta=dict(rec.meta)))
-                advance(1)
+                bar.advance(1)
 
     with open_output(path) as fh:
         n = write_lines(lines(), fh)
@@ -115,11 +117,11 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
         annotations.extend(_read_annotations(source)[0])
     relabelled = relabel(load_pipeline(model, stance_targets=targets), annotations, targets)
 
-    def lines():  # type: ignore[no-untyped-def]
-        with progress_bar("Predicting labels", len(annotations)) as advance:
+    def lines() -> Iterator[str]:
+        with progress_bar("Predicting labels", len(annotations)) as bar:
             for ann in relabelled:
                 yield gold_line(ann)
-                advance(1)
+                bar.advance(1)
 
     if path is None:
         write_lines(lines(), sys.stdout.buffer)
@@ -130,11 +132,12 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
         typer.echo(f"Wrote {n} line(s) to {path}", err=True)
 
 
-def _read_annotations(path: Path):  # type: ignore[no-untyped-def]
+def _read_annotations(path: Path) -> tuple[list["Annotation"], list[int | None]]:
     """The annotations of a gold JSONL file and the line of each."""
     from annotator.io.readers import read_jsonl_file
 
-    anns, lines = [], []
+    anns: list["Annotation"] = []
+    lines: list[int | None] = []
     for rec in read_jsonl_file(path):
         if rec.annotation is None:
             raise InputError("not a gold JSONL line (no quotes/claims/annotator)", str(path), rec.line)
@@ -143,9 +146,9 @@ def _read_annotations(path: Path):  # type: ignore[no-untyped-def]
     return anns, lines
 
 
-def _some(ids, limit: int = 5) -> str:  # type: ignore[no-untyped-def]
-    ids = list(ids)
-    return ", ".join(map(repr, ids[:limit])) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def _some(ids: Iterable[str], limit: int = 5) -> str:
+    shown = list(ids)
+    return ", ".join(map(repr, shown[:limit])) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
 
 
 @app.command("evaluate")
@@ -190,7 +193,7 @@ def evaluate(
         return
     table = Table("measure", "precision", "recall", "F1", "n gold", "n pred", title="Evaluation")
 
-    def fmt(v):  # type: ignore[no-untyped-def]
+    def fmt(v: object) -> str:
         return "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
 
     for name, row in data.get("scores", {}).items():
@@ -222,7 +225,6 @@ def train(
     from rich.table import Table
 
     from rich.markup import escape
-    from rich.progress import TaskID
 
     from annotator.training.train import HEADLINE, check_output
     from annotator.training.train import train as run_training
@@ -236,7 +238,7 @@ def train(
     say(f"Updating the base models on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
     with progress_bar("training", None) as bar:
         def log(message: str) -> None:
-            bar.update(TaskID(0), description=escape(safe(message)))
+            bar.describe(escape(safe(message)))
 
         result = run_training(annotations, out_dir, base_model=base_model, folds=folds, dataset=dataset,
                               annotator=annotator, log=log)
@@ -293,5 +295,5 @@ def _safe_folder(name: str) -> str:
     return "dataset" if stem == "_" else stem
 
 
-def _fmt(value):  # type: ignore[no-untyped-def]
+def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -43,7 +44,7 @@ def head_revision() -> str:
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -57,7 +58,7 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # Writers BEGIN IMMEDIATE: they take the write lock up front, so read-modify-write
         # transactions from several processes queue on busy_timeout instead of failing with
         # "database is locked" when a deferred read lock cannot be upgraded. Readers stay deferred.

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from annotator.records import ImportRecord
 from annotator.errors import InputError
@@ -275,7 +275,9 @@ def has_brat(path: Path) -> bool:
     return path.suffix.lower() == ".ann"
 
 
-def read_brat(sources: Sequence[Path], scheme: BratScheme, progress=None) -> Iterator[ImportRecord]:  # type: ignore[no-untyped-def]
+def read_brat(
+    sources: Sequence[Path], scheme: BratScheme, progress: Callable[[int], None] | None = None
+) -> Iterator[ImportRecord]:
     """ImportRecords for brat folders or .ann files: one per (text, annotator), texts without .ann plain."""
     anns: list[Path] = []
     texts: list[Path] = []

@@ -9,7 +9,7 @@ Attribution records are plain dicts of ints and strings (so docs survive ``nlp.p
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -36,10 +36,13 @@ MAX_QUOTE_CHARS = 3000
 _QUOTE_CHARS = lx.OPEN_QUOTES | lx.CLOSE_QUOTES | lx.STRAIGHT_QUOTES
 
 
-def _factory(name: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _factory(name: str, **kwargs: Any) -> Callable[[F], F]:
     """``Language.factory`` that does nothing when ``name`` is already registered (importing twice is harmless)."""
 
-    def register(func):  # type: ignore[no-untyped-def]
+    def register(func: F) -> F:
         if Language.has_factory(name):
             return func
         return Language.factory(name, **kwargs)(func)

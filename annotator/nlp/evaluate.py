@@ -231,8 +231,8 @@ def evaluate(gold: Sequence[Annotation], pred: Sequence[Annotation]) -> Evaluati
         per_doc[ga.doc_id] = scores
         for k, v in scores.items():
             totals[k] = totals.get(k, PRF(0, 0, 0)) + v
-        for k, a in acc.items():
-            accs[k] = accs.get(k, Accuracy(0, 0)) + a
+        for k, count in acc.items():
+            accs[k] = accs.get(k, Accuracy(0, 0)) + count
     if not gold:
         empty, _ = _score_pair(Annotation("", ""), Annotation("", ""))
         totals = dict(empty)

@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,6 +28,9 @@ from annotator.nlp import common as comp
 from annotator.nlp.stance import _alias_patterns
 from annotator.nlp.textmodel import FieldSpec, LinearTextModel
 from annotator.scheme import DEFAULT_STANCE_TARGETS
+
+if TYPE_CHECKING:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 STANCE_CLF_FACTORY = "annotator_stance_clf"
 #: Words left and right of the mention that become position features.
@@ -48,7 +51,7 @@ def default_model_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _sentiment():  # type: ignore[no-untyped-def]
+def _sentiment() -> "SentimentIntensityAnalyzer":
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()

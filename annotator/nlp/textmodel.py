@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
@@ -36,7 +39,7 @@ class FieldSpec:
         return {"field": self.field, "analyzer": self.analyzer, "ngram": list(self.ngram), "min_df": self.min_df}
 
 
-def _vectorizer(spec: FieldSpec, vocabulary: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+def _vectorizer(spec: FieldSpec, vocabulary: dict[str, int] | None = None) -> "TfidfVectorizer":
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     common: dict[str, Any] = {"sublinear_tf": True, "dtype": np.float32, "vocabulary": vocabulary}
@@ -74,7 +77,7 @@ class LinearTextModel:
         return cls(specs, [str(k) for k in clf.classes_], vectorizers, clf.coef_.astype(np.float32),
                    clf.intercept_.astype(np.float32))
 
-    def _features(self, rows: Sequence[Sequence[str]]):  # type: ignore[no-untyped-def]
+    def _features(self, rows: Sequence[Sequence[str]]) -> Any:
         return _stack([v.transform([r[s.field] for r in rows]) for s, v in zip(self.specs, self.vectorizers)])
 
     def decision(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
@@ -145,7 +148,7 @@ class LinearTextModel:
             raise ValueError(f"cannot load text model from {folder}: {exc}") from exc
 
 
-def _stack(parts):  # type: ignore[no-untyped-def]
+def _stack(parts: Sequence[Any]) -> Any:
     import scipy.sparse as sp
 
     return sp.hstack(parts, format="csr")
