@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Union
 
 from annotator.scheme import Annotation, Claim, Quote
 
@@ -19,6 +19,9 @@ MODEL = "model"
 #: Longest gap between two actions on a version that still counts as work on it (the event log's time
 #: and the time shown while annotating agree: a coffee break is not annotation time).
 IDLE_CAP_SECONDS = 300.0
+
+#: One annotation item: a quote (with cue, speaker, stance) or a check-worthy claim.
+Item = Union[Quote, Claim]
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,6 @@ class DocumentVersion:
     revision: int
     quotes: tuple[Quote, ...]
     claims: tuple[Claim, ...]
-    can_undo: bool = False
-    can_redo: bool = False
 
     def annotation(self, dataset: str | None = None) -> Annotation:
         return Annotation(
@@ -128,3 +129,8 @@ class DatasetStats:
     preannotated_documents: int
     model_runs: int
     annotators: tuple[AnnotatorProgress, ...] = field(default_factory=tuple)
+
+
+#: A pure edit of one item (``annotator.annotate.edits``; applied by ``Repository.update_item``):
+#: (latest stored version, the item as stored or None when new) -> the item's new state, or None to remove it.
+Edit = Callable[[DocumentVersion, "Item | None"], "Item | None"]

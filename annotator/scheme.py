@@ -235,10 +235,14 @@ def annotation_from_dict(d: Mapping[str, Any], item_status: str = "accepted") ->
 
 def items_to_payload(quotes: tuple[Quote, ...], claims: tuple[Claim, ...]) -> dict[str, Any]:
     """Storage payload: like gold JSONL items, but keeping item ids and statuses."""
-    return {
-        "quotes": [{**q.to_dict(), "status": q.status, **_scored(q.score)} for q in quotes],
-        "claims": [{"id": c.id, **c.to_dict(), "status": c.status, **_scored(c.score)} for c in claims],
-    }
+    return {"quotes": [item_to_payload(q) for q in quotes], "claims": [item_to_payload(c) for c in claims]}
+
+
+def item_to_payload(item: "Quote | Claim") -> dict[str, Any]:
+    """The stored shape of one item (one entry of :func:`items_to_payload`)."""
+    if isinstance(item, Quote):
+        return {**item.to_dict(), "status": item.status, **_scored(item.score)}
+    return {"id": item.id, **item.to_dict(), "status": item.status, **_scored(item.score)}
 
 
 def _scored(score: float | None) -> dict[str, float]:

@@ -41,7 +41,7 @@ def synthetic(i: int) -> Annotation:
     for k in range(3):
         name = SPEAKERS[(i + k) % len(SPEAKERS)]
         surname = name.split()[-1]
-        quote = f"We call on Russia to withdraw its {1000 + i + k} troops and to talk, round {k} of the “dialogue”"
+        quote = f"We call on Russia to withdraw its {1000 + i + k} troops and to talk, round {k} of the “dialogue” again"
         sentence = f"“{quote},” {surname} said. "
         q_start = pos + 1
         q_end = q_start + len(quote)

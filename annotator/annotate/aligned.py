@@ -8,11 +8,11 @@ stored as a decision of its own (event ``apply-aligned``), so undo works per doc
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from annotator.annotate.edits import aligned_copy
 from annotator.errors import UserError
-from annotator.scheme import KEPT_STATUSES, Quote, Stance, first_overlap, trim_span
+from annotator.scheme import Quote, Stance
 from annotator.speakers.canonical import AlignedStatement, SpeakerQuote
 
 if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
@@ -58,26 +58,7 @@ def _apply_one(repo: Repository, dataset: str, annotator: str, sq: SpeakerQuote,
     quote = _find(state.quotes, sq)
     if quote is None:
         return "not found"
-    text = state.document.text
-    start, end = quote.start, quote.end
-    if (kind or quote.kind) == "direct":  # quotation marks are never the edge of a direct quote
-        start, end = trim_span(text, start, end, marks=True)
-        if start >= end:
-            raise UserError("nothing but quotation marks would be left of this quote")
-    changed = replace(
-        quote,
-        start=start, end=end, text=text[start:end],
-        # A suggestion someone labelled is accepted; an item already decided keeps its status.
-        status=status or ("accepted" if quote.status == "suggested" else quote.status),
-        kind=kind or quote.kind,
-        stance=stance if stance is not None else quote.stance,
-    )
-    if changed.status in KEPT_STATUSES:
-        other = first_overlap(state.quotes, quote.id, changed.start, changed.end)
-        if other is not None:
-            raise UserError(f"it would overlap quote {other.id} in {sq.doc_id}")
-    repo.save_item(state.version_id, "quotes", quote.id, {**changed.to_dict(), "status": changed.status},
-                   "apply-aligned")
+    repo.update_item(state.version_id, "quotes", quote.id, aligned_copy(status, kind, stance), "apply-aligned")
     return "applied"
 
 

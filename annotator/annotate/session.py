@@ -2,7 +2,7 @@
 
 The terminal UI (``annotator.tui``) is a thin layer on top of this class; tests and scripts use it
 directly. No Textual here. Every decision method computes the new state of ONE item from the
-latest stored state, commits it with ``Repository.save_item`` (one transaction, one event) and
+latest stored state, commits it with ``Repository.update_item`` (one transaction, one event) and
 returns the new ``DocumentVersion``; nothing is kept only in memory.
 
 Items are addressed by ``ItemKey`` (version id, layer, item id), captured when a key is pressed,
@@ -17,44 +17,38 @@ single worker thread; attribute assignments are atomic, and decisions are never 
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
+from annotator.annotate import edits
 from annotator.annotate.aligned import apply_to_aligned, undo_aligned
-from annotator.records import IDLE_CAP_SECONDS, DocumentVersion
+from annotator.records import IDLE_CAP_SECONDS, DocumentVersion, Edit, Item
 from annotator.errors import NotFoundError, UserError
 from annotator.scheme import (
     KEPT_STATUSES,
     QUOTE_KINDS,
-    QUOTE_MARKS,
     STANCE_LABELS,
     Annotation,
     Claim,
     Quote,
-    Span,
     SpeakerMention,
     Stance,
-    first_overlap,
-    items_to_payload,
     trim_span,
 )
 from annotator.annotate.order import ordered
 from annotator.speakers.canonical import AlignedStatement
-from annotator.words import move_edge, through_closing_mark, words
+from annotator.words import words
 
 if TYPE_CHECKING:  # a type only: the UI imports this module and must not load SQLAlchemy
     from annotator.db.repo import Repository
 
-Item = Union[Quote, Claim]
-
 #: Span layers a selection can become; cue and speaker attach to the selected quote.
 SELECTION_LAYERS = ("quotes", "cues", "speakers", "claims")
 #: What the boundary keys move: the item itself, or a quote's cue or speaker mention.
-PARTS = ("item", "cue", "speaker")
+PARTS = edits.PARTS
 
 
 @dataclass(frozen=True)
@@ -104,26 +98,6 @@ def describe_change(label: str, before: Item | None, after: Item | None) -> str:
     fields = ("kind", "cue", "speaker", "stance") if isinstance(before, Quote) else ("checkworthy", "speaker")
     parts += [name for name in fields if getattr(before, name) != getattr(after, name)]
     return f"{label}: {', '.join(parts) or 'unchanged'}"
-
-
-def item_payload(layer: str, item: Item) -> dict[str, Any]:
-    """The stored shape of one item (as ``scheme.items_to_payload`` writes it)."""
-    if layer == "quotes":
-        assert isinstance(item, Quote)
-        return dict(items_to_payload((item,), ())["quotes"][0])
-    assert isinstance(item, Claim)
-    return dict(items_to_payload((), (item,))["claims"][0])
-
-
-def _names_the_speaker(mention: str, name: str) -> bool:
-    """Whether a mention's text is (part of) the name: "Lavrov", "Mr Lavrov" for Sergey Lavrov, not "He"."""
-    said = {w.casefold() for w in re.findall(r"\w+", mention)}
-    return bool(said & {w.casefold() for w in re.findall(r"\w+", name)})
-
-
-def edited_status(item: Item) -> str:
-    """Status of an item after a change of its content: new items stay "added"."""
-    return "added" if item.status == "added" else "edited"
 
 
 class AnnotationSession:
@@ -218,13 +192,14 @@ class AnnotationSession:
         return state
 
     def _accept_confident(self, state: DocumentVersion, threshold: float) -> DocumentVersion:
-        """Accept the still suggested items scored at least ``threshold``, each one logged decision."""
-        for layer, items in (("quotes", state.quotes), ("claims", state.claims)):
-            for item in items:
-                if item.status == "suggested" and item.score is not None and item.score >= threshold:
-                    state = self.repo.save_item(state.version_id, layer, item.id,
-                                                item_payload(layer, replace(item, status="accepted")), "auto_accept")
-        return state
+        """Accept the still suggested items scored at least ``threshold``: one transaction, each item one
+        logged decision."""
+        todo: list[tuple[str, str, Edit]] = [
+            (layer, item.id, edits.accept_suggested)
+            for layer, items in (("quotes", state.quotes), ("claims", state.claims)) for item in items
+            if item.status == "suggested" and item.score is not None and item.score >= threshold
+        ]
+        return self.repo.update_items(state.version_id, todo, "auto_accept") if todo else state
 
     def jump_to(self, index: int) -> DocumentVersion:
         """Open the document at ``index`` (0-based, this session's order)."""
@@ -413,9 +388,9 @@ class AnnotationSession:
             raise UserError(f"item {key.id} is no longer in this document")
         return key, item, state
 
-    def _save(self, key: ItemKey, item: Item | None, action: str) -> DocumentVersion:
-        payload = None if item is None else item_payload(key.layer, item)
-        state = self.repo.save_item(key.version_id, key.layer, key.id, payload, action)
+    def _save(self, key: ItemKey, edit: Edit, action: str) -> DocumentVersion:
+        """One decision: the edit rule applied to the latest stored state of the item (``update_item``)."""
+        state = self.repo.update_item(key.version_id, key.layer, key.id, edit, action)
         self._after_save(state)
         return state
 
@@ -434,18 +409,13 @@ class AnnotationSession:
 
     def accept(self, key: ItemKey | None = None) -> DocumentVersion:
         """The item is right: suggested/rejected -> accepted (edited and added items keep their status)."""
-        key, item, state = self._target(key)
-        if item.status not in KEPT_STATUSES:  # a rejected item comes back: it must still fit
-            self._check_overlap(state, key.layer, key.id, item.start, item.end)
-        status = item.status if item.status in ("edited", "added") else "accepted"
-        return self._save(key, replace(item, status=status), "accept")
+        key, _, _ = self._target(key)
+        return self._save(key, edits.accept, "accept")
 
     def reject(self, key: ItemKey | None = None) -> DocumentVersion:
         """The item is wrong: it is kept as "rejected" (an item this annotator added is removed)."""
-        key, item, _ = self._target(key)
-        if item.status == "added":
-            return self._save(key, None, "reject")
-        return self._save(key, replace(item, status="rejected"), "reject")
+        key, _, _ = self._target(key)
+        return self._save(key, edits.reject, "reject")
 
     def remaining(self, version_id: int | None = None) -> list[ItemKey]:
         state = self._state_for(version_id) if version_id is not None else self._require_state()
@@ -453,100 +423,43 @@ class AnnotationSession:
         return [self.key(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
                 if it.status == "suggested"]
 
-    def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all") -> DocumentVersion:
-        """Accept every item still "suggested", one recorded decision each."""
+    def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all",
+                             status: str | None = None) -> DocumentVersion:
+        """Accept every item still "suggested" in ONE transaction, one recorded decision each (with
+        ``status``, the document's new status in the same transaction)."""
         vid = version_id if version_id is not None else self._require_state().version_id
-        state = self._state_for(vid)
-        for key in self.remaining(vid):
-            item = self.item(key, state)
-            if item is not None and item.status == "suggested":
-                state = self.repo.save_item(vid, key.layer, key.id, item_payload(key.layer, replace(item, status="accepted")),
-                                            action)
-                self._after_save(state)
+        todo = [(key.layer, key.id, edits.accept_suggested) for key in self.remaining(vid)]
+        if not todo and status is None:
+            return self._state_for(vid)
+        state = self.repo.update_items(vid, todo, action, status)
+        self._after_save(state)
         return state
-
-    def _check_overlap(self, state: DocumentVersion, layer: str, item_id: str, start: int, end: int) -> None:
-        """Spans of one layer never overlap within one version (contract section 1)."""
-        other = first_overlap(state.quotes if layer == "quotes" else state.claims, item_id, start, end)
-        if other is not None:
-            name = "quote" if layer == "quotes" else "claim"
-            raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
 
     def move_boundary(self, edge: str, delta: int, key: ItemKey | None = None, part: str = "item") -> DocumentVersion:
         """Move the start or end of a quote/claim, or of a quote's cue or speaker mention (``part``), by
         ``delta`` words (``annotator.words``; negative: to the left)."""
-        if edge not in ("start", "end") or delta == 0:
-            raise ValueError(f"bad boundary move {edge!r} {delta}")
-        if part not in PARTS:
-            raise ValueError(f"unknown part {part!r}")
-        key, item, state = self._target(key)
-        text = state.document.text
-        if part != "item":
-            span = getattr(item, part) if isinstance(item, Quote) else None
-            if span is None:
-                raise UserError(f"this item has no {part} to move: mark one with v, then {part[0]}")
-            start, end = move_edge(words(text), span.start, span.end, edge, delta)
-            if (start, end) == (span.start, span.end):
-                raise UserError(f"the {part}'s {edge} cannot move further")
-            if start >= end:
-                raise UserError("a span needs at least one word")
-            moved = replace(span, start=start, end=end, text=text[start:end])
-            return self._save(key, replace(item, **{part: moved}, status=edited_status(item)), f"move_{part}_{edge}")
-        direct = isinstance(item, Quote) and item.kind == "direct"
-        kind = item.kind if isinstance(item, Quote) else None
-        start, end = move_edge(words(text, kind), item.start, item.end, edge, delta)
-        if (start, end) == (item.start, item.end):
-            raise UserError(f"the {edge} cannot move further")
-        if direct:  # quotation marks are never part of a direct quote (contract section 1)
-            start, end = self.trim(text, start, end, marks=True)
-        if start >= end:
-            raise UserError("a span needs at least one word")
-        self._check_overlap(state, key.layer, key.id, start, end)
-        return self._save(key, replace(item, start=start, end=end, text=text[start:end], status=edited_status(item)),
-                          f"move_{edge}")
+        edit = edits.move_boundary(edge, delta, part)
+        key, _, _ = self._target(key)
+        return self._save(key, edit, f"move_{edge}" if part == "item" else f"move_{part}_{edge}")
 
     def remove_part(self, part: str, key: ItemKey | None = None) -> DocumentVersion:
         """Remove the cue or the speaker of the selected item (a claim's speaker is a name: it goes too)."""
-        if part not in ("cue", "speaker"):
-            raise ValueError(f"only a cue or a speaker can be removed, not {part!r}")
+        edit = edits.remove_part(part)
         key, item, state = self._target(key)
-        if isinstance(item, Claim):
-            if part == "cue":
-                raise UserError("a claim has no cue")
-            if item.speaker is None:
-                return state
-            return self._save(key, replace(item, speaker=None, status=edited_status(item)), "remove_speaker")
+        if isinstance(item, Claim) and part == "cue":
+            raise UserError("a claim has no cue")
         if getattr(item, part) is None:
             return state
-        return self._save(key, replace(item, **{part: None}, status=edited_status(item)), f"remove_{part}")
+        return self._save(key, edit, f"remove_{part}")
 
     @staticmethod
     def trim(text: str, start: int, end: int, marks: bool = False) -> tuple[int, int]:
         """Strip whitespace (and with ``marks`` quotation marks) from both ends of a span."""
         return trim_span(text, start, end, marks)
 
-    def _new_id(self, state: DocumentVersion, prefix: str) -> str:
-        used = {it.id for it in (*state.quotes, *state.claims)}
-        n = len(state.quotes if prefix == "q" else state.claims) + 1
-        while f"{prefix}{n}" in used:
-            n += 1
-        return f"{prefix}{n}"
-
     def guess_name(self, mention: str, state: DocumentVersion | None = None) -> str:
         """Canonical name for a new speaker mention: an existing name it matches, else the mention itself."""
-        state = state or self._require_state()
-        m = mention.strip()
-        names = [q.speaker for q in state.quotes if q.speaker is not None]
-        for sp in names:
-            if sp.text == m or sp.name == m:
-                return sp.name
-        words = [w.casefold() for w in re.findall(r"\w+", m)]
-        if words:
-            for sp in names:
-                name_words = [w.casefold() for w in re.findall(r"\w+", sp.name)]
-                if name_words and name_words[-1] == words[-1]:  # "Mr Lavrov" -> "Sergey Lavrov"
-                    return sp.name
-        return m
+        return edits.guess_name(state or self._require_state(), mention)
 
     def add_span(self, layer: str, start: int, end: int, key: ItemKey | None = None,
                  version_id: int | None = None) -> DocumentVersion:
@@ -558,83 +471,34 @@ class AnnotationSession:
             raise ValueError(f"unknown layer {layer!r}")
         if layer in ("quotes", "claims"):
             vid = version_id if version_id is not None else (key.version_id if key else self._require_state().version_id)
-            state = self._state_for(vid)
-            text = state.document.text
-            s, e = self.trim(text, start, end)
-            if layer == "quotes":
-                qs, qe = self.trim(text, s, through_closing_mark(text, e), marks=True)
-                marked = (qs, qe) != (s, e) or (s > 0 and text[s - 1] in QUOTE_MARKS) or (e < len(text) and text[e] in QUOTE_MARKS)
-                s, e = qs, qe
-            if s >= e:
-                raise UserError("select at least one word first")
-            self._check_overlap(state, layer, "", s, e)
-            if layer == "quotes":
-                new: Item = Quote(self._new_id(state, "q"), s, e, text[s:e], "direct" if marked else "indirect",
-                                  status="added")
-            else:
-                new = Claim(self._new_id(state, "c"), s, e, text[s:e], True, None, status="added")
-            new_key = ItemKey(vid, layer, new.id)
-            result = self._save(new_key, new, "add")
+            new_key = ItemKey(vid, layer, edits.new_id(self._state_for(vid), "q" if layer == "quotes" else "c"))
+            result = self._save(new_key, edits.new_item(layer, start, end, new_key.id), "add")
             with self.lock:
                 if self.state is not None and self.state.version_id == vid:
                     self.selected = new_key
             return result
-        key, item, state = self._target(key)
-        text = state.document.text
-        s, e = self.trim(text, start, end)
-        if s >= e:
-            raise UserError("select at least one word first")
+        key, _, _ = self._target(key)
         if layer == "cues":
-            if not isinstance(item, Quote):
-                raise UserError("a cue belongs to a quote: select a quote first")
-            changed: Item = replace(item, cue=Span(s, e, text[s:e]), status=edited_status(item))
-            return self._save(key, changed, "set_cue")
-        name = self.guess_name(text[s:e], state)
-        if isinstance(item, Quote):
-            changed = replace(item, speaker=SpeakerMention(s, e, text[s:e], name), status=edited_status(item))
-        else:
-            changed = replace(item, speaker=name, status=edited_status(item))
-        return self._save(key, changed, "set_speaker")
+            return self._save(key, edits.set_cue(start, end), "set_cue")
+        return self._save(key, edits.set_speaker(start, end), "set_speaker")
 
     def reassign_speaker(self, name: str, key: ItemKey | None = None,
                          mention: tuple[int, int] | None = None) -> DocumentVersion:
-        """Give the selected quote (or claim) another speaker: a canonical name, and for a quote the mention.
-
-        ``mention`` re-points the quote's speaker mention to that span of the text. Without it the mention
-        follows the name: a quote without a mention, or whose mention names the old speaker ("Ben Aris"
-        for Ben Aris), gets the nearest mention of the new name in the article; a pronoun or description
-        ("He", "the official") stays and only its name changes. Claims inside the quote attributed to
-        its old speaker follow the change (each one its own recorded decision).
+        """Give the selected quote (or claim) another speaker: a canonical name, and for a quote the mention
+        (``edits.reassign_speaker``). Claims inside the quote attributed to its old speaker follow the
+        change, in the same transaction (each one its own recorded decision).
         """
         name = name.strip()
         if not name:
             raise UserError("a speaker name cannot be empty")
         key, item, state = self._target(key)
-        if isinstance(item, Claim):
-            return self._save(key, replace(item, speaker=name, status=edited_status(item)), "set_speaker")
-        text = state.document.text
-        old = item.speaker
-        if mention is not None:
-            s, e = self.trim(text, *mention)
-            if s >= e:
-                raise UserError("a speaker mention needs at least one word")
-            new_mention = SpeakerMention(s, e, text[s:e], name)
-        else:
-            mentions = [q.speaker for q in state.quotes if q.speaker is not None and q.speaker.name == name]
-            if old is not None and (not mentions or not _names_the_speaker(old.text, old.name)):
-                new_mention = replace(old, name=name)
-            elif mentions:  # the nearest mention that names them ("Blinken", not "He"), else the nearest
-                named = [m for m in mentions if _names_the_speaker(m.text, name)] or mentions
-                new_mention = min(named, key=lambda m: abs(m.start - item.start))
-                new_mention = replace(new_mention, name=name)
-            else:
-                raise UserError(f"no mention of {name!r} in this article yet: select it (v, then s)")
-        result = self._save(key, replace(item, speaker=new_mention, status=edited_status(item)), "set_speaker")
+        todo: list[tuple[str, str, Edit]] = [(key.layer, key.id, edits.reassign_speaker(name, mention))]
+        old = item.speaker if isinstance(item, Quote) else None
         if old is not None and old.name != name:
-            for claim in state.claims:
-                if claim.speaker == old.name and item.start <= claim.start and claim.end <= item.end:
-                    result = self._save(ItemKey(key.version_id, "claims", claim.id),
-                                        replace(claim, speaker=name, status=edited_status(claim)), "set_speaker")
+            todo += [("claims", c.id, edits.claim_follows_speaker(old.name, name)) for c in state.claims
+                     if c.speaker == old.name and item.start <= c.start and c.end <= item.end]
+        result = self.repo.update_items(key.version_id, todo, "set_speaker")
+        self._after_save(result)
         return result
 
     def speaker_mentions(self) -> list[SpeakerMention]:
@@ -655,21 +519,16 @@ class AnnotationSession:
         With ``new_target`` a target the dataset does not have yet is added to it first."""
         if label is not None and label not in STANCE_LABELS:
             raise ValueError(f"unknown stance label {label!r}")
-        key, item, _ = self._target(key)
+        key, item, state = self._target(key)
         if new_target and target is not None and target.strip() not in self.targets:
             target = target.strip()
             self.add_target(target)
         if not isinstance(item, Quote):
             raise UserError("stance is set on quotes only")
         old = item.stance
-        new_target = target if target is not None else (old.target if old else None)
-        new_label = label if label is not None else (old.label if old else "neutral")
-        if not new_target:
-            raise UserError("choose a stance target first (t)")
-        stance = Stance(new_target, new_label)
-        if stance == old:
-            return self._state_for(key.version_id)
-        return self._save(key, replace(item, stance=stance, status=edited_status(item)), "set_stance")
+        if old is not None and (target is None or target == old.target) and (label is None or label == old.label):
+            return state  # nothing changes: no decision
+        return self._save(key, edits.set_stance(label, target), "set_stance")
 
     def remove_stance(self, key: ItemKey | None = None) -> DocumentVersion:
         """The quote takes no stance (toward any target)."""
@@ -678,7 +537,7 @@ class AnnotationSession:
             raise UserError("stance is set on quotes only")
         if item.stance is None:
             return state
-        return self._save(key, replace(item, stance=None, status=edited_status(item)), "set_stance")
+        return self._save(key, edits.remove_stance, "set_stance")
 
     def add_target(self, name: str) -> tuple[str, ...]:
         """Add a stance target to the dataset (for every annotator); returns the dataset's targets."""
@@ -704,22 +563,12 @@ class AnnotationSession:
             raise UserError("kind is set on quotes only")
         if item.kind == full:
             return state
-        start, end = item.start, item.end
-        if full == "direct":  # quotation marks are never part of a direct quote (contract section 1)
-            start, end = self.trim(state.document.text, start, end, marks=True)
-            if start >= end:
-                raise UserError("nothing but quotation marks would be left of this quote")
-        text = state.document.text[start:end]
-        return self._save(key, replace(item, kind=full, start=start, end=end, text=text, status=edited_status(item)),
-                          "set_kind")
+        return self._save(key, edits.set_kind(full), "set_kind")
 
     def toggle_checkworthy(self, key: ItemKey | None = None) -> DocumentVersion:
         """A claim is check-worthy or not (kept either way: the distinction is the annotation)."""
-        key, item, _ = self._target(key)
-        if not isinstance(item, Claim):
-            raise UserError("check-worthiness is set on claims only")
-        return self._save(key, replace(item, checkworthy=not item.checkworthy, status=edited_status(item)),
-                          "set_checkworthy")
+        key, _, _ = self._target(key)
+        return self._save(key, edits.toggle_checkworthy, "set_checkworthy")
 
     def undo(self, version_id: int | None = None) -> DocumentVersion:
         return self.undo_or_redo("undo", version_id).state
@@ -755,10 +604,13 @@ class AnnotationSession:
         return state
 
     def _finish(self, version_id: int, status: str) -> DocumentVersion:
-        state = self.repo.set_status(version_id, status)
+        return self._open_next(self.repo.set_status(version_id, status))
+
+    def _open_next(self, state: DocumentVersion) -> DocumentVersion:
+        """After a document was finished (``state``): open the next unfinished one, if any."""
         self._after_save(state)
         with self.lock:
-            self.statuses[state.document.id] = status
+            self.statuses[state.document.id] = state.status
         nxt = self.next_unfinished(after=state.document.id)
         with self.lock:
             self.finished = nxt is None
@@ -767,8 +619,7 @@ class AnnotationSession:
     def mark_done(self, version_id: int | None = None) -> DocumentVersion:
         """Accept what is still suggested (each a recorded decision), mark done, open the next unfinished document."""
         vid = version_id if version_id is not None else self._require_state().version_id
-        self.accept_all_remaining(vid, action="done")
-        return self._finish(vid, "done")
+        return self._open_next(self.accept_all_remaining(vid, action="done", status="done"))
 
     def flag(self, version_id: int | None = None) -> DocumentVersion:
         return self._finish(version_id if version_id is not None else self._require_state().version_id, "flagged")

@@ -7,10 +7,13 @@ is not a database, or one we cannot write are reported as ``DatabaseError``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from alembic import command
 from alembic.config import Config
@@ -108,14 +111,32 @@ def make_engine(url: str) -> Engine:
                 if db_path.is_dir():
                     raise DatabaseError(f"{db_path}: is a folder, not a database file")
             busy_ms = sqlite_busy_timeout_ms()
-            engine = create_engine(parsed, connect_args={"timeout": busy_ms / 1000})
+            engine = create_engine(parsed, connect_args={"timeout": busy_ms / 1000},
+                                   json_serializer=json_dumps, json_deserializer=json_loads)
             _sqlite_pragmas(engine, busy_ms)
             return engine
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=json_dumps, json_deserializer=json_loads)
     except NoSuchModuleError as exc:
         raise DatabaseError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://") from exc
+
+
+def json_dumps(obj: Any) -> str:
+    """JSON columns are written by orjson (a 1 MB article's items: ~1 ms instead of ~10 ms with ``json``);
+    what orjson refuses (integers beyond 64 bits, lone surrogates) by ``json``. Both read back the same."""
+    try:
+        return orjson.dumps(obj).decode("utf-8")
+    except (TypeError, ValueError):
+        return json.dumps(obj)
+
+
+def json_loads(text: str | bytes) -> Any:
+    """The reading side of :func:`json_dumps` (orjson refuses integers beyond 64 bits: ``json`` reads them)."""
+    try:
+        return orjson.loads(text)
+    except ValueError:
+        return json.loads(text)
 
 
 @dataclass

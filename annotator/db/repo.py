@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import tempfile
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import replace
 from datetime import datetime
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
@@ -38,8 +40,11 @@ from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
     DOC_STATUSES,
     Annotation,
+    claim_from_dict,
+    item_to_payload,
     items_from_payload,
     items_to_payload,
+    quote_from_dict,
 )
 from annotator.records import IDLE_CAP_SECONDS
 from annotator.records import (
@@ -50,9 +55,11 @@ from annotator.records import (
     DatasetStats,
     DocumentInfo,
     DocumentVersion,
+    Edit,
     ExportedVersion,
     ImportRecord,
     ImportResult,
+    Item,
 )
 
 NAME_MAX = 200
@@ -101,6 +108,70 @@ def _dataset_info(ds: Dataset) -> DatasetInfo:
     return DatasetInfo(ds.id, ds.name, tuple(ds.stance_targets or ()), ds.created_at)
 
 
+#: Versions a Repository keeps decoded (``Repository._recent``).
+RECENT_VERSIONS = 8
+
+
+def _find_item(state: DocumentVersion, layer: str, item_id: str) -> Item | None:
+    i = _index(state, layer, item_id)
+    return None if i is None else (state.quotes if layer == "quotes" else state.claims)[i]
+
+
+def _index(state: DocumentVersion, layer: str, item_id: str) -> int | None:
+    items: Sequence[Item] = state.quotes if layer == "quotes" else state.claims
+    for i, it in enumerate(items):
+        if it.id == item_id:
+            return i
+    return None
+
+
+def _with_item(state: DocumentVersion, payload: dict[str, list[Any]], layer: str, item_id: str,
+               item: Item | None) -> tuple[DocumentVersion, dict[str, Any] | None]:
+    """The version with one item replaced, added or removed (None), and the same change made to ``payload``
+    (the caller's own copy: its lists are changed in place, the item dicts in them never); returns the
+    new version and the item's old stored state. The payload lists the items in the version's order,
+    which is by (start, end) for added items."""
+    if layer not in ("quotes", "claims"):
+        raise ValueError(f"unknown item layer {layer!r}")
+    items: list[Any] = list(state.quotes if layer == "quotes" else state.claims)
+    stored = payload.setdefault(layer, [])
+    i = _index(state, layer, item_id)
+    before = None
+    if i is not None:
+        before = dict(stored[i])
+        if item is None:
+            del items[i], stored[i]
+        else:
+            items[i], stored[i] = item, item_to_payload(item)
+    elif item is not None:
+        items.append(item)
+        stored.append(item_to_payload(item))
+        order = sorted(range(len(items)), key=lambda k: (items[k].start, items[k].end))
+        items, stored[:] = [items[k] for k in order], [stored[k] for k in order]
+    new = replace(state, quotes=tuple(items)) if layer == "quotes" else replace(state, claims=tuple(items))
+    return new, before
+
+
+def _put_item(payload: dict[str, list[Any]], layer: str, item_id: str,
+              item: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Replace (or add, or with None remove) one item of a payload in place; returns the old item
+    (undo and redo, which restore stored item states)."""
+    if layer not in ("quotes", "claims"):
+        raise ValueError(f"unknown item layer {layer!r}")
+    items = payload.setdefault(layer, [])
+    for i, existing in enumerate(items):
+        if existing.get("id") == item_id:
+            if item is None:
+                del items[i]
+            else:
+                items[i] = dict(item)
+            return dict(existing)
+    if item is not None:
+        items.append(dict(item))
+        items.sort(key=lambda it: (it["start"], it["end"]))
+    return None
+
+
 #: Records per query and bulk insert in an import's final transaction.
 IMPORT_BATCH = 500
 
@@ -147,6 +218,11 @@ class Repository:
 
     def __init__(self, db: Database):
         self.db = db
+        #: The last versions read or written, decoded, with their payload as stored, by version id. A
+        #: decision checks the row's revision (under its lock) and reuses them when it is unchanged, so
+        #: its cost does not grow with the document (its text, tokens and every other item).
+        self._recent: OrderedDict[int, tuple[DocumentVersion, dict[str, list[Any]]]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def close(self) -> None:
         """Release the database connections (the engine's pool)."""
@@ -466,11 +542,25 @@ class Repository:
 
     def _state(self, s: Session, version: Version, doc: Document, annotator: str) -> DocumentVersion:
         quotes, claims = items_from_payload(version.payload)
-        undo, redo = self._stacks(s, version.id)
-        return DocumentVersion(
+        state = DocumentVersion(
             version_id=version.id, document=_doc_info(doc), annotator=annotator, status=version.status,
-            revision=version.revision, quotes=quotes, claims=claims, can_undo=bool(undo), can_redo=bool(redo),
+            revision=version.revision, quotes=quotes, claims=claims,
         )
+        self._remember(state, {k: list(v) for k, v in version.payload.items()})
+        return state
+
+    def _remember(self, state: DocumentVersion, payload: dict[str, list[Any]]) -> None:
+        """Keep a version decoded for the next decision on it (see ``_recent``)."""
+        with self._recent_lock:
+            self._recent[state.version_id] = (state, payload)  # never changed in place: callers copy first
+            self._recent.move_to_end(state.version_id)
+            while len(self._recent) > RECENT_VERSIONS:
+                self._recent.popitem(last=False)
+
+    def _recall(self, version_id: int, revision: int) -> tuple[DocumentVersion, dict[str, list[Any]]] | None:
+        with self._recent_lock:
+            hit = self._recent.get(version_id)
+        return hit if hit is not None and hit[0].revision == revision else None
 
     def open_version(self, document_id: int, annotator: str, blind: bool = False) -> DocumentVersion:
         """The annotator's version of a document, created from the latest suggestions if new.
@@ -530,13 +620,27 @@ class Repository:
             return self._load_state(s, version_id)
 
     def _load_state(self, s: Session, version_id: int) -> DocumentVersion:
-        version = s.get(Version, version_id)
-        if version is None:
+        return self._decoded(s, version_id, lock=False)[0]
+
+    def _decoded(self, s: Session, version_id: int, lock: bool) -> tuple[DocumentVersion, dict[str, list[Any]]]:
+        """The version (with its payload as stored), from ``_recent`` when its revision is unchanged:
+        a decision then reads one small column instead of the whole document and its items."""
+        q = select(Version.revision).where(Version.id == version_id)
+        revision = s.connection().scalar(q.with_for_update() if lock else q)  # Core: no ORM bookkeeping
+        if revision is None:
             raise NotFoundError(f"no version with id {version_id}")
+        hit = self._recall(version_id, revision)
+        if hit is not None:
+            return hit
+        version = s.get(Version, version_id)
+        assert version is not None
         doc = s.get(Document, version.document_id)
         annotator = s.get(Annotator, version.annotator_id)
         assert doc is not None and annotator is not None
-        return self._state(s, version, doc, annotator.name)
+        self._state(s, version, doc, annotator.name)
+        hit = self._recall(version_id, revision)
+        assert hit is not None
+        return hit
 
     def _locked_version(self, s: Session, version_id: int) -> Version:
         version = s.scalar(select(Version).where(Version.id == version_id).with_for_update())
@@ -544,69 +648,77 @@ class Repository:
             raise NotFoundError(f"no version with id {version_id}")
         return version
 
-    @staticmethod
-    def _apply(version: Version, layer: str, item_id: str, item: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        """Replace (or add, or with None remove) one item in the payload; returns the old item."""
-        if layer not in ("quotes", "claims"):
-            raise ValueError(f"unknown item layer {layer!r}")
-        payload = {k: list(v) for k, v in version.payload.items()}
-        items = payload.setdefault(layer, [])
-        old = None
-        for i, existing in enumerate(items):
-            if existing.get("id") == item_id:
-                old = existing
-                if item is None:
-                    del items[i]
-                else:
-                    items[i] = dict(item)
-                break
-        else:
-            if item is not None:
-                items.append(dict(item))
-                items.sort(key=lambda it: (it["start"], it["end"]))
-        version.payload = payload
-        return old
+    def update_item(self, version_id: int, layer: str, item_id: str, edit: Edit, action: str) -> DocumentVersion:
+        """One decision: read-modify-write of one item, in one transaction.
+
+        Locks the version's row, applies the pure ``edit`` to the latest stored state of the item (None when
+        it does not exist yet), writes the new state (None removes the item) and its event, and commits
+        before returning the new version. An edit that raises (UserError) stores nothing.
+        """
+        return self.update_items(version_id, [(layer, item_id, edit)], action)
 
     def save_item(
         self, version_id: int, layer: str, item_id: str, item: Mapping[str, Any] | None, action: str
     ) -> DocumentVersion:
-        """Store one decision: the new state of one item (None removes an added item).
+        """Store a given state of one item (in its stored shape; None removes it): ``update_item`` with an
+        edit that ignores what is stored (scripts, tests, tools that compute the item themselves)."""
+        new = None if item is None else (quote_from_dict if layer == "quotes" else claim_from_dict)(item, 0)
+        return self.update_item(version_id, layer, item_id, lambda _version, _old: new, action)
 
-        The change and its event are committed together before this returns.
-        """
+    def update_items(
+        self, version_id: int, edits: Sequence[tuple[str, str, Edit]], action: str, status: str | None = None
+    ) -> DocumentVersion:
+        """Several decisions in ONE transaction (``enter``, ``A``): all are stored or none, each item its own
+        logged (undoable) event. With ``status`` the version's status changes in the same transaction."""
+        if status is not None and status not in DOC_STATUSES:
+            raise UserError(f"unknown document status {status!r}")
+        what = "decision" if edits else "status"
         try:
             with self.db.writes.begin() as s:
-                version = self._locked_version(s, version_id)
-                before = self._apply(version, layer, item_id, item)
-                version.revision += 1
-                version.updated_at = utcnow()
-                if version.status == "new":
-                    version.status = "in_progress"
-                s.add(Event(
-                    version_id=version.id, action=action, item_id=f"{layer}:{item_id}", before=before,
-                    after=None if item is None else dict(item),
-                ))
-                s.flush()
-                return self._load_state(s, version_id)
+                state, payload = self._decoded(s, version_id, lock=True)
+                payload = {k: list(v) for k, v in payload.items()}
+                events: list[dict[str, Any]] = []
+                for layer, item_id, edit in edits:
+                    if layer not in ("quotes", "claims"):
+                        raise ValueError(f"unknown item layer {layer!r}")
+                    item = edit(state, _find_item(state, layer, item_id))
+                    state, before = _with_item(state, payload, layer, item_id, item)
+                    after = None if item is None else item_to_payload(item)
+                    events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
+                                   "before": before, "after": after, "undoable": True, "created_at": utcnow()})
+                new_status = state.status
+                if status is not None:
+                    events.append({"version_id": version_id, "action": "status", "item_id": None,
+                                   "before": {"status": state.status}, "after": {"status": status},
+                                   "undoable": False, "created_at": utcnow()})
+                    new_status = status
+                elif state.status == "new":
+                    new_status = "in_progress"
+                return self._write(s, state, payload, new_status, events)
         except (OperationalError, DBAPIError) as exc:
-            raise SaveError(f"decision not saved: {_short(exc)}") from exc
+            raise SaveError(f"{what} not saved: {_short(exc)}") from exc
+
+    def _write(self, s: Session, state: DocumentVersion, payload: dict[str, list[Any]], status: str,
+               events: list[dict[str, Any]]) -> DocumentVersion:
+        """Store a version's new payload and status and its events (inside the caller's transaction)."""
+        revision = state.revision + 1
+        conn = s.connection()  # Core statements: a decision is two small writes, no ORM bookkeeping
+        conn.execute(update(Version).where(Version.id == state.version_id).values(
+            payload=payload, status=status, revision=revision, updated_at=utcnow()))
+        if events:
+            conn.execute(insert(Event), events)
+        new = replace(state, status=status, revision=revision)
+        self._remember(new, payload)
+        return new
 
     def set_status(self, version_id: int, status: str) -> DocumentVersion:
-        if status not in DOC_STATUSES:
-            raise UserError(f"unknown document status {status!r}")
-        try:
-            with self.db.writes.begin() as s:
-                version = self._locked_version(s, version_id)
-                before = version.status
-                version.status = status
-                version.revision += 1
-                version.updated_at = utcnow()
-                s.add(Event(version_id=version.id, action="status", before={"status": before},
-                            after={"status": status}, undoable=False))
-                s.flush()
-                return self._load_state(s, version_id)
-        except (OperationalError, DBAPIError) as exc:
-            raise SaveError(f"status not saved: {_short(exc)}") from exc
+        return self.update_items(version_id, [], "status", status)
+
+    def history(self, version_id: int) -> tuple[bool, bool]:
+        """(can undo, can redo): replays the version's event log, so it is read only when asked for."""
+        with self.db.sessions() as s:
+            undo, redo = self._stacks(s, version_id)
+            return bool(undo), bool(redo)
 
     def _stacks(self, s: Session, version_id: int) -> tuple[list[Event], list[Event]]:
         """Undo and redo stacks, replayed from the event log (so they survive restarts)."""
@@ -630,21 +742,21 @@ class Repository:
     def _undo_redo(self, version_id: int, which: str) -> DocumentVersion:
         try:
             with self.db.writes.begin() as s:
-                version = self._locked_version(s, version_id)
+                state, payload = self._decoded(s, version_id, lock=True)
                 undo, redo = self._stacks(s, version_id)
                 stack = undo if which == "undo" else redo
                 if not stack:
-                    return self._load_state(s, version_id)
+                    return state
                 target = stack[-1]
                 layer, _, item_id = (target.item_id or "").partition(":")
                 new_item = target.before if which == "undo" else target.after
-                current = self._apply(version, layer, item_id, new_item)
-                version.revision += 1
-                version.updated_at = utcnow()
-                s.add(Event(version_id=version.id, action=which, item_id=target.item_id, before=current,
-                            after=new_item, ref_event_id=target.id))
-                s.flush()
-                return self._load_state(s, version_id)
+                payload = {k: list(v) for k, v in payload.items()}
+                current = _put_item(payload, layer, item_id, new_item)
+                quotes, claims = items_from_payload(payload)
+                state = replace(state, quotes=quotes, claims=claims)
+                return self._write(s, state, payload, state.status, [{
+                    "version_id": version_id, "action": which, "item_id": target.item_id, "before": current,
+                    "after": new_item, "ref_event_id": target.id, "undoable": True, "created_at": utcnow()}])
         except (OperationalError, DBAPIError) as exc:
             raise SaveError(f"{which} not saved: {_short(exc)}") from exc
 

@@ -109,7 +109,7 @@ def test_boundaries_with_regex_words_and_overlaps(sqlite_url: str) -> None:
     s.undo()
     s.redo()
     s.undo()
-    assert s.state.can_redo
+    assert repo.history(s.state.version_id) == (True, True)
 
 
 def test_add_spans_trim_quotation_marks_and_attach_cue_and_speaker(sqlite_url: str) -> None:
@@ -169,21 +169,48 @@ def test_mark_done_accepts_the_rest_and_moves_on(sqlite_url: str) -> None:
 def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     repo = small_repo(sqlite_url)
     s = make_session(repo)
-    real = repo.save_item
-    calls = []
+    s.accept()
+    real = repo.update_item
 
-    def fail_second(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(args)
-        if len(calls) == 2:
-            raise SaveError("decision not saved: disk full")
-        return real(*args, **kwargs)
+    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise SaveError("decision not saved: disk full")
 
-    monkeypatch.setattr(repo, "save_item", fail_second)
+    monkeypatch.setattr(repo, "update_item", disk_full)
     with pytest.raises(SaveError):
-        s.accept_all_remaining()
+        s.reject(s.key(s.items[1]))
+    monkeypatch.setattr(repo, "update_item", real)
     # the first decision is committed and shown; the state is what the database holds
     assert [it.status for it in s.items] == ["accepted", "suggested", "suggested"]
     assert s.state == repo.get_version(s.state.version_id)
+
+
+def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """enter/A store every remaining item in one transaction (one logged decision each): a failure on the
+    second item stores none of them, and the session shows what the database holds."""
+    from annotator.annotate import edits
+
+    repo = small_repo(sqlite_url)
+    s = make_session(repo)
+    vid = s.state.version_id
+    real = edits.accept_suggested
+    calls = []
+
+    def fail_second(version, item):  # type: ignore[no-untyped-def]
+        calls.append(item)
+        if len(calls) == 2:
+            raise SaveError("decision not saved: disk full")
+        return real(version, item)
+
+    monkeypatch.setattr(edits, "accept_suggested", fail_second)
+    with pytest.raises(SaveError):
+        s.mark_done()
+    assert [it.status for it in s.items] == ["suggested"] * 3
+    assert s.state == repo.get_version(vid) and s.state.status == "in_progress"
+    assert [e["action"] for e in repo.events(vid)] == ["open"]
+    monkeypatch.setattr(edits, "accept_suggested", real)
+    s.mark_done(vid)
+    assert repo.get_version(vid).status == "done"
+    assert [e["action"] for e in repo.events(vid)] == ["open", "done", "done", "done", "status"]
 
 
 def test_the_ui_reads_session_state_under_the_lock_the_worker_writes_it_under(tmp_path) -> None:  # type: ignore[no-untyped-def]

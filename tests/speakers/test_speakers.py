@@ -179,13 +179,13 @@ def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monke
     copies = tuple(SpeakerQuote(d, d, "q1", f"“{said}", "mixed", "Blinken", "Blinken", None, None) for d in ("a", "b"))
     statement = AlignedStatement(copies, "exact", 100.0)
 
-    real = repo.save_item
-    def flaky(version_id, layer, item_id, item, action):  # type: ignore[no-untyped-def]
+    real = repo.update_item
+    def flaky(version_id, layer, item_id, edit, action):  # type: ignore[no-untyped-def]
         if repo.get_version(version_id).document.ext_id == "a":
             raise SaveError("decision not saved: database is locked")
-        return real(version_id, layer, item_id, item, action)
+        return real(version_id, layer, item_id, edit, action)
 
-    monkeypatch.setattr(repo, "save_item", flaky)
+    monkeypatch.setattr(repo, "update_item", flaky)
     outcome = apply_to_aligned(repo, "x", "alice", statement, kind="direct")
     assert outcome == {"a": "not saved: decision not saved: database is locked", "b": "applied"}
     b = repo.open_version(repo.document_id("x", "b"), "alice").quotes[0]

@@ -192,7 +192,7 @@ async def test_a_whole_session_through_the_keyboard(sample_repo: Repository) -> 
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Document 2 of 5" in status_line(app2) and "items decided 1/" in status_line(app2)
-        assert session2.state.can_undo
+        assert repo.history(session2.state.version_id) == (True, False)
         await pilot.press("u")
         await settle(pilot)
         assert "items decided 0/" in status_line(app2)

@@ -125,7 +125,7 @@ async def test_layers_are_distinguishable_without_colour(hostile_repo: Repositor
 async def test_a_failed_save_is_shown_and_nothing_is_lost(sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     session = make_session(sample_repo)
     app = AnnotatorApp(session)
-    real = sample_repo.save_item
+    real = sample_repo.update_item
     failures = [SaveError("decision not saved: disk I/O error"), RuntimeError("connection reset")]
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -137,7 +137,7 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(sample_repo: Repositor
         await settle(pilot)
         before = session.state
         key = session.selected
-        monkeypatch.setattr(sample_repo, "save_item", flaky)
+        monkeypatch.setattr(sample_repo, "update_item", flaky)
         await pilot.press("a")
         await settle(pilot)
         errors = [m for s, m in notifications(app) if s == "error"]
@@ -179,13 +179,13 @@ async def test_refused_decisions_are_warnings(sample_repo: Repository) -> None:
 
 async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     session = make_session(sample_repo)
-    real = sample_repo.save_item
+    real = sample_repo.update_item
 
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
         time.sleep(0.4)  # a slow disk: keys arrive faster than decisions commit
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sample_repo, "save_item", slow)
+    monkeypatch.setattr(sample_repo, "update_item", slow)
     app = AnnotatorApp(session)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -234,7 +234,7 @@ async def test_a_failed_save_is_shown_and_nothing_changes(outlets_repo: Reposito
         def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
             raise SaveError("decision not saved: disk I/O error")
 
-        monkeypatch.setattr(repo, "save_item", broken)
+        monkeypatch.setattr(repo, "update_item", broken)
         await pilot.press("enter", "a")
         screen = await ready(pilot)
         assert ("error", "bne-1: decision not saved: disk I/O error") in [(s, m[:len("bne-1: decision not saved: disk I/O error")]) for s, m in notifications(app)]

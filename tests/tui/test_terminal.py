@@ -72,7 +72,7 @@ def test_review_in_a_terminal_through_two_saves(review_db: str) -> None:
 SLOW_SAVES = """
 import time
 from annotator.db.repo import Repository
-for name in ("save_item", "put_version"):
+for name in ("update_items", "put_version"):
     real = getattr(Repository, name)
     def slow(self, *a, _real=real, **k):
         time.sleep(0.5)  # a slow disk: the fault below strikes while saves are still queued

@@ -1,0 +1,116 @@
+"""Import speed: gold JSONL and plain JSONL through the library path `annotator import` takes (read,
+validate, stage, store in one transaction), against a stdlib baseline (``json.loads`` per line and
+``sqlite3`` ``executemany`` of (id, text, meta) in one transaction).
+
+Documents are ``bench_export.synthetic`` (about 1,100 characters, 3 attributed quotes and 2 claims each).
+
+    .venv/bin/python benchmarks/bench_import.py [--docs 5000] [--backends sqlite,postgresql]
+
+Goals (issue 18 item 4): gold import >= 1,000 docs/s; plain import within 3x the stdlib baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_export import synthetic  # noqa: E402
+
+from annotator.db.engine import open_database  # noqa: E402
+from annotator.db.repo import Repository  # noqa: E402
+from annotator.io.gold import gold_line  # noqa: E402
+from annotator.io.readers import read_any  # noqa: E402
+
+GOLD_GOAL = 1_000
+PLAIN_RATIO_GOAL = 3.0
+
+
+def write_files(folder: Path, n: int) -> tuple[Path, Path]:
+    gold, plain = folder / "gold.jsonl", folder / "plain.jsonl"
+    with gold.open("w", encoding="utf-8") as g, plain.open("w", encoding="utf-8") as p:
+        for i in range(n):
+            ann = synthetic(i)
+            g.write(gold_line(ann) + "\n")
+            p.write(json.dumps({"id": ann.doc_id, "text": ann.text, "meta": dict(ann.meta)}, ensure_ascii=False) + "\n")
+    return gold, plain
+
+
+def baseline(path: Path, db: Path) -> float:
+    """Seconds for the stdlib: parse every line, insert (id, text, meta) in one transaction."""
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, ext_id TEXT UNIQUE, text TEXT, meta TEXT)")
+
+    def rows() -> Iterator[tuple[str, str, str]]:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                obj = json.loads(line)
+                yield obj["id"], obj["text"], json.dumps(obj.get("meta") or {})
+
+    with conn:
+        conn.executemany("INSERT INTO docs (ext_id, text, meta) VALUES (?, ?, ?)", rows())
+    conn.close()
+    return time.perf_counter() - t0
+
+
+def ours(url: str, path: Path) -> float:
+    """Seconds for the library import (as `annotator import` runs it, without the progress bar)."""
+    t0 = time.perf_counter()
+    repo = Repository(open_database(url))
+    result = repo.import_records("bench", read_any([path])(None))
+    repo.close()
+    assert result.added > 0
+    return time.perf_counter() - t0
+
+
+def backends(names: list[str], tmp: Path) -> Iterator[tuple[str, Callable[[str], str], Callable[[], None]]]:
+    for name in names:
+        if name == "sqlite":
+            yield name, lambda tag: f"sqlite:///{tmp}/{tag}.db", lambda: None
+        else:
+            sys.path.insert(0, str(ROOT))
+            from tests.pg import PostgresServer
+
+            server = PostgresServer().start()
+            try:
+                yield name, lambda _tag: server.url(server.create_database()), server.stop
+            except BaseException:
+                server.stop()
+                raise
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    n = args.docs
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        gold, plain = write_files(tmp, n)
+        base = baseline(plain, tmp / "baseline.db")
+        print(f"{n:,} documents; stdlib json+sqlite3 baseline (plain): {base:.2f} s ({n / base:,.0f} docs/s)")
+        for name, url, stop in backends(args.backends.split(","), tmp):
+            try:
+                t_gold = ours(url("gold"), gold)
+                t_plain = ours(url("plain"), plain)
+            finally:
+                stop()
+            print(f"[{name}] gold import {t_gold:6.2f} s = {n / t_gold:7,.0f} docs/s   goal >= {GOLD_GOAL:,}")
+            print(f"[{name}] plain import {t_plain:5.2f} s = {n / t_plain:7,.0f} docs/s = {t_plain / base:4.1f}x the "
+                  f"baseline   goal <= {PLAIN_RATIO_GOAL:g}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
