@@ -12,13 +12,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.notifications import SeverityLevel
 
-from annotator.display import safe
+from annotator.display import visible
 
 
 def plain(message: object) -> str:
     """The text a notification shows for ``message`` (a str, a rich Text or anything printable)."""
     text = message.plain if isinstance(message, Text) else str(message)
-    return safe(text)
+    return visible(text)
 
 
 class DataNotifications:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from annotator.review.adjudication import Item
-from annotator.display import safe
+from annotator.display import visible
 from annotator.errors import UserError
 from annotator.review.session import ReviewDocument, ReviewSession
 from annotator.scheme import Annotation, Quote
@@ -27,7 +27,7 @@ from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.notify import DataNotifications
 from annotator.tui.saving import SerialSaves
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.widgets.article import visible
+
 
 ACTIVE = "reverse bold"
 MARKED = "underline"
@@ -62,10 +62,10 @@ def describe_item(item: Item | None, differs: frozenset[str] = frozenset()) -> T
             out.append("\n")
         if name == "text":
             out.append(mark, style="bold")
-            out.append(safe(value), style=style)
+            out.append(visible(value), style=style)
         else:
             out.append(f"{mark}{name}: ", style="bold" if name in differs else "")
-            out.append(safe(value), style=style)
+            out.append(visible(value), style=style)
     return out
 
 
@@ -134,9 +134,9 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
         n = len(doc.comparison.disagreements)
         out = Text()
         out.append(f"Document {s.doc_index + 1} of {len(s.documents)}: ")
-        out.append(safe(doc.comparison.doc_id), style="bold")
+        out.append(visible(doc.comparison.doc_id), style="bold")
         out.append(f" | disagreement {s.item_index + 1} of {n}, resolved {len(doc.resolutions)} of {n}")
-        out.append(f" | reviewing {', '.join(safe(a) for a in s.annotators)} -> {safe(s.target)}")
+        out.append(f" | reviewing {', '.join(visible(a) for a in s.annotators)} -> {visible(s.target)}")
         return out
 
     def article_text(self) -> Text:
@@ -160,7 +160,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
         for n, name in enumerate(s.annotators, start=1):
             chosen = doc.chosen_from.get(s.item_index) == name
             out.append(f"{n}. ", style="bold")
-            out.append(safe(name), style="bold reverse" if chosen else "bold")
+            out.append(visible(name), style="bold reverse" if chosen else "bold")
             out.append(" (chosen)\n" if chosen else "\n")
             out.append_text(describe_item(d.options.get(name), differs))
             out.append("\n\n")
@@ -171,7 +171,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
                 out.append("edited\n")
                 out.append_text(describe_item(doc.resolutions[s.item_index]))
             else:
-                out.append("keep none" if not origin else f"take {safe(origin)}")
+                out.append("keep none" if not origin else f"take {visible(origin)}")
         else:
             out.append("Unresolved: press a number, or 0 to keep none.", style="italic")
         return out

@@ -140,7 +140,7 @@ async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_p
     async with app.run_test(size=(140, 40)):
         options = str(app.query_one("#options").render())
         assert "[red]alice[/]" in options
-        assert "[link=x]Bob[/link] = evil\\x1b[31mname [b]x[/b]" in options
+        assert "[link=x]Bob[/link] = evil␛[31mname [b]x[/b]" in options
         assert "\x1b" not in options
         assert "[link=x]Bob[/link]" in str(app.query_one("#article").render())
 
@@ -209,7 +209,7 @@ async def test_a_failed_save_with_hostile_text_is_notified_verbatim(repo: Reposi
         await saved(pilot)
         await pilot.pause()
         await pilot.pause()
-        assert "not saved: RuntimeError: disk [bold red]on fire[/] \\x1b[31m" in toasts(app)
+        assert "not saved: RuntimeError: disk [bold red]on fire[/] ␛[31m" in toasts(app)
         assert app.is_running
         await pilot.press("q")
     assert "gold" not in repo.annotators("r")

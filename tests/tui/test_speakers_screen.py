@@ -217,7 +217,7 @@ async def test_names_outlets_and_quotes_are_shown_literally(outlets_repo: Reposi
         assert screen._speaker == EVIL_NAME and screen.statement_list.has_focus
         left, right = lines(screen.speaker_list), lines(screen.statement_list)
         assert EVIL_NAME in left and "[red]outlet[/]" in left
-        assert "[red]outlet[/]" in right and "\\x1b[31mred" in right and "[link=https://example.com]" in right
+        assert "[red]outlet[/]" in right and "␛[31mred" in right and "[link=https://example.com]" in right
         assert "\x1b" not in left + right
         # a border title is markup: the name is escaped, so it shows as written
         assert Content.from_markup(str(screen.statement_list.border_title)).plain == f"Quotes of {EVIL_NAME}"

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.records import DocumentVersion
-from annotator.display import safe
+from annotator.display import visible
 from annotator.scheme import Quote
 from annotator.annotate.session import AnnotationSession, Change
 from annotator.tui.messages import DecisionFailed, DecisionSaved
@@ -178,7 +178,7 @@ class AnnotateScreen(Screen[None]):
         self.pending = max(self.pending - 1, 0)
         if message.severity == "error":
             self.error = message.error
-        self.notify(safe(message.error), title=f"{message.description}: not saved" if message.severity == "error"
+        self.notify(visible(message.error), title=f"{message.description}: not saved" if message.severity == "error"
                     else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
                     timeout=10 if message.severity == "error" else 4)
         self.redraw()

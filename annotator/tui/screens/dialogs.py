@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from annotator.display import safe
+from annotator.display import visible
 
 
 class DismissOnce:
@@ -79,11 +79,11 @@ class PickerScreen(DismissOnce, ModalScreen["str | None"]):
         exact = False
         for (value, label), searched in zip(self.choices, self.searched):
             if needle in searched.casefold():
-                options.append(Option(Text(safe(label))))
+                options.append(Option(Text(visible(label))))
                 self._values.append(value)
                 exact = exact or value.casefold() == needle
         if self.allow_new and needle and not exact:
-            options.append(Option(Text.assemble(("+ new: ", "bold"), safe(typed.strip()))))
+            options.append(Option(Text.assemble(("+ new: ", "bold"), visible(typed.strip()))))
             self._values.append(typed.strip())
         ol = self.query_one(OptionList)
         ol.clear_options()

@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from annotator.records import DocumentVersion
-from annotator.display import safe
+from annotator.display import visible
 from annotator.errors import SaveError
 from annotator.scheme import Stance
 from annotator.annotate.session import AnnotationSession
@@ -48,13 +48,13 @@ Statuses = Mapping[tuple[str, str], str]
 def speaker_prompt(speaker: CanonicalSpeaker) -> Text:
     """One entry of the speaker list: name, quote count, aligned statements, quotes per outlet."""
     out = Text()
-    out.append(safe(speaker.name), style="bold")
+    out.append(visible(speaker.name), style="bold")
     out.append(f"  {len(speaker.quotes)} quote{'s' if len(speaker.quotes) != 1 else ''}")
     if speaker.aligned:
         out.append(f", {len(speaker.aligned)} aligned", style="italic")
     for outlet, n in speaker.per_outlet.items():
         out.append("\n  ")
-        out.append(safe(outlet), style="dim")
+        out.append(visible(outlet), style="dim")
         out.append(f": {n}")
     return out
 
@@ -63,28 +63,28 @@ def quote_text(q: SpeakerQuote, statuses: Statuses) -> Text:
     """A quote with who is named, its kind, stance and status (all literal)."""
     out = Text()
     out.append("“")
-    out.append(safe(q.text))
+    out.append(visible(q.text))
     out.append("”\n")
     out.append("— ", style="dim")
-    out.append(safe(q.mention), style="italic")
+    out.append(visible(q.mention), style="italic")
     if q.mention != q.name:
         out.append(" (")
-        out.append(safe(q.name))
+        out.append(visible(q.name))
         out.append(")")
     out.append("\n")
     out.append(q.kind)
     if q.stance_label:
         out.append(" · ")
-        out.append(safe(q.stance_target or "?"))
+        out.append(visible(q.stance_target or "?"))
         out.append(": ")
         out.append(q.stance_label, style="bold")
     out.append(" · ")
-    out.append(safe(statuses.get((q.doc_id, q.quote_id), "?")), style="bold")
+    out.append(visible(statuses.get((q.doc_id, q.quote_id), "?")), style="bold")
     return out
 
 
 def _where(q: SpeakerQuote) -> Text:
-    return Text.assemble((safe(q.outlet), "bold"), "  ", (safe(q.doc_id), "dim"))
+    return Text.assemble((visible(q.outlet), "bold"), "  ", (visible(q.doc_id), "dim"))
 
 
 def statement_prompt(statement: AlignedStatement, statuses: Statuses) -> Group:
@@ -220,7 +220,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         self.refreshing = False
         if message.overview is None:
             self.error = message.error
-            self.notify(safe(message.error or "unknown error"), title="Speakers not loaded", severity="error",
+            self.notify(visible(message.error or "unknown error"), title="Speakers not loaded", severity="error",
                         markup=False, timeout=10)
             self.update_status()
             return
@@ -267,7 +267,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         if speaker is None:
             ol.border_title = "Quotes"
             return
-        ol.border_title = Text.assemble("Quotes of ", safe(speaker.name))  # type: ignore[assignment]
+        ol.border_title = Text.assemble("Quotes of ", visible(speaker.name))  # type: ignore[assignment]
         statuses = self.overview.statuses if self.overview is not None else {}
         options: list[Option] = []
         for st in speaker.aligned:
@@ -304,16 +304,16 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         out = Text()
         out.append("Who said what", style="bold")
         out.append("  ")
-        out.append(safe(self.session.dataset))
+        out.append(visible(self.session.dataset))
         out.append(" as ")
-        out.append(safe(self.session.annotator))
+        out.append(visible(self.session.annotator))
         out.append(" sees it (own versions, else the model's suggestions)", style="dim")
         if self.overview is not None:
             out.append(f"  {len(self.overview.speakers)} speakers")
         out.append("  ")
         if self.error:
             out.append("✗ NOT SAVED: ", style="bold reverse")
-            out.append(safe(self.error))
+            out.append(visible(self.error))
         elif self.pending:
             out.append(f"… saving ({self.pending})", style="italic")
         elif self.refreshing:
@@ -353,7 +353,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         missing = [doc for doc, r in message.outcome.items() if r == "not found"]
         self.notify(f"{message.description}: {applied} cop{'y' if applied == 1 else 'ies'}", markup=False, timeout=3)
         if missing:
-            self.notify(safe(f"no longer in your version of: {', '.join(missing)}"), title=message.description,
+            self.notify(visible(f"no longer in your version of: {', '.join(missing)}"), title=message.description,
                         severity="warning", markup=False, timeout=8)
 
     def _handled(self) -> None:
@@ -370,7 +370,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
     def on_decision_failed(self, message: DecisionFailed) -> None:
         if message.severity == "error":
             self.error = message.error
-        self.notify(safe(message.error), title=f"{message.description}: not saved" if message.severity == "error"
+        self.notify(visible(message.error), title=f"{message.description}: not saved" if message.severity == "error"
                     else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
                     timeout=10 if message.severity == "error" else 4)
         self._handled()
@@ -398,7 +398,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         self.notify(f"undo: {message.description} ({message.undone} cop{'y' if message.undone == 1 else 'ies'})",
                     markup=False, timeout=4)
         if message.kept:
-            self.notify(safe("; ".join(message.kept)), title="not undone", severity="warning", markup=False,
+            self.notify(visible("; ".join(message.kept)), title="not undone", severity="warning", markup=False,
                         timeout=8)
 
     def action_accept(self) -> None:

@@ -1,5 +1,5 @@
 """Side panels and the status line. Everything shown from the data is a ``Text`` built from plain
-strings with control characters made visible (``annotator.display.safe``): never markup."""
+strings with control characters made visible (``annotator.display.visible``, as in the article: one rendering in the UI): never markup."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from annotator.display import safe
+from annotator.display import visible
 from annotator.scheme import LAYER_LABELS, Claim, Quote
 from annotator.annotate.session import Progress
 
@@ -19,7 +19,7 @@ def _field(out: Text, label: str, value: str | None, style: str = "", moving: bo
     if value is None:
         out.append("-", style="dim")
     else:
-        out.append(safe(value), style=style)
+        out.append(visible(value), style=style)
     if moving:
         out.append("  ◂ [ ] { }", style="bold")
     out.append("\n")
@@ -34,7 +34,7 @@ def describe(item: Quote | Claim | None, index: int, total: int, part: str = "it
         return out
     layer = "quotes" if isinstance(item, Quote) else "claims"
     out.append(f"{LAYER_LABELS[layer]} {index} of {total}", style="bold reverse")
-    out.append(f"  {safe(item.id)}\n")
+    out.append(f"  {visible(item.id)}\n")
     _field(out, "status", item.status, "bold")
     if item.score is not None:  # the model's confidence in its suggestion
         _field(out, "score", f"{item.score:.2f}")
@@ -51,7 +51,7 @@ def describe(item: Quote | Claim | None, index: int, total: int, part: str = "it
         _field(out, "speaker", item.speaker, "bold")
     text = item.text if len(item.text) <= PREVIEW_CHARS else item.text[:PREVIEW_CHARS] + "…"
     out.append("\n")
-    out.append(safe(text), style="italic" if isinstance(item, Claim) else "")
+    out.append(visible(text), style="italic" if isinstance(item, Claim) else "")
     return out
 
 
@@ -96,7 +96,7 @@ def speakers_text(speakers: list[tuple[str, int]], current: str | None) -> Text:
             out.append("\n")
         mark = "▸ " if name == current else "  "
         out.append(mark)
-        out.append(safe(name), style="bold reverse" if name == current else "")
+        out.append(visible(name), style="bold reverse" if name == current else "")
         out.append(f"  {count}")
     return out
 
@@ -119,11 +119,11 @@ def status_text(doc_id: str, progress: Progress, saving: int, error: str | None,
     the time on the document, whether everything is saved, and the mode."""
     left = Text()
     if error:
-        left.append(safe(error), style="bold")
+        left.append(visible(error), style="bold")
         left.append("  ")
     left.append(f"Document {progress.position} of {progress.total}", style="bold")
     left.append("  ")
-    left.append(safe(doc_id))
+    left.append(visible(doc_id))
     left.append(f"  [{progress.status.replace('_', ' ')}]")
     left.append(f"  items decided {progress.decided}/{progress.items}")
     left.append(f"  done {progress.done}/{progress.total}")
