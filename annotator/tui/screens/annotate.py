@@ -14,22 +14,19 @@ from typing import Callable, ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer
 
-from annotator.records import DocumentVersion
 from annotator.display import visible
 from annotator.scheme import Quote
 from annotator.annotate.session import AnnotationSession, Change
 from annotator.tui.messages import DecisionFailed, DecisionSaved
+from annotator.tui.screens.decisions import NO_STANCE, DecisionScreen
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen, SearchScreen
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
 
 T = TypeVar("T")
-#: The target picker's "none" entry (a NUL cannot be typed into the picker, so no target is named so).
-NO_STANCE = "\x00none"
 #: Speaker picker values that are mentions in the text ("\x00mention:start:end:name"), not names.
 MENTION = "\x00mention:"
 
@@ -53,7 +50,7 @@ def locked(method: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(DecisionScreen[None]):
     """Accept, reject or fix the model's suggestions, one keypress per decision."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,8 +91,6 @@ class AnnotateScreen(Screen[None]):
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__()
         self.session = session
-        self.pending = 0
-        self.error: str | None = None
         self.selecting = False
         #: What the bracket keys move on the selected item ("item", "cue" or "speaker"; ``p`` cycles).
         self.part = "item"
@@ -159,14 +154,11 @@ class AnnotateScreen(Screen[None]):
 
     # -- decisions go to the worker -----------------------------------------------------------------
 
-    def submit(self, description: str, fn: Callable[[], DocumentVersion]) -> None:
-        self.pending += 1
-        self.app.submit_decision(self, description, fn)  # type: ignore[attr-defined]
-        self.update_status()
+    def submit(self, description: str, fn: Callable[[], object]) -> None:
+        self.queue(description, fn)
 
     def on_decision_saved(self, message: DecisionSaved) -> None:
-        self.pending = max(self.pending - 1, 0)
-        self.error = None
+        self.decision_saved()
         self.redraw()  # scrolls to the selected item: after an undo / redo, the one it changed
         if isinstance(message.state, Change):
             self.notify(message.state.summary, timeout=4)
@@ -175,12 +167,7 @@ class AnnotateScreen(Screen[None]):
                         title="Finished", markup=False)
 
     def on_decision_failed(self, message: DecisionFailed) -> None:
-        self.pending = max(self.pending - 1, 0)
-        if message.severity == "error":
-            self.error = message.error
-        self.notify(visible(message.error), title=f"{message.description}: not saved" if message.severity == "error"
-                    else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
-                    timeout=10 if message.severity == "error" else 4)
+        self.decision_failed(message)
         self.redraw()
 
     @locked
@@ -377,20 +364,16 @@ class AnnotateScreen(Screen[None]):
         key = self.session.selected
         item = self.session.selected_item
         current = item.stance.target if isinstance(item, Quote) and item.stance else None
-        choices = [(t, t) for t in targets]
-        if current is not None:
-            choices.insert(0, (NO_STANCE, "(none: remove the stance)"))
 
-        def chosen(target: str | None) -> None:
+        def chosen(target: str) -> None:
             if target == NO_STANCE:
                 if key is not None:
                     self.submit("stance none", partial(self.session.remove_stance, key))
-            elif target:
+            else:
                 then(target, target not in targets)
 
-        self.app.push_screen(PickerScreen("Stance target: pick one, or type a new target for this dataset", choices,
-                                          allow_new=True, placeholder="filter, or a new target",
-                                          highlight=current), chosen)
+        self.pick_target("Stance target: pick one, or type a new target for this dataset", targets, current, chosen,
+                         allow_new=True, with_none=current is not None)
 
     @locked
     def _quote_key(self):  # type: ignore[no-untyped-def]

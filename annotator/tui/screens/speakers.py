@@ -14,7 +14,7 @@ a message. Escape returns to the article once every queued decision has been han
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import ClassVar, Mapping, Sequence
+from typing import Callable, ClassVar, Mapping, Sequence
 
 from rich import box
 from rich.console import Group
@@ -25,7 +25,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -38,8 +37,9 @@ from annotator.annotate.session import AnnotationSession
 from annotator.speakers.canonical import AlignedStatement, CanonicalSpeaker, SpeakerQuote
 from annotator.speakers.overview import SpeakerOverview, speaker_overview
 from annotator.tui.messages import DecisionFailed, DecisionSaved
+from annotator.tui.screens.decisions import DecisionScreen
 from annotator.tui.screens.dialogs import DismissOnce, PickerScreen
-from annotator.tui.widgets.panels import StatusLine
+from annotator.tui.widgets.panels import StatusLine, saved_indicator
 
 #: Statuses read from the overview: (document ext id, quote id) -> status.
 Statuses = Mapping[tuple[str, str], str]
@@ -117,7 +117,7 @@ def unaligned_by_document(speaker: CanonicalSpeaker) -> list[list[SpeakerQuote]]
     return list(by_doc.values())
 
 
-class SpeakersScreen(DismissOnce, Screen[None]):
+class SpeakersScreen(DismissOnce, DecisionScreen[None]):
     """Who said what across outlets; decide a statement quoted in several articles once for all copies."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,10 +163,8 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         super().__init__()
         self.session = session
         self.overview: SpeakerOverview | None = None
-        self.pending = 0
         self.refreshing = False
         self.closing = False
-        self.error: str | None = None
         self._generation = 0
         self._speaker: str | None = None  # name of the highlighted speaker
         self._rows: list[AlignedStatement | None] = []  # statement list index -> aligned statement
@@ -311,15 +309,13 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         if self.overview is not None:
             out.append(f"  {len(self.overview.speakers)} speakers")
         out.append("  ")
-        if self.error:
-            out.append("✗ NOT SAVED: ", style="bold reverse")
-            out.append(visible(self.error))
-        elif self.pending:
-            out.append(f"… saving ({self.pending})", style="italic")
-        elif self.refreshing:
+        if self.refreshing and not self.error and not self.pending:
             out.append("… loading", style="italic")
         else:
-            out.append("✓ saved", style="bold")
+            out.append_text(saved_indicator(self.pending, self.error))
+        if self.error:
+            out.append(": ")
+            out.append(visible(self.error))
         self.query_one(StatusLine).show(out)
 
     # -- decisions on all copies of a statement -----------------------------------------------------
@@ -341,9 +337,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
                 raise SaveError("; ".join(failed))
             return self.session.state
 
-        self.pending += 1
-        self.app.submit_decision(self, description, job)  # type: ignore[attr-defined]
-        self.update_status()
+        self.queue(description, job)
 
     def on_speakers_screen_applied(self, message: Applied) -> None:
         applied = sum(1 for r in message.outcome.values() if r == "applied")
@@ -357,22 +351,17 @@ class SpeakersScreen(DismissOnce, Screen[None]):
                         severity="warning", markup=False, timeout=8)
 
     def _handled(self) -> None:
-        self.pending = max(self.pending - 1, 0)
         if self.closing and not self.pending:
             self.dismiss(None)
             return
         self.reload()
 
     def on_decision_saved(self, message: DecisionSaved) -> None:
-        self.error = None
+        self.decision_saved()
         self._handled()
 
     def on_decision_failed(self, message: DecisionFailed) -> None:
-        if message.severity == "error":
-            self.error = message.error
-        self.notify(visible(message.error), title=f"{message.description}: not saved" if message.severity == "error"
-                    else message.description, severity=message.severity, markup=False,  # type: ignore[arg-type]
-                    timeout=10 if message.severity == "error" else 4)
+        self.decision_failed(message)
         self._handled()
 
     def action_undo(self) -> None:
@@ -390,9 +379,7 @@ class SpeakersScreen(DismissOnce, Screen[None]):
             self.post_message(self.Undone(description, undone, kept))
             return self.session.state
 
-        self.pending += 1
-        self.app.submit_decision(self, f"undo {description}", job)  # type: ignore[attr-defined]
-        self.update_status()
+        self.queue(f"undo {description}", job)
 
     def on_speakers_screen_undone(self, message: Undone) -> None:
         self.notify(f"undo: {message.description} ({message.undone} cop{'y' if message.undone == 1 else 'ies'})",
@@ -416,20 +403,14 @@ class SpeakersScreen(DismissOnce, Screen[None]):
         if st is not None:
             self.submit(f"kind {kind}, all copies", st, kind=kind)
 
-    def _pick_target(self, statement: AlignedStatement, then) -> None:  # type: ignore[no-untyped-def]
+    def _pick_target(self, statement: AlignedStatement, then: Callable[[str], None]) -> None:
         targets = self.session.targets
         if not targets:
             self.notify("This dataset has no stance targets: add some with `annotator targets`.",
                         severity="warning", markup=False)
             return
         current = next((q.stance_target for q in statement.quotes if q.stance_target), None)
-
-        def chosen(target: str | None) -> None:
-            if target:
-                then(target)
-
-        self.app.push_screen(PickerScreen("Stance target (all copies)", [(t, t) for t in targets],
-                                          highlight=current), chosen)
+        self.pick_target("Stance target (all copies)", targets, current, then)
 
     def action_stance(self, label: str) -> None:
         st = self._statement()

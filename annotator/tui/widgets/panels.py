@@ -128,16 +128,21 @@ def status_text(doc_id: str, progress: Progress, saving: int, error: str | None,
     left.append(f"  items decided {progress.decided}/{progress.items}")
     left.append(f"  done {progress.done}/{progress.total}")
     right = Text(f"time {_clock(progress.seconds)}  ")
-    if error:
-        right.append("✗ NOT SAVED", style="bold reverse")
-    elif saving:
-        right.append(f"… saving ({saving})", style="italic")
-    else:
-        right.append("✓ saved", style="bold")
+    right.append_text(saved_indicator(saving, error))
     if mode:
         right.append("  ")
         right.append(mode, style="bold reverse")
     return left, right
+
+
+def saved_indicator(saving: int, error: str | None) -> Text:
+    """Whether every decision is stored: ``✗ NOT SAVED`` after a failure, ``… saving (n)``, ``✓ saved``
+    (the same words on every decision screen)."""
+    if error:
+        return Text("✗ NOT SAVED", style="bold reverse")
+    if saving:
+        return Text(f"… saving ({saving})", style="italic")
+    return Text("✓ saved", style="bold")
 
 
 def fit(left: Text, right: Text, width: int) -> Text:
