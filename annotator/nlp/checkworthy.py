@@ -120,7 +120,7 @@ def candidates_in_context(doc: Doc, records: list[dict[str, Any]]) -> list[tuple
             while start < end and text[start] in comp._QUOTE_CHARS:
                 start += 1
             window = records[bisect_left(starts, start - comp.MAX_QUOTE_CHARS) : bisect_right(starts, end)]
-            chosen = _reported_content(doc, sent, start, end, window)
+            chosen = _reported_content(text, sent, start, end, window)
             if chosen is None:
                 speaker = next((r.get("name") for r in window if r["start"] <= start < r["end"] or (
                     start <= r["start"] and r["end"] <= end and r["end"] - r["start"] > (end - start) / 2)), None)
@@ -131,14 +131,14 @@ def candidates_in_context(doc: Doc, records: list[dict[str, Any]]) -> list[tuple
     return out
 
 
-def _reported_content(doc: Doc, sent: Span, start: int, end: int,
+def _reported_content(text: str, sent: Span, start: int, end: int,
                       window: list[dict[str, Any]]) -> tuple[int, int, str | None] | None:
     """In "X said (that) Y" and "“Y,” X said" the claim is Y with X as speaker: the longest quote of the
     line when the sentence's root is a reporting verb."""
     if sent.root.lemma_.lower() not in lx.REPORTING_VERBS:
         return None
     inner = [r for r in window if start - 1 <= r["start"] and r["end"] <= end
-             and len(doc.text[r["start"] : r["end"]].split()) >= _MIN_WORDS]
+             and len(text[r["start"] : r["end"]].split()) >= _MIN_WORDS]
     if not inner:
         return None
     r = max(inner, key=lambda r: r["end"] - r["start"])
