@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,9 +29,6 @@ from annotator.nlp.stance import _alias_patterns
 from annotator.nlp.textmodel import FieldSpec, LinearTextModel
 from annotator.scheme import DEFAULT_STANCE_TARGETS
 
-if TYPE_CHECKING:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 STANCE_CLF_FACTORY = "annotator_stance_clf"
 #: Words left and right of the mention that become position features.
 WINDOW = 6
@@ -39,6 +36,8 @@ NEAR = 3
 TARGET_MARK = "TGT"
 #: Words on each side whose sentiment (VADER) becomes features.
 SENTIMENT_WINDOW = 8
+#: A negation word within this many words before a sentiment word flips it.
+NEGATION_SCOPE = 3
 FIELDS: tuple[FieldSpec, ...] = (FieldSpec(0, "word", (1, 2)), FieldSpec(1, "marker", (1, 1), min_df=1),
                                  FieldSpec(2, "marker", (1, 1), min_df=1))
 
@@ -51,36 +50,55 @@ def default_model_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _sentiment() -> "SentimentIntensityAnalyzer":
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+def _lexicon() -> tuple[dict[str, float], frozenset[str]]:
+    """VADER's word valences (-4..4) and negation words (``vaderSentiment``, MIT; read from the package)."""
+    from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    return dict(SentimentIntensityAnalyzer().lexicon), frozenset(NEGATE) | {"no", "not", "never", "without", "nor"}
+
+
+def _negated(words: Sequence[str], i: int, negations: frozenset[str]) -> bool:
+    """Whether one of the three words before ``words[i]`` negates it ("not good", "didn't help")."""
+    return any(w in negations or w.endswith("n't") for w in words[max(0, i - NEGATION_SCOPE) : i])
+
+
+def _valence(words: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
+    """Sum of the lexicon valences of ``words`` (a negated word counts -0.74 times, as in VADER) and the
+    sentiment words found with their valence there (``("not_good", -1.4)``)."""
+    lexicon, negations = _lexicon()
+    total, found = 0.0, []
+    for i, w in enumerate(words):
+        v = lexicon.get(w)
+        if v is None:
+            continue
+        if _negated(words, i, negations):
+            w, v = f"not_{w}", -0.74 * v
+        total += v
+        found.append((w, v))
+    return total, found
 
 
 def _polarity(name: str, value: float) -> list[str]:
-    sign = "pos" if value > 0.05 else "neg" if value < -0.05 else "zero"
-    strong = [f"{name}_{sign}2"] if abs(value) > 0.5 else []
+    sign = "pos" if value > 0.5 else "neg" if value < -0.5 else "zero"
+    strong = [f"{name}_{sign}2"] if abs(value) > 2.5 else []
     return [f"{name}_{sign}", *strong]
 
 
 def sentiment_marks(text: str, start: int | None, end: int | None) -> str:
-    """Sentiment around the mention: VADER's compound score of the sentence, of the words left and right of
-    the mention (``VS_``, ``VL_``, ``VR_``: pos/neg/zero, ``2`` when strong), and its lexicon's positive or
-    negative words on each side (``LEXl_p`` ...)."""
-    sia = _sentiment()
-    marks = _polarity("VS", sia.polarity_scores(text)["compound"])
+    """Sentiment around the mention from VADER's word lexicon, with negation scope (three words): the sum of
+    the valences of the sentence and of the words left and right of the mention (``VS_``, ``VL_``, ``VR_``:
+    pos/neg/zero, ``2`` when strong), and each side's sentiment words by sign and by word (``LEXl_p``,
+    ``SWl_not_good`` ...). Word look-ups only: VADER's full scorer cost more than the rest of the model."""
+    lower = text.lower()
+    marks = _polarity("VS", _valence(_TOKEN.findall(lower))[0])
     if start is None or end is None:
         return " ".join(marks)
-    for side, words in (("l", text[:start].split()[-SENTIMENT_WINDOW:]), ("r", text[end:].split()[:SENTIMENT_WINDOW])):
-        chunk = " ".join(words)
-        marks += _polarity(f"V{side.upper()}", sia.polarity_scores(chunk)["compound"] if chunk else 0.0)
-    left = _TOKEN.findall(text[:start].lower())[-SENTIMENT_WINDOW:]
-    right = _TOKEN.findall(text[end:].lower())[:SENTIMENT_WINDOW]
-    for side, words in (("l", left), ("r", right)):
-        for w in words:
-            v = sia.lexicon.get(w)
-            if v is not None:
-                marks.append(f"LEX{side}_{'p' if v > 0 else 'n'}")
+    sides = (("l", _TOKEN.findall(lower[:start])[-SENTIMENT_WINDOW:]), ("r", _TOKEN.findall(lower[end:])[:SENTIMENT_WINDOW]))
+    for side, words in sides:
+        value, found = _valence(words)
+        marks += _polarity(f"V{side.upper()}", value)
+        for w, v in found:
+            marks += [f"LEX{side}_{'p' if v > 0 else 'n'}", f"SW{side}_{w}"]
     return " ".join(marks)
 
 

@@ -88,6 +88,8 @@ def test_stance_features_mark_the_mention_and_its_neighbours() -> None:
     assert {"L0_said", "R0_lied", "L_kyiv", "RB_lied_again"} <= set(marks.split())
     assert stance_fields("No target here.", None, None)[:2] == ["No target here.", ""]
     assert "VL_neg" in stance_fields("Critics slammed the awful Moscow plan.", 26, 32)[2].split()
+    assert {"VR_neg", "LEXr_n", "SWr_not_help"} <= set(stance_fields("Moscow did not help.", 0, 6)[2].split())
+    assert {"VR_pos", "LEXr_p", "SWr_help"} <= set(stance_fields("Moscow did help.", 0, 6)[2].split())
     assert find_mention("The Kremlin denied it.", "Russia") == (4, 11)  # through the aliases
     assert find_mention("Judge Gorsuch wrote.", "Neil Gorsuch") == (6, 13)  # the last word of a name
     assert find_mention("Nothing about it.", "Russia") is None
@@ -166,3 +168,25 @@ def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models) ->
             rows = [["Prices rose 5 percent in 2019.", "T_NNS T_VBD E_PERCENT"], ["Thank you all.", ""], ["", ""]]
         sparse = np.asarray(model._features(rows) @ model.coef.T) + model.intercept
         assert model.decision(rows) == pytest.approx(sparse, abs=1e-5)
+
+
+def test_the_threshold_is_tuned_for_the_corpus_share_and_a_balanced_share_of_claims() -> None:
+    from annotator.nlp.train_base import _best_threshold, f1_at_share
+
+    gold = np.array([True, False, False, False] * 5)
+    pred = np.array([True, True, False, False] * 5)  # every claim found, one false alarm in three negatives
+    assert f1_at_share(pred, gold) == pytest.approx(2 / 3)
+    assert f1_at_share(pred, gold, 0.5) == pytest.approx(2 / (2 + 1 / 3))  # a third as many negatives per claim
+    scores = np.array([0.9, 0.25, 0.05, 0.05] * 5)
+    assert _best_threshold(scores, gold) == pytest.approx(0.26)  # the lowest that keeps all claims and only them
+
+
+def test_extra_examples_join_the_training_part(tmp_path: Path) -> None:
+    from annotator.nlp import train_base as tb
+
+    data = write_newsmtsc(tmp_path / "mtsc.jsonl")
+    extra = [tb.StanceExample("Zorblat applauded Moore warmly.", 18, 23, "favor", "extra")] * 3
+    info = tb.train_stance(data, tmp_path / "stance", held_out=0.2, extra=extra)
+    model = LinearTextModel.load(tmp_path / "stance")
+    assert info["n_extra"] == 3 and model.info["n_extra"] == 3
+    assert "zorblat applauded" in model.vectorizers[0].vocabulary_  # a bigram only the extra examples have
