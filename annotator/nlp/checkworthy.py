@@ -171,9 +171,10 @@ class CheckworthyComponent:
         contexts = [doc.char_span(a, b, alignment_mode="expand") for _s, _e, _n, (a, b) in found]
         kept = [(c, ctx) for c, ctx in zip(found, contexts) if ctx is not None]
         decisions = self.classifier.decide([ctx for _c, ctx in kept])
-        rows = [[s, e, name, ok, round(score, 4)] for ((s, e, name, _line), _ctx), (ok, score) in zip(kept, decisions)
-                if ok or self.all_claims]
-        spans = [doc.char_span(s, e, label="CLAIM", alignment_mode="expand") for s, e, *_ in rows]
+        chosen = [(s, e, name, ok, round(score, 4)) for ((s, e, name, _line), _ctx), (ok, score) in zip(kept, decisions)
+                  if ok or self.all_claims]
+        spans = [doc.char_span(s, e, label="CLAIM", alignment_mode="expand") for s, e, *_ in chosen]
+        rows: list[list[Any]] = [list(c) for c in chosen]
         pairs = [(span, row) for span, row in zip(spans, rows) if span is not None]
         doc.spans[comp.CLAIMS_KEY] = [span for span, _ in pairs]
         doc.spans[comp.CLAIMS_KEY].attrs["scores"] = [row[4] for _, row in pairs]

@@ -54,6 +54,7 @@ def _relabelled(nlp: Language, annotations: Iterable[Annotation], stance: Stance
         quotes = []
         for q in kept.quotes:
             content = ann.text[q.start : q.end]
+            new: Stance | None
             if q.stance is not None:
                 label, _score = stance.classifier.toward(content, q.stance.target)
                 new = Stance(q.stance.target, label)

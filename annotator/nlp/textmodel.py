@@ -135,7 +135,7 @@ class LinearTextModel:
         try:
             data = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
             weights = np.load(folder / WEIGHTS_FILE)
-            specs = [FieldSpec(int(f["field"]), str(f["analyzer"]), tuple(f["ngram"]), int(f["min_df"]))  # type: ignore[arg-type]
+            specs = [FieldSpec(int(f["field"]), str(f["analyzer"]), tuple(f["ngram"]), int(f["min_df"]))
                      for f in data["fields"]]
             vectorizers = []
             for i, (spec, words) in enumerate(zip(specs, data["vocabularies"])):
