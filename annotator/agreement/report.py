@@ -550,7 +550,7 @@ def _layer_agreement(
         exact=pooled("exact"),
         overlap=pooled("overlap"),
         token=overall_token,
-        unitizing=unitizing(range(k), done.all(axis=0)),
+        unitizing=unitizing(range(k), np.asarray(done.all(axis=0))),
         unitizing_documents=int(done.all(axis=0).sum()),
     )
     return LayerAgreement(layer=key[0], label=key[1], pairs=tuple(pair_results), overall=overall)

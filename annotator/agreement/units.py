@@ -145,11 +145,11 @@ def unit_agreement(attribute: str, ratings: Sequence[Sequence[Hashable | None]],
     cohen = fleiss = None
     if k == 2:
         a_rows, b_rows = ratings
-        index = {lab: i for i, lab in enumerate(labels)}
+        index: dict[Any, int] = {lab: i for i, lab in enumerate(labels)}
         conf = np.zeros((len(labels), len(labels)), dtype=np.int64)
         for x, y in zip(a_rows, b_rows):
             if x is not None and y is not None:
-                conf[index[x], index[y]] += 1
+                conf[index[x]][index[y]] += 1
         cohen = cohen_kappa_from_confusion(conf)
     elif k >= 3 and complete.any():
         fleiss = fleiss_kappa_from_counts(counts[complete])

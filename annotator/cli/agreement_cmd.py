@@ -65,15 +65,15 @@ def agreement(
     blind = blind_compared(repo.blind_versions(dataset), versions, [*names, *([against] if against else [])])
     if blind and not as_json:
         console.print(literal(str(blind["note"])))
-    note = None
+    note: dict[str, object] | None = None
     assigned = repo.assignments(dataset)
     if assigned and against is None:  # a split dataset: only the overlap can be compared
         versions, overlapping = assigned_overlap(versions, names, assigned)
-        note = {"overlapping_documents": overlapping,
-                "note": f"the dataset is assigned: compared on the {overlapping} documents assigned to two or "
-                        "more of these annotators"}  # fmt: skip
+        text = (f"the dataset is assigned: compared on the {overlapping} documents assigned to two or more of "
+                "these annotators")
+        note = {"overlapping_documents": overlapping, "note": text}
         if not as_json:
-            console.print(literal(note["note"]))
+            console.print(literal(text))
     if against is not None:
         from annotator.agreement.gold import against_gold
         from annotator.agreement.render import gold_tables

@@ -321,8 +321,8 @@ class Repository:
         ds_id, created = self._locked_dataset_for_import(s, dataset)
         targets: list[str] = list(s.scalar(select(Dataset.stance_targets).where(Dataset.id == ds_id)) or ())
         n_targets = len(targets)
-        position = s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
-            Document.dataset_id == ds_id)) + 1
+        position = int(s.scalar(select(func.coalesce(func.max(Document.position), -1)).where(
+            Document.dataset_id == ds_id)) or 0) + 1
         #: text hash -> (document id, external id) of every text seen: in the dataset or added now.
         by_hash: dict[str, tuple[int | None, str]] = {}
         added_ids: set[str] = set()
@@ -361,8 +361,8 @@ class Repository:
                 s.execute(insert(Document), rows)
                 new_ids = s.execute(select(Document.text_hash, Document.id).where(
                     Document.dataset_id == ds_id, Document.text_hash.in_([r["text_hash"] for r in rows])))
-                for h, doc_id in new_ids:
-                    by_hash[h] = (doc_id, by_hash[h][1])
+                for h, new_id in new_ids:
+                    by_hash[h] = (new_id, by_hash[h][1])
                 added += len(rows)
             for h, rec in gold:
                 doc_id, ext_id = by_hash[h]
@@ -927,9 +927,9 @@ class Repository:
             by_version: dict[int, tuple[str, list[datetime]]] = {}
             for name, vid, at in times:
                 by_version.setdefault(vid, (name, []))[1].append(at)
-            seconds: Counter[str] = Counter()
+            seconds: dict[str, float] = {}
             for name, stamps in by_version.values():
-                seconds[name] += work_seconds(stamps)
+                seconds[name] = seconds.get(name, 0.0) + work_seconds(stamps)
             assigned: Counter[str] = Counter()
             assigned_done: Counter[str] = Counter()
             done_version = (
@@ -947,7 +947,7 @@ class Repository:
             has_assignment = bool(assigned)
             progress = tuple(
                 AnnotatorProgress(name, c["done"], c["in_progress"] + c["new"], c["flagged"], c["skipped"],
-                                  seconds[name], assigned[name] if has_assignment else None,
+                                  seconds.get(name, 0), assigned[name] if has_assignment else None,
                                   assigned_done[name] if has_assignment else None)
                 for name, c in sorted(per.items())
             )
@@ -983,8 +983,8 @@ class Repository:
                 for name in names:
                     s.add(Assignment(dataset_id=ds.id, document_id=ids[doc_ext], annotator_id=people[name]))
                     added[name] += 1
-            for names in existing.values():
-                for name in names:
+            for known in existing.values():
+                for name in known:
                     added[name] += 0
         totals = {name: len(docs_) for name, docs_ in self.assignments(dataset).items()}
         return AssignResult(len(docs), overlap, tuple((n, added[n], totals.get(n, 0)) for n in sorted(totals)))

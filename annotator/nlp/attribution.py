@@ -114,7 +114,8 @@ def _gap(doc: Doc, a: tuple[int, int], b: tuple[int, int]) -> int:
     crossings = 0
     sent_end = doc[left].sent.end
     if right >= sent_end:
-        crossings = 1 + sum(1 for s in doc[sent_end:right + 1].sents if s.start > sent_end)
+        # sentences starting after sent_end, up to right (what Span.sents would yield past the first)
+        crossings = 1 + sum(1 for t in doc[sent_end + 1:right + 1] if t.is_sent_start)
     return (right - left) + SENTENCE_PENALTY * crossings
 
 

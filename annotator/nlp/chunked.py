@@ -67,7 +67,7 @@ def parse_long(nlp: Language, text: str, limit: int = PIECE_CHARS) -> Doc:
         for doc in nlp.pipe(parts, batch_size=1):
             doc.tensor = doc.tensor[:0]  # per-token vectors: not needed by the rules, the bulk of memory
             docs.append(doc)
-    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]  # stub lacks exclude
     del docs
     for name in rules:
         doc = nlp.get_pipe(name)(doc)

@@ -238,11 +238,11 @@ def mention_tokens(tok: Token) -> tuple[int, int]:
                and not (doc[b - 1].dep_ == "poss" and a <= doc[b - 1].i < b and not a <= tok.i < b)]
     if persons:
         own = [e for e in persons if e[0] <= tok.i < e[1]]
-        ent = own[0] if own else min(persons, key=lambda e: min(abs(e[0] - tok.i), abs(e[1] - 1 - tok.i)))
-        start = ent[0]
+        person = own[0] if own else min(persons, key=lambda e: min(abs(e[0] - tok.i), abs(e[1] - 1 - tok.i)))
+        start = person[0]
         if start > 0 and doc[start - 1].lower_ in lx.HONORIFICS:
             start -= 1
-        return start, ent[1]
+        return start, person[1]
     ent = _ent_of(tok)
     if ent is not None:
         start = ent[0]
@@ -490,7 +490,8 @@ def _cue_near(doc: Doc, seg: tuple[int, int, int, int | None], text: str) -> tup
                 steps += 1
             first = _first_word_after(doc, after.end)
             verb = _cue_after_subject(first) if first is not None else None
-            if verb is not None and not (sentence_done and first.text[:1].isupper() and first.i == after.end):
+            if verb is not None and first is not None and not (
+                    sentence_done and first.text[:1].isupper() and first.i == after.end):
                 return verb, "after"
     before = doc.char_span(open_idx, open_idx + 1, alignment_mode="expand")
     if before is not None:
@@ -678,10 +679,10 @@ def find_quotes(doc: Doc) -> list[dict[str, Any]]:
         records.append({"start": d["start"], "end": d["end"], "kind": "direct", "cue": d["cue"], "speaker": d["speaker"]})
     taken = [(r["start"], r["end"]) for r in records]
     for c in sorted((c for c in cands if not c.get("drop")), key=lambda c: -(c["cend"] - c["cstart"])):
-        span = (c["cstart"], c["cend"])
-        if any(_overlaps(span, t) for t in taken):
+        bounds = (c["cstart"], c["cend"])
+        if any(_overlaps(bounds, t) for t in taken):
             continue
-        taken.append(span)
+        taken.append(bounds)
         records.append({
             "start": c["cstart"], "end": c["cend"], "kind": c["kind"], "cue": _char(doc, *c["cue"]),
             "speaker": _char(doc, *c["speaker"]) if c["speaker"] else None,

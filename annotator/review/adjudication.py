@@ -118,7 +118,8 @@ def merge(
             chosen.append(item)
     quotes = sorted((i for i in chosen if isinstance(i, Quote)), key=lambda i: (i.start, i.end))
     claims = sorted((i for i in chosen if isinstance(i, Claim)), key=lambda i: (i.start, i.end))
-    for items in (quotes, claims):
+    layers: tuple[Sequence[Quote | Claim], ...] = (quotes, claims)
+    for items in layers:
         for a, b in zip(items, items[1:]):
             if b.start < a.end:
                 raise UserError(

@@ -30,7 +30,7 @@ from typing import Iterable, Mapping, Sequence
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from annotator.scheme import Annotation
+from annotator.scheme import Annotation, Quote, SpeakerMention
 
 TITLES = frozenset(
     "mr mrs ms dr sir madam president prime minister secretary general foreign deputy spokesperson "
@@ -309,22 +309,22 @@ def cross_outlet_speakers(
     annotations: Iterable[Annotation], corrections: Mapping[str, str] | None = None
 ) -> list[CanonicalSpeaker]:
     """Canonical speakers over all documents, most quoted first, with aligned statements."""
-    raw: list[tuple[Annotation, object]] = []
+    raw: list[tuple[Annotation, Quote, SpeakerMention]] = []
     for ann in annotations:
         for q in ann.kept().quotes:
             if q.speaker is not None and q.speaker.name.strip():
-                raw.append((ann, q))
-    mapping = merge_names((q.speaker.name for _, q in raw), corrections)  # type: ignore[attr-defined]
+                raw.append((ann, q, q.speaker))
+    mapping = merge_names((spk.name for _, _, spk in raw), corrections)
     by_name: dict[str, list[SpeakerQuote]] = defaultdict(list)
     variants: dict[str, Counter[str]] = defaultdict(Counter)
-    for ann, q in raw:
-        name = mapping[q.speaker.name]  # type: ignore[attr-defined]
-        variants[name][q.speaker.name] += 1  # type: ignore[attr-defined]
+    for ann, q, spk in raw:
+        name = mapping[spk.name]
+        variants[name][spk.name] += 1
         by_name[name].append(SpeakerQuote(
-            doc_id=ann.doc_id, outlet=outlet_of(ann), quote_id=q.id, text=q.text, kind=q.kind,  # type: ignore[attr-defined]
-            mention=q.speaker.text, name=q.speaker.name,  # type: ignore[attr-defined]
-            stance_target=q.stance.target if q.stance else None,  # type: ignore[attr-defined]
-            stance_label=q.stance.label if q.stance else None,  # type: ignore[attr-defined]
+            doc_id=ann.doc_id, outlet=outlet_of(ann), quote_id=q.id, text=q.text, kind=q.kind,
+            mention=spk.text, name=spk.name,
+            stance_target=q.stance.target if q.stance else None,
+            stance_label=q.stance.label if q.stance else None,
         ))
     speakers = []
     for name, quotes in by_name.items():

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -122,7 +122,7 @@ def parse(nlp: Language, annotations: Sequence[Annotation], log: Callable[[str],
 
 
 def train_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: Path,
-              params: dict | None = None, log: Callable[[str], None] | None = None) -> dict:  # type: ignore[type-arg]
+              params: dict[str, Any] | None = None, log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Fit the CRF and write ``out_dir/model.crfsuite`` and ``cue_lemmas.json``; returns training facts."""
     import pycrfsuite
 

@@ -10,7 +10,7 @@ Textual's event loop waits for its worker threads before ``run`` returns).
 from __future__ import annotations
 
 import sys
-from typing import IO
+from typing import IO, Any
 
 from textual.app import App
 
@@ -36,7 +36,7 @@ def require_terminal(command: str) -> None:
         raise UserError(f"annotator {command} needs a terminal: {problem} (run it in a terminal, not through a pipe)")
 
 
-def run_app(app: App[object], command: str) -> int:
+def run_app(app: App[Any], command: str) -> int:
     """Run ``app`` in the terminal; returns the exit code (1 after an unexpected error)."""
     app.run()
     code = app.return_code or 0
