@@ -128,7 +128,9 @@ def remove_part(part: str) -> Edit:
             if part == "cue":
                 raise UserError("a claim has no cue")
             return replace(item, speaker=None, status=edited_status(item))
-        return replace(item, **{part: None}, status=edited_status(item))
+        if part == "cue":
+            return replace(item, cue=None, status=edited_status(item))
+        return replace(item, speaker=None, status=edited_status(item))
 
     return edit
 

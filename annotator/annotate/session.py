@@ -419,7 +419,7 @@ class AnnotationSession:
 
     def remaining(self, version_id: int | None = None) -> list[ItemKey]:
         state = self._state_for(version_id) if version_id is not None else self._require_state()
-        items = [*state.quotes, *state.claims]
+        items: list[Quote | Claim] = [*state.quotes, *state.claims]
         return [self.key(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
                 if it.status == "suggested"]
 
@@ -581,8 +581,8 @@ class AnnotationSession:
         vid = version_id if version_id is not None else self._require_state().version_id
         before = self._state_for(vid)
         state = self._reopen_if_undecided(self.repo.undo(vid) if which == "undo" else self.repo.redo(vid))
-        old = {self.key(it, vid): it for it in (*before.quotes, *before.claims)}
-        new = {self.key(it, vid): it for it in (*state.quotes, *state.claims)}
+        old: dict[ItemKey, Quote | Claim] = {self.key(it, vid): it for it in (*before.quotes, *before.claims)}
+        new: dict[ItemKey, Quote | Claim] = {self.key(it, vid): it for it in (*state.quotes, *state.claims)}
         changed = [k for k in (*old, *new) if old.get(k) != new.get(k)]
         if not changed:
             return Change(state, None, f"nothing to {which}")

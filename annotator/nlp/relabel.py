@@ -57,7 +57,7 @@ def _relabelled(nlp: Language, annotations: Iterable[Annotation], stance: Stance
             new: Stance | None
             if q.stance is not None:
                 label, _score = stance.classifier.toward(content, q.stance.target)
-                new: Stance | None = Stance(q.stance.target, label)
+                new = Stance(q.stance.target, label)
             else:
                 best = stance.classifier.best_target(content, dataset_targets)
                 new = Stance(best[0], best[1]) if best else None
