@@ -40,7 +40,7 @@ def layer_of(item: Item) -> str:
 
 
 def check_overlap(version: DocumentVersion, layer: str, item_id: str, start: int, end: int) -> None:
-    """Spans of one layer never overlap within one version (contract section 1)."""
+    """Spans of one layer never overlap within one version (docs/contract.md section 1)."""
     other = first_overlap(version.quotes if layer == "quotes" else version.claims, item_id, start, end)
     if other is not None:
         name = "quote" if layer == "quotes" else "claim"
@@ -107,7 +107,7 @@ def move_boundary(edge: str, delta: int, part: str = "item") -> Edit:
         start, end = move_edge(words(text, kind), item.start, item.end, edge, delta)
         if (start, end) == (item.start, item.end):
             raise UserError(f"the {edge} cannot move further")
-        if direct:  # quotation marks are never part of a direct quote (contract section 1)
+        if direct:  # quotation marks are never part of a direct quote (docs/contract.md section 1)
             start, end = trim_span(text, start, end, marks=True)
         if start >= end:
             raise UserError("a span needs at least one word")
@@ -294,7 +294,7 @@ def remove_stance(version: DocumentVersion, item: Item | None) -> Item | None:
 
 
 def set_kind(kind: str) -> Edit:
-    """Quote kind; a direct quote loses the quotation marks at its edges (contract section 1)."""
+    """Quote kind; a direct quote loses the quotation marks at its edges (docs/contract.md section 1)."""
     if kind not in QUOTE_KINDS:
         raise ValueError(f"unknown quote kind {kind!r}")
 

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from annotator.config import new_sqlite_file
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.errors import DatabaseError
@@ -55,13 +56,14 @@ def _publish(built: Path, target: Path) -> bool:
     return True
 
 
-def run_on_database(url: str, new_file: Path | None, work: Callable[[Repository], T]) -> T:
+def run_on_database(url: str, work: Callable[[Repository], T]) -> T:
     """Run ``work`` (one all-or-nothing unit, e.g. an import) on the database at ``url``.
 
-    ``new_file`` is the SQLite file ``url`` would create (None if it exists or is not SQLite): then
-    the database is built in a hidden sibling file and appears at ``new_file`` only if ``work``
-    succeeds. If another process created ``new_file`` meanwhile, ``work`` runs again on that file.
+    When ``url`` names a SQLite file that does not exist yet (``config.new_sqlite_file``), the database is
+    built in a hidden sibling file (with its -wal/-shm files) and appears under its name only if ``work``
+    succeeds. If another process created the file meanwhile, ``work`` runs again on that file.
     """
+    new_file = new_sqlite_file(url)
     if new_file is not None:
         built = new_file.parent / f".{new_file.name}.{uuid.uuid4().hex[:12]}.new"
         try:

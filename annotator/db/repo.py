@@ -382,7 +382,7 @@ class Repository:
 
     @staticmethod
     def _check_stance_targets(rec: ImportRecord, dataset: str, targets: list[str], extend: bool) -> None:
-        """Stances are toward the dataset's targets (contract section 1). The chosen tolerance: the import
+        """Stances are toward the dataset's targets (docs/contract.md section 1). The chosen tolerance: the import
         that creates a dataset adds the targets its gold uses to the defaults (there is no earlier moment
         to name them); into an existing dataset, an unknown target is refused."""
         assert rec.annotation is not None

@@ -118,7 +118,7 @@ class ReviewSession:
         direct = isinstance(item, Quote) and item.kind == "direct"
         kind = item.kind if isinstance(item, Quote) else None
         start, end = move_edge(word_spans(text, kind), item.start, item.end, edge, words)
-        if direct:  # quotation marks are never part of a direct quote (contract section 1)
+        if direct:  # quotation marks are never part of a direct quote (docs/contract.md section 1)
             start, end = trim_span(text, start, end, marks=True)
         if start >= end or (start, end) == (item.start, item.end):
             return
