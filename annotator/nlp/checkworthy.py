@@ -47,11 +47,22 @@ def syntax_marks(span: Span | Doc) -> str:
     make a claim checkable), fine-grained tags and tag bigrams (tense, modals), dependency relations with the
     head's part of speech, and the root's dependents (a first-person subject, an auxiliary)."""
     toks = list(span)
-    marks = [f"E_{t.ent_type_}" for t in toks if t.ent_type_]
-    marks += [f"T_{t.tag_}" for t in toks if t.tag_]
-    marks += [f"TT_{a.tag_}_{b.tag_}" for a, b in zip(toks, toks[1:]) if a.tag_ and b.tag_]
-    marks += [f"D_{t.dep_}_{t.head.pos_}" for t in toks if t.dep_]
-    roots = [t for t in toks if t.dep_ == "ROOT" or t.head.i < toks[0].i or t.head.i > toks[-1].i] if toks else []
+    if not toks:
+        return ""
+    first, last = toks[0].i, toks[-1].i
+    ents, tags, deps, roots = [], [], [], []
+    for t in toks:  # one pass: every attribute read once
+        ent, tag, dep, head = t.ent_type_, t.tag_, t.dep_, t.head
+        if ent:
+            ents.append(f"E_{ent}")
+        tags.append(tag)
+        if dep:
+            deps.append(f"D_{dep}_{head.pos_}")
+        if dep == "ROOT" or head.i < first or head.i > last:
+            roots.append(t)
+    marks = ents + [f"T_{tag}" for tag in tags if tag]
+    marks += [f"TT_{a}_{b}" for a, b in zip(tags, tags[1:]) if a and b]
+    marks += deps
     for root in roots[:3]:
         marks += [f"RS_{c.dep_}_{c.lower_ if c.pos_ == 'PRON' else c.pos_}" for c in root.children if c.dep_]
     return " ".join(marks)

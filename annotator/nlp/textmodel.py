@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 MODEL_FILE = "model.json"
+#: Distinct words whose character n-gram indices are kept per field (then the cache starts again).
+_WORD_CACHE_SIZE = 200_000
 WEIGHTS_FILE = "weights.npz"
 
 
@@ -62,6 +64,7 @@ class LinearTextModel:
     coef: np.ndarray
     intercept: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
+    _word_ngrams: dict[FieldSpec, dict[str, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, rows: Sequence[Sequence[str]], labels: Sequence[str], specs: Sequence[FieldSpec],
@@ -87,20 +90,40 @@ class LinearTextModel:
         out = np.tile(self.intercept.astype(np.float64), (len(rows), 1))
         offset = 0
         for spec, vec in zip(self.specs, self.vectorizers):
-            analyzer, vocab, idf = vec.build_analyzer(), vec.vocabulary_, vec.idf_
-            coef = self.coef[:, offset : offset + len(vocab)]
-            for i, row in enumerate(rows):
-                counts: dict[int, int] = {}
-                for token in analyzer(row[spec.field]):
-                    j = vocab.get(token)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                if counts:
-                    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                    w = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[idx]
-                    out[i] += coef[:, idx] @ (w / np.sqrt(w @ w))
-            offset += len(vocab)
+            n_vocab = len(vec.vocabulary_)
+            found = [self._indices(spec, vec, row[spec.field]) for row in rows]
+            lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+            if lengths.sum():
+                # every (row, n-gram) pair once with its count, all rows at once
+                keys, counts = np.unique(np.repeat(np.arange(len(rows)), lengths) * n_vocab + np.concatenate(found),
+                                         return_counts=True)
+                row_of, idx = np.divmod(keys, n_vocab)
+                w = (1.0 + np.log(counts)) * vec.idf_[idx]
+                w /= np.sqrt(np.bincount(row_of, weights=w * w, minlength=len(rows)))[row_of]
+                contrib = self.coef[:, offset + idx] * w
+                for k in range(out.shape[1]):
+                    out[:, k] += np.bincount(row_of, weights=contrib[k], minlength=len(rows))
+            offset += n_vocab
         return out
+
+    def _indices(self, spec: FieldSpec, vec: Any, text: str) -> np.ndarray:
+        """Vocabulary indices of the text's n-grams, one per occurrence. Character n-grams within words are
+        the concatenation of each word's n-grams, so those are looked up once per distinct word and kept
+        (most of a model's time went into n-gram look-ups of the same words again and again)."""
+        vocab = vec.vocabulary_
+        if spec.analyzer != "char_wb":
+            return np.fromiter((j for j in map(vocab.get, vec.build_analyzer()(text)) if j is not None), dtype=np.int64)
+        cache = self._word_ngrams.setdefault(spec, {})
+        if len(cache) > _WORD_CACHE_SIZE:
+            cache.clear()
+        parts = []
+        for word in text.lower().split():
+            found = cache.get(word)
+            if found is None:
+                grams = vec._char_wb_ngrams(word)
+                found = cache[word] = np.fromiter((j for j in map(vocab.get, grams) if j is not None), dtype=np.int64)
+            parts.append(found)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def predict_proba(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         """``(len(rows), len(classes))`` probabilities (two classes: the logistic of one decision value)."""

@@ -165,9 +165,11 @@ def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models) ->
         model = LinearTextModel.load(tiny_models[which])
         rows = [stance_fields("Clark praised Moore on Monday.", 14, 19), stance_fields("Nothing at all here.", None, None)]
         if which == "claims":
-            rows = [["Prices rose 5 percent in 2019.", "T_NNS T_VBD E_PERCENT"], ["Thank you all.", ""], ["", ""]]
-        sparse = np.asarray(model._features(rows) @ model.coef.T) + model.intercept
-        assert model.decision(rows) == pytest.approx(sparse, abs=1e-5)
+            rows = [["Prices rose 5 percent in 2019.", "T_NNS T_VBD E_PERCENT"], ["Thank you all.", ""], ["", ""],
+                    ["A\tprice,  a PRICE\nand Ünïcode — “prices” I", "T_DT"]]  # whitespace, case, short words
+        for _twice in range(2):  # the second time from the cache of words' character n-grams
+            sparse = np.asarray(model._features(rows) @ model.coef.T) + model.intercept
+            assert model.decision(rows) == pytest.approx(sparse, abs=1e-5)
 
 
 def test_the_threshold_is_tuned_for_the_corpus_share_and_a_balanced_share_of_claims() -> None:
