@@ -606,7 +606,8 @@ class Repository:
                     for item in payload[layer]:
                         item["status"] = "suggested"
                 version = Version(
-                    document_id=doc.id, annotator_id=ann.id, status="in_progress", payload=payload, revision=0,
+                    # "new" until the first decision (update_items makes it "in_progress"): looking is not work
+                    document_id=doc.id, annotator_id=ann.id, status="new", payload=payload, revision=0,
                     source_run_id=sug.run_id if sug else None,
                 )
                 s.add(version)

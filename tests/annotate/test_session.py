@@ -205,7 +205,7 @@ def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkey
     with pytest.raises(SaveError):
         s.mark_done()
     assert [it.status for it in s.items] == ["suggested"] * 3
-    assert s.state == repo.get_version(vid) and s.state.status == "in_progress"
+    assert s.state == repo.get_version(vid) and s.state.status == "new"  # opened, nothing decided
     assert [e["action"] for e in repo.events(vid)] == ["open"]
     monkeypatch.setattr(edits, "accept_suggested", real)
     s.mark_done(vid)

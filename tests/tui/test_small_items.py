@@ -97,3 +97,22 @@ async def test_review_shows_no_offsets_and_marks_the_fields_that_differ(sqlite_u
         assert f"[{s}, " not in shown and f"{s}-" not in shown  # no raw offsets
         assert "≠ kind: indirect" in shown and "≠ kind: mixed" in shown
         assert "  NATO refused" in shown and "≠ NATO refused" not in shown  # the same span: not marked
+
+
+async def test_opening_a_document_does_not_mark_it_in_progress(sqlite_url: str) -> None:
+    repo = articles(sqlite_url)
+    app = AnnotatorApp(make_session(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"Sanctions", "enter")  # look at art11, decide nothing
+        await settle(pilot)
+        await pilot.press("g")
+        shown = options(app)
+        assert shown[0].startswith("   1. art10  [new]") and shown[1].startswith("   2. art11  [new]")
+        await pilot.press("escape")
+    versions = {v.doc_id: v.status for v in repo.versions(DATASET, status=None)}
+    assert versions == {"art10": "new", "art11": "new"}
+    session = make_session(repo)
+    text = TEXTS["art10"]
+    state = session.add_span("quotes", 0, text.index(" ended"))  # the first decision: now it is work
+    assert state.status == "in_progress"
