@@ -581,8 +581,8 @@ class AnnotationSession:
         vid = version_id if version_id is not None else self._require_state().version_id
         before = self._state_for(vid)
         state = self._reopen_if_undecided(self.repo.undo(vid) if which == "undo" else self.repo.redo(vid))
-        old: dict[ItemKey, Quote | Claim] = {self.key(it, vid): it for it in (*before.quotes, *before.claims)}
-        new: dict[ItemKey, Quote | Claim] = {self.key(it, vid): it for it in (*state.quotes, *state.claims)}
+        old = {self.key(it, vid): it for it in _items(before)}
+        new = {self.key(it, vid): it for it in _items(state)}
         changed = [k for k in (*old, *new) if old.get(k) != new.get(k)]
         if not changed:
             return Change(state, None, f"nothing to {which}")
@@ -596,7 +596,7 @@ class AnnotationSession:
 
     def _reopen_if_undecided(self, state: DocumentVersion) -> DocumentVersion:
         """A done document whose undo brought a suggestion back is in progress again (done means decided)."""
-        if state.status == "done" and any(it.status == "suggested" for it in (*state.quotes, *state.claims)):
+        if state.status == "done" and any(it.status == "suggested" for it in _items(state)):
             state = self.repo.set_status(state.version_id, "in_progress")
             with self.lock:
                 self.statuses[state.document.id] = state.status
@@ -626,3 +626,8 @@ class AnnotationSession:
 
     def skip(self, version_id: int | None = None) -> DocumentVersion:
         return self._finish(version_id if version_id is not None else self._require_state().version_id, "skipped")
+
+
+def _items(state: DocumentVersion) -> list[Quote | Claim]:
+    """A version's quotes then claims."""
+    return [*state.quotes, *state.claims]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -254,7 +254,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
         return doc, result, total
 
     def on_decision_saved(self, message: DecisionSaved) -> None:
-        doc, result, total = message.state  # type: ignore[misc]
+        doc, result, total = cast("tuple[ReviewDocument, Annotation, int | None]", message.state)  # what _store returned
         self._saving = False
         self.session.remove(doc)
         self.saved_documents += 1

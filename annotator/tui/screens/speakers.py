@@ -265,7 +265,7 @@ class SpeakersScreen(DismissOnce, DecisionScreen[None]):
         if speaker is None:
             ol.border_title = "Quotes"
             return
-        ol.border_title = Text.assemble("Quotes of ", visible(speaker.name))  # type: ignore[assignment]
+        ol.border_title = Text.assemble("Quotes of ", visible(speaker.name))
         statuses = self.overview.statuses if self.overview is not None else {}
         options: list[Option] = []
         for st in speaker.aligned:

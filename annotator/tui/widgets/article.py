@@ -185,7 +185,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.selecting = False
         self.tokens: list[tuple[int, int]] = []
         self._token_starts: list[int] = []
-        self.anchor = 0
+        self.select_anchor = 0
         self.cursor = 0
         self._drag_from: int | None = None
         #: Where the reader last moved to (select-mode cursor, search match, chosen span, selected item):
@@ -256,7 +256,8 @@ class ArticleView(ScrollView, can_focus=True):
         for c in self.claims:
             out.append((c.start, CLAIM_OPEN))
             out.append((c.end, CLAIM_CLOSE))
-        for it in (*self.quotes, *self.claims):  # after a claim's closing bracket (stable sort)
+        items: list[Quote | Claim] = [*self.quotes, *self.claims]
+        for it in items:  # after a claim's closing bracket (stable sort)
             mark = DECISION_MARKS.get(it.status)
             if mark:
                 out.append((it.end, mark))
@@ -431,7 +432,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def selection(self) -> tuple[int, int]:
         """Source range from the anchor word to the cursor word (inclusive)."""
-        i, j = sorted((self.anchor, self.cursor))
+        i, j = sorted((self.select_anchor, self.cursor))
         return self.tokens[i][0], self.tokens[j][1]
 
     def _token_at(self, offset: int) -> int:
@@ -445,8 +446,8 @@ class ArticleView(ScrollView, can_focus=True):
             self.notify("this document has no words to select", severity="warning")
             return
         self.tokens, self._token_starts = tokens, [s for s, _ in tokens]
-        self.anchor = self._token_at(offset)
-        self.cursor = self._token_at(max(end - 1, offset)) if end is not None else self.anchor
+        self.select_anchor = self._token_at(offset)
+        self.cursor = self._token_at(max(end - 1, offset)) if end is not None else self.select_anchor
         if self.selecting:
             self._cache.clear()
             self.refresh()
@@ -505,7 +506,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_anchor(self) -> None:
         before = self.selection()
-        self.anchor = self.cursor
+        self.select_anchor = self.cursor
         self._invalidate_ranges([before])
 
     def action_extend(self, clause: bool) -> None:
@@ -563,7 +564,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_choose(self, layer: str) -> None:
         start, end = self.selection()
-        after = max(self.anchor, self.cursor) + 1
+        after = max(self.select_anchor, self.cursor) + 1
         self.cancel_select()
         # the reader goes on after what they marked: the next v starts on the following word
         self.position = self.tokens[min(after, len(self.tokens) - 1)][0]
