@@ -35,14 +35,17 @@ postgres-binaries:
 	       (apt-get update -q && apt-get install -y -q postgresql) \
 	       || { echo "ERROR: could not install PostgreSQL (initdb, pg_ctl); the test suite needs them" >&2; exit 1; }; }
 
+# The guards first (seconds): types (mypy) and the layers' import rules (import-linter), then the suite.
 test: $(STAMP) postgres-binaries
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The type checker on the package (settings in pyproject.toml [tool.mypy]).
+# The type checker on the package (settings in pyproject.toml [tool.mypy]); part of `make test`.
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
-# The layers' import rules (pyproject.toml [tool.importlinter]).
+# The layers' import rules (pyproject.toml [tool.importlinter]); part of `make test`.
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
