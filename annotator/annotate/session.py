@@ -332,19 +332,17 @@ class AnnotationSession:
                       stance: Stance | None = None) -> Mapping[str, str]:
         """Apply one decision to every copy of an aligned statement (``annotator.annotate.aligned``); returns
         doc_id -> "applied" / "not found". The current document is reloaded if one copy is in it."""
-        outcome = apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
-                                   status=status, kind=kind, stance=stance)
-        statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
-        with self.lock:
-            self.statuses = statuses
-        if self.state is not None and self.state.document.ext_id in outcome:
-            self.reload()
-        return outcome
+        return self._changed_elsewhere(apply_to_aligned(self.repo, self.dataset, self.annotator, statement,
+                                                        status=status, kind=kind, stance=stance))
 
     def undo_aligned(self, doc_ids: Sequence[str]) -> Mapping[str, str]:
         """Take back one all-copies decision (``annotator.annotate.aligned.undo_aligned``); the current
         document is reloaded if one copy is in it."""
-        outcome = undo_aligned(self.repo, self.dataset, self.annotator, doc_ids)
+        return self._changed_elsewhere(undo_aligned(self.repo, self.dataset, self.annotator, doc_ids))
+
+    def _changed_elsewhere(self, outcome: Mapping[str, str]) -> Mapping[str, str]:
+        """After changes to other documents (doc_id -> outcome): statuses read again, and the current
+        document if it is one of them."""
         statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
         with self.lock:
             self.statuses = statuses
