@@ -2,7 +2,7 @@
 
 Re-creates the splits of ``annotator train-base`` (same seed): ClaimBuster held-out sentences, each its own
 document, through the whole pre-annotation pipeline (a sentence counts as check-worthy when a check-worthy
-claim is suggested in it); NewsMTSC held-out articles, each target a quote over its sentence with the gold
+claim is suggested in it; also the F1 re-weighted to a balanced share of check-worthy sentences); NewsMTSC held-out articles, each target a quote over its sentence with the gold
 target, labelled as ``predict --keep-spans`` does (the rules: the stance lexicon's word counting). Also the
 NewsMTSC dev file. The corpora are read from ``--corpora`` (default ../shared/corpora next to the checkout).
 
@@ -16,6 +16,8 @@ import re
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,7 +53,8 @@ def claims(corpora: Path) -> None:
                       ("learned (annotator_checkworthy)", load_pipeline())):
         t0 = time.perf_counter()
         pred = [any(c.checkworthy for c in ann.claims) for _i, ann, _t in annotate(nlp, items)]
-        print(f"  {name:34s} {_prf(gold, pred)}   ({time.perf_counter() - t0:.1f} s)")
+        balanced = tb.f1_at_share(np.array(pred), np.array(gold), tb.BALANCED_SHARE)
+        print(f"  {name:34s} {_prf(gold, pred)}  (balanced share: F1 {balanced:.3f})   ({time.perf_counter() - t0:.1f} s)")
 
 
 def _examples_as_gold(examples: list[tb.StanceExample]) -> list[Annotation]:

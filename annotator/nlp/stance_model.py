@@ -136,11 +136,17 @@ def find_mention(text: str, target: str) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _patterns(targets: tuple[str, ...]) -> list[tuple[str, re.Pattern[str]]]:
+    """The alias patterns of a target list, built once (a document asks for the same list per quote)."""
+    return _alias_patterns(list(targets))
+
+
 def mentions(text: str, targets: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
     """Mentions of each target in ``text`` through its aliases (lower-case "us" is a word, not the US)."""
     lower = text.lower()
     out: dict[str, list[tuple[int, int]]] = {}
-    for target, pattern in _alias_patterns(list(targets)):
+    for target, pattern in _patterns(tuple(targets)):
         hits = [(m.start(), m.end()) for m in pattern.finditer(lower)
                 if not (m.group(0) == "us" and text[m.start() : m.end()] != "US")]
         if hits:
