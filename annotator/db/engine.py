@@ -112,31 +112,24 @@ def make_engine(url: str) -> Engine:
                     raise DatabaseError(f"{db_path}: is a folder, not a database file")
             busy_ms = sqlite_busy_timeout_ms()
             engine = create_engine(parsed, connect_args={"timeout": busy_ms / 1000},
-                                   json_serializer=json_dumps, json_deserializer=json_loads)
+                                   json_serializer=json_dumps)
             _sqlite_pragmas(engine, busy_ms)
             return engine
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=json_dumps, json_deserializer=json_loads)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=json_dumps)
     except NoSuchModuleError as exc:
         raise DatabaseError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://") from exc
 
 
 def json_dumps(obj: Any) -> str:
     """JSON columns are written by orjson (a 1 MB article's items: ~1 ms instead of ~10 ms with ``json``);
-    what orjson refuses (integers beyond 64 bits, lone surrogates) by ``json``. Both read back the same."""
+    what orjson refuses (integers beyond 64 bits, lone surrogates) by ``json``. Both read back the same with
+    the stdlib reader (which, unlike orjson's, keeps integers beyond 64 bits exact)."""
     try:
         return orjson.dumps(obj).decode("utf-8")
     except (TypeError, ValueError):
         return json.dumps(obj)
-
-
-def json_loads(text: str | bytes) -> Any:
-    """The reading side of :func:`json_dumps` (orjson refuses integers beyond 64 bits: ``json`` reads them)."""
-    try:
-        return orjson.loads(text)
-    except ValueError:
-        return json.loads(text)
 
 
 @dataclass

@@ -326,6 +326,7 @@ class Repository:
         #: text hash -> (document id, external id) of every text seen: in the dataset or added now.
         by_hash: dict[str, tuple[int | None, str]] = {}
         added_ids: set[str] = set()
+        annotator_ids: dict[str, int] = {}
         for batch in staged.batches(IMPORT_BATCH):
             unseen = {h for h, _rec in batch if h not in by_hash}
             if unseen:
@@ -364,21 +365,62 @@ class Repository:
                 for h, new_id in new_ids:
                     by_hash[h] = (new_id, by_hash[h][1])
                 added += len(rows)
-            for h, rec in gold:
-                doc_id, ext_id = by_hash[h]
-                assert doc_id is not None and rec.annotation is not None
-                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                if self._put_version(s, doc_id, rec.annotation, overwrite=False) is None:
-                    duplicates.append(
-                        f"{where} ({rec.annotation.annotator!r} already has a version of {ext_id!r}; kept the stored one)"
-                    )
-                else:
-                    versions += 1
+            if gold:
+                versions += self._store_versions(s, gold, by_hash, annotator_ids, duplicates)
             s.flush()
             s.expunge_all()
         if len(targets) != n_targets:
             s.execute(update(Dataset).where(Dataset.id == ds_id).values(stance_targets=targets))
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
+
+    def _store_versions(self, s: Session, gold: list[tuple[str, ImportRecord]],
+                        by_hash: Mapping[str, tuple[int | None, str]], annotator_ids: dict[str, int],
+                        duplicates: list[str]) -> int:
+        """One batch of imported versions with bulk inserts (versions, then their "import" events); a version
+        the annotator already has (stored, or earlier in this import) is kept and reported. Returns how many
+        were added."""
+        wanted: list[tuple[int, int, str, ImportRecord]] = []
+        for h, rec in gold:
+            ann = rec.annotation
+            assert ann is not None and ann.annotator is not None
+            name = str(ann.annotator)
+            if name not in annotator_ids:
+                annotator_ids[name] = self._annotator(s, name).id
+            doc_id, ext_id = by_hash[h]
+            assert doc_id is not None
+            wanted.append((doc_id, annotator_ids[name], ext_id, rec))
+        doc_ids = {w[0] for w in wanted}
+        ann_ids = {w[1] for w in wanted}
+        taken = set(s.execute(select(Version.document_id, Version.annotator_id).where(
+            Version.document_id.in_(doc_ids), Version.annotator_id.in_(ann_ids))).tuples())
+        rows: list[dict[str, Any]] = []
+        for doc_id, ann_id, ext_id, rec in wanted:
+            assert rec.annotation is not None
+            if (doc_id, ann_id) in taken:
+                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
+                duplicates.append(
+                    f"{where} ({rec.annotation.annotator!r} already has a version of {ext_id!r}; kept the stored one)")
+                continue
+            taken.add((doc_id, ann_id))
+            ann = rec.annotation
+            status = ann.status if ann.status in DOC_STATUSES else "done"
+            now = utcnow()
+            rows.append({"document_id": doc_id, "annotator_id": ann_id, "status": status,
+                         "payload": items_to_payload(ann.quotes, ann.claims), "revision": 1,
+                         "created_at": now, "updated_at": now})
+        if not rows:
+            return 0
+        s.execute(insert(Version), rows)
+        ids = {(d, a): v for v, d, a in s.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
+            Version.document_id.in_({r["document_id"] for r in rows}),
+            Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
+        s.execute(insert(Event), [
+            {"version_id": ids[(r["document_id"], r["annotator_id"])], "action": "import", "item_id": None,
+             "before": None, "after": {"status": r["status"], **r["payload"]}, "undoable": False,
+             "created_at": r["created_at"]}
+            for r in rows
+        ])
+        return len(rows)
 
     @staticmethod
     def _check_stance_targets(rec: ImportRecord, dataset: str, targets: list[str], extend: bool) -> None:

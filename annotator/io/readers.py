@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+import orjson
+
 from annotator.config import MAX_DOC_CHARS
 from annotator.errors import InputError
 from annotator.records import ImportRecord
@@ -176,9 +178,12 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
         field, message = problem
         raise InputError(message, str(path), lineno, field)
     try:
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError("invalid Unicode: a lone surrogate escape such as \\ud800", str(path), lineno) from None
+        orjson.dumps(obj)  # refuses lone surrogates, 10x faster than encoding json.dumps' output
+    except TypeError:  # a lone surrogate, or an integer beyond 64 bits (valid): the exact check says which
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError("invalid Unicode: a lone surrogate escape such as \\ud800", str(path), lineno) from None
     if "\x00" in obj["text"]:
         raise InputError("text contains NUL characters (\\u0000), which databases cannot store", str(path), lineno, "text")
     check_storable(obj, str(path), lineno)

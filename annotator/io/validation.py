@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, cast
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from jsonschema.validators import extend
@@ -44,8 +45,47 @@ def _field_path(path: Any) -> str:
     return out or "(line)"
 
 
+@lru_cache(maxsize=None)
+def fast_validator(name: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: ~30x faster than ``jsonschema`` on a valid
+    gold line, which is what an import mostly meets. Only ever used to say "valid" (see ``schema_error``)."""
+    schema = json.loads((SCHEMAS_DIR / SCHEMA_FILES[name]).read_text(encoding="utf-8"))
+    return cast(Callable[[Any], Any], fastjsonschema.compile(schema))
+
+
+def _has_float(obj: Any) -> bool:
+    """Whether any value is a float: fastjsonschema counts 1.0 as an integer, our schemas do not."""
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def schema_valid(obj: Any, schema: str) -> bool:
+    """Whether ``obj`` is valid against the schema, by the fast compiled validator (objects holding floats
+    are checked by ``jsonschema``, whose strict integers they may break)."""
+    if _has_float(obj):
+        return not any(True for _ in validator(schema).iter_errors(obj))
+    try:
+        fast_validator(schema)(obj)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def schema_error(obj: Any, schema: str) -> tuple[str, str] | None:
-    """(field path, message) of the most relevant schema violation, or None if valid."""
+    """(field path, message) of the most relevant schema violation, or None if valid.
+
+    Valid objects are recognised by the fast validator; only an invalid one goes through ``jsonschema``,
+    whose error tree gives the message (the same message as before the fast path)."""
+    if schema_valid(obj, schema):
+        return None
     error = best_match(validator(schema).iter_errors(obj))
     if error is None:
         return None
@@ -138,6 +178,26 @@ def check_gold_semantics(obj: Mapping[str, Any], path: str, line: int) -> None:
 ID_MAX = 500
 
 
+def _storable(obj: Any) -> bool:
+    """Whether no string or key holds NUL and no number is NaN or infinite (``check_storable`` words why not)."""
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return False
+        elif isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                return False
+        elif isinstance(value, dict) or isinstance(value, Mapping):
+            if any("\x00" in key for key in value):
+                return False
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return True
+
+
 def check_storable(obj: Mapping[str, Any], path: str, line: int) -> None:
     """What a database could refuse, refused here with file:line, the same on every backend.
 
@@ -148,6 +208,8 @@ def check_storable(obj: Mapping[str, Any], path: str, line: int) -> None:
     doc_id = obj.get("id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool) and len(str(doc_id)) > ID_MAX:
         raise InputError(f"integer id has {len(str(doc_id))} digits; at most {ID_MAX} characters", path, line, "id")
+    if _storable(obj):  # the usual case, checked without building a field path for every value
+        return
     stack: list[tuple[str, Any]] = [("", obj)]
     while stack:
         field, value = stack.pop()
@@ -158,7 +220,7 @@ def check_storable(obj: Mapping[str, Any], path: str, line: int) -> None:
         elif isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
                 raise InputError(f"{value!r} is not a JSON number (NaN and Infinity are not JSON)", path, line, field)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, dict) or isinstance(value, Mapping):  # dict first: the ABC check is slow
             for key, item in value.items():
                 if "\x00" in key:
                     raise InputError("a key contains a NUL character (\\u0000)", path, line, field or "(line)")

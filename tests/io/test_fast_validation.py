@@ -1,0 +1,98 @@
+"""The fast schema check (fastjsonschema) says "valid" exactly when jsonschema does, so imports accept and
+refuse the same lines as before; jsonschema still words every error message.
+
+Checked on every gold and input line the test suite's import fixtures are made of, and on many random
+mutations of them: wrong types (including 1.0 for an integer, which fastjsonschema alone would accept),
+missing and extra keys, empty and blank strings, unknown enum values, nesting in the wrong place.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.io.validation import schema_error, schema_valid, validator
+from tests.cli.test_import import gold_line
+
+
+def _jsonschema_valid(obj: Any, schema: str) -> bool:
+    return not any(True for _ in validator(schema).iter_errors(obj))
+
+
+SEEDS: list[tuple[str, Any]] = [
+    ("gold", gold_line()),
+    ("gold", gold_line(claims=[{"id": "c1", "start": 1, "end": 10, "text": "We call o", "checkworthy": True,
+                                "speaker": None}])),
+    ("gold", gold_line(quotes=[{**gold_line()["quotes"][0], "cue": None, "speaker": None, "stance": None}])),
+    ("input", {"id": "d1", "text": "Some text.", "meta": {"source": "x", "n": 3}}),
+    ("input", {"text": "Just a text."}),
+]
+
+REPLACEMENTS: list[Any] = [None, True, 0, 1, -1, 1.0, 2.5, "", " ", "x", "direct", "favor", [], {}, [1], {"a": 1}]
+
+
+def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _mutate(obj: Any, path: tuple[Any, ...], how: str, value: Any) -> Any:
+    obj = copy.deepcopy(obj)
+    if not path:
+        return value if how == "replace" else obj
+    parent = obj
+    for part in path[:-1]:
+        parent = parent[part]
+    last = path[-1]
+    if how == "replace":
+        parent[last] = value
+    elif how == "delete" and isinstance(parent, dict):
+        del parent[last]
+    elif how == "extra" and isinstance(parent, dict):
+        parent["unexpected_key"] = value
+    return obj
+
+
+def test_the_seeds_are_valid_for_both() -> None:
+    for schema, obj in SEEDS:
+        assert schema_valid(obj, schema) and _jsonschema_valid(obj, schema)
+        assert schema_error(obj, schema) is None
+
+
+def test_every_single_mutation_of_every_field_is_judged_alike() -> None:
+    judged = invalid = 0
+    for schema, seed in SEEDS:
+        for path in _paths(seed):
+            for how in ("delete", "extra"):
+                obj = _mutate(seed, path, how, 1)
+                assert schema_valid(obj, schema) == _jsonschema_valid(obj, schema), (how, path)
+                judged += 1
+            for value in REPLACEMENTS:
+                obj = _mutate(seed, path, "replace", value)
+                fast, slow = schema_valid(obj, schema), _jsonschema_valid(obj, schema)
+                assert fast == slow, (path, value)
+                invalid += not slow
+                judged += 1
+                if not slow:  # the message comes from jsonschema, as before the fast path
+                    assert schema_error(obj, schema) is not None
+    assert judged > 500 and invalid > 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_random_combinations_of_mutations_are_judged_alike(data: st.DataObject) -> None:
+    schema, obj = data.draw(st.sampled_from(SEEDS))
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(_paths(obj)))
+        how = data.draw(st.sampled_from(("replace", "delete", "extra")))
+        obj = _mutate(obj, path, how, data.draw(st.sampled_from(REPLACEMENTS)))
+    assert schema_valid(obj, schema) == _jsonschema_valid(obj, schema)
