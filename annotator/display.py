@@ -6,7 +6,7 @@ shows text reversed) and the line/paragraph separators. Every place that shows u
 its three renderings:
 
 - ``safe``: as a visible escape (``\\x1b``, ``\\u202e``), for CLI messages and tables;
-- ``visible``: as a visible symbol of the same length (``␛``, ``�``), where offsets must hold (the TUI);
+- ``visible``: as a visible symbol of the same length (``␛``, ``⇆``, ``↵``, ``�``), where offsets must hold (the TUI);
 - ``json_text``: as a JSON ``\\uXXXX`` escape, for ``--json`` output (still valid JSON, same value).
 """
 
@@ -23,8 +23,12 @@ UNSAFE: frozenset[int] = frozenset(
      *range(0x2028, 0x202F), *range(0x2066, 0x206A))
 )
 _UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(UNSAFE)) + "]")
-#: Same-length symbols: C0 as the Control Pictures block (U+2400...), DEL as ␡, tab as a space, the rest �.
-_SYMBOLS = {c: (0x2400 + c if c < 0x20 else 0x2421 if c == 0x7F else 0xFFFD) for c in UNSAFE}
+#: Same-length symbols: C0 as the Control Pictures block (U+2400...), DEL as ␡, tab as a space, the bidi
+#: controls (U+202E shows text reversed) as ⇆, the line and paragraph separators as ↵, C1 controls as �
+#: (⇆ and ↵ are one cell wide everywhere: East Asian width neutral).
+_BIDI = frozenset((0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_SYMBOLS = {c: (0x2400 + c if c < 0x20 else 0x2421 if c == 0x7F else 0x21C6 if c in _BIDI
+                else 0x21B5 if c in (0x2028, 0x2029) else 0xFFFD) for c in UNSAFE}
 _SYMBOLS[0x09] = 0x20
 
 

@@ -116,3 +116,19 @@ async def test_opening_a_document_does_not_mark_it_in_progress(sqlite_url: str) 
     text = TEXTS["art10"]
     state = session.add_span("quotes", 0, text.index(" ended"))  # the first decision: now it is work
     assert state.status == "in_progress"
+
+
+async def test_a_bidi_override_is_shown_as_a_direction_symbol_in_the_article_and_the_panel(sqlite_url: str) -> None:
+    """U+202E (shows text reversed) is neither obeyed nor shown as the "broken encoding" mark �."""
+    text = "Lavrov said \u202ethe talks\u202c were useful."
+    s, e = text.index("\u202e"), text.index(" were")
+    repo = build_repo(sqlite_url, [Annotation("d1", text, "model", "done", {}, (
+        Quote("q1", s, e, text[s:e], "indirect"),))])
+    app = AnnotatorApp(make_session(repo))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from tests.tui.helpers import article_lines, panel
+
+        shown = " ".join(article_lines(app))
+        assert "said ⇆the talks⇆ were" in shown and "\u202e" not in shown and "�" not in shown
+        assert "⇆the talks⇆" in panel(app)  # the side panel shows it the same way
