@@ -5,9 +5,9 @@ A decision goes through ``AnnotationSession`` as the UI's decision worker runs i
 applied by ``Repository.update_item`` to the latest stored item under the version's row lock, the item and
 its event written in one transaction, the new ``DocumentVersion`` returned.
 
-- decision, 1 MB article: a synthetic article of ``--mb`` MB (a quote sentence with cue, speaker and
-  stance, then a claim or filler sentences; about one item per 400 characters), alternating accept and
-  reject on random items;
+- decision, 1 MB article: a synthetic article of ``--mb`` MB (``bench_tui``'s quote sentences with cue,
+  speaker and stance and its claims, with filler sentences between them: about one item per 200
+  characters, ~4,950 items), alternating accept and reject on random items;
 - decision after 10 and after 10,000 events on the 25 kB, 300-item article of ``bench_tui.py``: the
   events are real decisions made first;
 - enter on a fresh 300-item article: 300 accepted items and the status, one transaction.
@@ -35,56 +35,21 @@ from annotator.annotate.session import AnnotationSession, ItemKey  # noqa: E402
 from annotator.db.engine import open_database  # noqa: E402
 from annotator.db.repo import Repository  # noqa: E402
 from annotator.records import ImportRecord  # noqa: E402
-from annotator.scheme import Annotation, Claim, Quote, Span, SpeakerMention, Stance  # noqa: E402
+from annotator.scheme import Annotation  # noqa: E402
 from benchmarks.bench_tui import article as article_300  # noqa: E402
 
 DECISION_GOAL_MS = 5.0
 ENTER_GOAL_MS = 100.0
-SPEAKERS = ("Antony Blinken", "Sergey Lavrov", "Ann Linde", "Jens Stoltenberg", "Zbigniew Rau")
 FILLER = ("The meeting in Stockholm lasted about an hour and took place on the sidelines of the OSCE "
           "ministerial conference, where both delegations also met their European counterparts. ")
 
 
 def long_article(megabytes: float) -> Annotation:
-    """About ``megabytes`` MB with one item per ~400 characters (quotes with cue, speaker, stance; claims)."""
-    parts: list[str] = []
-    quotes: list[Quote] = []
-    claims: list[Claim] = []
-    pos = 0
-
-    def add(s: str) -> int:
-        nonlocal pos
-        parts.append(s)
-        start = pos
-        pos += len(s)
-        return start
-
-    i = 0
-    while pos < megabytes * 1_000_000:
-        speaker = SPEAKERS[i % len(SPEAKERS)]
-        add("“")
-        qs = add(f"We discussed the security of Europe and the open questions of topic {i} at length")
-        qe = pos
-        add(",” ")
-        cs = add("said")
-        add(" ")
-        ss = add(speaker)
-        add(". ")
-        quotes.append(Quote(f"q{len(quotes) + 1}", qs, qe, "", "direct", Span(cs, cs + 4, "said"),
-                            SpeakerMention(ss, ss + len(speaker), speaker, speaker),
-                            Stance("NATO", "neutral") if i % 3 == 0 else None))
-        if i % 2 == 0:
-            c0 = add(f"About {1000 + i} troops were counted near the border")
-            claims.append(Claim(f"c{len(claims) + 1}", c0, pos, ""))
-            add(". ")
-        add(FILLER)
-        if i % 4 == 3:
-            add("\n\n")
-        i += 1
-    text = "".join(parts)
-    quotes = [Quote(q.id, q.start, q.end, text[q.start:q.end], q.kind, q.cue, q.speaker, q.stance) for q in quotes]
-    claims = [Claim(c.id, c.start, c.end, text[c.start:c.end]) for c in claims]
-    return Annotation("long", text, "model", "done", {}, tuple(quotes), tuple(claims))
+    """About ``megabytes`` MB: ``bench_tui``'s quote and claim sentences with filler sentences between them
+    (about one item per 200 characters)."""
+    per_quote = len(article_300(20, 10, FILLER).text) / 20
+    n = int(megabytes * 1_000_000 / per_quote)
+    return article_300(n, n // 2, FILLER)
 
 
 def load(repo: Repository, dataset: str, anns: list[Annotation]) -> None:
@@ -132,7 +97,7 @@ def backend_urls(names: list[str], tmp: str) -> Iterator[tuple[str, str, Callabl
 
             server = PostgresServer().start()
             try:
-                yield name, server.url(server.create_database()), server.stop
+                yield name, server.create_database(), server.stop
             except BaseException:
                 server.stop()
                 raise

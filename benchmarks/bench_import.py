@@ -84,7 +84,7 @@ def backends(names: list[str], tmp: Path) -> Iterator[tuple[str, Callable[[str],
 
             server = PostgresServer().start()
             try:
-                yield name, lambda _tag: server.url(server.create_database()), server.stop
+                yield name, lambda _tag: server.create_database(), server.stop
             except BaseException:
                 server.stop()
                 raise

@@ -44,8 +44,9 @@ KEY_GOAL_MS = 20
 SPEAKERS = ("Antony Blinken", "Sergey Lavrov", "Ann Linde", "Jens Stoltenberg", "Zbigniew Rau")
 
 
-def article(n_quotes: int = 200, n_claims: int = 100) -> Annotation:
-    """About 25 kB: a quote sentence with cue and speaker, every other one followed by a claim sentence."""
+def article(n_quotes: int = 200, n_claims: int = 100, filler: str = "") -> Annotation:
+    """About 25 kB: a quote sentence with cue and speaker, every other one followed by a claim sentence
+    (and ``filler`` after each, for sparser articles)."""
     parts: list[str] = []
     quotes: list[Quote] = []
     claims: list[Claim] = []
@@ -75,6 +76,7 @@ def article(n_quotes: int = 200, n_claims: int = 100) -> Annotation:
             c0 = add(f"About {1000 + i} troops were counted near the border")
             claims.append(Claim(f"c{len(claims) + 1}", c0, pos, "".join(parts)[c0:pos]))
             add(". ")
+        add(filler)
         if i % 6 == 5:
             add("\n\n")
     text = "".join(parts)

@@ -19,6 +19,7 @@ from typing import Any, Hashable, Mapping, Sequence
 
 import numpy as np
 
+from annotator.unionfind import DisjointSets
 from annotator.agreement.metrics import (
     cohen_kappa_from_confusion,
     fleiss_kappa_from_counts,
@@ -45,14 +46,9 @@ def group_units(sizes: Sequence[int], matches: Mapping[tuple[int, int], PairMatc
     k = len(sizes)
     offset = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     n = int(offset[-1])
-    parent = list(range(n))
+    sets = DisjointSets(range(n))
+    find = sets.find
     members: list[int] = [1 << int(np.searchsorted(offset, i, side="right") - 1) for i in range(n)]
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     edges: list[tuple[int, int, int, int, int]] = []
     for (a, b), (ia, ib, shared) in matches.items():
@@ -65,7 +61,7 @@ def group_units(sizes: Sequence[int], matches: Mapping[tuple[int, int], PairMatc
             continue
         if rb < ra:
             ra, rb = rb, ra
-        parent[rb] = ra
+        sets.union(ra, rb)
         members[ra] |= members[rb]
 
     index: dict[int, int] = {}

@@ -30,6 +30,7 @@ from typing import Iterable, Mapping, Sequence
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from annotator.unionfind import DisjointSets
 from annotator.scheme import Annotation, Quote, SpeakerMention
 
 TITLES = frozenset(
@@ -67,18 +68,8 @@ def merge_names(names: Iterable[str], corrections: Mapping[str, str] | None = No
     """Map every name variant to its canonical name (the rule in the module docstring)."""
     counts = Counter(names)
     corrections = dict(corrections or {})
-    parent = {n: n for n in counts}
-
-    def find(n: str) -> str:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
+    sets = DisjointSets(counts)
+    find, union = sets.find, sets.union
 
     free = [n for n in counts if n not in corrections]
     keys = {n: name_tokens(n) for n in free}
@@ -218,21 +209,16 @@ def align_quotes(quotes: Sequence[SpeakerQuote]) -> tuple[AlignedStatement, ...]
             members[text].append(i)
     keys = list(members)
     docs = [{quotes[i].doc_id for i in members[k]} for k in keys]
-    parent = list(range(len(keys)))
+    sets = DisjointSets(range(len(keys)))
+    find = sets.find
     # identical wording in two documents is aligned by itself
     linked = [len(d) > 1 for d in docs]
     scores: dict[tuple[int, int], float] = {}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for a, b, score in _similar_pairs(keys, [next(iter(d)) if len(d) == 1 else None for d in docs]):
         scores[(a, b)] = score
         linked[a] = linked[b] = True
-        parent[find(b)] = find(a)
+        sets.union(a, b)
     groups: dict[int, list[int]] = defaultdict(list)
     lowest: dict[int, float] = {}  # the weakest link of each group
     for c in range(len(keys)):
