@@ -27,6 +27,11 @@ def quote_kind(text: str, start: int, end: int) -> str:
     return "mixed"
 
 
+def mark_count(text: str, start: int, end: int) -> int:
+    """How many quotation marks ``text[start:end]`` holds (an odd count: one is paired outside it)."""
+    return len(_MARK.findall(text, start, end))
+
+
 def inside_marks(text: str, start: int, end: int) -> tuple[int, int]:
     """A direct quote's span without its quotation marks (punctuation after the closing mark stays out)."""
     start, end = trim_span(text, start, end)

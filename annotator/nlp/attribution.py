@@ -9,8 +9,10 @@
    subject, as the rules find it). A content without a cue in its paragraph continues the attribution just
    before it when it is a direct quote.
 3. ``mode="joined"`` (the default) keeps the rules' direct quotes and "according to" attributions, where the
-   rules are stronger, and adds every learned attribution that overlaps none of them (indirect and mixed
-   contents, noun cues, beliefs, polls and documents as sources); ``mode="learned"`` keeps the model's only.
+   rules are stronger, adds every learned attribution that overlaps none of them (indirect and mixed
+   contents, noun cues, beliefs, polls and documents as sources; one without a source takes the speaker
+   of the rule record it overlaps), then the rules' other records that overlap nothing kept;
+   ``mode="learned"`` keeps the model's only.
 
 The kind comes from quotation marks (``annotator.quotemarks``); a direct quote's span leaves the marks out.
 Records have the shape of ``annotator.nlp.common`` (``doc._.attributions``), so the rules' speaker
@@ -29,9 +31,9 @@ from spacy.tokens import Doc
 from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
-from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, token_features
+from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, sequences
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
-from annotator.quotemarks import inside_marks, quote_kind
+from annotator.quotemarks import inside_marks, mark_count, quote_kind
 from annotator.scheme import trim_span
 
 ATTRIBUTION_FACTORY = "annotator_attribution"
@@ -41,6 +43,9 @@ MODES = ("joined", "learned")
 #: Token distance added per sentence boundary between a content and a candidate cue or source.
 SENTENCE_PENALTY = 12
 _EDGE_PUNCT = " \t\u00a0.,;:!?"
+#: Punctuation that may sit between two pieces of one content around its cue ("X, he said, Y"); a full stop
+#: or a colon between them means two attributions.
+_JOINING_PUNCT = frozenset({",", "—", "–", "-", '"', "“", "”", "''", "``"})
 
 
 class CrfTagger:
@@ -66,9 +71,8 @@ class CrfTagger:
             self._tagger = pycrfsuite.Tagger()
             self._tagger.open(str(self.model_dir / "model.crfsuite"))
         spans: list[tuple[str, int, int]] = []
-        for idx in paragraphs(doc):
-            labels = self._tagger.tag(token_features(doc, idx, self.cue_lemmas))
-            spans.extend(decode(idx, labels))
+        for idx, feats in sequences(doc, self.cue_lemmas, doc._.get(comp.ATTRIBUTIONS_EXT)):
+            spans.extend(decode(idx, self._tagger.tag(feats)))
         return spans
 
 
@@ -99,6 +103,13 @@ def content_span(text: str, start: int, end: int) -> tuple[int, int, str]:
         s, e = inside_marks(text, lo, hi)
         return s, e, kind
     if kind == "mixed" and (lo, hi) != (start, end):
+        # PolNeAR's mixed contents take the marks of a quoted fragment at their edge ("… called it “a
+        # disaster.”"): a mark found just outside is kept when it pairs with an unpaired one inside.
+        inner = mark_count(text, start, end)
+        if lo < start and hi > end and inner % 2 == 0:
+            start, end = lo, hi
+        elif inner % 2:
+            start, end = (start, hi) if hi > end else (lo, end)
         kind = quote_kind(text, start, end)
     return start, end, kind
 
@@ -138,9 +149,42 @@ def _source(doc: Doc, cue: tuple[int, int], tagged: Sequence[tuple[int, int]]) -
     return mention_tokens(subj) if subj is not None else None
 
 
+def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def merge_pieces(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Content pieces with only their cue and source (and commas, dashes, marks) between them are one
+    content ("Trump, he said, is …"; PolNeAR's one span over "“X,” he said, “Y”" when a piece is not a
+    direct quote on its own) when the first piece opens its sentence and one cue (at most one source) sits
+    between; unless each piece is a direct quote: then they stay two, sharing the cue."""
+    out: list[tuple[str, int, int]] = []
+    last_con: int | None = None  # index in out of the last content
+    for label, s, e in spans:
+        if label == "CON" and last_con is not None:
+            _k, ps, pe = out[last_con]
+            between = [t for t in doc[pe:s] if not t.is_space]
+            tagged = [lab for lab, a, b in out[last_con + 1:]]
+            first = next((t for t in doc[ps:pe] if t.text not in QUOTE_TOKENS), doc[ps])
+            opens = first.is_sent_start or all(t.is_punct or t.is_space for t in doc[first.sent.start:ps])
+            if (between and opens and "\n" not in doc[pe:s].text and tagged.count("CUE") == 1
+                    and tagged.count("SRC") <= 1
+                    and all(t.text in _JOINING_PUNCT or (not t.is_punct and any(a <= t.i < b for _l, a, b in
+                                                                            out[last_con + 1:])) for t in between)):
+                kinds = {content_span(doc.text, *_char_range(doc, a, b))[2] for a, b in ((ps, pe), (s, e))}
+                if kinds != {"direct"}:
+                    out[last_con] = ("CON", ps, e)
+                    continue
+        out.append((label, s, e))
+        if label == "CON":
+            last_con = len(out) - 1
+    return out
+
+
 def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any]]:
     """Attribution records (``annotator.nlp.common`` shape) from tagged spans (see module doc)."""
     text = doc.text
+    spans = merge_pieces(doc, spans)
     cues = [(s, e) for k, s, e in spans if k == "CUE"]
     sources = [(s, e) for k, s, e in spans if k == "SRC"]
     para_of = {}
@@ -154,18 +198,20 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
         if kind_label != "CON":
             continue
         para = para_of.get(s, -1)
-        start, end, kind = content_span(text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+        start, end, kind = content_span(text, *_char_range(doc, s, e))
         if start >= end:
             continue
-        same = [c for c in cues if para_of.get(c[0]) == para and not (s <= c[0] < e)]
+        inside = [c for c in cues if s <= c[0] < e]  # a merged content's own cue comes first
+        same = inside or [c for c in cues if para_of.get(c[0]) == para and not (s <= c[0] < e)]
         cue = min(same, key=lambda c: _gap(doc, c, (s, e)) - (6 if _governs(doc, c, (s, e)) else 0), default=None)
         rec: dict[str, Any] = {"start": start, "end": end, "kind": kind, "cue": None, "speaker": None,
                                "name": None, "stance": None}
         if cue is not None:
-            rec["cue"] = [doc[cue[0]].idx, doc[cue[1] - 1].idx + len(doc[cue[1] - 1].text)]
-            src = _source(doc, cue, [x for x in sources if para_of.get(x[0]) == para and not (s <= x[0] < e)])
+            rec["cue"] = list(_char_range(doc, *cue))
+            src = _source(doc, cue, [x for x in sources if para_of.get(x[0]) == para
+                                     and (bool(inside) or not (s <= x[0] < e))])
             if src is not None:
-                rec["speaker"] = [doc[src[0]].idx, doc[src[1] - 1].idx + len(doc[src[1] - 1].text)]
+                rec["speaker"] = list(_char_range(doc, *src))
         elif prev is not None and kind == "direct" and para - prev_para <= 1:
             rec["cue"], rec["speaker"] = prev["cue"], prev["speaker"]
         records.append(rec)
@@ -182,36 +228,53 @@ def _edge_overlaps(a: list[int] | None, taken: list[list[int]]) -> bool:
     return a is not None and any(a != t and a[0] < t[1] and t[0] < a[1] for t in taken)
 
 
+def _jaccard(a: dict[str, Any], b: dict[str, Any]) -> float:
+    inter = min(a["end"], b["end"]) - max(a["start"], b["start"])
+    return max(inter, 0) / (max(a["end"], b["end"]) - min(a["start"], b["start"]))
+
+
 def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, Any]], mode: str = "joined"
          ) -> list[dict[str, Any]]:
-    """The rules' direct quotes and "according to" attributions, then learned ones that overlap none.
+    """Joined: the rules' direct quotes and "according to" attributions; then the learned ones that overlap
+    none (a learned one without a source takes the cue and speaker of the rule record it overlaps most: the
+    rules' subject-of-the-cue-verb resolution); then the rules' other records that overlap nothing kept.
 
-    Cues and speaker mentions stay free of overlaps too (one layer never overlaps): a learned record whose
-    cue or speaker overlaps a kept one's without being the same span loses it.
+    Cues and speaker mentions stay free of overlaps too (one layer never overlaps): a record whose cue or
+    speaker overlaps a kept one's without being the same span loses it.
     """
     text = doc.text
     kept: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
     if mode == "joined":
         for r in rules:
             cue = text[r["cue"][0]:r["cue"][1]].lower() if r.get("cue") else ""
-            if r["kind"] == "direct" or cue.startswith("according"):
-                kept.append(dict(r))
+            (kept if r["kind"] == "direct" or cue.startswith("according") else rest).append(dict(r))
     cues = [r["cue"] for r in kept if r.get("cue")]
     speakers = [r["speaker"] for r in kept if r.get("speaker")]
-    for r in sorted(learned, key=lambda r: -(r["end"] - r["start"])):
-        if any(_overlaps(r, k) for k in kept):
-            continue
-        r = dict(r)
-        if _edge_overlaps(r["cue"], cues) or (r["cue"] and _overlaps({"start": r["cue"][0], "end": r["cue"][1]}, r)):
+
+    def add(r: dict[str, Any]) -> None:
+        if _edge_overlaps(r["cue"], cues):  # inside its own content is fine (PolNeAR: "X, he said, Y")
             r["cue"] = None
-        if _edge_overlaps(r["speaker"], speakers) or (
-                r["speaker"] and _overlaps({"start": r["speaker"][0], "end": r["speaker"][1]}, r)):
+        if _edge_overlaps(r["speaker"], speakers):
             r["speaker"] = None
         if r["cue"]:
             cues.append(r["cue"])
         if r["speaker"]:
             speakers.append(r["speaker"])
         kept.append(r)
+
+    for r in sorted(learned, key=lambda r: -(r["end"] - r["start"])):
+        if any(_overlaps(r, k) for k in kept):
+            continue
+        r = dict(r)
+        rule = max((x for x in rest if x.get("speaker") and _overlaps(r, x)), key=lambda x: _jaccard(r, x),
+                   default=None)
+        if r["speaker"] is None and rule is not None:
+            r["cue"], r["speaker"] = rule["cue"], rule["speaker"]
+        add(r)
+    for r in rest:
+        if not any(_overlaps(r, k) for k in kept):
+            add(r)
     kept.sort(key=lambda r: (r["start"], r["end"]))
     return kept
 

@@ -10,11 +10,18 @@ word (``cue_lemmas``, learnt from the training cues, plus the rule lexicon) and 
 cue-word ancestor in the parse (``ccomp`` below "said" is content, ``nsubj`` is the source); entity type;
 position in the sentence and the paragraph; and whether the previous sentence ended inside a quotation or
 had a cue word. Neighbours within two tokens add their words, lemmas, tags and cue flags.
+
+Context beyond the token (``sequences``): the rules' attribution records (``doc._.attributions`` as
+``annotator_quotes`` leaves them: whether the token is in a rule content of which kind, a rule cue or a rule
+speaker; stacking: the CRF learns where to trust them), the signed distance to the nearest cue word in the
+paragraph and whether it is in the same sentence, whether the sentence holds a cue word or a quotation
+mark, and whether the paragraph before ended inside an open quotation (PolNeAR's multi-paragraph quotes).
 """
 
 from __future__ import annotations
 
-from typing import AbstractSet, Sequence
+from bisect import bisect_left
+from typing import Any, AbstractSet, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -77,8 +84,85 @@ def _cue_ancestor(tok: Token, cue_lemmas: AbstractSet[str]) -> str:
     return "far"
 
 
-def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str]) -> list[list[str]]:
-    """Feature strings for the tokens ``idx`` (one paragraph) of a parsed doc."""
+def rule_tags(doc: Doc, records: Sequence[dict[str, Any]] | None) -> list[str]:
+    """Per token: ``CON-<kind>`` inside a rule content, ``CUE``/``SRC`` in a rule cue/speaker, else ``O``."""
+    tags = ["O"] * len(doc)
+    for rec in records or []:
+        for key, tag in (("speaker", "SRC"), ("cue", "CUE")):
+            if rec.get(key):
+                span = doc.char_span(rec[key][0], rec[key][1], alignment_mode="expand")
+                for tok in span if span is not None else ():
+                    tags[tok.i] = tag
+        span = doc.char_span(rec["start"], rec["end"], alignment_mode="expand")
+        for k, tok in enumerate(span if span is not None else ()):
+            tags[tok.i] = f"CON-{rec['kind']}" + ("|b" if k == 0 else "")
+    return tags
+
+
+def _bin(n: int) -> str:
+    return str(n) if abs(n) <= 3 else ("near" if abs(n) <= 8 else "far") + ("+" if n > 0 else "-")
+
+
+def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Per token, its sentence's start and end (``Token.sent`` walks the doc on every call: too slow)."""
+    starts, ends = [0] * len(doc), [0] * len(doc)
+    for sent in doc.sents:
+        for i in range(sent.start, sent.end):
+            starts[i], ends[i] = sent.start, sent.end
+    return starts, ends
+
+
+def sequences(doc: Doc, cue_lemmas: AbstractSet[str], records: Sequence[dict[str, Any]] | None = None
+              ) -> list[tuple[list[int], list[list[str]]]]:
+    """``(token indices, features)`` of each paragraph: ``token_features`` plus the context features of the
+    module doc (``records``: the rules' attribution records)."""
+    full_tags = rule_tags(doc, records)
+    tags = [t.split("|")[0] for t in full_tags]
+    bounds = _sentence_bounds(doc)
+    starts, ends = bounds
+    is_cue = [t.lemma_.lower() in cue_lemmas for t in doc]
+    sent_has: dict[int, tuple[bool, bool]] = {}
+    for start, end in set(zip(starts, ends)):
+        sent_has[start] = (any(is_cue[start:end]), any(doc[i].text in QUOTE_TOKENS for i in range(start, end)))
+    out = []
+    open_before = False
+    for idx in paragraphs(doc):
+        feats = token_features(doc, idx, cue_lemmas, bounds)
+        cues = [i for i in idx if is_cue[i]]
+        n = len(idx)
+        for k, i in enumerate(idx):
+            f = feats[k]
+            f.append(f"r={full_tags[i]}")
+            f.append(f"rk={tags[i]}")
+            f.append(f"-1r={tags[idx[k - 1]] if k > 0 else 'edge'}")
+            f.append(f"1r={tags[idx[k + 1]] if k + 1 < n else 'edge'}")
+            pos = bisect_left(cues, i)
+            near = None
+            if pos < len(cues):
+                near = cues[pos]
+            if pos > 0 and (near is None or i - cues[pos - 1] <= near - i):
+                near = cues[pos - 1]
+            if near is None:
+                f.append("dc=none")
+            else:
+                f.append(f"dc={_bin(near - i)}")
+                f.append(f"dcs={int(starts[near] == starts[i])}")
+            has_cue, has_mark = sent_has[starts[i]]
+            f.append(f"sc={int(has_cue)}")
+            f.append(f"sq={int(has_mark)}")
+            if open_before:
+                f.append("popen")
+        qstate = _quote_state(doc, idx)
+        open_before = bool(qstate) and qstate[-1] == "in"  # no closing mark: the quotation goes on
+        out.append((idx, feats))
+    return out
+
+
+def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str],
+                   bounds: tuple[list[int], list[int]] | None = None) -> list[list[str]]:
+    """Feature strings for the tokens ``idx`` (one paragraph) of a parsed doc (``bounds``: each token's
+    sentence start and end, ``_sentence_bounds``)."""
+    starts, ends = bounds or _sentence_bounds(doc)
     qstate = _quote_state(doc, idx)
     base: list[list[str]] = []
     short: list[tuple[str, str, str, str]] = []  # (lower, lemma, tag, cue flag) for the window
@@ -88,11 +172,10 @@ def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str]) -
     sent_quote = sent_cue = "0"
     for k, i in enumerate(idx):
         tok = doc[i]
-        sent = tok.sent
-        if sent.start != last_sent:
+        if starts[i] != last_sent:
             if last_sent is not None:
                 prev_sent_quote, prev_sent_cue = sent_quote, sent_cue
-            last_sent = sent.start
+            last_sent = starts[i]
             sent_i += 1
             sent_quote = sent_cue = "0"
         lemma = tok.lemma_.lower()
@@ -101,8 +184,8 @@ def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str]) -
             sent_cue = "1"
         sent_quote = "1" if qstate[k] == "in" else ("0" if qstate[k] == "out" else sent_quote)
         head = tok.head
-        pos_in_sent = i - sent.start
-        to_end = sent.end - 1 - i
+        pos_in_sent = i - starts[i]
+        to_end = ends[i] - 1 - i
         feats = [
             "b",
             f"w={tok.lower_}",

@@ -20,7 +20,8 @@ from typing import Any, AbstractSet, Sequence
 from spacy.tokens import Doc
 
 from annotator.errors import ModelError
-from annotator.nlp.attribution_features import paragraphs, token_features
+from annotator.nlp.attribution_features import sequences
+from annotator.nlp.common import ATTRIBUTIONS_EXT
 
 STACK_FILE = "stacked.json"
 BASE_DIR = "base"
@@ -116,19 +117,20 @@ class ScoredTagger:
         self.cue_lemmas: AbstractSet[str] = _cue_lemmas(self.model_dir)
         self.crf = _Crf(self.model_dir / "model.crfsuite")
 
-    def features(self, doc: Doc, idx: Sequence[int]) -> list[list[str]]:
-        """The features this tagger's CRF reads for one paragraph."""
+    def sequences(self, doc: Doc) -> list[tuple[list[int], list[list[str]]]]:
+        """``(token indices, features)`` of each paragraph, as this tagger's CRF reads them (the rules'
+        records in ``doc._.attributions`` are features: ``attribution_features.sequences``)."""
         if self.base is None:
-            return token_features(doc, idx, self.cue_lemmas)
-        return stacked_features(self.base, doc, idx)
+            return sequences(doc, self.cue_lemmas, doc._.get(ATTRIBUTIONS_EXT))
+        return stacked_sequences(self.base, doc)
 
     def tag_all(self, doc: Doc) -> tuple[list[ScoredSpan], dict[int, float]]:
         """Every tagged span ``(label, start_token, end_token, score)`` in text order, and each token's
         probability of being content (what a quote's score is made of, whoever found the quote)."""
         spans: list[ScoredSpan] = []
         content: dict[int, float] = {}
-        for idx in paragraphs(doc):
-            labels, probs = self.crf.tag(self.features(doc, idx))
+        for idx, feats in self.sequences(doc):
+            labels, probs = self.crf.tag(feats)
             spans.extend(decode_scored(idx, labels, probs))
             content.update(zip(idx, self.crf.content_probs(len(idx))))
         return spans, content
@@ -142,11 +144,13 @@ class ScoredTagger:
         return [(k, s, e) for k, s, e, _p in self.tag_scored(doc)]
 
 
-def stacked_features(base: ScoredTagger, doc: Doc, idx: Sequence[int]) -> list[list[str]]:
-    """The base's features of one paragraph plus what the base CRF says about each token."""
-    feats = base.features(doc, idx)
-    labels, probs = base.crf.tag(feats)
-    return [f + b for f, b in zip(feats, base_features(labels, probs))]
+def stacked_sequences(base: ScoredTagger, doc: Doc) -> list[tuple[list[int], list[list[str]]]]:
+    """The base's features of each paragraph plus what the base CRF says about each token."""
+    out = []
+    for idx, feats in base.sequences(doc):
+        labels, probs = base.crf.tag(feats)
+        out.append((idx, [f + b for f, b in zip(feats, base_features(labels, probs))]))
+    return out
 
 
 def score_records(doc: Doc, records: Sequence[dict[str, Any]], content: dict[int, float]) -> None:

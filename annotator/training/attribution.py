@@ -23,11 +23,12 @@ from spacy.tokens import Doc
 from annotator.errors import InputError
 from annotator.io import brat
 from annotator.nlp import lexicon as lx
-from annotator.nlp.attribution_features import paragraphs, token_features
+from annotator.nlp.attribution_features import sequences
+from annotator.nlp.common import ATTRIBUTIONS_EXT
 from annotator.scheme import Annotation
 
 #: crfsuite settings of the shipped model (L-BFGS with elastic-net regularisation).
-CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True,
+CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
               "feature.minfreq": 2}
 #: A lemma becomes a cue word when at least this many training cues have it as their head word ...
 CUE_MIN_COUNT = 3
@@ -72,27 +73,30 @@ def split(annotations: Sequence[Annotation], tune_share: float = 0.1, seed: int 
 
 
 def token_labels(doc: Doc, ann: Annotation) -> list[str]:
-    """BIO labels of every token: ``B-CON``/``I-CON`` (content), ``CUE``, ``SRC``, else ``O``."""
+    """BIO labels of every token: ``B-CON``/``I-CON`` (content), ``B-CUE``/``I-CUE``, ``B-SRC``/``I-SRC``,
+    else ``O``. A cue or source inside its content (PolNeAR joins "“X,” he said, “Y”" into one span when a
+    fragment is not a direct quote on its own) keeps its label: the content goes on after it
+    (``annotator.nlp.attribution.group`` joins the pieces again)."""
     labels = ["O"] * len(doc)
-    spans: list[tuple[int, int, str]] = []
-    for q in ann.quotes:
+    spans: list[tuple[int, int, str]] = [(q.start, q.end, "CON") for q in ann.quotes]
+    for q in ann.quotes:  # after the contents: they win a conflict
         if q.speaker is not None:
             spans.append((q.speaker.start, q.speaker.end, "SRC"))
         if q.cue is not None:
             spans.append((q.cue.start, q.cue.end, "CUE"))
-    spans.extend((q.start, q.end, "CON") for q in ann.quotes)  # contents last: they win a conflict
     for start, end, label in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
+        for tok in span if span is not None else ():
+            if not tok.is_space:
+                labels[tok.i] = label
+    out, prev = [], "O"
+    for tok, label in zip(doc, labels):
+        if tok.is_space:
+            out.append("O")
             continue
-        prev = None
-        for tok in span:
-            if tok.is_space:
-                continue
-            inner = prev is not None and labels[prev].endswith(label)
-            labels[tok.i] = f"{'I' if inner else 'B'}-{label}"
-            prev = tok.i
-    return labels
+        out.append(label if label == "O" else f"{'I' if prev == label else 'B'}-{label}")
+        prev = label
+    return out
 
 
 def learn_cue_lemmas(docs: Iterable[tuple[Doc, Annotation]]) -> list[str]:
@@ -123,7 +127,10 @@ def parse(nlp: Language, annotations: Sequence[Annotation], log: Callable[[str],
 
 def train_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: Path,
               params: dict[str, Any] | None = None, log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Fit the CRF and write ``out_dir/model.crfsuite`` and ``cue_lemmas.json``; returns training facts."""
+    """Fit the CRF and write ``out_dir/model.crfsuite`` and ``cue_lemmas.json``; returns training facts.
+
+    ``docs`` have been through ``load_pipeline(rules_only=True)``: the rules' records in
+    ``doc._.attributions`` are features (``attribution_features.sequences``), as they are at prediction."""
     import pycrfsuite
 
     started = time.monotonic()
@@ -134,8 +141,8 @@ def train_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: P
     n_tokens = 0
     for doc, ann in zip(docs, annotations):
         labels = token_labels(doc, ann)
-        for idx in paragraphs(doc):
-            trainer.append(token_features(doc, idx, cue_set), [labels[i] for i in idx])
+        for idx, feats in sequences(doc, cue_set, doc._.get(ATTRIBUTIONS_EXT)):
+            trainer.append(feats, [labels[i] for i in idx])
             n_tokens += len(idx)
     settings = {**CRF_PARAMS, **(params or {})}
     trainer.set_params(settings)

@@ -27,8 +27,8 @@ from annotator.nlp import attribution as na
 from annotator.nlp import checkworthy as cw
 from annotator.nlp import common as comp
 from annotator.nlp import stance_model as sm
-from annotator.nlp.attribution_features import paragraphs
-from annotator.nlp.stacked import BASE_DIR, STACK_FILE, ScoredTagger, save_tagger, stacked_features
+from annotator.nlp.quotes import QuoteFinder
+from annotator.nlp.stacked import BASE_DIR, STACK_FILE, ScoredTagger, save_tagger, stacked_sequences
 from annotator.nlp.textmodel import LinearTextModel
 from annotator.scheme import Annotation
 from annotator.training.attribution import token_labels
@@ -128,10 +128,12 @@ def train_stacked_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], ba
     stacked = out_dir / "stacked"
     save_tagger(base_dir, stacked / BASE_DIR)
     trainer = pycrfsuite.Trainer(verbose=False)
+    rules = QuoteFinder()
     for doc, ann in zip(docs, annotations):
         labels = token_labels(doc, ann)
-        for idx in paragraphs(doc):
-            trainer.append(stacked_features(base, doc, idx), [labels[i] for i in idx])
+        rules(doc)  # the rules' records are base features, as when the pipeline runs (quotes first)
+        for idx, feats in stacked_sequences(base, doc):
+            trainer.append(feats, [labels[i] for i in idx])
     trainer.set_params(STACK_PARAMS)
     trainer.train(str(stacked / "model.crfsuite"))
     shutil.copy2(base_dir / "cue_lemmas.json", stacked / "cue_lemmas.json")

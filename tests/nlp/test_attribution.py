@@ -44,6 +44,77 @@ def test_token_labels_follow_the_imported_attributions(nlp, tmp_path: Path) -> N
     assert labels["Dana"] == "O"  # a Discuss note is no attribution
 
 
+def _span(text: str, piece: str, nth: int = 0) -> dict:  # type: ignore[type-arg]
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(piece, start + 1)
+    return {"start": start, "end": start + len(piece), "text": piece}
+
+
+def test_a_cue_and_source_inside_their_content_keep_their_labels(nlp) -> None:  # type: ignore[no-untyped-def]
+    """PolNeAR joins "X, he said, Y" into one content over the cue: the cue and source stay CUE/SRC and
+    the content starts again after them (before, the content's label won and the cue was lost)."""
+    from annotator.scheme import annotation_from_dict
+
+    text = "The plan, the mayor said, would fail in the spring."
+    quote = {**_span(text, text[:-1]), "kind": "indirect", "cue": _span(text, "said"),
+             "speaker": {**_span(text, "the mayor"), "name": "the mayor"}}
+    ann = annotation_from_dict({"id": "d", "text": text, "quotes": [quote]})
+    doc = nlp(text)
+    labels = [(t.text, lab) for t, lab in zip(doc, ta.token_labels(doc, ann))]
+    assert labels[:7] == [("The", "B-CON"), ("plan", "I-CON"), (",", "I-CON"), ("the", "B-SRC"),
+                          ("mayor", "I-SRC"), ("said", "B-CUE"), (",", "B-CON")]
+    assert labels[-1] == (".", "O")
+
+
+def _tokens(doc, piece: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    span = doc.char_span(doc.text.index(piece), doc.text.index(piece) + len(piece), alignment_mode="contract")
+    return span.start, span.end
+
+
+def test_content_pieces_around_their_cue_are_one_content_unless_each_is_a_direct_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The plan, the mayor said, would fail in the spring.")
+    spans = [("CON", *_tokens(doc, "The plan")), ("SRC", *_tokens(doc, "the mayor")), ("CUE", *_tokens(doc, "said")),
+             ("CON", *_tokens(doc, "would fail in the spring"))]
+    (record,) = na.group(doc, spans)
+    assert doc.text[record["start"]:record["end"]] == "The plan, the mayor said, would fail in the spring"
+    assert doc.text[record["cue"][0]:record["cue"][1]] == "said"
+    assert doc.text[record["speaker"][0]:record["speaker"][1]] == "the mayor"
+
+    doc = nlp("“We are ready,” the mayor said, “to go to court.”")
+    spans = [("CON", *_tokens(doc, "We are ready,")), ("SRC", *_tokens(doc, "the mayor")),
+             ("CUE", *_tokens(doc, "said")), ("CON", *_tokens(doc, "to go to court."))]
+    records = na.group(doc, spans)
+    assert [(doc.text[r["start"]:r["end"]], r["kind"]) for r in records] == [
+        ("We are ready,", "direct"), ("to go to court.", "direct")]
+    assert records[0]["cue"] == records[1]["cue"]
+
+    # two attributions, not one: a second cue between the pieces
+    doc = nlp("The plan failed, he said, referring to the vote.")
+    spans = [("CON", *_tokens(doc, "The plan failed")), ("SRC", *_tokens(doc, " he")), ("CUE", *_tokens(doc, "said")),
+             ("CUE", *_tokens(doc, "referring to")), ("CON", *_tokens(doc, "the vote"))]
+    assert len(na.group(doc, spans)) == 2
+
+
+def test_joined_gives_a_learned_content_without_source_the_rules_speaker_and_keeps_other_rule_records(
+        nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The mayor said that the plan would fail. Critics argued that taxes would rise."
+    doc = nlp(text)
+
+    def rec(piece: str, cue: str | None, speaker: str | None) -> dict:  # type: ignore[type-arg]
+        s = _span(text, piece)
+        return {"start": s["start"], "end": s["end"], "kind": "indirect", "name": None, "stance": None,
+                "cue": [_span(text, cue)["start"], _span(text, cue)["end"]] if cue else None,
+                "speaker": [_span(text, speaker)["start"], _span(text, speaker)["end"]] if speaker else None}
+
+    rules = [rec("that the plan would fail", "said", "The mayor"), rec("that taxes would rise", "argued", "Critics")]
+    learned = [rec("that the plan would fail", None, None)]
+    joined = na.join(doc, rules, learned)
+    assert [(text[r["start"]:r["end"]], text[r["speaker"][0]:r["speaker"][1]]) for r in joined] == [
+        ("that the plan would fail", "The mayor"), ("that taxes would rise", "Critics")]
+    assert [r["start"] for r in na.join(doc, rules, learned, "learned")] == [learned[0]["start"]]
+
+
 def test_the_learned_component_alone_finds_source_cue_and_content(tiny_model: Path) -> None:
     nlp = load_pipeline(attribution_model=str(tiny_model), attribution_mode="learned")
     assert "annotator_attribution" in nlp.pipe_names
@@ -75,6 +146,12 @@ def test_content_span_kinds_from_quotation_marks() -> None:
     that = text.index("that")
     assert na.content_span(text, that, text.index("”.") + 1)[2] == "mixed"
     assert na.content_span(text, 0, 2) == (0, 2, "indirect")
+    # a mixed content ending (or starting) with a quoted fragment keeps its marks, as PolNeAR's do
+    text = "He called the deal “a disaster.” Then “Bad” deals, he said, were common."
+    called = text.index("called")
+    assert na.content_span(text, called, text.index(".”") + 1) == (called, text.index(".”") + 2, "mixed")
+    bad = text.index("Bad")
+    assert na.content_span(text, bad, text.index(" deals") + 6) == (bad - 1, text.index(" deals") + 6, "mixed")
 
 
 def test_bio_decoding() -> None:

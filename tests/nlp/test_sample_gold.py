@@ -5,10 +5,15 @@ Re-measured after the issue-12 rule fixes, with the gold following PolNeAR (comp
 content; "said X and that Y" one quote): notes/rules.md has the before/after numbers.
 The project targets are direct F1 >= 0.9, speaker accuracy >= 0.85 and indirect F1 >= 0.6 (overlap).
 ``JOINED_FLOORS`` are the default pipeline's (the rules joined with the learned PolNeAR model;
-``FLOORS`` and the project targets are the rules', ``--rules-only``), re-measured when the model shipped:
-lower, because the model (trained on 200 PolNeAR articles) adds PolNeAR-style attributions (beliefs, noun
-cues, polls) the sample gold does not label and its contents' boundaries differ. Direct quotes are the
-rules' in both. Numbers: /work/notes/attrib.md and annotator/models/attribution/README.md.
+``FLOORS`` and the project targets are the rules', ``--rules-only``), re-measured when the model was
+retrained on all 753 PolNeAR training articles (nothing was tuned on this gold: every choice was made on the
+PolNeAR tuning split). The join keeps the rules' strengths here too: direct quotes and "according to" stay
+the rules', learned contents without a source take the rules' speaker, and the rules' other records are kept
+where the model has nothing, so indirect/mixed/speaker rose from 0.593/0.756/0.827 (first model) to
+0.729/0.930/0.926. All quotes (0.835) and indirect (0.729) stay below the rules' (0.900/0.868) because the
+model adds PolNeAR-style attributions this gold does not label (beliefs, noun cues, polls: indirect precision
+0.65) and follows PolNeAR's content boundaries; direct is 0.966 against the rules' 0.982 (one quote).
+Numbers: /work/notes/attrib2.md and annotator/models/attribution/README.md.
 """
 
 from __future__ import annotations
@@ -39,12 +44,12 @@ FLOORS = {  # measured value of each score (overlap matching unless named _exact
 
 
 JOINED_FLOORS = {
-    ("scores", "direct_overlap"): 0.982,
-    ("scores", "direct_exact"): 0.982,
-    ("scores", "indirect_overlap"): 0.593,
-    ("scores", "mixed_overlap"): 0.756,
-    ("scores", "quotes_overlap"): 0.755,
-    ("scores", "cues_exact"): 0.601,
+    ("scores", "direct_overlap"): 0.966,
+    ("scores", "direct_exact"): 0.966,
+    ("scores", "indirect_overlap"): 0.729,
+    ("scores", "mixed_overlap"): 0.930,
+    ("scores", "quotes_overlap"): 0.835,
+    ("scores", "cues_exact"): 0.676,
     # claims come from the ClaimBuster classifier (held-out ClaimBuster F1 0.50 -> 0.76 over the rules); on
     # these five articles it suggests more than the hand-tuned rule (rules: overlap 0.539, exact 0.243 here).
     # Re-pinned for its threshold 0.39 (tuned for a corpus-like and a balanced share of claims; was 0.46):
@@ -52,10 +57,12 @@ JOINED_FLOORS = {
     ("scores", "claims_overlap"): 0.507,
     ("scores", "claims_exact"): 0.141,
     ("scores", "claims_sentence"): 0.603,
-    ("accuracy", "speaker"): 0.827,
+    ("accuracy", "speaker"): 0.926,
     # the NewsMTSC stance classifier with lexicon sentiment and negation scope: target and label right 0.441
-    # (0.333 before, as the rules)
-    ("accuracy", "stance"): 0.441,
+    # (0.333 before, as the rules); 0.367 with the attribution model retrained on all of PolNeAR: the same
+    # classifier, scored on the quotes the attribution matches, which changed (indirect F 0.593 -> 0.729,
+    # mixed 0.756 -> 0.930: more reported contents, whose target and label are harder); not investigated further
+    ("accuracy", "stance"): 0.367,
 }
 
 
