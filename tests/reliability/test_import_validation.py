@@ -77,7 +77,7 @@ CASES = {
     ),
     "direct_quote_with_its_quotation_marks": (
         lambda: gold_line(quotes=[{**QUOTE, "start": 0, "end": 42, "text": TEXT[0:42]}]),
-        "quotes[0]: a direct quote's span must not include its quotation marks (contract section 1)",
+        "quotes[0]: a direct quote's span must not include its quotation marks (docs/contract.md section 1)",
     ),
     "stance_target_not_in_the_dataset": (
         lambda: gold_line(quotes=[{**QUOTE, "stance": {"target": "Mars", "label": "against"}}]),
