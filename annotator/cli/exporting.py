@@ -89,7 +89,10 @@ def _export(
     write: Callable[[Iterable[ExportedVersion], ExportReport, Any], None], with_tokens: bool = True,
     target: Callable[[str | None, str, str | None], Path | None] | None = None,
     opener: Callable[[Path | None], ContextManager[Any]] | None = None,
+    one_annotator: bool = False,
 ) -> None:
+    """``one_annotator``: refuse versions by several annotators unless one is chosen (training data
+    must not hold the same text twice with conflicting labels)."""
     from annotator.cli.progress import progress_bar
 
     who = _who(annotator, gold)
@@ -98,9 +101,17 @@ def _export(
     if who is not None and who not in repo.annotators(dataset):
         known = ", ".join(repo.annotators(dataset)) or "none yet"
         raise UserError(f"annotator {who!r} has no versions in dataset {dataset!r} (annotators: {known})")
+    wanted = None if status is StatusChoice.all else "done"
+    if one_annotator and who is None:
+        several = repo.annotators(dataset, status=wanted)
+        if len(several) > 1:
+            raise UserError(
+                f"export {fmt}: dataset {dataset!r} has {'' if wanted is None else 'done '}versions by "
+                f"{len(several)} annotators ({', '.join(several)}), so the same text would be in the "
+                "training data once per annotator, with conflicting labels: choose --gold, --annotator NAME, "
+                "or --all-annotators to keep them all")
     path = (target or (lambda o, d, w: resolve_output(o, d, w, fmt)))(out, dataset, who)
     report = ExportReport()
-    wanted = None if status is StatusChoice.all else "done"
     with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or open_output)(path) as fh:
         versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, bar.advance)
         write(versions, report, fh)
@@ -205,9 +216,15 @@ def export_docbin(
     out: OutOption = None,
     model: TokModel = None,
     shard_size: ShardSize = 1000,
+    all_annotators: Annotated[bool, typer.Option(
+        "--all-annotators", help="Export every annotator's versions even when there are several (each text once per annotator)."
+    )] = False,
     db: DbOption = None,
 ) -> None:
     """spaCy DocBins for `spacy train`, and a ready `spacy train` config for their span groups.
+
+    Without --annotator or --gold, a dataset whose versions come from several annotators is refused
+    (conflicting labels for one text) unless --all-annotators.
 
     Output: a folder (default exports/<dataset>-<annotator|all>.spacy/) of shard-NNNNN.spacy files plus
     config.cfg; `spacy train` reads the folder as one corpus. With --shard-size 0 one .spacy file and
@@ -267,7 +284,8 @@ def export_docbin(
         if report.lines:
             dest.write(docbin.to_bytes())
 
-    _export("docbin", dataset, annotator, gold, status, out, db, write, target=target, opener=opener)
+    _export("docbin", dataset, annotator, gold, status, out, db, write, target=target, opener=opener,
+            one_annotator=not all_annotators)
     for cfg in written:
         say(f"Wrote the spacy train config {safe(str(cfg))}", err=True)
 

@@ -925,14 +925,15 @@ class Repository:
                     row.updated_at,
                 )
 
-    def annotators(self, dataset: str) -> list[str]:
+    def annotators(self, dataset: str, status: str | None = None) -> list[str]:
+        """Annotators with versions in the dataset (only versions of ``status`` when given), by name."""
         with self.db.sessions() as s:
             ds = self._dataset(s, dataset)
-            return list(s.scalars(
-                select(Annotator.name).join(Version, Version.annotator_id == Annotator.id)
-                .join(Document, Document.id == Version.document_id)
-                .where(Document.dataset_id == ds.id).distinct().order_by(Annotator.name)
-            ))
+            query = (select(Annotator.name).join(Version, Version.annotator_id == Annotator.id)
+                     .join(Document, Document.id == Version.document_id).where(Document.dataset_id == ds.id))
+            if status is not None:
+                query = query.where(Version.status == status)
+            return list(s.scalars(query.distinct().order_by(Annotator.name)))
 
     def stats(self, dataset: str) -> DatasetStats:
         with self.db.sessions() as s:

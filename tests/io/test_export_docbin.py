@@ -34,7 +34,7 @@ def _export(cli, db: str, out: Path, *extra: str):  # type: ignore[no-untyped-de
 
 def test_every_span_read_back_equals_the_database(cli, annotated: str, tmp_path: Path) -> None:
     out = tmp_path / "news.spacy"
-    result = _export(cli, annotated, out, "--status", "all")
+    result = _export(cli, annotated, out, "--status", "all", "--all-annotators")
     assert f"Wrote 11 doc(s) (6 document(s)) to {out}" in result.stderr
     docs = _read(out)
     stored = list(Repository(open_database(annotated)).versions("news", status=None))
@@ -87,9 +87,29 @@ def test_docbin_to_stdout(cli, annotated: str, tmp_path: Path) -> None:
     assert [d.user_data["annotator"] for d in docs] == ["bob"] * 4
 
 
+def test_several_annotators_are_refused_unless_one_is_chosen_or_all_are_asked_for(
+    cli, annotated: str, tmp_path: Path
+) -> None:
+    """Training data must not hold one text twice with conflicting labels (issue 17.9)."""
+    stored = Repository(open_database(annotated))
+    several = stored.annotators("news", status="done")
+    assert len(several) > 1
+    out = tmp_path / "news.spacy"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    refused = cli("export", "docbin", "--dataset", "news", "--out", out, "--db", annotated)
+    assert refused.exit_code == 1
+    assert f"versions by {len(several)} annotators ({', '.join(several)})" in refused.stderr
+    assert "--gold, --annotator NAME, or --all-annotators" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    one = _export(cli, annotated, out, "-a", several[0])
+    assert f"Wrote {len(list(stored.versions('news', annotator=several[0])))} doc(s)" in one.stderr
+    everyone = _export(cli, annotated, out, "--all-annotators")
+    assert f"Wrote {len(list(stored.versions('news')))} doc(s)" in everyone.stderr
+
+
 def test_shards_hold_every_doc_in_order_with_the_config(cli, annotated: str, tmp_path: Path) -> None:
     out = tmp_path / "news.spacy"
-    result = _export(cli, annotated, out, "--status", "all", "--shard-size", "3")
+    result = _export(cli, annotated, out, "--status", "all", "--shard-size", "3", "--all-annotators")
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", *(f"shard-{i:05d}.spacy" for i in range(4))]
     assert [len(DocBin().from_disk(f)) for f in sorted(out.glob("shard-*.spacy"))] == [3, 3, 3, 2]
     stored = list(Repository(open_database(annotated)).versions("news", status=None))
@@ -106,7 +126,7 @@ def test_single_file_with_shard_size_0_and_the_config_beside_it(cli, annotated: 
 
 def test_reexport_replaces_its_own_folder_and_refuses_any_other(cli, annotated: str, tmp_path: Path) -> None:
     out = tmp_path / "news.spacy"
-    _export(cli, annotated, out, "--shard-size", "1")
+    _export(cli, annotated, out, "--shard-size", "1", "--all-annotators")
     assert len(list(out.glob("shard-*"))) == 10
     _export(cli, annotated, out, "-a", "bob", "--shard-size", "2")
     assert sorted(p.name for p in out.iterdir()) == ["config.cfg", "shard-00000.spacy", "shard-00001.spacy"]
@@ -114,10 +134,11 @@ def test_reexport_replaces_its_own_folder_and_refuses_any_other(cli, annotated: 
     other = tmp_path / "mine"  # any other folder: the export goes inside it, under the default name
     other.mkdir()
     (other / "notes.txt").write_text("keep me", encoding="utf-8")
-    assert cli("export", "docbin", "--dataset", "news", "--out", other, "--db", annotated).exit_code == 0
+    assert cli("export", "docbin", "--dataset", "news", "--out", other, "--db", annotated, "--all-annotators").exit_code == 0
     assert sorted(p.name for p in other.iterdir()) == ["news-all.spacy", "notes.txt"]
     (tmp_path / "file.spacy").write_bytes(b"not ours")  # a file where the folder would go is never replaced
-    result = cli("export", "docbin", "--dataset", "news", "--out", tmp_path / "file.spacy", "--db", annotated)
+    result = cli("export", "docbin", "--dataset", "news", "--out", tmp_path / "file.spacy", "--db", annotated,
+                 "--all-annotators")
     assert result.exit_code != 0 and "not a DocBin export folder" in result.stderr
     assert (tmp_path / "file.spacy").read_bytes() == b"not ours"
 
