@@ -391,8 +391,8 @@ class Repository:
             wanted.append((doc_id, annotator_ids[name], ext_id, rec))
         doc_ids = {w[0] for w in wanted}
         ann_ids = {w[1] for w in wanted}
-        taken = set(s.execute(select(Version.document_id, Version.annotator_id).where(
-            Version.document_id.in_(doc_ids), Version.annotator_id.in_(ann_ids))).tuples())
+        taken = {(d, a) for d, a in s.execute(select(Version.document_id, Version.annotator_id).where(
+            Version.document_id.in_(doc_ids), Version.annotator_id.in_(ann_ids)))}
         rows: list[dict[str, Any]] = []
         for doc_id, ann_id, ext_id, rec in wanted:
             assert rec.annotation is not None
