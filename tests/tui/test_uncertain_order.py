@@ -11,7 +11,9 @@ from annotator.annotate.session import AnnotationSession
 from annotator.db.repo import Repository
 from annotator.scheme import Annotation
 from annotator.tui.app import AnnotatorApp
-from tests.tui.helpers import DATASET, build_repo, fixed_clock, go_to, gold_annotations, panel, pretend_terminal, settle
+from tests.tui.helpers import (
+    DATASET, build_repo, fixed_clock, go_to, gold_annotations, panel, pretend_terminal, settle, status_line,
+)
 
 
 def scored(ann: Annotation, scores: dict[str, float]) -> Annotation:
@@ -54,6 +56,7 @@ async def test_the_side_panel_shows_the_score_of_the_selected_suggestion(sqlite_
     app = AnnotatorApp(session(repo, order="uncertain"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert b.doc_id in status_line(app)  # the least sure document is the one on screen first
         await go_to(pilot, "quotes", "q2")
         shown = panel(app)
         assert "score    0.35" in shown and b.quotes[1].text[:20] in shown
