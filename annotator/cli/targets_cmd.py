@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, List, Optional
+from typing import TYPE_CHECKING, Annotated, List, Optional
 
 import typer
 
 from annotator.cli.common import open_repo, safe, say
 from annotator.cli.options import GroupDatasetOption
 from annotator.errors import UserError
+
+if TYPE_CHECKING:
+    from annotator.db.repo import Repository
 
 app = typer.Typer(no_args_is_help=True)
 OptDb = Annotated[Optional[str], typer.Option("--db", help="Database URL (default $ANNOTATOR_DB, else sqlite:///annotator.db).")]
@@ -32,11 +35,17 @@ def _target_args(ctx: typer.Context, dataset: str | None, db: str | None) -> tup
     return dataset, db or parent.get("db")
 
 
+def _targets_of(ctx: typer.Context, dataset: str | None, db: str | None) -> tuple[Repository, str, list[str]]:
+    """The open repository, the dataset's name and its current stance targets."""
+    dataset, db = _target_args(ctx, dataset, db)
+    repo = open_repo(db)
+    return repo, dataset, list(repo.get_dataset(dataset).stance_targets)
+
+
 @app.command("list")
 def targets_list(ctx: typer.Context, dataset: GroupDatasetOption = None, db: OptDb = None) -> None:
     """List the dataset's stance targets, one per line."""
-    dataset, db = _target_args(ctx, dataset, db)
-    for target in open_repo(db).get_dataset(dataset).stance_targets:
+    for target in _targets_of(ctx, dataset, db)[2]:
         say(safe(target))
 
 
@@ -48,9 +57,7 @@ def targets_add(
     db: OptDb = None,
 ) -> None:
     """Add stance targets to a dataset."""
-    dataset, db = _target_args(ctx, dataset, db)
-    repo = open_repo(db)
-    current = repo.get_dataset(dataset).stance_targets
+    repo, dataset, current = _targets_of(ctx, dataset, db)
     info = repo.set_stance_targets(dataset, [*current, *names])
     say(f"Stance targets: {safe(', '.join(info.stance_targets))}")
 
@@ -63,9 +70,7 @@ def targets_remove(
     db: OptDb = None,
 ) -> None:
     """Remove stance targets from a dataset."""
-    dataset, db = _target_args(ctx, dataset, db)
-    repo = open_repo(db)
-    current = repo.get_dataset(dataset).stance_targets
+    repo, dataset, current = _targets_of(ctx, dataset, db)
     missing = [n for n in names if n not in current]
     if missing:
         raise UserError(f"not a stance target of {dataset!r}: {', '.join(missing)}")
