@@ -11,13 +11,15 @@ so decisions queued for a document still apply to that document after the sessio
 Blind annotation: the session only ever reads the model's suggestions (through ``open_version``)
 and this annotator's own version; other annotators' work is never loaded.
 
-Thread use: the UI reads ``state``/``selected`` on its thread and runs decisions one at a time on a
-single worker thread; attribute assignments are atomic, and decisions are never run concurrently.
+No selection either: which item is selected is the screen's business (``tui.screens.annotate``), and
+every decision names its item. Thread use: the UI runs decisions one at a time on ONE worker thread and
+draws the ``DocumentVersion`` each decision returns (carried back in a message), never ``state``. What
+the UI thread does read here is replaced whole, never changed in place (``statuses``, ``targets``,
+``finished``, the timing tuple behind ``progress``), so it needs no lock.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -73,7 +75,8 @@ class Progress:
 
 @dataclass(frozen=True)
 class Change:
-    """What an undo or redo did: the version after it, the item it changed and a one-line summary."""
+    """What an undo, redo or added item did: the version after it, the item it changed (the one the UI
+    selects) and a one-line summary (empty: nothing to say)."""
 
     state: DocumentVersion
     key: ItemKey | None
@@ -127,22 +130,18 @@ class AnnotationSession:
         #: ``as-imported`` or ``uncertain`` (documents whose suggestions the model is least sure of first).
         self.order = order
         self.doc_ids = ordered(self.doc_ids, order, self._suggestions_by_id() if order != "as-imported" else {})
+        #: The version last opened or saved by this session (the worker's view; the UI draws the versions
+        #: the decisions return).
         self.state: DocumentVersion | None = None
-        self.selected: ItemKey | None = None
-        #: Held while session state changes (decision worker thread) and while the UI reads several
-        #: fields that must agree (UI thread). Never held during database I/O.
-        self.lock = threading.RLock()
         #: True once every document is done, flagged or skipped.
         self.finished = False
-        self._opened_at = clock()
-        #: Work on the open document in this session: gaps between actions, each capped at IDLE_CAP_SECONDS.
-        self._worked, self._last_action = 0.0, self._opened_at
-        #: Time spent on the open document in earlier sessions (from the event log).
-        self._earlier_seconds = 0.0
+        #: Time on the open document, replaced whole: (earlier sessions' seconds from the event log, work
+        #: in this session as gaps between actions each capped at IDLE_CAP_SECONDS, time of the last action).
+        self._time = (0.0, 0.0, clock())
         self._doc_names: dict[int, str] | None = None
         self._doc_openings: dict[int, str] | None = None
-        #: Document id -> (layer, item id) selected when that document was last left (this session).
-        self._where: dict[int, tuple[str, str]] = {}
+        #: Version id -> the item of this annotator's last recorded decision, read when it was opened.
+        self._last_decided: dict[int, ItemKey | None] = {}
         self.open_first_unfinished()
 
     # -- documents --------------------------------------------------------------------------------
@@ -167,29 +166,26 @@ class AnnotationSession:
         return self.open_document(self.doc_ids[0] if doc_id is None else doc_id)
 
     def open_document(self, doc_id: int) -> DocumentVersion:
-        """Open a document where this annotator left it: the item selected when they left it in this
-        session, else the item of their last recorded decision on it, else the first item."""
+        """Open this annotator's version of a document (``last_decided`` says where they left it)."""
         if doc_id not in self.statuses:
             raise NotFoundError(f"no document with id {doc_id} in dataset {self.dataset!r}")
-        with self.lock:
-            if self.state is not None and self.selected is not None:  # remember where we leave this one
-                self._where[self.state.document.id] = (self.selected.layer, self.selected.id)
         state = self.repo.open_version(doc_id, self.annotator, blind=self.blind)
         if self.auto_accept is not None:
             state = self._accept_confident(state, self.auto_accept)
         earlier = self.repo.time_spent(state.version_id)
-        where = self._where.get(doc_id)
-        if where is None:
-            decided = [e["item_id"] for e in self.repo.events(state.version_id) if e["item_id"]]
-            if decided:
-                layer, _, item_id = decided[-1].partition(":")
-                where = (layer, item_id)
-        with self.lock:
-            self._set_state(state, new_document=True)
-            self._earlier_seconds = earlier
-            if where is not None and self.item(ItemKey(state.version_id, *where)) is not None:
-                self.selected = ItemKey(state.version_id, *where)
+        decided = [e["item_id"] for e in self.repo.events(state.version_id) if e["item_id"]]
+        last = None
+        if decided:
+            layer, _, item_id = decided[-1].partition(":")
+            last = ItemKey(state.version_id, layer, item_id)
+        self._last_decided[state.version_id] = last if last is not None and item_of(state, last) else None
+        self._set_state(state, new_document=True, earlier=earlier)
         return state
+
+    def last_decided(self, version_id: int) -> ItemKey | None:
+        """The item of this annotator's last recorded decision on a version opened by this session (where
+        a restarted session resumes); read when it was opened, so asking costs no database read."""
+        return self._last_decided.get(version_id)
 
     def _accept_confident(self, state: DocumentVersion, threshold: float) -> DocumentVersion:
         """Accept the still suggested items scored at least ``threshold``: one transaction, each item one
@@ -219,114 +215,43 @@ class AnnotationSession:
             self._doc_names = self.repo.document_names(self.dataset)
         return self._doc_names
 
-    def _set_state(self, state: DocumentVersion, new_document: bool = False) -> None:
-        with self.lock:
-            self._set_state_locked(state, new_document)
-
-    def _set_state_locked(self, state: DocumentVersion, new_document: bool) -> None:
+    def _set_state(self, state: DocumentVersion, new_document: bool = False, earlier: float = 0.0) -> None:
         if new_document or self.state is None or state.version_id != self.state.version_id:
-            self._opened_at = self.clock()
-            self._worked, self._last_action = 0.0, self._opened_at
-            self.state = state
-            first = self.items
-            self.selected = self.key(first[0]) if first else None
-        else:
-            self.state = state
-            if self.selected is not None and self.item(self.selected) is None:
-                self.selected = None
-                if self.items:
-                    self.selected = self.key(self.items[0])
-        self.statuses[state.document.id] = state.status
+            self._time = (earlier, 0.0, self.clock())
+        self.state = state
+        self._set_status(state)
+
+    def _set_status(self, state: DocumentVersion) -> None:
+        """Record a version's status (a new dict: the UI may be reading the old one)."""
+        if self.statuses.get(state.document.id) != state.status:
+            self.statuses = {**self.statuses, state.document.id: state.status}
 
     def _require_state(self) -> DocumentVersion:
         if self.state is None:
             raise UserError("no document is open")
         return self.state
 
-    # -- items and selection ----------------------------------------------------------------------
+    # -- items ------------------------------------------------------------------------------------
 
     @property
     def items(self) -> list[Item]:
-        """Quotes and claims of the current version in text order."""
-        if self.state is None:
-            return []
-        both: list[Item] = [*self.state.quotes, *self.state.claims]
-        return sorted(both, key=lambda it: (it.start, it.end, isinstance(it, Claim)))
+        """Quotes and claims of the session's current version in text order."""
+        return [] if self.state is None else items_of(self.state)
 
     def key(self, item: Item, version_id: int | None = None) -> ItemKey:
-        vid = version_id if version_id is not None else self._require_state().version_id
-        return ItemKey(vid, "quotes" if isinstance(item, Quote) else "claims", item.id)
+        return key_of(item, version_id if version_id is not None else self._require_state().version_id)
 
     def item(self, key: ItemKey, state: DocumentVersion | None = None) -> Item | None:
         state = state or self.state
-        if state is None or state.version_id != key.version_id:
-            return None
-        for it in state.quotes if key.layer == "quotes" else state.claims:
-            if it.id == key.id:
-                return it
-        return None
-
-    @property
-    def selected_item(self) -> Item | None:
-        return None if self.selected is None else self.item(self.selected)
-
-    def select(self, key: ItemKey | None) -> None:
-        with self.lock:
-            self.selected = key
-
-    def select_next(self, delta: int = 1) -> Item | None:
-        """Move the selection ``delta`` items on (wrapping); returns the newly selected item."""
-        items = self.items
-        if not items:
-            self.selected = None
-            return None
-        keys = [self.key(it) for it in items]
-        i = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else 0)
-        self.selected = keys[(i + delta) % len(keys)]
-        return items[(i + delta) % len(keys)]
-
-    def select_undecided(self, delta: int = 1) -> Item | None:
-        """Select the next (``delta`` > 0) or previous undecided item, wrapping; None when all are decided."""
-        items = self.items
-        keys = [self.key(it) for it in items]
-        here = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else len(keys))
-        step = 1 if delta > 0 else -1
-        for n in range(1, len(items) + 1):
-            i = (here + step * n) % len(items)
-            if items[i].status == UNDECIDED:
-                self.selected = keys[i]
-                return items[i]
-        return None
-
-    def select_at(self, offset: int) -> Item | None:
-        """Select the (shortest) item covering character ``offset``."""
-        hits = [it for it in self.items if it.start <= offset < it.end]
-        if not hits:
-            return None
-        best = min(hits, key=lambda it: it.end - it.start)
-        self.selected = self.key(best)
-        return best
+        return None if state is None else item_of(state, key)
 
     def tokens(self) -> list[tuple[int, int]]:
         """The words of the current document (``annotator.words``: the same words every span key moves by)."""
         return words(self._require_state().document.text)
 
     def speakers(self) -> list[tuple[str, int]]:
-        """The article's speakers (canonical names) with their numbers of kept quotes, most quoted first."""
-        counts: Counter[str] = Counter()
-        state = self.state
-        if state is None:
-            return []
-        for q in state.quotes:
-            if q.speaker is not None and q.status in KEPT_STATUSES:
-                counts[q.speaker.name] += 1
-        for q in state.quotes:  # speakers of rejected quotes still exist in the article
-            if q.speaker is not None:
-                counts.setdefault(q.speaker.name, 0)
-        for c in state.claims:
-            if c.speaker:
-                counts.setdefault(c.speaker, 0)
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        """The current version's speakers (``speakers_of``)."""
+        return [] if self.state is None else speakers_of(self.state)
 
     def apply_aligned(self, statement: AlignedStatement, status: str | None = None, kind: str | None = None,
                       stance: Stance | None = None) -> Mapping[str, str]:
@@ -343,9 +268,7 @@ class AnnotationSession:
     def _changed_elsewhere(self, outcome: Mapping[str, str]) -> Mapping[str, str]:
         """After changes to other documents (doc_id -> outcome): statuses read again, and the current
         document if it is one of them."""
-        statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
-        with self.lock:
-            self.statuses = statuses
+        self.statuses = self.repo.annotator_statuses(self.dataset, self.annotator)
         if self.state is not None and self.state.document.ext_id in outcome:
             self.reload()
         return outcome
@@ -356,16 +279,20 @@ class AnnotationSession:
         self._set_state(state)
         return state
 
-    def progress(self) -> Progress:
-        state = self._require_state()
-        items = self.items
+    def progress(self, state: DocumentVersion | None = None) -> Progress:
+        """Where the annotator is: ``state`` (the version the UI shows; default the current one) in the
+        dataset, its decided items, and the time spent on the open document."""
+        state = state or self._require_state()
+        items = items_of(state)
+        statuses = self.statuses
+        earlier, worked, last = self._time
         return Progress(
             position=self.doc_ids.index(state.document.id) + 1,
             total=len(self.doc_ids),
-            done=sum(1 for s in self.statuses.values() if s == "done"),
+            done=sum(1 for s in statuses.values() if s == "done"),
             decided=sum(1 for it in items if it.status != "suggested"),
             items=len(items),
-            seconds=self._earlier_seconds + self._worked + self._idle(),
+            seconds=earlier + worked + self._idle(last),
             status=state.status,
         )
 
@@ -377,7 +304,6 @@ class AnnotationSession:
         return self.repo.get_version(version_id)
 
     def _target(self, key: ItemKey | None) -> tuple[ItemKey, Item, DocumentVersion]:
-        key = key or self.selected
         if key is None:
             raise UserError("no item selected")
         state = self._state_for(key.version_id)
@@ -392,13 +318,13 @@ class AnnotationSession:
         self._after_save(state)
         return state
 
-    def _idle(self) -> float:
+    def _idle(self, last_action: float) -> float:
         """Seconds since the last action, at most IDLE_CAP_SECONDS."""
-        return min(max(self.clock() - self._last_action, 0.0), IDLE_CAP_SECONDS)
+        return min(max(self.clock() - last_action, 0.0), IDLE_CAP_SECONDS)
 
     def _acted(self) -> None:
-        self._worked += self._idle()
-        self._last_action = self.clock()
+        earlier, worked, last = self._time
+        self._time = (earlier, worked + self._idle(last), self.clock())
 
     def _after_save(self, state: DocumentVersion) -> None:
         if self.state is not None and self.state.version_id == state.version_id:
@@ -416,10 +342,7 @@ class AnnotationSession:
         return self._save(key, edits.reject, "reject")
 
     def remaining(self, version_id: int | None = None) -> list[ItemKey]:
-        state = self._state_for(version_id) if version_id is not None else self._require_state()
-        items: list[Quote | Claim] = [*state.quotes, *state.claims]
-        return [self.key(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
-                if it.status == "suggested"]
+        return remaining_in(self._state_for(version_id) if version_id is not None else self._require_state())
 
     def accept_all_remaining(self, version_id: int | None = None, action: str = "accept_all",
                              status: str | None = None) -> DocumentVersion:
@@ -469,16 +392,16 @@ class AnnotationSession:
             raise ValueError(f"unknown layer {layer!r}")
         if layer in ("quotes", "claims"):
             vid = version_id if version_id is not None else (key.version_id if key else self._require_state().version_id)
-            new_key = ItemKey(vid, layer, edits.new_id(self._state_for(vid), "q" if layer == "quotes" else "c"))
-            result = self._save(new_key, edits.new_item(layer, start, end, new_key.id), "add")
-            with self.lock:
-                if self.state is not None and self.state.version_id == vid:
-                    self.selected = new_key
-            return result
+            return self.add_item(layer, start, end, vid).state
         key, _, _ = self._target(key)
         if layer == "cues":
             return self._save(key, edits.set_cue(start, end), "set_cue")
         return self._save(key, edits.set_speaker(start, end), "set_speaker")
+
+    def add_item(self, layer: str, start: int, end: int, version_id: int) -> Change:
+        """A new quote or claim from a selection (see ``add_span``); the Change names the new item."""
+        new_key = ItemKey(version_id, layer, edits.new_id(self._state_for(version_id), "q" if layer == "quotes" else "c"))
+        return Change(self._save(new_key, edits.new_item(layer, start, end, new_key.id), "add"), new_key, "")
 
     def reassign_speaker(self, name: str, key: ItemKey | None = None,
                          mention: tuple[int, int] | None = None) -> DocumentVersion:
@@ -500,15 +423,8 @@ class AnnotationSession:
         return result
 
     def speaker_mentions(self) -> list[SpeakerMention]:
-        """Every distinct speaker mention of the current document's quotes, in text order."""
-        state = self.state
-        if state is None:
-            return []
-        seen: dict[tuple[int, int], SpeakerMention] = {}
-        for q in state.quotes:
-            if q.speaker is not None:
-                seen.setdefault((q.speaker.start, q.speaker.end), q.speaker)
-        return [seen[k] for k in sorted(seen)]
+        """The current version's speaker mentions (``speaker_mentions_of``)."""
+        return [] if self.state is None else speaker_mentions_of(self.state)
 
     def set_stance(self, label: str | None = None, target: str | None = None, key: ItemKey | None = None,
                    new_target: bool = False) -> DocumentVersion:
@@ -547,8 +463,7 @@ class AnnotationSession:
         current = self.repo.get_dataset(self.dataset).stance_targets  # others may have added some meanwhile
         if name not in current:
             current = self.repo.set_stance_targets(self.dataset, [*current, name]).stance_targets
-        with self.lock:
-            self.targets = current
+        self.targets = current
         return current
 
     def set_kind(self, kind: str, key: ItemKey | None = None) -> DocumentVersion:
@@ -575,7 +490,8 @@ class AnnotationSession:
         return self.undo_or_redo("redo", version_id).state
 
     def undo_or_redo(self, which: str, version_id: int | None = None) -> Change:
-        """Undo (or redo) the last decision on a version; the item it changed becomes the selected one."""
+        """Undo (or redo) the last decision on a version; the Change names the item it changed (the UI
+        selects it)."""
         vid = version_id if version_id is not None else self._require_state().version_id
         before = self._state_for(vid)
         state = self._reopen_if_undecided(self.repo.undo(vid) if which == "undo" else self.repo.redo(vid))
@@ -587,17 +503,13 @@ class AnnotationSession:
         key = changed[0]
         label = f"{'quote' if key.layer == 'quotes' else 'claim'} {key.id}"
         summary = f"{which}: {describe_change(label, old.get(key), new.get(key))}"
-        with self.lock:
-            if self.state is not None and self.state.version_id == vid and key in new:
-                self.selected = key
         return Change(state, key if key in new else None, summary)
 
     def _reopen_if_undecided(self, state: DocumentVersion) -> DocumentVersion:
         """A done document whose undo brought a suggestion back is in progress again (done means decided)."""
         if state.status == "done" and any(it.status == "suggested" for it in _items(state)):
             state = self.repo.set_status(state.version_id, "in_progress")
-            with self.lock:
-                self.statuses[state.document.id] = state.status
+            self._set_status(state)
         self._after_save(state)
         return state
 
@@ -607,11 +519,9 @@ class AnnotationSession:
     def _open_next(self, state: DocumentVersion) -> DocumentVersion:
         """After a document was finished (``state``): open the next unfinished one, if any."""
         self._after_save(state)
-        with self.lock:
-            self.statuses[state.document.id] = state.status
+        self._set_status(state)
         nxt = self.next_unfinished(after=state.document.id)
-        with self.lock:
-            self.finished = nxt is None
+        self.finished = nxt is None
         return state if nxt is None else self.open_document(nxt)
 
     def mark_done(self, version_id: int | None = None) -> DocumentVersion:
@@ -629,3 +539,52 @@ class AnnotationSession:
 def _items(state: DocumentVersion) -> list[Quote | Claim]:
     """A version's quotes then claims."""
     return [*state.quotes, *state.claims]
+
+
+def key_of(item: Item, version_id: int) -> ItemKey:
+    """The key of an item of a version."""
+    return ItemKey(version_id, "quotes" if isinstance(item, Quote) else "claims", item.id)
+
+
+def items_of(state: DocumentVersion) -> list[Item]:
+    """A version's quotes and claims in text order (what j/k walk through)."""
+    both: list[Item] = [*state.quotes, *state.claims]
+    return sorted(both, key=lambda it: (it.start, it.end, isinstance(it, Claim)))
+
+
+def item_of(state: DocumentVersion, key: ItemKey) -> Item | None:
+    """The item ``key`` names, if it is in this version."""
+    if state.version_id != key.version_id:
+        return None
+    return next((it for it in (state.quotes if key.layer == "quotes" else state.claims) if it.id == key.id), None)
+
+
+def remaining_in(state: DocumentVersion) -> list[ItemKey]:
+    """The items of a version nobody has decided on yet, in text order."""
+    items: list[Quote | Claim] = [*state.quotes, *state.claims]
+    return [key_of(it, state.version_id) for it in sorted(items, key=lambda it: (it.start, it.end))
+            if it.status == UNDECIDED]
+
+
+def speakers_of(state: DocumentVersion) -> list[tuple[str, int]]:
+    """A version's speakers (canonical names) with their numbers of kept quotes, most quoted first."""
+    counts: Counter[str] = Counter()
+    for q in state.quotes:
+        if q.speaker is not None and q.status in KEPT_STATUSES:
+            counts[q.speaker.name] += 1
+    for q in state.quotes:  # speakers of rejected quotes still exist in the article
+        if q.speaker is not None:
+            counts.setdefault(q.speaker.name, 0)
+    for c in state.claims:
+        if c.speaker:
+            counts.setdefault(c.speaker, 0)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+
+def speaker_mentions_of(state: DocumentVersion) -> list[SpeakerMention]:
+    """Every distinct speaker mention of a version's quotes, in text order."""
+    seen: dict[tuple[int, int], SpeakerMention] = {}
+    for q in state.quotes:
+        if q.speaker is not None:
+            seen.setdefault((q.speaker.start, q.speaker.end), q.speaker)
+    return [seen[k] for k in sorted(seen)]

@@ -254,7 +254,7 @@ class ReviewApp(DataNotifications, SerialSaves, App[None]):
         return doc, result, total
 
     def on_decision_saved(self, message: DecisionSaved) -> None:
-        doc, result, total = cast("tuple[ReviewDocument, Annotation, int | None]", message.state)  # what _store returned
+        doc, result, total = cast("tuple[ReviewDocument, Annotation, int | None]", message.result)  # what _store returned
         self._saving = False
         self.session.remove(doc)
         self.saved_documents += 1

@@ -45,8 +45,8 @@ def test_decisions_and_statuses(sqlite_url: str) -> None:
     repo = small_repo(sqlite_url)
     s = make_session(repo)
     assert [(k.layer, k.id) for k in map(s.key, s.items)] == [("quotes", "q1"), ("claims", "c1"), ("quotes", "q2")]
-    q1 = s.selected
-    s.accept()
+    q1 = key(s, "q1")
+    s.accept(q1)
     assert s.item(q1).status == "accepted"
     s.set_kind("m", q1)
     assert s.item(q1).kind == "mixed" and s.item(q1).status == "edited"
@@ -117,10 +117,11 @@ def test_add_spans_trim_quotation_marks_and_attach_cue_and_speaker(sqlite_url: s
     s = make_session(repo)
     q1 = s.key(s.items[0])
     s.reject(q1)
-    s.add_span("quotes", 0, TEXT.index(" Lavrov"))  # “We will not attack,”
-    new = s.selected_item
+    added = s.add_item("quotes", 0, TEXT.index(" Lavrov"), s.state.version_id)  # “We will not attack,”
+    key = added.key
+    assert key is not None and added.state == s.state
+    new = s.item(key)
     assert new.text == "We will not attack," and new.kind == "direct" and new.status == "added"
-    key = s.selected
     said = TEXT.index("said")
     s.add_span("cues", said, said + 4, key)
     he = TEXT.index("He added")
@@ -130,8 +131,8 @@ def test_add_spans_trim_quotation_marks_and_attach_cue_and_speaker(sqlite_url: s
     s.add_span("speakers", TEXT.index("Lavrov"), TEXT.index("Lavrov") + 6, key)
     assert s.item(key).speaker.name == "Sergey Lavrov"
     b = TEXT.index("Blinken")
-    s.add_span("claims", b, len(TEXT))
-    assert s.selected_item.text == "Blinken disagreed." and s.selected_item.id == "c2"
+    state = s.add_span("claims", b, len(TEXT))
+    assert [(c.id, c.text) for c in state.claims if c.status == "added"] == [("c2", "Blinken disagreed.")]
     with pytest.raises(UserError, match="overlap"):
         s.add_span("quotes", TEXT.index("NATO"), TEXT.index("threat"))
     with pytest.raises(UserError, match="at least one word"):
@@ -169,7 +170,7 @@ def test_mark_done_accepts_the_rest_and_moves_on(sqlite_url: str) -> None:
 def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     repo = small_repo(sqlite_url)
     s = make_session(repo)
-    s.accept()
+    s.accept(key(s, "q1"))
     real = repo.update_item
 
     def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -211,55 +212,6 @@ def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkey
     s.mark_done(vid)
     assert repo.get_version(vid).status == "done"
     assert [e["action"] for e in repo.events(vid)] == ["open", "done", "done", "done", "status"]
-
-
-def test_the_ui_reads_session_state_under_the_lock_the_worker_writes_it_under(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The decision worker replaces the state on its own thread; the UI reads selection and items under
-    the same lock, so it never sees a selection from one state and items from another."""
-    import threading
-
-    from annotator.tui.screens.annotate import AnnotateScreen
-
-    reads_locked: list[bool] = []
-
-    class Probe:
-        lock = threading.RLock()
-
-        @property
-        def selected_item(self):  # type: ignore[no-untyped-def]
-            reads_locked.append(self.lock._is_owned())  # type: ignore[attr-defined]
-            return None
-
-    screen = AnnotateScreen.__new__(AnnotateScreen)
-    screen.session = Probe()  # type: ignore[assignment]
-    try:
-        AnnotateScreen.show_selection(screen)
-    except Exception:  # noqa: BLE001  (the probe has nothing else; only the locking matters here)
-        pass
-    assert reads_locked == [True]
-
-
-def test_a_saved_decision_waits_for_the_ui_to_finish_reading(sqlite_url: str) -> None:
-    import threading
-    import time as _time
-
-    s = AnnotationSession(small_repo(sqlite_url), DATASET, "alice")
-    first = s.selected
-    finished = threading.Event()
-
-    def worker() -> None:
-        s.accept(first)  # saves, then replaces the session state under the lock
-        finished.set()
-
-    with s.lock:  # the UI is in the middle of reading the selection and the items
-        before = s.selected_item
-        t = threading.Thread(target=worker)
-        t.start()
-        _time.sleep(0.3)
-        assert not finished.is_set()  # the worker committed but waits to change what the UI is reading
-        assert s.selected_item == before and s.selected_item.status == "suggested"
-    t.join(5)
-    assert finished.is_set() and s.item(first).status == "accepted"
 
 
 def test_moving_a_direct_quote_boundary_never_takes_in_quotation_marks(sqlite_url: str) -> None:

@@ -14,7 +14,7 @@ from annotator.db.engine import open_database
 from annotator.records import ImportRecord
 from annotator.db.repo import Repository
 from annotator.scheme import Annotation, annotation_from_dict
-from annotator.annotate.session import AnnotationSession, ItemKey
+from annotator.annotate.session import AnnotationSession, ItemKey, key_of
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.annotate import AnnotateScreen
 
@@ -88,16 +88,16 @@ async def go_to(pilot: Pilot, layer: str, item_id: str) -> ItemKey:
     """Press j (or k, whichever is shorter) until the item is selected, as a user would."""
     app = pilot.app
     assert isinstance(app, AnnotatorApp)
-    session = app.session
-    keys = [session.key(it) for it in session.items]
+    screen = screen_of(app)
+    keys = [key_of(it, screen.version.version_id) for it in screen.items]
     target = next(k for k in keys if (k.layer, k.id) == (layer, item_id))
-    here = keys.index(session.selected) if session.selected in keys else 0
+    here = keys.index(screen.selected) if screen.selected in keys else 0
     steps = (keys.index(target) - here) % len(keys)
     if steps <= len(keys) - steps:
         await pilot.press(*["j"] * steps)
     else:
         await pilot.press(*["k"] * (len(keys) - steps))
-    assert session.selected == target
+    assert screen.selected == target
     return target
 
 

@@ -46,16 +46,16 @@ async def test_a_whole_session_through_the_keyboard(sample_repo: Repository) -> 
         text = session.state.document.text
 
         # navigate: the first item in text order is claim c1, j goes on to quote q1, k comes back
-        assert (session.selected.layer, session.selected.id) == ("claims", "c1")
+        assert (screen_of(app).selected.layer, screen_of(app).selected.id) == ("claims", "c1")
         await pilot.press("j")
-        assert session.selected.id == "q1" and "QUOTE 2 of 20" in panel(app)
+        assert screen_of(app).selected.id == "q1" and "QUOTE 2 of 20" in panel(app)
         assert "Antony Blinken" in panel(app) and "Mr Blinken" in panel(app) and "against" in panel(app)
         await pilot.press("k", "down")
-        assert session.selected.id == "q1"
+        assert screen_of(app).selected.id == "q1"
 
         # accept q1 (the selection moves on to c2), reject c2
         await pilot.press("a")
-        assert session.selected.id == "c2"
+        assert screen_of(app).selected.id == "c2"
         await pilot.press("x")
         await settle(pilot)
         _, quotes, claims = stored(repo, doc0)
@@ -93,11 +93,11 @@ async def test_a_whole_session_through_the_keyboard(sample_repo: Repository) -> 
         await pilot.press("x")
         await settle(pilot)
         await go_to(pilot, "quotes", "q3")
-        q3 = session.selected_item
+        q3 = screen_of(app).selected_item
         await select_words(pilot, q3.start - 1, q3.end + 1)
         await pilot.press("q")  # in select mode q adds a quote (it does not quit)
         await settle(pilot)
-        added = session.selected_item
+        added = screen_of(app).selected_item
         assert added.status == "added" and added.kind == "direct"
         assert (added.start, added.end) == (q3.start, q3.end)  # quotation marks trimmed
         cue_at = text.index("argued", q3.start - 40)
@@ -121,7 +121,7 @@ async def test_a_whole_session_through_the_keyboard(sample_repo: Repository) -> 
         await select_words(pilot, at, at + len(sentence))
         await pilot.press("l")
         await settle(pilot)
-        claim = session.selected_item
+        claim = screen_of(app).selected_item
         assert claim.text == sentence and claim.status == "added"
 
         # reassign speakers: q5 to an existing name picked from the list, q7 to a new name
@@ -168,7 +168,7 @@ async def test_a_whole_session_through_the_keyboard(sample_repo: Repository) -> 
         await settle(pilot)
         assert stored(repo, doc0)[0].status == "done"
         assert "Document 2 of 5" in status_line(app) and "done 1/5" in status_line(app)
-        first_of_doc1 = session.selected
+        first_of_doc1 = screen_of(app).selected
         await pilot.press("a")
         await settle(pilot)
         await quit_app(pilot)
@@ -264,7 +264,7 @@ async def test_article_scrolls_to_keep_the_selected_item_in_view(sample_repo: Re
         last = session.items[-1]
         await pilot.press("k")  # wraps to the last item
         await pilot.pause()
-        assert session.selected_item == last
+        assert screen_of(app).selected_item == last
         assert article.scroll_offset.y > 0
         rows = article._lines_of(last.start, last.end)
         assert article.scroll_offset.y <= rows.start < article.scroll_offset.y + article.size.height
@@ -285,7 +285,7 @@ async def test_mouse_click_selects_an_item_and_a_drag_selects_text(sample_repo: 
         x = lines[y].index("deeply")
         gx, gy = article.gutter.top_left
         await pilot.click(ArticleView, offset=(x + gx, y + gy))
-        assert session.selected.id == "q1" and "QUOTE 2 of 20" in panel(app)
+        assert screen_of(app).selected.id == "q1" and "QUOTE 2 of 20" in panel(app)
         # drag over "The ambition of Swedish diplomacy": select mode with those words, then l adds a claim
         y = next(i for i, line in enumerate(lines) if line.lstrip().startswith("The ambition"))
         x0 = lines[y].index("The ambition")
@@ -298,5 +298,5 @@ async def test_mouse_click_selects_an_item_and_a_drag_selects_text(sample_repo: 
         assert text[slice(*article.selection())] == "The ambition of Swedish diplomacy"
         await pilot.press("l")
         await settle(pilot)
-        assert session.selected_item.text == "The ambition of Swedish diplomacy"
+        assert screen_of(app).selected_item.text == "The ambition of Swedish diplomacy"
         await quit_app(pilot)

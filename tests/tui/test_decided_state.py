@@ -35,17 +35,17 @@ async def test_each_decision_leaves_a_mark_after_its_item(sample_repo: Repositor
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(pilot, "quotes", "q1")
-        q1 = session.selected_item
+        q1 = screen_of(app).selected_item
         assert f"{tail(q1.text)}{DECISION_MARKS['accepted']}" not in shown(app)  # a suggestion has no mark
         await pilot.press("a")  # accept q1; the selection moves on to claim c2
-        c2 = session.selected_item
+        c2 = screen_of(app).selected_item
         await pilot.press("x")
         await go_to(pilot, "quotes", "q4")
         await pilot.press("left_curly_bracket")  # q4's end one word left: edited
         await settle(pilot)
-        q4 = session.selected_item
+        q4 = screen_of(app).selected_item
         await go_to(pilot, "quotes", "q3")
-        q3 = session.selected_item
+        q3 = screen_of(app).selected_item
         await pilot.press("x")
         await settle(pilot)
         await go_to(pilot, "quotes", "q3")
@@ -66,7 +66,7 @@ async def test_each_decision_leaves_a_mark_after_its_item(sample_repo: Repositor
         gx, gy = article.gutter.top_left
         await pilot.click(type(article), offset=(col + gx, row + gy))
         await pilot.pause()
-        assert session.selected_item.id == "q4"
+        assert screen_of(app).selected_item.id == "q4"
         await quit_app(pilot)
 
 
@@ -79,11 +79,11 @@ async def test_shift_j_and_k_go_to_the_next_and_previous_undecided_item(sample_r
         await pilot.press("a", "a", "a")  # the first three items decided; the selection is on the fourth
         await settle(pilot)
         await pilot.press("k", "k", "k")  # back to the first (decided) item
-        assert session.selected.id == ids[0]
+        assert screen_of(app).selected.id == ids[0]
         await pilot.press("J")
-        assert session.selected.id == ids[3]
+        assert screen_of(app).selected.id == ids[3]
         await pilot.press("K")  # wraps around to the last item: undecided
-        assert session.selected.id == ids[-1]
+        assert screen_of(app).selected.id == ids[-1]
         await pilot.press("A", "y")
         await settle(pilot)
         await pilot.press("J")
@@ -102,13 +102,14 @@ async def test_a_document_reopens_on_the_item_where_it_was_left(sample_repo: Rep
         assert session.state.document.ext_id.startswith("001_")
         await pilot.press("g", "up", "enter")  # ... and back: q6 is selected again
         await settle(pilot)
-        assert (session.selected.layer, session.selected.id) == ("quotes", "q6")
+        assert (screen_of(app).selected.layer, screen_of(app).selected.id) == ("quotes", "q6")
         await go_to(pilot, "quotes", "q8")
         await pilot.press("x")  # the last decision of this session on document 1
         await settle(pilot)
         await quit_app(pilot)
     later = make_session(sample_repo)  # a new session (a restart): the last decision's item
-    assert (later.selected.layer, later.selected.id) == ("quotes", "q8")
+    resumed = later.last_decided(later.state.version_id)
+    assert resumed is not None and (resumed.layer, resumed.id) == ("quotes", "q8")
 
 
 async def test_undo_and_redo_select_show_and_say_what_they_changed(sample_repo: Repository) -> None:
@@ -124,8 +125,8 @@ async def test_undo_and_redo_select_show_and_say_what_they_changed(sample_repo: 
         assert article.scroll_offset.y > 0
         await pilot.press("u")
         await settle(pilot)
-        assert (session.selected.layer, session.selected.id) == ("quotes", "q1")
-        q1 = session.selected_item
+        assert (screen_of(app).selected.layer, screen_of(app).selected.id) == ("quotes", "q1")
+        q1 = screen_of(app).selected_item
         rows = article._lines_of(q1.start, q1.end)
         top = article.scroll_offset.y
         assert top <= rows.start and rows.stop <= top + article.size.height  # scrolled into view
@@ -133,7 +134,7 @@ async def test_undo_and_redo_select_show_and_say_what_they_changed(sample_repo: 
         await go_to(pilot, "quotes", "q10")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert session.selected.id == "q1" and session.selected_item.status == "accepted"
+        assert screen_of(app).selected.id == "q1" and screen_of(app).selected_item.status == "accepted"
         assert ("information", "redo: quote q1: suggested → accepted") in notifications(app)
         await pilot.press("ctrl+r")  # nothing left to redo: said so
         await settle(pilot)

@@ -70,7 +70,7 @@ async def test_markup_and_escape_sequences_are_shown_literally(hostile_repo: Rep
         assert not any(s.style and (s.style.link or s.style.meta) for s in segs)  # no links, no actions
         await go_to(pilot, "quotes", "q1")
         # the selected quote is reversed exactly over its own characters (offsets unchanged by escapes)
-        item = app.session.selected_item
+        item = screen_of(app).selected_item
         reversed_text = "".join(s.text for s in segs if s.style and s.style.reverse)
         assert item.text in reversed_text.replace("\n", "")
         text = panel(app)
@@ -136,7 +136,7 @@ async def test_a_failed_save_is_shown_and_nothing_is_lost(sample_repo: Repositor
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         before = session.state
-        key = session.selected
+        key = screen_of(app).selected
         monkeypatch.setattr(sample_repo, "update_item", flaky)
         await pilot.press("a")
         await settle(pilot)

@@ -98,7 +98,7 @@ async def test_v_starts_where_the_reader_last_moved(sample_repo: Repository) -> 
         await settle(pilot)
         article = screen_of(app).article
         await pilot.press("j", "j")
-        item = session.selected_item
+        item = screen_of(app).selected_item
         await pilot.press("v")
         assert article.tokens[article.cursor][0] == item.start  # moved to an item: v starts on it
         await pilot.press("w", "w", "escape")
@@ -161,18 +161,18 @@ async def test_cue_and_speaker_boundaries_move_and_can_be_removed(sample_repo: R
         assert "◂ [ ] { }" in panel(app).split("cue")[1].split("\n")[0]
         await pilot.press("p", "left_square_bracket")  # the speaker: its start one word left
         await settle(pilot)
-        moved = session.selected_item
+        moved = screen_of(app).selected_item
         assert moved.speaker.start < quote.speaker.start and moved.speaker.text.endswith(" Mr Blinken")
         await pilot.press("right_square_bracket")  # and back
         await settle(pilot)
-        assert session.selected_item.speaker.text == "Mr Blinken"
+        assert screen_of(app).selected_item.speaker.text == "Mr Blinken"
         await pilot.press("right_square_bracket")  # "Blinken" alone, the same canonical name
         await settle(pilot)
-        assert (session.selected_item.speaker.text, session.selected_item.speaker.name) == \
+        assert (screen_of(app).selected_item.speaker.text, screen_of(app).selected_item.speaker.name) == \
             ("Blinken", quote.speaker.name)
         await pilot.press("backspace")
         await settle(pilot)
-        assert session.selected_item.speaker is None and session.selected_item.status == "edited"
+        assert screen_of(app).selected_item.speaker is None and screen_of(app).selected_item.status == "edited"
         await pilot.press("p", "p", "delete")  # p cycles speaker -> quote -> cue: the cue goes too
         await settle(pilot)
         stored = repo_quote(sample_repo, session.state.version_id, quote.id)

@@ -196,9 +196,9 @@ async def test_a_stance_applied_to_every_copy_of_an_aligned_statement(outlets_re
         await settle(pilot)
         assert isinstance(app.screen, AnnotateScreen)
         q1 = next(k for k in (app.session.key(it) for it in app.session.items) if k.id == "q1")
-        app.session.select(q1)
+        screen_of(app).select(q1)
         screen_of(app).show_selection()
-        assert app.session.selected_item.stance == Stance("NATO", "against")
+        assert screen_of(app).selected_item.stance == Stance("NATO", "against")
         assert "against" in panel(app) and "NATO" in panel(app)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from annotator.db.repo import Repository
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.dialogs import PickerScreen
-from tests.tui.helpers import DATASET, go_to, make_session, panel, quit_app, settle
+from tests.tui.helpers import DATASET, go_to, make_session, panel, quit_app, screen_of, settle
 
 SIZE = (120, 40)
 
@@ -21,10 +21,10 @@ async def test_remove_a_stance_with_0_or_the_none_entry(sample_repo: Repository)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await go_to(pilot, "quotes", "q1")
-        assert session.selected_item.stance is not None
+        assert screen_of(app).selected_item.stance is not None
         await pilot.press("0")
         await settle(pilot)
-        assert stance_of(sample_repo, "q1") is None and session.selected_item.status == "edited"
+        assert stance_of(sample_repo, "q1") is None and screen_of(app).selected_item.status == "edited"
         assert "target   -" in panel(app) and "stance   -" in panel(app)
         await pilot.press("u")  # undo brings it back
         await settle(pilot)

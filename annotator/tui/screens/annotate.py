@@ -1,24 +1,37 @@
 """The annotation screen: the article, the selected item, the article's speakers, and every key.
 
-Actions capture what they apply to (the selected item's ``ItemKey`` or the version id) when the key
-is pressed and hand the decision to the app's single decision worker; the screen redraws from
-``session.state`` when the worker reports the decision saved (or shows why it was not).
+The screen owns what it shows: ``version`` (the ``DocumentVersion`` drawn) and ``selected`` (which item
+is selected), both changed only on the UI thread. Actions capture what they apply to (the selected
+item's ``ItemKey`` or the version id) when the key is pressed and hand the decision to the app's single
+decision worker; the worker posts the version after the decision back in ``DecisionSaved`` and
+``apply`` draws it (harlequin's pattern: a worker returns data in a message, the handler changes the
+UI). So nothing the screen reads is changed by another thread, and no lock is needed.
 """
 
 from __future__ import annotations
 
-import functools
 from functools import partial
-from typing import Callable, ClassVar, TypeVar
+from typing import Callable, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer
 
-from annotator.display import visible
+from annotator.records import DocumentVersion, Item
 from annotator.scheme import Quote
-from annotator.annotate.session import AnnotationSession, Change
+from annotator.annotate.session import (
+    UNDECIDED,
+    AnnotationSession,
+    Change,
+    ItemKey,
+    item_of,
+    items_of,
+    key_of,
+    remaining_in,
+    speaker_mentions_of,
+    speakers_of,
+)
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.decisions import NO_STANCE, DecisionScreen
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen, SearchScreen
@@ -26,7 +39,8 @@ from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
 
-T = TypeVar("T")
+#: Decisions that open another document (their version is shown even though it is not the one shown now).
+OPENING = frozenset({"done", "flag", "skip", "open document"})
 #: Speaker picker values that are mentions in the text ("\x00mention:start:end:name"), not names.
 MENTION = "\x00mention:"
 
@@ -36,18 +50,6 @@ def mention_label(text: str, start: int, end: int, name: str, context: int = 3) 
     before = text[:start].split()[-context:]
     after = text[end:].split()[:context]
     return f"“{text[start:end]}” = {name}   …{' '.join(before)} [{text[start:end]}] {' '.join(after)}…"
-
-
-def locked(method: Callable[..., T]) -> Callable[..., T]:
-    """Run a UI method holding the session lock, so the fields it reads come from one state
-    (the decision worker replaces the session's state from its own thread)."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        with self.session.lock:
-            return method(self, *args, **kwargs)
-
-    return wrapper
 
 
 class AnnotateScreen(DecisionScreen[None]):
@@ -91,6 +93,16 @@ class AnnotateScreen(DecisionScreen[None]):
     def __init__(self, session: AnnotationSession) -> None:
         super().__init__()
         self.session = session
+        state = session.state
+        if state is None:
+            raise ValueError("the session has no open document")
+        #: The version shown (replaced by ``apply`` only).
+        self.version: DocumentVersion = state
+        #: The selected item of ``version`` (None: the document has no items).
+        self.selected: ItemKey | None = None
+        #: Document id -> the item selected when that document was last left (this session).
+        self._where: dict[int, ItemKey] = {}
+        self.selected = self._opening_selection(state)
         self.selecting = False
         #: What the bracket keys move on the selected item ("item", "cue" or "speaker"; ``p`` cycles).
         self.part = "item"
@@ -120,37 +132,74 @@ class AnnotateScreen(DecisionScreen[None]):
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
 
-    @locked
+    @property
+    def items(self) -> list[Item]:
+        """The items of the version shown, in text order (what j/k walk through)."""
+        return items_of(self.version)
+
+    @property
+    def selected_item(self) -> Item | None:
+        return None if self.selected is None else item_of(self.version, self.selected)
+
+    def select(self, key: ItemKey | None) -> None:
+        """Select an item of the version shown (None: nothing) and show it."""
+        self.selected = key
+        self.show_selection()
+
+    def _opening_selection(self, state: DocumentVersion) -> ItemKey | None:
+        """Where a document opens: the item selected when it was left in this session, else the item of
+        the annotator's last recorded decision on it, else the first item."""
+        for key in (self._where.get(state.document.id), self.session.last_decided(state.version_id)):
+            if key is not None and key.version_id == state.version_id and item_of(state, key) is not None:
+                return key
+        first = items_of(state)
+        return key_of(first[0], state.version_id) if first else None
+
+    def apply(self, state: DocumentVersion, select: ItemKey | None = None, opens: bool = False) -> None:
+        """Show the version a decision returned (on the UI thread, from its DecisionSaved); ``select``: the
+        item to select (an added item, the one an undo changed). With ``opens`` (done, flag, skip, go to)
+        another document opens where it was left; without, a version of a document already left (a
+        decision queued before the move was saved after it) is stored but not shown."""
+        if state.version_id != self.version.version_id:
+            if not opens:
+                return
+            if self.selected is not None:
+                self._where[self.version.document.id] = self.selected
+            self.version = state
+            self.selected = self._opening_selection(state)
+        else:
+            self.version = state
+        if select is not None and item_of(state, select) is not None:
+            self.selected = select
+        elif self.selected is not None and item_of(state, self.selected) is None:
+            first = self.items
+            self.selected = key_of(first[0], state.version_id) if first else None
+        self.redraw()
+
     def redraw(self) -> None:
-        """Show the session's current state (after a decision or a change of document)."""
-        state = self.session.state
-        if state is None:
-            return
+        """Show ``version`` (after a decision or a change of document)."""
+        state = self.version
         self.article.show(state.version_id, state.document.text, state.quotes, state.claims)
         self.show_selection()
 
-    @locked
     def show_selection(self, scroll: bool = True) -> None:
-        item = self.session.selected_item
-        if self.session.selected != self._part_of:  # another item: the brackets move the item again
-            self.part, self._part_of = "item", self.session.selected
+        item = self.selected_item
+        if self.selected != self._part_of:  # another item: the brackets move the item again
+            self.part, self._part_of = "item", self.selected
         self.article.set_selected(item, scroll=scroll)
-        items = self.session.items
+        items = self.items
         index = items.index(item) + 1 if item is not None else 0
         self.query_one(ItemPanel).show(item, index, len(items), self.part)
         speaker = item.speaker.name if isinstance(item, Quote) and item.speaker else \
             (item.speaker if item is not None and not isinstance(item, Quote) else None)
-        self.query_one(SpeakerList).show(self.session.speakers(), speaker)
+        self.query_one(SpeakerList).show(speakers_of(self.version), speaker)
         self.update_status()
 
-    @locked
     def update_status(self) -> None:
-        state = self.session.state
-        if state is None:
-            return
+        state = self.version
         mode = " ".join(m for m in ("BLIND" if self.session.blind else "", "SELECT MODE" if self.selecting else "") if m)
         self.query_one(StatusLine).show(
-            *status_text(state.document.ext_id, self.session.progress(), self.pending, self.error, mode))
+            *status_text(state.document.ext_id, self.session.progress(state), self.pending, self.error, mode))
 
     # -- decisions go to the worker -----------------------------------------------------------------
 
@@ -159,10 +208,15 @@ class AnnotateScreen(DecisionScreen[None]):
 
     def on_decision_saved(self, message: DecisionSaved) -> None:
         self.decision_saved()
-        self.redraw()  # scrolls to the selected item: after an undo / redo, the one it changed
-        if isinstance(message.state, Change):
-            self.notify(message.state.summary, timeout=4)
-        if message.description in ("done", "flag", "skip") and self.session.finished:
+        result, version = message.result, message.version
+        if version is None:
+            self.redraw()
+            return
+        self.apply(version, select=result.key if isinstance(result, Change) else None,  # scrolls to it
+                   opens=message.description in OPENING)
+        if isinstance(result, Change) and result.summary:  # an undo / redo says what it changed
+            self.notify(result.summary, timeout=4)
+        if message.description in OPENING - {"open document"} and self.session.finished:
             self.notify("Every document is done, flagged or skipped. Press q to quit or g to go to one.",
                         title="Finished", markup=False)
 
@@ -170,18 +224,14 @@ class AnnotateScreen(DecisionScreen[None]):
         self.decision_failed(message)
         self.redraw()
 
-    @locked
-    def _selected_key(self):  # type: ignore[no-untyped-def]
-        key = self.session.selected
+    def _selected_key(self) -> ItemKey | None:
+        key = self.selected
         if key is None:
             self.notify("No item selected: add one with v.", severity="warning", markup=False)
         return key
 
-    @locked
     def _version(self) -> int:
-        state = self.session.state
-        assert state is not None
-        return state.version_id
+        return self.version.version_id
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -192,28 +242,47 @@ class AnnotateScreen(DecisionScreen[None]):
 
     def _moved_to_selection(self) -> None:
         """The reader moved to the selected item: show it, and the next ``v`` starts there."""
-        item = self.session.selected_item
+        item = self.selected_item
         if item is not None:
             self.article.position = item.start
         self.show_selection()
 
-    @locked
+    def _select_next(self, delta: int) -> None:
+        """Move the selection ``delta`` items on (wrapping)."""
+        keys = [key_of(it, self.version.version_id) for it in self.items]
+        if not keys:
+            self.selected = None
+            return
+        i = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else 0)
+        self.selected = keys[(i + delta) % len(keys)]
+
+    def _select_undecided(self, delta: int) -> bool:
+        """Select the next (``delta`` > 0) or previous undecided item, wrapping; False when all are decided."""
+        items = self.items
+        keys = [key_of(it, self.version.version_id) for it in items]
+        here = keys.index(self.selected) if self.selected in keys else (-1 if delta > 0 else len(keys))
+        step = 1 if delta > 0 else -1
+        for n in range(1, len(items) + 1):
+            i = (here + step * n) % len(items)
+            if items[i].status == UNDECIDED:
+                self.selected = keys[i]
+                return True
+        return False
+
     def action_move(self, delta: int) -> None:
-        self.session.select_next(delta)
+        self._select_next(delta)
         self._moved_to_selection()
 
-    @locked
     def action_undecided(self, delta: int) -> None:
-        if self.session.select_undecided(delta) is None:
+        if not self._select_undecided(delta):
             self.notify("Every item of this document is decided.", timeout=3)
         self._moved_to_selection()
 
-    @locked
     def _advance(self) -> None:
-        items = self.session.items
-        item = self.session.selected_item
+        items = self.items
+        item = self.selected_item
         if item is not None and items and items[-1] is not item:
-            self.session.select_next(1)
+            self._select_next(1)
         self._moved_to_selection()
 
     def action_accept(self) -> None:
@@ -228,10 +297,9 @@ class AnnotateScreen(DecisionScreen[None]):
             self.submit("reject", partial(self.session.reject, key))
             self._advance()
 
-    @locked
     def action_accept_all(self) -> None:
         version = self._version()
-        n = len(self.session.remaining(version))
+        n = len(remaining_in(self.version))
         if not n:
             self.notify("Nothing left to accept.", markup=False)
             return
@@ -248,10 +316,9 @@ class AnnotateScreen(DecisionScreen[None]):
             what = edge if self.part == "item" else f"{self.part} {edge}"
             self.submit(f"move {what}", partial(self.session.move_boundary, edge, delta, key, self.part))
 
-    @locked
     def action_part(self) -> None:
         """Cycle what the bracket keys move: the item, its cue, its speaker mention (quotes only)."""
-        item = self.session.selected_item
+        item = self.selected_item
         if not isinstance(item, Quote):
             self.notify("Only a quote has a cue and a speaker mention to move.", severity="warning", markup=False)
             return
@@ -271,11 +338,10 @@ class AnnotateScreen(DecisionScreen[None]):
             return
         self.submit(f"remove {self.part}", partial(self.session.remove_part, self.part, key))
 
-    @locked
     def action_select(self) -> None:
         """Select mode from where the reader last moved to (the selected item, the end of the last marked
         span, a search match), else the selected item, else the top of the view."""
-        item = self.session.selected_item
+        item = self.selected_item
         article = self.article
         if article.position is not None:
             offset = article.position
@@ -301,49 +367,48 @@ class AnnotateScreen(DecisionScreen[None]):
             self.show_selection(scroll=False)
         self.update_status()
 
-    @locked
     def on_article_view_span_chosen(self, message: ArticleView.SpanChosen) -> None:
-        state = self.session.state
-        if state is None or message.doc_key != state.version_id:
+        state = self.version
+        if message.doc_key != state.version_id:
             # a queued "done" / "go to" changed the document after the selection was made
             self.notify("The document changed before the span was added; select it again.", severity="warning",
                         markup=False)
             return
-        if message.layer in ("quotes", "claims"):
+        if message.layer in ("quotes", "claims"):  # the new item is selected once saved (Change.key)
             self.submit(f"add {message.layer[:-1]}", partial(
-                self.session.add_span, message.layer, message.start, message.end, None, state.version_id))
+                self.session.add_item, message.layer, message.start, message.end, state.version_id))
             return
-        key = self.session.selected
+        key = self.selected
         if key is None or key.layer != "quotes" and message.layer == "cues":
             self.notify("Select a quote first (j/k), then mark its cue.", severity="warning", markup=False)
             return
         self.submit(f"set {message.layer[:-1]}", partial(
             self.session.add_span, message.layer, message.start, message.end, key))
 
-    @locked
     def on_article_view_clicked(self, message: ArticleView.Clicked) -> None:
+        """Select the (shortest) item covering the clicked character."""
         self.article.position = message.offset
-        if self.session.select_at(message.offset) is not None:
+        hits = [it for it in self.items if it.start <= message.offset < it.end]
+        if hits:
+            self.selected = key_of(min(hits, key=lambda it: it.end - it.start), self.version.version_id)
             self.show_selection(scroll=False)
 
-    @locked
     def on_article_view_selection_dragged(self, message: ArticleView.SelectionDragged) -> None:
         self.article.start_select(message.start, message.end)
 
-    @locked
     def action_speaker(self) -> None:
         """Pick the speaker: a name (the mention follows it, see ``reassign_speaker``), a mention in the
         text (re-points the quote's mention and takes its name), or a new name typed in."""
         key = self._selected_key()
         if key is None:
             return
-        item = self.session.item(key)
+        item = item_of(self.version, key)
         current = item.speaker.name if isinstance(item, Quote) and item.speaker else None
-        choices = [(name, f"{name}  ({count})") for name, count in self.session.speakers()]
+        choices = [(name, f"{name}  ({count})") for name, count in speakers_of(self.version)]
         if isinstance(item, Quote):
-            text = self.session.state.document.text if self.session.state else ""
+            text = self.version.document.text
             choices += [(f"{MENTION}{m.start}:{m.end}:{m.name}", mention_label(text, m.start, m.end, m.name))
-                        for m in self.session.speaker_mentions()]
+                        for m in speaker_mentions_of(self.version)]
 
         def chosen(value: str | None) -> None:
             if not value:
@@ -361,8 +426,8 @@ class AnnotateScreen(DecisionScreen[None]):
     def _pick_target(self, then: Callable[[str, bool], None]) -> None:
         """Pick a stance target, type a new one (added to the dataset), or "none" to remove the stance."""
         targets = self.session.targets
-        key = self.session.selected
-        item = self.session.selected_item
+        key = self.selected
+        item = self.selected_item
         current = item.stance.target if isinstance(item, Quote) and item.stance else None
 
         def chosen(target: str) -> None:
@@ -375,27 +440,24 @@ class AnnotateScreen(DecisionScreen[None]):
         self.pick_target("Stance target: pick one, or type a new target for this dataset", targets, current, chosen,
                          allow_new=True, with_none=current is not None)
 
-    @locked
-    def _quote_key(self):  # type: ignore[no-untyped-def]
+    def _quote_key(self) -> ItemKey | None:
         key = self._selected_key()
         if key is not None and key.layer != "quotes":
             self.notify("Stance and kind are set on quotes.", severity="warning", markup=False)
             return None
         return key
 
-    @locked
     def action_stance(self, label: str) -> None:
         key = self._quote_key()
         if key is None:
             return
-        item = self.session.item(key)
+        item = item_of(self.version, key)
         if isinstance(item, Quote) and item.stance is not None:
             self.submit(f"stance {label}", partial(self.session.set_stance, label, None, key))
         else:
             self._pick_target(lambda t, new: self.submit(f"stance {label}", partial(
                 self.session.set_stance, label, t, key, new_target=new)))
 
-    @locked
     def action_target(self) -> None:
         key = self._quote_key()
         if key is not None:
@@ -407,13 +469,11 @@ class AnnotateScreen(DecisionScreen[None]):
         if key is not None:
             self.submit("stance none", partial(self.session.remove_stance, key))
 
-    @locked
     def action_kind(self, kind: str) -> None:
         key = self._quote_key()
         if key is not None:
             self.submit(f"kind {kind}", partial(self.session.set_kind, kind, key))
 
-    @locked
     def action_checkworthy(self) -> None:
         key = self._selected_key()
         if key is not None:
@@ -434,7 +494,6 @@ class AnnotateScreen(DecisionScreen[None]):
     def action_skip(self) -> None:
         self.submit("skip", partial(self.session.skip, self._version()))
 
-    @locked
     def action_goto(self) -> None:
         names = self.session.document_names()
         openings = self.session.document_openings()
@@ -446,8 +505,7 @@ class AnnotateScreen(DecisionScreen[None]):
             opening = openings.get(doc_id, "")
             choices.append((str(i), f"{i + 1:>4}. {name}  [{status}]  {opening}"))
             searched.append(f"{name} {status} {opening}")  # never the row number: typing 1999 finds art1999
-        state = self.session.state
-        current = str(self.session.doc_ids.index(state.document.id)) if state else None
+        current = str(self.session.doc_ids.index(self.version.document.id))
 
         def chosen(value: str | None) -> None:
             if value is not None:
