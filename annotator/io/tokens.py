@@ -252,11 +252,11 @@ def stream_with_tokens(
 
 
 def make_doc(vocab: "Vocab", text: str, layout: TokenLayout) -> "Doc":
+    """The Doc of ``text`` with the layout's tokens; its text is ``text`` (a layout covers every character:
+    :func:`layout_from_offsets`), so that is not re-checked (``doc.text`` walks every token again)."""
     from spacy.tokens import Doc
 
-    doc = Doc(vocab, words=layout.words(text), spaces=list(layout.ws))
-    assert doc.text == text, "token layout must reproduce the text"
-    return doc
+    return Doc(vocab, words=layout.words(text), spaces=list(layout.ws))
 
 
 def doc_from_tokens(vocab: "Vocab", text: str, tokens: Sequence[Sequence[int]]) -> "Doc":

@@ -207,3 +207,58 @@ def test_deeply_nested_meta_is_kept_as_json(tmp_path: Path) -> None:
     docbin = DocBin(store_user_data=True, docs=[doc])
     (back,) = DocBin().from_bytes(docbin.to_bytes()).get_docs(Vocab())
     assert gold_from_doc(back)["meta"] == {"deep": deep}
+
+
+def _docbin_content(docbin: DocBin) -> dict:  # type: ignore[type-arg]
+    """A DocBin's serialized content with its strings as a set (``to_bytes`` lists a set: order varies)."""
+    import zlib
+
+    import srsly
+
+    content = srsly.msgpack_loads(zlib.decompress(docbin.to_bytes()))
+    content["strings"] = set(content["strings"])
+    return content
+
+
+def test_the_export_docbin_stores_what_spacys_docbin_add_stores() -> None:
+    """The export's DocBin collects token strings from attribute arrays (fast): same content as
+    ``DocBin.add`` for Docs with every token attribute set, entities with kb ids, span groups, user data,
+    and an empty Doc."""
+    from spacy.tokens import Doc, Span
+
+    from annotator.io.docbin import msgpack_encoders_once, new_docbin
+
+    vocab = Vocab()
+    full = Doc(vocab, words=["Blinken", "said", "“", "no", "”", "."], spaces=[True, True, False, False, False, False],
+               tags=["NNP", "VBD", "``", "UH", "''", "."], lemmas=["Blinken", "say", "“", "no", "”", "."],
+               morphs=["Number=Sing", "Tense=Past", "", "", "", ""], deps=["nsubj", "ROOT", "punct", "ccomp", "punct", "punct"],
+               heads=[1, 1, 3, 1, 3, 1], ents=["B-PERSON", "O", "O", "O", "O", "O"])
+    full.ents = [Span(full, 0, 1, label="SPEAKER", kb_id="Antony Blinken")]
+    full[3].norm_ = "NO"
+    full.spans["quotes"] = [Span(full, 2, 5, label="QUOTE", span_id="q1")]
+    full.user_data.update({"id": "d1", "quotes": [{"id": "q1"}]})
+    plain = Doc(vocab, words=["Мир", "."], spaces=[False, False])
+    empty = Doc(vocab, words=[], spaces=[])
+    stock, fast = DocBin(store_user_data=True), new_docbin()
+    with msgpack_encoders_once():
+        for doc in (full, plain, empty):
+            stock.add(doc)
+            fast.add(doc)
+    assert "NO" in _docbin_content(fast)["strings"] and "Number=Sing" in _docbin_content(fast)["strings"]
+    assert _docbin_content(fast) == _docbin_content(stock)
+    [back, *_] = DocBin().from_bytes(fast.to_bytes()).get_docs(Vocab())
+    assert [(t.text, t.tag_, t.lemma_, t.norm_, t.dep_) for t in back] == [
+        (t.text, t.tag_, t.lemma_, t.norm_, t.dep_) for t in full]
+
+
+def test_msgpack_encoders_are_looked_up_once_inside_the_block_and_as_usual_after() -> None:
+    import srsly.msgpack
+
+    from annotator.io.docbin import msgpack_encoders_once
+
+    registry = srsly.msgpack.msgpack_encoders
+    before = registry.get_all()
+    with msgpack_encoders_once():
+        assert registry.get_all() is registry.get_all() and registry.get_all() == before
+        assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": [1, "b"]})) == {"a": [1, "b"]}
+    assert "get_all" not in vars(registry) and registry.get_all() == before
