@@ -206,7 +206,8 @@ def _add_to_docbin(docbin: "DocBin", doc: "Doc") -> None:
     import srsly
     from spacy.attrs import DEP, ENT_ID, ENT_KB_ID, ENT_TYPE, LEMMA, MORPH, NORM, ORTH, SPACY, TAG
 
-    array = doc.to_array(docbin.attrs)
+    attrs: list[int | str] = list(docbin.attrs)  # ints at run time (DocBin stores attribute ids)
+    array = doc.to_array(attrs)
     if len(array.shape) == 1:
         array = array.reshape((array.shape[0], 1))
     docbin.tokens.append(array)
