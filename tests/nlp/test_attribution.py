@@ -96,40 +96,23 @@ def test_content_pieces_around_their_cue_are_one_content_unless_each_is_a_direct
     assert len(na.group(doc, spans)) == 2
 
 
-def _rec(text: str, piece: str, cue: str | None, speaker: str | None, kind: str = "indirect") -> dict:  # type: ignore[type-arg]
-    s = _span(text, piece)
-    return {"start": s["start"], "end": s["end"], "kind": kind, "name": None, "stance": None,
-            "cue": [_span(text, cue)["start"], _span(text, cue)["end"]] if cue else None,
-            "speaker": [_span(text, speaker)["start"], _span(text, speaker)["end"]] if speaker else None}
-
-
 def test_joined_gives_a_learned_content_without_source_the_rules_speaker_and_keeps_other_rule_records(
         nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The mayor said that the plan would fail. Critics argued that taxes would rise."
     doc = nlp(text)
-    rules = [_rec(text, "that the plan would fail", "said", "The mayor"),
-             _rec(text, "that taxes would rise", "argued", "Critics")]
-    learned = [_rec(text, "that the plan would fail", None, None)]
+
+    def rec(piece: str, cue: str | None, speaker: str | None) -> dict:  # type: ignore[type-arg]
+        s = _span(text, piece)
+        return {"start": s["start"], "end": s["end"], "kind": "indirect", "name": None, "stance": None,
+                "cue": [_span(text, cue)["start"], _span(text, cue)["end"]] if cue else None,
+                "speaker": [_span(text, speaker)["start"], _span(text, speaker)["end"]] if speaker else None}
+
+    rules = [rec("that the plan would fail", "said", "The mayor"), rec("that taxes would rise", "argued", "Critics")]
+    learned = [rec("that the plan would fail", None, None)]
     joined = na.join(doc, rules, learned)
     assert [(text[r["start"]:r["end"]], text[r["speaker"][0]:r["speaker"][1]]) for r in joined] == [
         ("that the plan would fail", "The mayor"), ("that taxes would rise", "Critics")]
     assert [r["start"] for r in na.join(doc, rules, learned, "learned")] == [learned[0]["start"]]
-
-
-def test_joined_keeps_a_learned_mixed_content_over_a_rule_quote_unless_it_runs_into_another_sentence(
-        nlp) -> None:  # type: ignore[no-untyped-def]
-    """PolNeAR's mixed content "the plan “a disaster for the city”" is one attribution: the rules' direct
-    quote inside it gives way. A learned content running on from one sentence into the next one's quotation
-    is the model's error: there the rules' direct quote wins."""
-    text = ("Critics called the plan “a disaster for the city.” The mayor said little. "
-            "“It will work,” he said.")
-    doc = nlp(text)
-    rules = [_rec(text, "a disaster for the city.", "called", "Critics", "direct"),
-             _rec(text, "It will work,", "said", "he", "direct")]
-    learned = [_rec(text, "the plan “a disaster for the city.”", "called", "Critics", "mixed"),
-               _rec(text, "little. “It will work", "said", "The mayor", "mixed")]
-    joined = [(text[r["start"]:r["end"]], r["kind"]) for r in na.join(doc, rules, learned)]
-    assert joined == [("the plan “a disaster for the city.”", "mixed"), ("It will work,", "direct")]
 
 
 def test_the_learned_component_alone_finds_source_cue_and_content(tiny_model: Path) -> None:
@@ -146,8 +129,8 @@ def test_the_learned_component_alone_finds_source_cue_and_content(tiny_model: Pa
 def test_joined_keeps_the_rules_direct_quotes_and_adds_learned_ones(tiny_model: Path, nlp) -> None:
     rules = next(annotate(nlp, [(PRESS, "p")]))[1]
     joined = next(annotate(load_pipeline(attribution_model=str(tiny_model)), [(PRESS, "p")]))[1]
-    rule_direct = [q for q in rules.quotes if q.kind == "direct"]
-    assert rule_direct and all(any(q.start < j.end and j.start < q.end for j in joined.quotes) for q in rule_direct)
+    rule_direct = {(q.start, q.end) for q in rules.quotes if q.kind == "direct"}
+    assert rule_direct and rule_direct <= {(q.start, q.end) for q in joined.quotes}
     assert "voters are tired" not in [q.text for q in rules.quotes]
     assert "voters are tired" in [q.text for q in joined.quotes]
     spans = sorted((q.start, q.end) for q in joined.quotes)
