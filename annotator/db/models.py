@@ -1,9 +1,10 @@
 """SQLAlchemy 2.0 models: the only place that knows table layouts.
 
 Suggestions (per model run) and human decisions (per annotator version) are kept apart.
-A version's current state is stored as a JSON payload of items (quotes, claims with their
-statuses); every change to it is also appended to ``events`` in the same transaction, which
-gives undo/redo across restarts, an audit trail and time-per-document.
+A version's current state is its status (``versions``) and its items (quotes, claims with their
+statuses), one row each (``version_items``), so a decision reads and writes one item whatever the
+document's size; every change is also appended to ``events`` in the same transaction, which gives
+undo/redo across restarts, an audit trail and time-per-document.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -100,7 +102,7 @@ class Suggestion(Base):
 
 
 class Version(Base):
-    """One annotator's version of one document: current items and document status."""
+    """One annotator's version of one document: its status (its items are ``VersionItem`` rows)."""
 
     __tablename__ = "versions"
     __table_args__ = (UniqueConstraint("document_id", "annotator_id", name="uq_versions_document_annotator"),)
@@ -109,12 +111,32 @@ class Version(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: Incremented on every change; used for optimistic concurrency between processes.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     source_run_id: Mapped[int | None] = mapped_column(ForeignKey("model_runs.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VersionItem(Base):
+    """One item (quote or claim) of a version, in its stored shape (``scheme.item_to_payload``).
+
+    ``position`` orders a layer's items (the version's order); positions are spaced (``repo.POSITION_STEP``)
+    so an added item takes a free position between its neighbours instead of renumbering the others.
+    """
+
+    __tablename__ = "version_items"
+    __table_args__ = (
+        Index("uq_version_items_version_layer_position", "version_id", "layer", "position", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id", ondelete="CASCADE"))
+    #: "quotes" or "claims".
+    layer: Mapped[str] = mapped_column(String(10))
+    item_id: Mapped[str] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Event(Base):

@@ -15,9 +15,10 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import replace
 from datetime import datetime
+from itertools import groupby
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from annotator.db.models import (
     SpeakerAlias,
     Suggestion,
     Version,
+    VersionItem,
     utcnow,
 )
 from annotator.errors import DatabaseError, NotFoundError, SaveError, UserError
@@ -125,51 +127,171 @@ def _index(state: DocumentVersion, layer: str, item_id: str) -> int | None:
     return None
 
 
-def _with_item(state: DocumentVersion, payload: dict[str, list[Any]], layer: str, item_id: str,
-               item: Item | None) -> tuple[DocumentVersion, dict[str, Any] | None]:
-    """The version with one item replaced, added or removed (None), and the same change made to ``payload``
-    (the caller's own copy: its lists are changed in place, the item dicts in them never); returns the
-    new version and the item's old stored state. The payload lists the items in the version's order,
-    which is by (start, end) for added items."""
-    if layer not in ("quotes", "claims"):
+#: Distance between the positions of consecutive items of a layer (``VersionItem.position``): an added item
+#: takes a free position between its neighbours; only when there is none is the layer renumbered.
+POSITION_STEP = 1 << 32
+LAYERS = ("quotes", "claims")
+#: One stored item: its position in its layer and its stored shape (``scheme.item_to_payload``).
+_Row = tuple[int, dict[str, Any]]
+#: A version's items by layer, in the version's order.
+_Rows = dict[str, list[_Row]]
+
+
+def _check_layer(layer: str) -> None:
+    if layer not in LAYERS:
         raise ValueError(f"unknown item layer {layer!r}")
-    items: list[Any] = list(state.quotes if layer == "quotes" else state.claims)
-    stored = payload.setdefault(layer, [])
-    i = _index(state, layer, item_id)
-    before = None
+
+
+def _row_item_id(layer: str, item: Mapping[str, Any], index: int) -> str:
+    """The id the item is known by (``quote_from_dict``/``claim_from_dict`` name an item without one)."""
+    return str(item.get("id") or f"{layer[0]}{index + 1}")
+
+
+def _payload(rows: Mapping[str, list[_Row]]) -> dict[str, list[Any]]:
+    """The version's items as one payload (``scheme.items_from_payload``; the "import" event's shape)."""
+    return {layer: [item for _, item in rows.get(layer, ())] for layer in LAYERS}
+
+
+def _new_rows(payload: Mapping[str, Sequence[Mapping[str, Any]]]) -> _Rows:
+    return {layer: [(i * POSITION_STEP, dict(item)) for i, item in enumerate(payload.get(layer) or ())]
+            for layer in LAYERS}
+
+
+def _row_dicts(version_id: int, rows: Mapping[str, list[_Row]]) -> list[dict[str, Any]]:
+    """``version_items`` rows to insert for a version's items."""
+    return [{"version_id": version_id, "layer": layer, "item_id": _row_item_id(layer, item, i), "position": position,
+             "payload": item}
+            for layer in LAYERS for i, (position, item) in enumerate(rows.get(layer, ()))]
+
+
+def _between(before: int | None, after: int | None) -> int | None:
+    """A free position between two neighbours' (None: no neighbour on that side), or None if there is none."""
+    if before is None:
+        return 0 if after is None else after - POSITION_STEP
+    if after is None:
+        return before + POSITION_STEP
+    return (before + after) // 2 if after - before >= 2 else None
+
+
+class _ItemWrites:
+    """The ``version_items`` changes of one transaction, in order; runs of one kind go as one executemany."""
+
+    _WHERE = and_(VersionItem.version_id == bindparam("b_version"), VersionItem.layer == bindparam("b_layer"))
+    _AT = VersionItem.position == bindparam("b_position")
+    STATEMENTS: dict[str, Any] = {
+        "update": update(VersionItem).where(_WHERE, _AT).values(
+            item_id=bindparam("b_item_id"), payload=bindparam("b_payload")),
+        "delete": delete(VersionItem).where(_WHERE, _AT),
+        "clear": delete(VersionItem).where(_WHERE),
+        "insert": insert(VersionItem),
+    }
+
+    def __init__(self, version_id: int):
+        self.version_id = version_id
+        self.ops: list[tuple[str, dict[str, Any]]] = []
+
+    def update(self, layer: str, position: int, item: dict[str, Any], index: int) -> None:
+        self.ops.append(("update", {"b_version": self.version_id, "b_layer": layer, "b_position": position,
+                                    "b_item_id": _row_item_id(layer, item, index), "b_payload": item}))
+
+    def delete(self, layer: str, position: int) -> None:
+        self.ops.append(("delete", {"b_version": self.version_id, "b_layer": layer, "b_position": position}))
+
+    def insert(self, layer: str, position: int, item: dict[str, Any], index: int) -> None:
+        self.ops.append(("insert", {"version_id": self.version_id, "layer": layer, "position": position,
+                                    "item_id": _row_item_id(layer, item, index), "payload": item}))
+
+    def rewrite(self, layer: str, rows: list[_Row]) -> None:
+        self.ops.append(("clear", {"b_version": self.version_id, "b_layer": layer}))
+        for i, (position, item) in enumerate(rows):
+            self.insert(layer, position, item, i)
+
+    def flush(self, conn: Connection) -> None:
+        for kind, ops in groupby(self.ops, key=lambda op: op[0]):
+            conn.execute(self.STATEMENTS[kind], [params for _, params in ops])
+        self.ops = []
+
+
+def _change(rows: list[_Row], layer: str, i: int | None, new: dict[str, Any] | None,
+            writes: _ItemWrites) -> tuple[list[_Row], list[int] | None]:
+    """Replace (or remove with None) the item at index ``i``, or add ``new`` (``i`` None), recording the row
+    changes in ``writes``. An added item goes where a stable sort by (start, end) puts it (the version's
+    order for added items). Returns the new rows and, when an item was added, the new order as indices
+    into the old rows plus the new item (the last index)."""
+    rows = list(rows)
     if i is not None:
-        before = dict(stored[i])
-        if item is None:
-            del items[i], stored[i]
+        position = rows[i][0]
+        if new is None:
+            del rows[i]
+            writes.delete(layer, position)
         else:
-            items[i], stored[i] = item, item_to_payload(item)
-    elif item is not None:
+            rows[i] = (position, new)
+            writes.update(layer, position, new, i)
+        return rows, None
+    if new is None:
+        return rows, None
+    keys = [(item["start"], item["end"]) for _, item in rows] + [(new["start"], new["end"])]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    n = len(rows)
+    k = order.index(n)
+    if order[:k] + order[k + 1:] == list(range(n)):  # the others keep their order: one row to add
+        free = _between(rows[k - 1][0] if k else None, rows[k][0] if k < n else None)
+        if free is not None:
+            rows.insert(k, (free, new))
+            writes.insert(layer, free, new, k)
+            return rows, order
+    items = [item for _, item in rows] + [new]
+    rows = [(j * POSITION_STEP, items[o]) for j, o in enumerate(order)]
+    writes.rewrite(layer, rows)
+    return rows, order
+
+
+def _with_item(state: DocumentVersion, rows: _Rows, layer: str, item_id: str, item: Item | None,
+               writes: _ItemWrites) -> tuple[DocumentVersion, dict[str, Any] | None]:
+    """The version with one item replaced, added or removed (None), and the same change made to ``rows``
+    (the caller's own copy: its layer lists are replaced, never changed in place) and recorded in
+    ``writes``; returns the new version and the item's old stored state."""
+    _check_layer(layer)
+    items: list[Any] = list(state.quotes if layer == "quotes" else state.claims)
+    i = _index(state, layer, item_id)
+    before = None if i is None else dict(rows[layer][i][1])
+    rows[layer], order = _change(rows[layer], layer, i, None if item is None else item_to_payload(item), writes)
+    if i is not None:
+        if item is None:
+            del items[i]
+        else:
+            items[i] = item
+    elif item is not None and order is not None:
         items.append(item)
-        stored.append(item_to_payload(item))
-        order = sorted(range(len(items)), key=lambda k: (items[k].start, items[k].end))
-        items, stored[:] = [items[k] for k in order], [stored[k] for k in order]
+        items = [items[k] for k in order]
     new = replace(state, quotes=tuple(items)) if layer == "quotes" else replace(state, claims=tuple(items))
     return new, before
 
 
-def _put_item(payload: dict[str, list[Any]], layer: str, item_id: str,
-              item: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Replace (or add, or with None remove) one item of a payload in place; returns the old item
-    (undo and redo, which restore stored item states)."""
-    if layer not in ("quotes", "claims"):
-        raise ValueError(f"unknown item layer {layer!r}")
-    items = payload.setdefault(layer, [])
-    for i, existing in enumerate(items):
-        if existing.get("id") == item_id:
-            if item is None:
-                del items[i]
-            else:
-                items[i] = dict(item)
-            return dict(existing)
-    if item is not None:
-        items.append(dict(item))
-        items.sort(key=lambda it: (it["start"], it["end"]))
-    return None
+def _put_item(rows: _Rows, layer: str, item_id: str, item: Mapping[str, Any] | None,
+              writes: _ItemWrites) -> dict[str, Any] | None:
+    """Replace (or add, or with None remove) one stored item (undo and redo, which restore stored item
+    states) in ``rows`` (the caller's copy) and ``writes``; returns the old item."""
+    _check_layer(layer)
+    stored = rows.setdefault(layer, [])
+    i = next((k for k, (_, existing) in enumerate(stored) if existing.get("id") == item_id), None)
+    before = None if i is None else dict(stored[i][1])
+    rows[layer], _ = _change(stored, layer, i, None if item is None else dict(item), writes)
+    return before
+
+
+def _read_items(conn: Connection, version_ids: Sequence[int]) -> dict[int, _Rows]:
+    """The stored items of these versions, in each layer's order."""
+    out: dict[int, _Rows] = {v: {layer: [] for layer in LAYERS} for v in version_ids}
+    ids = list(version_ids)
+    for start in range(0, len(ids), IMPORT_BATCH):
+        for version_id, layer, position, item in conn.execute(
+            select(VersionItem.version_id, VersionItem.layer, VersionItem.position, VersionItem.payload)
+            .where(VersionItem.version_id.in_(ids[start:start + IMPORT_BATCH]))
+            .order_by(VersionItem.version_id, VersionItem.layer, VersionItem.position)
+        ):
+            out[version_id].setdefault(layer, []).append((position, item))
+    return out
 
 
 #: Records per query and bulk insert in an import's final transaction.
@@ -218,10 +340,10 @@ class Repository:
 
     def __init__(self, db: Database):
         self.db = db
-        #: The last versions read or written, decoded, with their payload as stored, by version id. A
+        #: The last versions read or written, decoded, with their items as stored, by version id. A
         #: decision checks the row's revision (under its lock) and reuses them when it is unchanged, so
         #: its cost does not grow with the document (its text, tokens and every other item).
-        self._recent: OrderedDict[int, tuple[DocumentVersion, dict[str, list[Any]]]] = OrderedDict()
+        self._recent: OrderedDict[int, tuple[DocumentVersion, _Rows]] = OrderedDict()
         self._recent_lock = threading.Lock()
 
     def close(self) -> None:
@@ -394,6 +516,7 @@ class Repository:
         taken = {(d, a) for d, a in s.execute(select(Version.document_id, Version.annotator_id).where(
             Version.document_id.in_(doc_ids), Version.annotator_id.in_(ann_ids)))}
         rows: list[dict[str, Any]] = []
+        payloads: list[dict[str, Any]] = []
         for doc_id, ann_id, ext_id, rec in wanted:
             assert rec.annotation is not None
             if (doc_id, ann_id) in taken:
@@ -405,20 +528,23 @@ class Repository:
             ann = rec.annotation
             status = ann.status if ann.status in DOC_STATUSES else "done"
             now = utcnow()
-            rows.append({"document_id": doc_id, "annotator_id": ann_id, "status": status,
-                         "payload": items_to_payload(ann.quotes, ann.claims), "revision": 1,
+            rows.append({"document_id": doc_id, "annotator_id": ann_id, "status": status, "revision": 1,
                          "created_at": now, "updated_at": now})
+            payloads.append(items_to_payload(ann.quotes, ann.claims))
         if not rows:
             return 0
         s.execute(insert(Version), rows)
         ids = {(d, a): v for v, d, a in s.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
+        version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
+        items = [row for v, payload in zip(version_ids, payloads) for row in _row_dicts(v, _new_rows(payload))]
+        if items:
+            s.execute(insert(VersionItem), items)
         s.execute(insert(Event), [
-            {"version_id": ids[(r["document_id"], r["annotator_id"])], "action": "import", "item_id": None,
-             "before": None, "after": {"status": r["status"], **r["payload"]}, "undoable": False,
-             "created_at": r["created_at"]}
-            for r in rows
+            {"version_id": v, "action": "import", "item_id": None, "before": None,
+             "after": {"status": r["status"], **payload}, "undoable": False, "created_at": r["created_at"]}
+            for v, r, payload in zip(version_ids, rows, payloads)
         ])
         return len(rows)
 
@@ -456,16 +582,20 @@ class Repository:
         status = ann.status if ann.status in DOC_STATUSES else "done"
         before = None
         if version is None:
-            version = Version(document_id=doc_id, annotator_id=annotator.id, status=status, payload=payload, revision=1)
+            version = Version(document_id=doc_id, annotator_id=annotator.id, status=status, revision=1)
             s.add(version)
             s.flush()
         elif not overwrite:
             return None
         else:
-            before = {"status": version.status, **version.payload}
-            version.payload, version.status = payload, status
+            before = {"status": version.status, **_payload(_read_items(s.connection(), [version.id])[version.id])}
+            s.execute(delete(VersionItem).where(VersionItem.version_id == version.id))
+            version.status = status
             version.revision += 1
             version.updated_at = utcnow()
+        items = _row_dicts(version.id, _new_rows(payload))
+        if items:
+            s.execute(insert(VersionItem), items)
         s.add(Event(version_id=version.id, action=action, before=before, after={"status": status, **payload},
                     undoable=False))
         return version
@@ -582,24 +712,28 @@ class Repository:
 
     # -- versions and decisions -------------------------------------------------------------
 
-    def _state(self, s: Session, version: Version, doc: Document, annotator: str) -> DocumentVersion:
-        quotes, claims = items_from_payload(version.payload)
+    def _state(self, s: Session, version: Version, doc: Document, annotator: str,
+               rows: _Rows | None = None) -> DocumentVersion:
+        """The version as a record (``rows``: its items, read when not given), remembered in ``_recent``."""
+        if rows is None:
+            rows = _read_items(s.connection(), [version.id])[version.id]
+        quotes, claims = items_from_payload(_payload(rows))
         state = DocumentVersion(
             version_id=version.id, document=_doc_info(doc), annotator=annotator, status=version.status,
             revision=version.revision, quotes=quotes, claims=claims,
         )
-        self._remember(state, {k: list(v) for k, v in version.payload.items()})
+        self._remember(state, rows)
         return state
 
-    def _remember(self, state: DocumentVersion, payload: dict[str, list[Any]]) -> None:
+    def _remember(self, state: DocumentVersion, rows: _Rows) -> None:
         """Keep a version decoded for the next decision on it (see ``_recent``)."""
         with self._recent_lock:
-            self._recent[state.version_id] = (state, payload)  # never changed in place: callers copy first
+            self._recent[state.version_id] = (state, rows)  # never changed in place: callers copy first
             self._recent.move_to_end(state.version_id)
             while len(self._recent) > RECENT_VERSIONS:
                 self._recent.popitem(last=False)
 
-    def _recall(self, version_id: int, revision: int) -> tuple[DocumentVersion, dict[str, list[Any]]] | None:
+    def _recall(self, version_id: int, revision: int) -> tuple[DocumentVersion, _Rows] | None:
         with self._recent_lock:
             hit = self._recent.get(version_id)
         return hit if hit is not None and hit[0].revision == revision else None
@@ -641,22 +775,27 @@ class Repository:
                 raise NotFoundError(f"no document with id {document_id}")
             ann = self._annotator(s, annotator)
             version = s.scalar(select(Version).where(Version.document_id == doc.id, Version.annotator_id == ann.id))
+            rows = None
             if version is None:
                 sug = None if blind else self._latest_suggestion(s, doc.id)
                 payload = items_to_payload(*items_from_payload(sug.payload)) if sug else {"quotes": [], "claims": []}
-                for layer in ("quotes", "claims"):
+                for layer in LAYERS:
                     for item in payload[layer]:
                         item["status"] = "suggested"
                 version = Version(
                     # "new" until the first decision (update_items makes it "in_progress"): looking is not work
-                    document_id=doc.id, annotator_id=ann.id, status="new", payload=payload, revision=0,
+                    document_id=doc.id, annotator_id=ann.id, status="new", revision=0,
                     source_run_id=sug.run_id if sug else None,
                 )
                 s.add(version)
                 s.flush()
+                rows = _new_rows(payload)
+                items = _row_dicts(version.id, rows)
+                if items:
+                    s.execute(insert(VersionItem), items)
                 s.add(Event(version_id=version.id, action="open", undoable=False,
                             after={"blind": True} if blind else None))
-            return self._state(s, version, doc, annotator)
+            return self._state(s, version, doc, annotator, rows)
 
     def get_version(self, version_id: int) -> DocumentVersion:
         with self.db.sessions() as s:
@@ -665,8 +804,8 @@ class Repository:
     def _load_state(self, s: Session, version_id: int) -> DocumentVersion:
         return self._decoded(s, version_id, lock=False)[0]
 
-    def _decoded(self, s: Session, version_id: int, lock: bool) -> tuple[DocumentVersion, dict[str, list[Any]]]:
-        """The version (with its payload as stored), from ``_recent`` when its revision is unchanged:
+    def _decoded(self, s: Session, version_id: int, lock: bool) -> tuple[DocumentVersion, _Rows]:
+        """The version (with its items as stored), from ``_recent`` when its revision is unchanged:
         a decision then reads one small column instead of the whole document and its items."""
         q = select(Version.revision).where(Version.id == version_id)
         revision = s.connection().scalar(q.with_for_update() if lock else q)  # Core: no ORM bookkeeping
@@ -718,14 +857,14 @@ class Repository:
         what = "decision" if edits else "status"
         try:
             with self.db.writes.begin() as s:
-                state, payload = self._decoded(s, version_id, lock=True)
-                payload = {k: list(v) for k, v in payload.items()}
+                state, stored = self._decoded(s, version_id, lock=True)
+                rows = dict(stored)
+                writes = _ItemWrites(version_id)
                 events: list[dict[str, Any]] = []
                 for layer, item_id, edit in edits:
-                    if layer not in ("quotes", "claims"):
-                        raise ValueError(f"unknown item layer {layer!r}")
+                    _check_layer(layer)
                     item = edit(state, _find_item(state, layer, item_id))
-                    state, before = _with_item(state, payload, layer, item_id, item)
+                    state, before = _with_item(state, rows, layer, item_id, item, writes)
                     after = None if item is None else item_to_payload(item)
                     events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
                                    "before": before, "after": after, "undoable": True, "created_at": utcnow()})
@@ -737,21 +876,22 @@ class Repository:
                     new_status = status
                 elif state.status == "new":
                     new_status = "in_progress"
-                return self._write(s, state, payload, new_status, events)
+                return self._write(s, state, rows, writes, new_status, events)
         except (OperationalError, DBAPIError) as exc:
             raise SaveError(f"{what} not saved: {_short(exc)}") from exc
 
-    def _write(self, s: Session, state: DocumentVersion, payload: dict[str, list[Any]], status: str,
+    def _write(self, s: Session, state: DocumentVersion, rows: _Rows, writes: _ItemWrites, status: str,
                events: list[dict[str, Any]]) -> DocumentVersion:
-        """Store a version's new payload and status and its events (inside the caller's transaction)."""
+        """Store a version's changed items, new status and its events (inside the caller's transaction)."""
         revision = state.revision + 1
-        conn = s.connection()  # Core statements: a decision is two small writes, no ORM bookkeeping
+        conn = s.connection()  # Core statements: a decision is three small writes, no ORM bookkeeping
         conn.execute(update(Version).where(Version.id == state.version_id).values(
-            payload=payload, status=status, revision=revision, updated_at=utcnow()))
+            status=status, revision=revision, updated_at=utcnow()))
+        writes.flush(conn)
         if events:
             conn.execute(insert(Event), events)
         new = replace(state, status=status, revision=revision)
-        self._remember(new, payload)
+        self._remember(new, rows)
         return new
 
     def set_status(self, version_id: int, status: str) -> DocumentVersion:
@@ -785,7 +925,7 @@ class Repository:
     def _undo_redo(self, version_id: int, which: str) -> DocumentVersion:
         try:
             with self.db.writes.begin() as s:
-                state, payload = self._decoded(s, version_id, lock=True)
+                state, stored = self._decoded(s, version_id, lock=True)
                 undo, redo = self._stacks(s, version_id)
                 stack = undo if which == "undo" else redo
                 if not stack:
@@ -793,11 +933,12 @@ class Repository:
                 target = stack[-1]
                 layer, _, item_id = (target.item_id or "").partition(":")
                 new_item = target.before if which == "undo" else target.after
-                payload = {k: list(v) for k, v in payload.items()}
-                current = _put_item(payload, layer, item_id, new_item)
-                quotes, claims = items_from_payload(payload)
+                rows = dict(stored)
+                writes = _ItemWrites(version_id)
+                current = _put_item(rows, layer, item_id, new_item, writes)
+                quotes, claims = items_from_payload(_payload(rows))
                 state = replace(state, quotes=quotes, claims=claims)
-                return self._write(s, state, payload, state.status, [{
+                return self._write(s, state, rows, writes, state.status, [{
                     "version_id": version_id, "action": which, "item_id": target.item_id, "before": current,
                     "after": new_item, "ref_event_id": target.id, "undoable": True, "created_at": utcnow()}])
         except (OperationalError, DBAPIError) as exc:
@@ -892,7 +1033,7 @@ class Repository:
             if annotator is not None and s.scalar(select(Annotator.id).where(Annotator.name == annotator)) is None:
                 raise NotFoundError(f"no annotator named {annotator!r} in this database")
         cols = [Document.position, Document.ext_id, Document.text, Document.meta,
-                Version.status, Version.payload, Version.updated_at, Annotator.name]
+                Version.id.label("version_id"), Version.status, Version.updated_at, Annotator.name]
         if with_tokens:
             cols.append(Document.tokens)
         last: tuple[int, int] = (-1, -1)
@@ -916,8 +1057,9 @@ class Repository:
                 if status is not None:
                     q = q.where(Version.status == status)
                 rows = s.execute(q.order_by(Document.position, Annotator.name)).all()
+                items = _read_items(s.connection(), [row.version_id for row in rows])
             for row in rows:
-                quotes, claims = items_from_payload(row.payload)
+                quotes, claims = items_from_payload(_payload(items[row.version_id]))
                 tokens = row.tokens if with_tokens else None
                 yield ExportedVersion(
                     Annotation(row.ext_id, row.text, row.name, row.status, dict(row.meta or {}), quotes, claims),

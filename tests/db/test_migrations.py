@@ -60,3 +60,69 @@ def test_an_old_database_upgrades_in_place_keeping_its_data(tmp_path) -> None:
     repo.import_records("old", [ImportRecord("a", "Text.", {}, "t")])
     repo.set_speaker_correction("old", "Mr X", "Xavier X")
     assert repo.speaker_corrections("old") == {"Mr X": "Xavier X"}
+
+
+OLD_PAYLOAD = {
+    # stored in this order (not by offset): the upgrade must keep it
+    "quotes": [
+        {"id": "q2", "start": 40, "end": 52, "text": "We will see.", "kind": "direct", "cue": None,
+         "speaker": None, "stance": None, "status": "accepted"},
+        {"id": "q1", "start": 0, "end": 18, "text": "The talks went well", "kind": "indirect", "cue": None,
+         "speaker": {"start": 20, "end": 25, "text": "Smith", "name": "John Smith"}, "stance": None,
+         "status": "suggested", "score": 0.25},
+    ],
+    "claims": [{"id": "c1", "start": 0, "end": 18, "text": "The talks went well", "checkworthy": True,
+                "status": "rejected"}],
+}
+
+
+def test_a_database_from_before_version_items_upgrades_with_its_items_and_history(db_url: str) -> None:
+    """0005 moves each version's JSON payload into one row per item, in the stored order; the events (which
+    a rebuild of ``versions`` would delete through ON DELETE CASCADE) stay; the downgrade gives the payload back."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from annotator.db.engine import alembic_config
+    from annotator.db.repo import Repository
+
+    command.upgrade(alembic_config(db_url), "0004")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("insert into datasets (id, name, stance_targets, created_at) values (1, 'old', '[]', '2025-01-01')"))
+        conn.execute(text(
+            "insert into documents (id, dataset_id, ext_id, position, text, text_hash, meta, created_at) values "
+            "(1, 1, 'a1', 0, :t, 'h', '{}', '2025-01-01')"), {"t": "The talks went well, Smith said. We will see."})
+        conn.execute(text("insert into annotators (id, name, created_at) values (1, 'ann', '2025-01-01')"))
+        conn.execute(text(
+            "insert into versions (id, document_id, annotator_id, status, payload, revision, created_at, updated_at) "
+            "values (1, 1, 1, 'in_progress', :p, 3, '2025-01-01', '2025-01-01')"), {"p": json.dumps(OLD_PAYLOAD)})
+        conn.execute(text(
+            "insert into events (version_id, action, item_id, before, after, undoable, created_at) values "
+            "(1, 'accept', 'quotes:q2', null, null, true, '2025-01-01')"))
+    engine.dispose()
+
+    repo = Repository(open_database(db_url))
+    doc_id = repo.document_id("old", "a1")
+    state = repo.open_version(doc_id, "ann")
+    assert [q.id for q in state.quotes] == ["q2", "q1"]
+    assert state.quotes[1].speaker is not None and state.quotes[1].speaker.name == "John Smith"
+    assert state.quotes[1].score == 0.25 and state.quotes[1].status == "suggested"
+    assert [(c.id, c.status) for c in state.claims] == [("c1", "rejected")]
+    assert state.revision == 3 and state.status == "in_progress"
+    assert [e["action"] for e in repo.events(state.version_id)] == ["accept"]
+    exported = next(repo.export_versions("old", status=None)).annotation
+    assert exported.quotes == state.quotes and exported.claims == state.claims
+    repo.save_item(state.version_id, "quotes", "q1", {**OLD_PAYLOAD["quotes"][1], "status": "accepted"}, "accept")
+    repo.close()
+
+    command.downgrade(alembic_config(db_url), "0004")
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert "version_items" not in inspect(conn).get_table_names()
+        payload = conn.execute(text("select payload from versions where id = 1")).scalar_one()
+        assert conn.execute(text("select count(*) from events")).scalar_one() == 2
+    engine.dispose()
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    assert payload == {**OLD_PAYLOAD, "quotes": [OLD_PAYLOAD["quotes"][0], {**OLD_PAYLOAD["quotes"][1], "status": "accepted"}]}

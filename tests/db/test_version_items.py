@@ -1,0 +1,75 @@
+"""A version's items are stored one row each: a decision reads and writes one item whatever the document's
+size, and the rows always give back the version as its decisions left it (order included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from annotator.db.engine import open_database
+from annotator.db.repo import POSITION_STEP, Repository
+from annotator.records import DocumentVersion
+from annotator.scheme import Annotation, Quote, item_to_payload
+from tests.tui.helpers import DATASET, build_repo
+
+TEXT = "word " * 400
+
+
+def quote(item_id: str, start: int, end: int, status: str = "suggested") -> Quote:
+    return Quote(item_id, start, end, TEXT[start:end], "indirect", status=status)
+
+
+def stored(url: str, version_id: int) -> DocumentVersion:
+    """The version as a fresh process reads it (nothing remembered)."""
+    with Repository(open_database(url)) as other:
+        return other.get_version(version_id)
+
+
+def test_a_decision_on_a_long_document_writes_one_item_and_its_event(db_url: str) -> None:
+    quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(300))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    state = repo.open_version(repo.document_id(DATASET, "d1"), "ann")
+    sent: list[tuple[str, Any]] = []
+    event.listen(repo.db.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, parameters, _ctx, _many: sent.append((statement, parameters)))
+    new = repo.save_item(state.version_id, "quotes", "q150", item_to_payload(quote("q150", 750, 754, "accepted")),
+                         "accept")
+    item_writes = [(sql, params) for sql, params in sent if "version_items" in sql]
+    assert len(item_writes) == 1 and item_writes[0][0].lstrip().upper().startswith("UPDATE")
+    assert len(str(item_writes[0][1])) < 500  # one item, not the version's 300
+    assert sum(len(str(params)) for _sql, params in sent) < 2000
+    assert new.quotes[150].status == "accepted" and stored(db_url, state.version_id).quotes == new.quotes
+    repo.close()
+
+
+def test_the_rows_give_back_the_version_after_adds_removals_undo_and_redo(db_url: str) -> None:
+    # the suggestions are not in offset order: the version keeps their order, added items go by offset
+    quotes = (quote("q1", 100, 104), quote("q2", 0, 4), quote("q3", 200, 204))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+
+    def save(item_id: str, item: Quote | None) -> DocumentVersion:
+        new = repo.save_item(version_id, "quotes", item_id, None if item is None else item_to_payload(item), "edit")
+        assert stored(db_url, version_id) == new
+        return new
+
+    # an item added into an unsorted layer sorts the layer (as a stable sort by offsets always did)
+    state = save("n0", quote("n0", 150, 154))
+    assert [q.id for q in state.quotes] == ["q2", "q1", "n0", "q3"]
+    # more added at one place than the gap between two positions holds: the layer is renumbered
+    for i in range(1, 40):
+        state = save(f"n{i}", quote(f"n{i}", 150, 154))
+    assert [q.id for q in state.quotes] == ["q2", "q1"] + [f"n{i}" for i in range(40)] + ["q3"]
+    assert 40 > POSITION_STEP.bit_length() - 1
+    state = save("n5", None)
+    state = save("q9", quote("q9", 300, 304))
+    assert "n5" not in [q.id for q in state.quotes] and state.quotes[-1].id == "q9"
+    for step in (repo.undo, repo.undo, repo.redo, repo.undo, repo.undo):
+        state = step(version_id)
+        assert stored(db_url, version_id) == state
+    # n5 back in (its removal undone) after the items with its offsets, as a stable sort puts it; n39 undone
+    assert [q.id for q in state.quotes][-3:] == ["n38", "n5", "q3"]
+    exported = next(repo.export_versions(DATASET, status=None)).annotation
+    assert exported.quotes == state.quotes
+    repo.close()
