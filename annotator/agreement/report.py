@@ -28,15 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from annotator.agreement.metrics import (
     SpanF1,
-    covered_tokens,
     match_arrays,
-    token_bounds,
     cohen_kappa_from_confusion,
     fleiss_kappa_from_counts,
     gwet_ac1_from_counts,
@@ -44,15 +42,24 @@ from annotator.agreement.metrics import (
     percent_agreement_from_counts,
     span_f1_from_counts,
 )
+from annotator.agreement.collect import (
+    CHUNK_DOCUMENTS,
+    Collected,
+    Documents,
+    Rows,
+    SpanKey,
+    TokenCounts,
+    collect,
+    documents_of,
+    stream_documents,
+)
 from annotator.agreement.results import (
     ALL_LAYERS,
-    LAYER_LABELS,
     NO_SPEAKER,
     NO_STANCE,
     SPAN_LAYERS,
     AgreementReport,
     DocumentCounts,
-    Exclusion,
     LayerAgreement,
     Number,
     OverallLayerAgreement,
@@ -67,9 +74,9 @@ from annotator.agreement.results import (
 from annotator.agreement.unitizing import UnitizingAlpha, unitizing_category
 from annotator.agreement.units import UnitAgreement, group_units, unit_agreement, unit_ratings
 from annotator.errors import UserError
-from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, STANCE_LABELS, Annotation
+from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation
 
-__all__ = ["compute_agreement"]
+__all__ = ["compute_agreement", "compute_agreement_streamed"]
 
 _CHECKWORTHY = ("checkworthy", "not_checkworthy")
 
@@ -96,13 +103,6 @@ class _Quotes:
     kind: list[str]
 
 
-def _norm_name(name: str | None) -> str | None:
-    if name is None:
-        return None
-    norm = " ".join(name.split()).casefold()
-    return norm or None
-
-
 def _select_annotators(
     versions: Mapping[str, Mapping[str, Annotation]], annotators: Sequence[str] | None
 ) -> list[str]:
@@ -113,16 +113,20 @@ def _select_annotators(
         names = sorted(name for name in versions if done_docs(name) > 0)
     else:
         names = list(dict.fromkeys(annotators))
-        lacking = [name for name in names if done_docs(name) == 0]
-        if lacking:
-            raise UserError(
-                "no done documents by annotator(s) " + ", ".join(repr(n) for n in lacking)
-                + ": agreement compares annotators' done documents"
-            )
+    _check_names(names, done_docs)
+    return names
+
+
+def _check_names(names: Sequence[str], done_docs: Callable[[str], int]) -> None:
+    lacking = [name for name in names if done_docs(name) == 0]
+    if lacking:
+        raise UserError(
+            "no done documents by annotator(s) " + ", ".join(repr(n) for n in lacking)
+            + ": agreement compares annotators' done documents"
+        )
     if len(names) < 2:
         found = f"only {names[0]!r} has" if names else "no annotator has"
         raise UserError(f"agreement needs at least two annotators with done documents; {found} any")
-    return names
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -146,24 +150,52 @@ def compute_agreement(
     orders the annotators (default: every annotator with a done document, sorted). Raises
     ``UserError`` when fewer than two annotators have done documents, or a named annotator has none.
     """
+    wanted = _wanted_layers(layers)
+    names = _select_annotators(versions, annotators)
+    return _report(collect(documents_of(versions, names), names, _span_layers(wanted)), names, wanted)
+
+
+def compute_agreement_streamed(
+    versions: Iterable[Annotation], annotators: Sequence[str], layers: Sequence[str] = ALL_LAYERS,
+    chunk: int = CHUNK_DOCUMENTS,
+) -> AgreementReport:
+    """The report of :func:`compute_agreement` from a stream of versions in which each document's versions
+    come together (``Repository.versions``), in memory that does not grow with the documents' texts: each
+    document is reduced to numbers as it arrives (:mod:`annotator.agreement.collect`). Versions by others
+    than ``annotators`` are skipped. Same errors as :func:`compute_agreement` with named annotators."""
+    wanted = _wanted_layers(layers)
+    names = list(dict.fromkeys(annotators))
+    collected = collect(stream_documents(versions, names), names, _span_layers(wanted), chunk)
+    _check_names(names, lambda name: collected.done_counts[names.index(name)])
+    return _report(collected, names, wanted)
+
+
+def _wanted_layers(layers: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(layers))
     unknown = [layer for layer in wanted if layer not in ALL_LAYERS]
     if unknown:
         raise UserError(f"unknown layer(s) {', '.join(map(repr, unknown))}; choose from {', '.join(ALL_LAYERS)}")
-    names = _select_annotators(versions, annotators)
+    return wanted
+
+
+def _span_layers(wanted: Sequence[str]) -> list[str]:
+    return [layer for layer in wanted if layer in SPAN_LAYERS]
+
+
+def _report(collected: Collected, names: list[str], wanted: list[str]) -> AgreementReport:
     k = len(names)
-    docs, excluded = _compared_documents(names, versions)
-    span_layers = [layer for layer in wanted if layer in SPAN_LAYERS]
+    docs = collected.docs
+    span_layers = _span_layers(wanted)
     need_quotes = "quotes" in span_layers or "speakers" in wanted or "stance" in wanted
-    keys, extra_kinds = _span_keys(docs, span_layers)
-    names_cache: dict[str | None, str | None] = {None: None}
-    items = [_annotator_items(a, docs, keys, need_quotes, "claims" in span_layers, names_cache) for a in range(k)]
+    keys, extra_kinds = collected.keys, collected.extra_kinds
+    items = [_annotator_items(rows, docs, keys) for rows in collected.rows]
     spans = [i.spans for i in items]
     quotes = [i.quotes for i in items]
-    tokens = _joined_tokens(docs, k)
     pairs = list(combinations(range(k), 2))
     both_docs = {(a, b): docs.done[a] & docs.done[b] for a, b in pairs}
-    layer_results = [_layer_agreement(key, names, spans, pairs, both_docs, docs, tokens) for key in keys]
+    layer_results = [
+        _layer_agreement(key, names, spans, pairs, both_docs, docs, collected.tokens[key]) for key in keys
+    ]
 
     speakers = stance = None
     unit_results: list[UnitAgreement] = []
@@ -182,7 +214,7 @@ def compute_agreement(
             stance = _stance_agreement(names, quotes, pairs, quote_matches, q_units)
             unit_results.append(stance.units)
     if "claims" in span_layers:
-        claims = [i.claims for i in items if i.claims is not None]
+        claims = [i.claims for i in items]
         c_matches = {(a, b): _pair_matches(claims[a][0], claims[b][0], both_docs[(a, b)]) for a, b in pairs}
         c_units = _units([c[0] for c in claims], c_matches)
         unit_results.append(unit_agreement("checkworthy", unit_ratings(c_units, [c[1] for c in claims]), _CHECKWORTHY))
@@ -194,7 +226,7 @@ def compute_agreement(
         complete=int(done.all(axis=0).sum()) if docs.ids else 0,
         done=tuple((names[a], int(done[a].sum())) for a in range(k)),
         missing=tuple((names[a], tuple(docs.ids[d] for d in np.flatnonzero(~done[a]))) for a in range(k)),
-        excluded=tuple(sorted(excluded, key=lambda e: (e.doc_id, e.annotator or ""))),
+        excluded=tuple(sorted(collected.excluded, key=lambda e: (e.doc_id, e.annotator or ""))),
     )
     return AgreementReport(
         annotators=tuple(names),
@@ -204,83 +236,6 @@ def compute_agreement(
         stance=stance,
         units=tuple(unit_results),
     )
-
-
-@dataclass(slots=True)
-class _Documents:
-    """The compared documents, as if joined into one text with one newline between documents: an item's
-    global offset is its document's start plus its offset in the document."""
-
-    ids: list[str]
-    texts: list[str]
-    anns: list[dict[int, Annotation]]  #: per document: annotator index -> that annotator's version
-    lengths: np.ndarray
-    starts: np.ndarray
-    done: np.ndarray  #: (annotators, documents): who did which document
-    total: int  #: documents done by at least one of the annotators
-
-    def global_spans(self, doc: np.ndarray, start: Any, end: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Offsets of the documents ``doc`` clipped to their text, in global offsets."""
-        length = self.lengths[doc]
-        s = np.clip(np.array(start, dtype=np.int64), 0, length)
-        e = np.minimum(np.maximum(np.array(end, dtype=np.int64), s), length)
-        return self.starts[doc] + s, self.starts[doc] + e
-
-
-def _compared_documents(
-    names: Sequence[str], versions: Mapping[str, Mapping[str, Annotation]]
-) -> tuple[_Documents, list[Exclusion]]:
-    """Documents done by two or more of ``names`` with the same non-empty text; the others with a reason."""
-    excluded: list[Exclusion] = []
-    by_doc: dict[str, dict[int, Annotation]] = {}
-    for a, name in enumerate(names):
-        for doc_id, ann in (versions.get(name) or {}).items():
-            if ann.status != "done":
-                excluded.append(Exclusion(str(doc_id), f"status is {ann.status!r}, not 'done'", name))
-                continue
-            by_doc.setdefault(str(doc_id), {})[a] = ann
-    doc_ids: list[str] = []
-    texts: list[str] = []
-    doc_anns: list[dict[int, Annotation]] = []
-    for doc_id in sorted(by_doc):
-        anns = by_doc[doc_id]
-        who = ", ".join(names[a] for a in sorted(anns))
-        if len(anns) < 2:
-            excluded.append(Exclusion(doc_id, f"done by only one annotator ({who})"))
-            continue
-        text = anns[min(anns)].text
-        if any(ann.text != text for ann in anns.values()):
-            excluded.append(Exclusion(doc_id, f"the text differs between the annotators' versions ({who})"))
-            continue
-        if not text.strip():
-            excluded.append(Exclusion(doc_id, "empty text: no tokens to compare"))
-            continue
-        doc_ids.append(doc_id)
-        texts.append(text)
-        doc_anns.append(anns)
-    n_docs = len(doc_ids)
-    lengths = np.array([len(t) for t in texts], dtype=np.int64)
-    doc_start = np.zeros(n_docs, dtype=np.int64)
-    if n_docs:
-        doc_start[1:] = np.cumsum(lengths + 1)[:-1]
-    done = np.zeros((len(names), n_docs), dtype=bool)
-    for d, anns in enumerate(doc_anns):
-        done[list(anns), d] = True
-    return _Documents(doc_ids, texts, doc_anns, lengths, doc_start, done, len(by_doc)), excluded
-
-
-def _span_keys(docs: _Documents, span_layers: Sequence[str]) -> tuple[list[tuple[str, str | None]], set[str]]:
-    """The (layer, label) pairs reported (label None: the whole layer), and quote kinds outside the scheme's."""
-    extra_kinds: set[str] = set()
-    for anns in docs.anns:
-        for ann in anns.values():
-            extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
-    keys: list[tuple[str, str | None]] = []
-    for layer in span_layers:
-        keys.append((layer, None))
-        labels = LAYER_LABELS[layer] + (tuple(sorted(extra_kinds)) if layer == "quotes" else ())
-        keys.extend((layer, label) for label in labels)
-    return keys, extra_kinds
 
 
 def _distinct(gs: np.ndarray, ge: np.ndarray, doc: np.ndarray) -> tuple[_Spans, np.ndarray]:
@@ -302,107 +257,23 @@ class _Items:
 
     spans: dict[tuple[str, str | None], _Spans]  #: per (layer, label)
     quotes: _Quotes
-    claims: tuple[_Spans, list[str]] | None  #: distinct claim spans and their checkworthiness label
+    claims: tuple[_Spans, list[str]]  #: distinct claim spans and their checkworthiness label
 
 
-_QuoteRow = tuple[int, int, int, str, int, int, int, int, str | None, str, str | None]
-
-
-def _annotator_items(
-    a: int, docs: _Documents, keys: Sequence[tuple[str, str | None]], need_quotes: bool, with_claims: bool,
-    names_cache: dict[str | None, str | None],
-) -> _Items:
-    """Annotator ``a``'s kept quotes, cues, speakers and claims in global offsets: one flat row per quote or
-    claim, then clipping, de-duplication and sorting vectorised."""
-    q_rows: list[_QuoteRow] = []
-    c_rows: list[tuple[int, int, int, bool]] = []
-    for d, anns in enumerate(docs.anns):
-        ann = anns.get(a)
-        if ann is None:
-            continue
-        for q in ann.quotes:
-            if q.status not in KEPT_STATUSES:
-                continue
-            cue, spk, st = q.cue, q.speaker, q.stance
-            q_rows.append(
-                (
-                    d, q.start, q.end, q.kind,
-                    -1 if cue is None else cue.start, -1 if cue is None else cue.end,
-                    -1 if spk is None else spk.start, -1 if spk is None else spk.end,
-                    None if spk is None else spk.name,
-                    NO_STANCE if st is None else st.label,
-                    None if st is None else st.target,
-                )
-            )  # fmt: skip
-        c_rows.extend((d, c.start, c.end, c.checkworthy) for c in ann.claims if c.status in KEPT_STATUSES)
-    q_cols: list[tuple[Any, ...]] = list(zip(*q_rows)) if q_rows else [()] * 11
-    q_doc = np.array(q_cols[0], dtype=np.int64)
-    q_kind = np.array(q_cols[3], dtype=object)
-    c_cols: list[tuple[Any, ...]] = list(zip(*c_rows)) if c_rows else [()] * 4
-    c_doc = np.array(c_cols[0], dtype=np.int64)
-
-    qs, qe = docs.global_spans(q_doc, q_cols[1], q_cols[2])
-    per_key: dict[tuple[str, str | None], _Spans] = {}
+def _annotator_items(rows: Rows, docs: Documents, keys: Sequence[SpanKey]) -> _Items:
+    """One annotator's kept quotes, cues, speakers and claims in global offsets: clipping, de-duplication
+    and sorting vectorised."""
+    per_key: dict[SpanKey, _Spans] = {}
     for key in keys:
-        layer, label = key
-        if layer == "quotes":
-            sel = np.ones(len(qs), dtype=bool) if label is None else (q_kind == label)
-            per_key[key] = _distinct(qs[sel], qe[sel], q_doc[sel])[0]
-        elif layer in ("cues", "speakers"):
-            off = 4 if layer == "cues" else 6
-            has = np.array(q_cols[off], dtype=np.int64) >= 0
-            gs, ge = docs.global_spans(q_doc[has], np.array(q_cols[off], dtype=np.int64)[has],
-                                       np.array(q_cols[off + 1], dtype=np.int64)[has])  # fmt: skip
-            per_key[key] = _distinct(gs, ge, q_doc[has])[0]
-        else:
-            gs, ge = docs.global_spans(c_doc, c_cols[1], c_cols[2])
-            if label is None:
-                sel = np.ones(len(gs), dtype=bool)
-            else:
-                sel = np.array(c_cols[3], dtype=bool) == (label == "checkworthy")
-            per_key[key] = _distinct(gs[sel], ge[sel], c_doc[sel])[0]
-    if need_quotes:
-        q_spans, first_rows = _distinct(qs, qe, q_doc)
-        speaker, stance_label, target, kind = [], [], [], []
-        for r in first_rows.tolist():
-            row = q_rows[r]
-            for value in (row[8], row[10]):
-                if value not in names_cache:
-                    names_cache[value] = _norm_name(value)
-            speaker.append(names_cache[row[8]])
-            stance_label.append(row[9])
-            target.append(names_cache[row[10]])
-            kind.append(row[3])
-        quotes = _Quotes(q_spans, speaker, stance_label, target, kind)
-    else:
-        empty = np.zeros(0, dtype=np.int64)
-        quotes = _Quotes(_Spans(empty, empty, empty), [], [], [], [])
-    claims = None
-    if with_claims:
-        cs, ce = docs.global_spans(c_doc, c_cols[1], c_cols[2])
-        c_spans, c_first = _distinct(cs, ce, c_doc)
-        claims = (c_spans, [_CHECKWORTHY[0 if c_rows[r][3] else 1] for r in c_first.tolist()])
+        doc, s, e = rows.key_spans(key)
+        per_key[key] = _distinct(*docs.global_spans(doc, s, e), doc)[0]
+    q_spans, first_rows = _distinct(*docs.global_spans(rows.q_doc, rows.q_start, rows.q_end), rows.q_doc)
+    picked = first_rows.tolist()
+    quotes = _Quotes(q_spans, [rows.speaker[r] for r in picked], [rows.stance[r] for r in picked],
+                     [rows.target[r] for r in picked], [rows.q_kind[r] for r in picked])
+    c_spans, c_first = _distinct(*docs.global_spans(rows.c_doc, rows.c_start, rows.c_end), rows.c_doc)
+    claims = (c_spans, [_CHECKWORTHY[0 if rows.checkworthy[r] else 1] for r in c_first.tolist()])
     return _Items(per_key, quotes, claims)
-
-
-@dataclass(slots=True)
-class _Tokens:
-    """The whitespace tokens of the joined text, and per token the bit pattern of the annotators who did its
-    document (bit ``a`` for annotator ``a``; ``full``: all of them)."""
-
-    starts: np.ndarray
-    ends: np.ndarray
-    pattern: np.ndarray
-    full: int
-
-
-def _joined_tokens(docs: _Documents, k: int) -> _Tokens:
-    tok_starts, tok_ends = token_bounds("\n".join(docs.texts))
-    n_docs = len(docs.ids)
-    tok_doc = np.searchsorted(docs.starts, tok_starts, side="right") - 1 if n_docs else np.zeros(0, dtype=np.int64)
-    bits = np.int64(1) << np.arange(k, dtype=np.int64)
-    doc_pattern = (docs.done.astype(np.int64) * bits[:, None]).sum(axis=0) if n_docs else np.zeros(0, dtype=np.int64)
-    return _Tokens(tok_starts, tok_ends, doc_pattern[tok_doc], int((1 << k) - 1))
 
 
 def _pair_matches(sa: _Spans, sb: _Spans, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -447,34 +318,22 @@ def _layer_agreement(
     spans: list[dict[tuple[str, str | None], _Spans]],
     pairs: list[tuple[int, int]],
     both_docs: dict[tuple[int, int], np.ndarray],
-    docs: _Documents,
-    tokens: _Tokens,
+    docs: Documents,
+    tokens: TokenCounts,
 ) -> LayerAgreement:
     """Span F1, unitizing alpha and the token statistics of one (layer, label), per pair and overall."""
     k = len(names)
     done, doc_start, lengths = docs.done, docs.starts, docs.lengths
-    tok_starts, tok_ends, tok_pattern, full = tokens.starts, tokens.ends, tokens.pattern, tokens.full
     by_doc = [_units_by_document(spans[a][key], doc_start) for a in range(k)]
 
     def unitizing(coders: Sequence[int], docs: np.ndarray) -> UnitizingAlpha:
         continua = [(int(lengths[d]), [by_doc[a].get(int(d), []) for a in coders]) for d in np.flatnonzero(docs)]
         return unitizing_category(continua, "span")
 
-    n_tok = len(tok_starts)
-    # Per token: bit a set when annotator a labelled it. Combined with the done pattern, one
-    # histogram over (pattern, labels) holds everything the token statistics need.
-    code = np.zeros(n_tok, dtype=np.int64)
-    for a in range(k):
-        sp = spans[a][key]
-        if len(sp.starts):
-            code |= covered_tokens(tok_starts, tok_ends, sp.starts, sp.ends).astype(np.int64) << a
-    if k <= 10:
-        hist = np.bincount((tok_pattern << k) | code, minlength=1 << (2 * k))
-        nz = np.flatnonzero(hist)
-        pat, lab, weight = nz >> k, nz & full, hist[nz]
-    else:
-        uniq, weight = np.unique((tok_pattern << k) | code, return_counts=True)
-        pat, lab = uniq >> k, uniq & full
+    # Per token, who did its document and who labelled it (bit a: annotator a), counted per distinct
+    # pair: everything the token statistics need (collect.TokenCounts).
+    pat, lab, weight = tokens.pattern, tokens.labels, tokens.weight
+    full = (1 << k) - 1
 
     m = _popcount(pat)
     n1 = _popcount(lab & pat)

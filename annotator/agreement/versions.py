@@ -4,7 +4,7 @@ an assigned dataset only the documents given to two or more of them."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from annotator.errors import UserError
 from annotator.records import GOLD, MODEL
@@ -22,10 +22,10 @@ def versions_by_annotator(annotations: Iterable[Annotation]) -> Versions:
 
 
 def compared_annotators(
-    versions: Mapping[str, Mapping[str, Annotation]], dataset: str, names: Sequence[str] | None = None,
-    against: str | None = None,
+    versions: Collection[str], dataset: str, names: Sequence[str] | None = None, against: str | None = None,
 ) -> list[str]:
-    """The annotators to compare: ``names`` (each must have done documents), by default the people, i.e.
+    """The annotators to compare among ``versions`` (the annotators with done documents, e.g. the keys of
+    :func:`versions_by_annotator`): ``names`` (each must have done documents), by default the people, i.e.
     everyone but the adjudicated version (``gold``), the model and ``against``. ``UserError`` when ``against``
     or a named annotator has no done document."""
     if against is not None and against not in versions:
@@ -43,15 +43,21 @@ def assigned_overlap(
 ) -> tuple[Versions, int]:
     """On a split dataset (``assigned``: annotator -> document ids) only the overlap can be compared: the
     versions of the documents assigned to two or more of ``names``, and how many documents those are."""
-    counts = Counter(doc for n in names for doc in assigned.get(n, ()))
-    overlapping = {doc for doc, c in counts.items() if c >= 2}
+    overlapping = overlapping_documents(names, assigned)
     return {n: {d: a for d, a in v.items() if d in overlapping} for n, v in versions.items()}, len(overlapping)
 
 
-def blind_compared(blind: Mapping[str, Iterable[str]], versions: Mapping[str, Mapping[str, Annotation]],
+def overlapping_documents(names: Sequence[str], assigned: Mapping[str, Iterable[str]]) -> set[str]:
+    """The documents assigned to two or more of ``names`` (``assigned``: annotator -> document ids)."""
+    counts = Counter(doc for n in names for doc in assigned.get(n, ()))
+    return {doc for doc, c in counts.items() if c >= 2}
+
+
+def blind_compared(blind: Mapping[str, Iterable[str]], versions: Mapping[str, Collection[str]],
                    names: Sequence[str]) -> dict[str, object] | None:
     """Which compared done versions were annotated blind (``annotate --blind``; ``blind``: annotator ->
-    document ids, from ``Repository.blind_versions``): per annotator the ids and a one-line note, or None."""
+    document ids, from ``Repository.blind_versions``; ``versions``: annotator -> ids of their done documents):
+    per annotator the ids and a one-line note, or None."""
     docs = {n: sorted(set(blind.get(n, ())) & set(versions.get(n, {}))) for n in names}
     if not any(docs.values()):
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 
@@ -13,6 +13,8 @@ from annotator.errors import UserError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from annotator.scheme import Annotation
 
 app = typer.Typer()
 
@@ -44,36 +46,48 @@ def agreement(
     """
     from rich.console import Console
 
-    from annotator.agreement import compute_agreement
-    from annotator.agreement.render import report_tables
-    from annotator.agreement.versions import (
-        assigned_overlap,
-        blind_compared,
-        compared_annotators,
-        versions_by_annotator,
-    )
+    from annotator.agreement.versions import blind_compared, compared_annotators, overlapping_documents
 
     if layer is not None and layer not in LAYERS:
         raise UserError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     repo = open_repo(db)
-    versions = versions_by_annotator(repo.versions(dataset, status="done"))
     if against is not None and by_document:
         raise UserError("use either --against or --by-document")
-    names = compared_annotators(versions, dataset, _names(annotators), against)
     chosen = (layer,) if layer else LAYERS
     console = Console()
+    if against is None and not by_document:  # the whole report: streamed, in memory bounded by one chunk of texts
+        from annotator.agreement.render import report_tables
+        from annotator.agreement.report import compute_agreement_streamed
+
+        names = compared_annotators(repo.annotators(dataset, status="done"), dataset, _names(annotators))
+        assigned = repo.assignments(dataset)
+        overlap = overlapping_documents(names, assigned) if assigned else None
+        done_ids: dict[str, set[str]] = {}
+
+        def stream() -> Iterator[Annotation]:
+            for ann in repo.versions(dataset, status="done"):
+                done_ids.setdefault(str(ann.annotator), set()).add(ann.doc_id)
+                if overlap is None or ann.doc_id in overlap:
+                    yield ann
+
+        report = compute_agreement_streamed(stream(), names, chosen)
+        blind = blind_compared(repo.blind_versions(dataset), done_ids, names)
+        note = None if overlap is None else _overlap_note(len(overlap))
+        _notes(blind, note, as_json, console)
+        data = {**report.to_dict(), **({"blind": blind} if blind else {})}
+        _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
+        return
+    from annotator.agreement.versions import assigned_overlap, versions_by_annotator
+
+    versions = versions_by_annotator(repo.versions(dataset, status="done"))
+    names = compared_annotators(versions, dataset, _names(annotators), against)
     blind = blind_compared(repo.blind_versions(dataset), versions, [*names, *([against] if against else [])])
-    if blind and not as_json:
-        console.print(literal(str(blind["note"])))
-    note: dict[str, object] | None = None
+    note = None
     assigned = repo.assignments(dataset)
     if assigned and against is None:  # a split dataset: only the overlap can be compared
         versions, overlapping = assigned_overlap(versions, names, assigned)
-        text = (f"the dataset is assigned: compared on the {overlapping} documents assigned to two or more of "
-                "these annotators")
-        note = {"overlapping_documents": overlapping, "note": text}
-        if not as_json:
-            console.print(literal(text))
+        note = _overlap_note(overlapping)
+    _notes(blind, note, as_json, console)
     if against is not None:
         from annotator.agreement.gold import against_gold
         from annotator.agreement.render import gold_tables
@@ -81,17 +95,27 @@ def agreement(
         result = against_gold(versions, against, names, layers=chosen)
         _show({**result.to_dict(), **({"blind": blind} if blind else {})}, gold_tables(result), as_json, console)
         return
-    if by_document:
-        from annotator.agreement.documents import by_document as rank
-        from annotator.agreement.render import documents_table
+    from annotator.agreement.documents import by_document as rank
+    from annotator.agreement.render import documents_table
 
-        ranked = rank(versions, names)
-        data = {"documents": [d.to_dict() for d in ranked], **({"blind": blind} if blind else {})}
-        _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
+    ranked = rank(versions, names)
+    data = {"documents": [d.to_dict() for d in ranked], **({"blind": blind} if blind else {})}
+    _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
+
+
+def _overlap_note(overlapping: int) -> dict[str, object]:
+    text = (f"the dataset is assigned: compared on the {overlapping} documents assigned to two or more of "
+            "these annotators")
+    return {"overlapping_documents": overlapping, "note": text}
+
+
+def _notes(blind: dict[str, object] | None, note: dict[str, object] | None, as_json: bool, console: Console) -> None:
+    """The blind and assignment notes above the tables (in the JSON they are keys)."""
+    if as_json:
         return
-    report = compute_agreement(versions, layers=chosen, annotators=names)
-    data = {**report.to_dict(), **({"blind": blind} if blind else {})}
-    _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
+    for part in (blind, note):
+        if part:
+            console.print(literal(str(part["note"])))
 
 
 def _show(data: dict, tables: list, as_json: bool, console: Console) -> None:
