@@ -3,29 +3,50 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, NoReturn
 
 import pytest
+from textual.pilot import Pilot
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.review.session import ReviewSession
 from annotator.scheme import Annotation, Claim, Quote
 from annotator.tui.review_app import ReviewApp
+from annotator.tui.screens.review import ReviewScreen
+from annotator.tui.widgets.article import ArticleView
 from tests.helpers import write_jsonl
 from tests.tui.helpers import pretend_terminal
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 T1 = "“Talks were useful,” Blinken said. Lavrov said NATO refused. [bold red]x[/] \x1b[31m"
 T2 = "About 100,000 troops are there, Kyiv said."
 
 
-async def saved(pilot, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+def review_screen(app: ReviewApp) -> ReviewScreen:
+    screens = [s for s in app.screen_stack if isinstance(s, ReviewScreen)]
+    assert screens, app.screen_stack
+    return screens[0]
+
+
+def article(app: ReviewApp) -> str:
+    """The article as drawn (the lines of the shared ArticleView)."""
+    view = app.screen.query_one(ArticleView)
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+async def saved(pilot: Pilot[None], timeout: float = 10.0) -> None:
     """Wait until the document being stored has been saved (or its failure shown)."""
     import asyncio
 
     await pilot.pause()
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while pilot.app._saving:
+    app = pilot.app
+    assert isinstance(app, ReviewApp)
+    while review_screen(app).saving:
         assert loop.time() < deadline, "the document was not saved in time"
         await asyncio.sleep(0.01)
     await pilot.pause()
@@ -37,7 +58,7 @@ def q(text: str, frag: str, kind: str, qid: str = "q1") -> Quote:
 
 
 @pytest.fixture
-def repo(sqlite_url: str, tmp_path: Path, cli) -> Repository:  # type: ignore[no-untyped-def]
+def repo(sqlite_url: str, tmp_path: Path, cli: Cli) -> Repository:
     rows = [
         Annotation("d1", T1, "alice", "done", {}, (q(T1, "Talks were useful", "direct"),
                                                  q(T1, "NATO refused", "indirect", "q2"))).to_dict(),
@@ -57,8 +78,7 @@ async def test_review_session_through_the_keyboard(repo: Repository) -> None:
         assert "Document 1 of 2: d1" in status and "disagreement 1 of 1" in status
         options = str(app.query_one("#options").render())
         assert "1. alice" in options and "kind: indirect" in options and "kind: mixed" in options
-        article = str(app.query_one("#article").render())
-        assert "[bold red]x[/]" in article  # article text is data, shown literally
+        assert "[bold red]x[/]" in article(app)  # article text is data, shown literally
         await pilot.press("enter")  # unresolved: refused, nothing stored
         await pilot.pause()
         await saved(pilot)
@@ -78,20 +98,21 @@ async def test_review_session_through_the_keyboard(repo: Repository) -> None:
     assert ReviewSession(repo, "r", ["alice", "bob"]).documents == []  # resumed: nothing left
 
 
-def test_review_command_refuses_bad_annotator_lists(cli, repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_review_command_refuses_bad_annotator_lists(cli: Cli, repo: Repository,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     pretend_terminal(monkeypatch)
     result = cli("review", "-d", "r", "--annotators", "alice", "--db", repo.db.url)
     assert result.exit_code == 1 and "at least two annotators" in result.stderr
 
 
-async def test_enter_twice_while_saving_stores_each_document_once(repo: Repository, monkeypatch) -> None:
+async def test_enter_twice_while_saving_stores_each_document_once(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     release = threading.Event()
     real_put = repo.put_version
     calls: list[str] = []
 
-    def slow_put(dataset, ann, action="adjudicate"):  # type: ignore[no-untyped-def]
+    def slow_put(dataset: str, ann: Annotation, action: str = "adjudicate") -> object:
         calls.append(ann.doc_id)
         release.wait(5)
         return real_put(dataset, ann, action)
@@ -110,8 +131,8 @@ async def test_enter_twice_while_saving_stores_each_document_once(repo: Reposito
     assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
 
 
-async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, monkeypatch) -> None:
-    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_a: object, **_k: object) -> NoReturn:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(repo, "put_version", broken)
@@ -124,7 +145,7 @@ async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, m
         assert "Document 1 of 2: d1" in str(app.query_one("#status").render())
 
 
-async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_path: Path, cli: Cli) -> None:
     from annotator.scheme import SpeakerMention
 
     text = "“Fine,” said [link=x]Bob[/link]."
@@ -142,17 +163,19 @@ async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_p
         assert "[red]alice[/]" in options
         assert "[link=x]Bob[/link] = evil␛[31mname [b]x[/b]" in options
         assert "\x1b" not in options
-        assert "[link=x]Bob[/link]" in str(app.query_one("#article").render())
+        assert "[link=x]Bob[/link]" in article(app)
 
 
 async def test_review_article_shows_escape_sequences_as_symbols(repo: Repository) -> None:
     app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
     async with app.run_test(size=(120, 40)):
-        article = str(app.query_one("#article").render())
-        assert "\x1b" not in article and "␛[31m" in article
+        shown = article(app)
+        assert "\x1b" not in shown and "␛[31m" in shown
 
 
 async def test_review_help_is_generated_from_the_bindings(repo: Repository) -> None:
+    from textual.binding import Binding
+
     from annotator.tui.screens.help import HelpScreen
 
     app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
@@ -164,8 +187,8 @@ async def test_review_help_is_generated_from_the_bindings(repo: Repository) -> N
 
         widget = app.screen.query_one("#help-table")
         table = "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, 60)))
-        for b in ReviewApp.BINDINGS:
-            assert b.description in table
+        for b in [*ReviewScreen.BINDINGS, *ReviewApp.BINDINGS]:
+            assert isinstance(b, Binding) and b.description in table
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -198,8 +221,8 @@ async def test_a_save_and_a_warning_are_shown_as_notifications_on_the_installed_
     assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
 
 
-async def test_a_failed_save_with_hostile_text_is_notified_verbatim(repo: Repository, monkeypatch) -> None:
-    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+async def test_a_failed_save_with_hostile_text_is_notified_verbatim(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_a: object, **_k: object) -> NoReturn:
         raise RuntimeError("disk [bold red]on fire[/] \x1b[31m")
 
     monkeypatch.setattr(repo, "put_version", broken)
@@ -233,5 +256,5 @@ async def test_the_final_screen_counts_every_stored_gold_version(repo: Repositor
         assert "2 document(s) stored as 'gold' (0 in this session)" in str(again.query_one("#status").render())
 
 
-def test_review_screen_at_80x24(snap_compare, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+def test_review_screen_at_80x24(snap_compare: Callable[..., bool], repo: Repository) -> None:
     assert snap_compare(ReviewApp(ReviewSession(repo, "r", ["alice", "bob"])), terminal_size=(80, 24))

@@ -123,7 +123,7 @@ class ArticleView(ScrollView, can_focus=True):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article--quote", "article--cue", "article--speaker", "article--claim", "article--marker",
-        "article--rejected", "article--selected", "article--selection", "article--cursor",
+        "article--rejected", "article--selected", "article--selection", "article--cursor", "article--marked",
     }
     #: Select-mode keys; active only while selecting, otherwise the screen's bindings apply.
     #: w/b/e/E and the arrows move the cursor end of the selection; ( ) and n/N (search matches) start a new one.
@@ -181,6 +181,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._styles: dict[str, Style] = {}
         self.selected_ranges: list[tuple[int, int]] = []  # source ranges shown as selected
+        self.marked_ranges: list[tuple[int, int]] = []  # source ranges marked (review: the disagreements)
         # select mode
         self.selecting = False
         self.tokens: list[tuple[int, int]] = []
@@ -205,6 +206,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.doc_key, self.text, self.quotes, self.claims = doc_key, text, quotes, claims
         if new_doc:
             self.position, self.search_match = None, None
+            self.marked_ranges, self.selected_ranges = [], []  # offsets of the previous text
             if self.selecting:
                 self.cancel_select()
         full = not self._rebuild(incremental=not new_doc)
@@ -233,10 +235,27 @@ class ArticleView(ScrollView, can_focus=True):
                     ranges.append((item.cue.start, item.cue.end))
                 if item.speaker is not None:
                     ranges.append((item.speaker.start, item.speaker.end))
-        old, self.selected_ranges = self.selected_ranges, ranges
-        self._invalidate_ranges([*old, *ranges])
-        if scroll and item is not None:
-            self.scroll_to_source(item.start, item.end)
+        self.select_ranges(ranges, scroll)
+
+    def select_ranges(self, ranges: Sequence[tuple[int, int]], scroll: bool = True) -> None:
+        """Show these source ranges as selected (``article--selected``; re-renders only the affected lines)
+        and scroll the first one into view."""
+        old, self.selected_ranges = self.selected_ranges, list(ranges)
+        self._invalidate_ranges([*old, *self.selected_ranges])
+        if scroll and self.selected_ranges:
+            self.scroll_to_source(*self.selected_ranges[0])
+
+    def set_marked(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Mark these source ranges (``article--marked``): the review screen's disagreements, beside the
+        selected one. Marks are part of the text's styles: a change re-styles the whole text."""
+        ranges = list(ranges)
+        if ranges == self.marked_ranges:
+            return
+        self.marked_ranges = ranges
+        if self.wrapped is not None:
+            self._build_spans()
+            self._cache.clear()
+            self.refresh()
 
     # -- styles and layout ----------------------------------------------------------------------
 
@@ -304,6 +323,8 @@ class ArticleView(ScrollView, can_focus=True):
                 add(q.speaker.start, q.speaker.end, "speaker", gone)
         for c in self.claims:
             add(c.start, c.end, "claim", c.status == "rejected")
+        for start, end in self.marked_ranges:
+            add(start, end, "marked")
         marker = self._style("marker")
         for d in lay.marker_disp:
             spans.append((d, d + 1, marker))
