@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 
 from annotator.db.repo import Repository
 from annotator.errors import NotFoundError, SaveError, UserError
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention
-from annotator.annotate.session import AnnotationSession
+from annotator.annotate.session import AnnotationSession, ItemKey
+from annotator.records import DocumentVersion, Item
 from tests.tui.helpers import DATASET, build_repo, make_session
 
 TEXT = "“We will not attack,” Lavrov said. He added that NATO is a threat. Blinken disagreed."
@@ -29,7 +32,7 @@ def small_repo(url: str, tokens: list[tuple[int, int]] | None = None) -> Reposit
     return repo
 
 
-def key(s: AnnotationSession, item_id: str):  # type: ignore[no-untyped-def]
+def key(s: AnnotationSession, item_id: str) -> ItemKey:
     return next(s.key(it) for it in s.items if it.id == item_id)
 
 
@@ -167,13 +170,13 @@ def test_mark_done_accepts_the_rest_and_moves_on(sqlite_url: str) -> None:
     assert again.finished and again.state.document.ext_id == "d0" and again.state.status == "done"
 
 
-def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = small_repo(sqlite_url)
     s = make_session(repo)
     s.accept(key(s, "q1"))
     real = repo.update_item
 
-    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def disk_full(*args: object, **kwargs: object) -> NoReturn:
         raise SaveError("decision not saved: disk full")
 
     monkeypatch.setattr(repo, "update_item", disk_full)
@@ -185,7 +188,7 @@ def test_a_failed_save_leaves_the_state_as_stored(sqlite_url: str, monkeypatch) 
     assert s.state == repo.get_version(s.state.version_id)
 
 
-def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """enter/A store every remaining item in one transaction (one logged decision each): a failure on the
     second item stores none of them, and the session shows what the database holds."""
     from annotator.annotate import edits
@@ -196,7 +199,7 @@ def test_accepting_the_remaining_items_is_all_or_nothing(sqlite_url: str, monkey
     real = edits.accept_suggested
     calls = []
 
-    def fail_second(version, item):  # type: ignore[no-untyped-def]
+    def fail_second(version: DocumentVersion, item: Item | None) -> Item | None:
         calls.append(item)
         if len(calls) == 2:
             raise SaveError("decision not saved: disk full")

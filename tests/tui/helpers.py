@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Iterable
 
+import pytest
+
 from textual.pilot import Pilot
 
 from annotator.db.engine import open_database
@@ -40,7 +42,7 @@ def build_repo(url: str, annotations: Iterable[Annotation], dataset: str = DATAS
     return repo
 
 
-def pretend_terminal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def pretend_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """CliRunner's streams are not a terminal: let ``annotate``/``review`` start anyway (their apps'
     ``run`` is replaced by the test, or the command fails before it)."""
     monkeypatch.setattr("annotator.tui.run.terminal_problem", lambda *a, **k: None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.geometry import Region
 
 from annotator.db.repo import Repository
+from annotator.scheme import Annotation, Claim, Quote
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
 from annotator.tui.widgets.article import ArticleView
@@ -26,7 +27,7 @@ from tests.tui.helpers import (
 SIZE = (120, 40)
 
 
-def stored(repo: Repository, ext_id: str, annotator: str = "alice"):  # type: ignore[no-untyped-def]
+def stored(repo: Repository, ext_id: str, annotator: str = "alice") -> tuple[Annotation, dict[str, Quote], dict[str, Claim]]:
     """The stored version of one document (every status), items by id."""
     for ann in repo.versions(DATASET, annotator=annotator, status=None):
         if ann.doc_id == ext_id:

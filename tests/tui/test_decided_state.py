@@ -3,6 +3,8 @@ undecided item, a document reopened where it was left, and undo / redo showing w
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.db.repo import Repository
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.widgets.article import DECISION_MARKS
@@ -28,7 +30,7 @@ def tail(text: str, words: int = 2) -> str:
     return " ".join(text.split()[-words:])
 
 
-async def test_each_decision_leaves_a_mark_after_its_item(sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_each_decision_leaves_a_mark_after_its_item(sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     session = make_session(sample_repo)
     app = AnnotatorApp(session)

@@ -91,7 +91,7 @@ async def test_markup_and_escape_sequences_are_shown_literally(hostile_repo: Rep
         await quit_app(pilot)
 
 
-async def test_layers_are_distinguishable_without_colour(hostile_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_layers_are_distinguishable_without_colour(hostile_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = AnnotatorApp(make_session(hostile_repo))
     assert app.no_color
@@ -122,13 +122,13 @@ async def test_layers_are_distinguishable_without_colour(hostile_repo: Repositor
         await quit_app(pilot)
 
 
-async def test_a_failed_save_is_shown_and_nothing_is_lost(sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_save_is_shown_and_nothing_is_lost(sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     session = make_session(sample_repo)
     app = AnnotatorApp(session)
     real = sample_repo.update_item
     failures = [SaveError("decision not saved: disk I/O error"), RuntimeError("connection reset")]
 
-    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def flaky(*args: object, **kwargs: object) -> object:
         if failures:
             raise failures.pop(0)
         return real(*args, **kwargs)
@@ -177,11 +177,11 @@ async def test_refused_decisions_are_warnings(sample_repo: Repository) -> None:
         await quit_app(pilot)
 
 
-async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     session = make_session(sample_repo)
     real = sample_repo.update_item
 
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow(*args: object, **kwargs: object) -> object:
         time.sleep(0.4)  # a slow disk: keys arrive faster than decisions commit
         return real(*args, **kwargs)
 
@@ -198,7 +198,7 @@ async def test_decisions_are_stored_in_the_order_of_the_keys(sample_repo: Reposi
     assert decided == list(zip(expected, ["accept", "reject"] * 4))
 
 
-async def test_a_span_chosen_on_a_document_that_has_since_changed_is_not_added(sample_repo) -> None:  # type: ignore[no-untyped-def]
+async def test_a_span_chosen_on_a_document_that_has_since_changed_is_not_added(sample_repo: Repository) -> None:
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.widgets.article import ArticleView
     from tests.tui.helpers import make_session, screen_of

@@ -4,6 +4,7 @@ statement, stored per document (event ``apply-aligned``), names and quotes shown
 from __future__ import annotations
 
 import asyncio
+from typing import Callable, NoReturn
 
 import pytest
 from textual.content import Content
@@ -223,7 +224,7 @@ async def test_names_outlets_and_quotes_are_shown_literally(outlets_repo: Reposi
         assert Content.from_markup(str(screen.statement_list.border_title)).plain == f"Quotes of {EVIL_NAME}"
 
 
-async def test_a_failed_save_is_shown_and_nothing_changes(outlets_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_save_is_shown_and_nothing_changes(outlets_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = outlets_repo
     app = AnnotatorApp(make_session(repo))
     async with app.run_test(size=SIZE) as pilot:
@@ -231,7 +232,7 @@ async def test_a_failed_save_is_shown_and_nothing_changes(outlets_repo: Reposito
         await pilot.press("w")
         await ready(pilot)
 
-        def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        def broken(*args: object, **kwargs: object) -> NoReturn:
             raise SaveError("decision not saved: disk I/O error")
 
         monkeypatch.setattr(repo, "update_item", broken)
@@ -262,7 +263,7 @@ async def test_help_and_command_palette_list_the_new_keys(outlets_repo: Reposito
         assert any(getattr(b, "action", "") == "stance('against')" for b in sections["Who said what (w)"])
 
 
-def test_speakers_screen_snapshot(snap_compare, outlets_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_speakers_screen_snapshot(snap_compare: Callable[..., bool], outlets_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
     async def open_it(pilot: Pilot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.db.repo import Repository
+from annotator.scheme import Stance
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.dialogs import PickerScreen
 from tests.tui.helpers import DATASET, go_to, make_session, panel, quit_app, screen_of, settle
@@ -10,7 +11,7 @@ from tests.tui.helpers import DATASET, go_to, make_session, panel, quit_app, scr
 SIZE = (120, 40)
 
 
-def stance_of(repo: Repository, quote_id: str):  # type: ignore[no-untyped-def]
+def stance_of(repo: Repository, quote_id: str) -> Stance | None:
     ann = next(a for a in repo.versions(DATASET, annotator="alice", status=None))
     return next(q for q in ann.quotes if q.id == quote_id).stance
 
