@@ -21,6 +21,7 @@ mark, and whether the paragraph before ended inside an open quotation (PolNeAR's
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Any, AbstractSet, Sequence
 
 from spacy.tokens import Doc, Token
@@ -52,12 +53,39 @@ def paragraphs(doc: Doc) -> list[list[int]]:
     return out
 
 
-def _quote_state(doc: Doc, idx: Sequence[int]) -> list[str]:
+@dataclass(frozen=True)
+class _Tokens:
+    """What the features read of each token, read once per doc: ``doc[i]`` and ``Token.head`` build a new
+    Token object on every call, which made feature extraction the pipeline's biggest cost after the parser."""
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]  # lower-cased
+    pos: list[str]
+    tag: list[str]
+    dep: list[str]
+    head: list[int]
+    ent: list[str]
+    shape: list[str]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "_Tokens":
+        toks = list(doc)
+        return cls(text=[t.text for t in toks], lower=[t.lower_ for t in toks],
+                   lemma=[t.lemma_.lower() for t in toks], pos=[t.pos_ for t in toks],
+                   tag=[t.tag_ for t in toks], dep=[t.dep_ for t in toks],
+                   head=[t.head.i for t in toks],
+                   ent=[t.ent_iob_ + t.ent_type_ for t in toks],
+                   shape=["X" if t.is_upper else "Xx" if t.is_title else "x" if t.is_alpha else t.shape_[:3]
+                          for t in toks])
+
+
+def _quote_state(doc: Doc, idx: Sequence[int], texts: Sequence[str] | None = None) -> list[str]:
     """``in``/``out``/``mark`` per token: inside a quotation counted from the paragraph start."""
     inside = False
     out = []
     for i in idx:
-        t = doc[i].text
+        t = texts[i] if texts is not None else doc[i].text
         if t in QUOTE_TOKENS:
             if t in _OPENERS:
                 inside = True
@@ -71,16 +99,16 @@ def _quote_state(doc: Doc, idx: Sequence[int]) -> list[str]:
     return out
 
 
-def _cue_ancestor(tok: Token, cue_lemmas: AbstractSet[str]) -> str:
-    """The dependency label of the child, on the path up from ``tok``, of the nearest cue-word ancestor."""
-    child = tok
-    head = tok.head
+def _cue_ancestor(toks: _Tokens, i: int, cue_lemmas: AbstractSet[str]) -> str:
+    """The dependency label of the child, on the path up from token ``i``, of the nearest cue-word ancestor
+    (``far`` when there is none within 8 steps; the root is its own head, so a cue-word root counts as the
+    ancestor of itself, as the shipped model was trained)."""
+    child = i
+    head = toks.head[i]
     for depth in range(8):
-        if head is child:
-            return "none"
-        if head.lemma_.lower() in cue_lemmas:
-            return f"{child.dep_}|{min(depth, 2)}"
-        child, head = head, head.head
+        if toks.lemma[head] in cue_lemmas:
+            return f"{toks.dep[child]}|{min(depth, 2)}"
+        child, head = head, toks.head[head]
     return "far"
 
 
@@ -120,14 +148,16 @@ def sequences(doc: Doc, cue_lemmas: AbstractSet[str], records: Sequence[dict[str
     tags = [t.split("|")[0] for t in full_tags]
     bounds = _sentence_bounds(doc)
     starts, ends = bounds
-    is_cue = [t.lemma_.lower() in cue_lemmas for t in doc]
+    toks = _Tokens.of(doc)
+    is_cue = [lemma in cue_lemmas for lemma in toks.lemma]
     sent_has: dict[int, tuple[bool, bool]] = {}
     for start, end in set(zip(starts, ends)):
-        sent_has[start] = (any(is_cue[start:end]), any(doc[i].text in QUOTE_TOKENS for i in range(start, end)))
+        sent_has[start] = (any(is_cue[start:end]), any(t in QUOTE_TOKENS for t in toks.text[start:end]))
     out = []
     open_before = False
     for idx in paragraphs(doc):
-        feats = token_features(doc, idx, cue_lemmas, bounds)
+        qstate = _quote_state(doc, idx, toks.text)
+        feats = token_features(doc, idx, cue_lemmas, bounds, toks, qstate)
         cues = [i for i in idx if is_cue[i]]
         n = len(idx)
         for k, i in enumerate(idx):
@@ -152,18 +182,21 @@ def sequences(doc: Doc, cue_lemmas: AbstractSet[str], records: Sequence[dict[str
             f.append(f"sq={int(has_mark)}")
             if open_before:
                 f.append("popen")
-        qstate = _quote_state(doc, idx)
         open_before = bool(qstate) and qstate[-1] == "in"  # no closing mark: the quotation goes on
         out.append((idx, feats))
     return out
 
 
 def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str],
-                   bounds: tuple[list[int], list[int]] | None = None) -> list[list[str]]:
+                   bounds: tuple[list[int], list[int]] | None = None, toks: _Tokens | None = None,
+                   qstate: list[str] | None = None) -> list[list[str]]:
     """Feature strings for the tokens ``idx`` (one paragraph) of a parsed doc (``bounds``: each token's
-    sentence start and end, ``_sentence_bounds``)."""
+    sentence start and end, ``_sentence_bounds``; ``toks``, ``qstate``: the doc's ``_Tokens`` and the
+    paragraph's ``_quote_state`` when the caller has them)."""
     starts, ends = bounds or _sentence_bounds(doc)
-    qstate = _quote_state(doc, idx)
+    toks = toks or _Tokens.of(doc)
+    qstate = qstate if qstate is not None else _quote_state(doc, idx, toks.text)
+    lowers, lemmas, heads = toks.lower, toks.lemma, toks.head
     base: list[list[str]] = []
     short: list[tuple[str, str, str, str]] = []  # (lower, lemma, tag, cue flag) for the window
     sent_i = -1
@@ -171,51 +204,53 @@ def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str],
     prev_sent_quote = prev_sent_cue = "0"
     sent_quote = sent_cue = "0"
     for k, i in enumerate(idx):
-        tok = doc[i]
         if starts[i] != last_sent:
             if last_sent is not None:
                 prev_sent_quote, prev_sent_cue = sent_quote, sent_cue
             last_sent = starts[i]
             sent_i += 1
             sent_quote = sent_cue = "0"
-        lemma = tok.lemma_.lower()
+        lower = lowers[i]
+        lemma = lemmas[i]
         is_cue = lemma in cue_lemmas
         if is_cue:
             sent_cue = "1"
         sent_quote = "1" if qstate[k] == "in" else ("0" if qstate[k] == "out" else sent_quote)
-        head = tok.head
+        head = heads[i]
+        head_lemma = lemmas[head]
         pos_in_sent = i - starts[i]
         to_end = ends[i] - 1 - i
+        dep = toks.dep[i]
         feats = [
             "b",
-            f"w={tok.lower_}",
+            f"w={lower}",
             f"l={lemma}",
-            f"p={tok.pos_}",
-            f"t={tok.tag_}",
-            f"d={tok.dep_}",
-            f"hl={head.lemma_.lower()}",
-            f"hd={head.dep_}",
-            f"hp={head.pos_}",
-            f"dh={tok.dep_}|{head.pos_}",
+            f"p={toks.pos[i]}",
+            f"t={toks.tag[i]}",
+            f"d={dep}",
+            f"hl={head_lemma}",
+            f"hd={toks.dep[head]}",
+            f"hp={toks.pos[head]}",
+            f"dh={dep}|{toks.pos[head]}",
             f"q={qstate[k]}",
             f"cue={int(is_cue)}",
-            f"hcue={int(head.lemma_.lower() in cue_lemmas)}",
-            f"anc={_cue_ancestor(tok, cue_lemmas)}",
-            f"e={tok.ent_iob_}{tok.ent_type_}",
-            f"sh={'X' if tok.is_upper else 'Xx' if tok.is_title else 'x' if tok.is_alpha else tok.shape_[:3]}",
+            f"hcue={int(head_lemma in cue_lemmas)}",
+            f"anc={_cue_ancestor(toks, i, cue_lemmas)}",
+            f"e={toks.ent[i]}",
+            f"sh={toks.shape[i]}",
             f"ss={min(pos_in_sent, 3)}",
             f"se={min(to_end, 3)}",
             f"si={min(sent_i, 2)}",
             f"pq={prev_sent_quote}",
             f"pc={prev_sent_cue}",
-            f"suf={tok.lower_[-3:]}",
+            f"suf={lower[-3:]}",
         ]
-        if tok.lower_ in lx.PERSON_PRONOUNS or tok.lower_ in lx.GROUP_PRONOUNS:
+        if lower in lx.PERSON_PRONOUNS or lower in lx.GROUP_PRONOUNS:
             feats.append("pron")
-        if tok.lower_ in ("according", "that", "whether") or lemma in lx.REPORTING_VERBS:
-            feats.append(f"lex={tok.lower_ if not lemma in lx.REPORTING_VERBS else 'rv'}")
+        if lower in ("according", "that", "whether") or lemma in lx.REPORTING_VERBS:
+            feats.append(f"lex={lower if lemma not in lx.REPORTING_VERBS else 'rv'}")
         base.append(feats)
-        short.append((tok.lower_, lemma, tok.tag_, "1" if is_cue else "0"))
+        short.append((lower, lemma, toks.tag[i], "1" if is_cue else "0"))
     n = len(idx)
     for k in range(n):
         feats = base[k]
