@@ -11,7 +11,7 @@ so decisions queued for a document still apply to that document after the sessio
 Blind annotation: the session only ever reads the model's suggestions (through ``open_version``)
 and this annotator's own version; other annotators' work is never loaded.
 
-No selection either: which item is selected is the screen's business (``tui.screens.annotate``), and
+No selection: which item is selected is the screen's business (``tui.screens.annotate``), and
 every decision names its item. Thread use: the UI runs decisions one at a time on ONE worker thread and
 draws the ``DocumentVersion`` each decision returns (carried back in a message), never ``state``. What
 the UI thread does read here is replaced whole, never changed in place (``statuses``, ``targets``,

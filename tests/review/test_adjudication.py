@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import pytest
 
 from annotator.review.adjudication import compare, merge
@@ -20,7 +22,7 @@ def c(start: int, end: int) -> Claim:
     return Claim("c1", start, end, TEXT[start:end])
 
 
-def ann(name: str, quotes=(), claims=()) -> Annotation:  # type: ignore[no-untyped-def]
+def ann(name: str, quotes: Iterable[Quote] = (), claims: Iterable[Claim] = ()) -> Annotation:
     return Annotation("d", TEXT, name, "done", {}, tuple(quotes), tuple(claims))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pytest
 
@@ -13,12 +14,16 @@ from annotator.review.session import ReviewSession
 from annotator.scheme import Annotation, Claim, Quote
 from tests.helpers import write_jsonl
 
+if TYPE_CHECKING:
+    from tests.conftest import Cli
+
 T1 = "“Talks were useful,” Blinken said. Lavrov said NATO refused."
 T2 = "About 100,000 troops are there, Kyiv said."
 T3 = "Nothing was said here."
 
 
-def line(doc: str, text: str, who: str, quotes=(), claims=(), status: str = "done") -> dict:  # type: ignore[no-untyped-def]
+def line(doc: str, text: str, who: str, quotes: Iterable[Quote] = (), claims: Iterable[Claim] = (),
+         status: str = "done") -> dict[str, Any]:
     return Annotation(doc, text, who, status, {}, tuple(quotes), tuple(claims)).to_dict()
 
 
@@ -28,7 +33,7 @@ def quote(text: str, fragment: str, kind: str = "direct", qid: str = "q1") -> Qu
 
 
 @pytest.fixture
-def repo(db_url: str, tmp_path: Path, cli) -> Repository:  # type: ignore[no-untyped-def]
+def repo(db_url: str, tmp_path: Path, cli: Cli) -> Repository:
     rows = [
         line("d1", T1, "alice", [quote(T1, "Talks were useful"), quote(T1, "NATO refused", "indirect", "q2")]),
         line("d1", T1, "bob", [quote(T1, "Talks were useful"), quote(T1, "NATO refused", "mixed", "q2")]),

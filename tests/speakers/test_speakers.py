@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
+from annotator.records import DocumentVersion, Edit
 from annotator.scheme import Annotation, Quote, SpeakerMention, Stance, annotation_from_dict
 from annotator.speakers.canonical import SpeakerQuote, align_quotes, cross_outlet_speakers, match_kind, merge_names
 from tests.conftest import SAMPLE_DIR
@@ -157,7 +160,7 @@ def test_an_initial_and_a_surname_merge_like_a_bare_surname() -> None:
     assert merge_names(["J. Smith", "Anna Smith", "Alan Smith"])["J. Smith"] == "J. Smith"  # no guess
 
 
-def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.annotate.aligned import apply_to_aligned
     from annotator.db.engine import open_database
     from annotator.records import ImportRecord
@@ -180,7 +183,7 @@ def test_applying_to_copies_reports_each_copy_and_keeps_going(db_url: str, monke
     statement = AlignedStatement(copies, "exact", 100.0)
 
     real = repo.update_item
-    def flaky(version_id, layer, item_id, edit, action):  # type: ignore[no-untyped-def]
+    def flaky(version_id: int, layer: str, item_id: str, edit: Edit, action: str) -> DocumentVersion:
         if repo.get_version(version_id).document.ext_id == "a":
             raise SaveError("decision not saved: database is locked")
         return real(version_id, layer, item_id, edit, action)
@@ -276,7 +279,7 @@ def test_an_old_cycle_resolves_to_one_of_its_names_without_hanging() -> None:
 def test_speakers_merge_refuses_cycles_empty_and_over_long_names(cli, db_url: str) -> None:
     cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", "n", "--db", db_url)
 
-    def merge(variant: str, canonical: str):  # type: ignore[no-untyped-def]
+    def merge(variant: str, canonical: str) -> Result:
         return cli("speakers", "merge", variant, canonical, "--dataset", "n", "--db", db_url)
 
     assert merge("Lavrov", "Sergey Lavrov").exit_code == 0

@@ -4,6 +4,9 @@ agreement says which of the compared versions were blind (so anchored and unanch
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+import pytest
 
 from annotator.annotate.session import AnnotationSession
 from annotator.db.engine import open_database
@@ -20,6 +23,9 @@ from tests.tui.helpers import (
     settle,
     status_line,
 )
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 ONE = 1  # the sample articles used: the first one
 
@@ -47,7 +53,7 @@ def test_a_blind_version_starts_empty_and_is_recorded_as_blind(db_url: str) -> N
     assert len(session.state.quotes) == 1 and session.state.quotes[0].status == "added"
 
 
-def test_agreement_lists_the_blind_versions(cli, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_agreement_lists_the_blind_versions(cli: Cli, db_url: str) -> None:
     repo, doc = two_annotators(db_url)
     result = cli("agreement", "-d", DATASET, "--db", db_url)
     assert result.exit_code == 0, result.stderr
@@ -57,8 +63,8 @@ def test_agreement_lists_the_blind_versions(cli, db_url: str) -> None:  # type: 
     assert data["blind"]["versions"] == {"alice": [doc], "bob": []}
 
 
-def test_annotate_blind_on_the_command_line_opens_without_suggestions(cli, sample_repo: Repository,
-                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_blind_on_the_command_line_opens_without_suggestions(cli: Cli, sample_repo: Repository,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     pretend_terminal(monkeypatch)
     ran = []
     monkeypatch.setattr(AnnotatorApp, "run", lambda self: ran.append(self.session))

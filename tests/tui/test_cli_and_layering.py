@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import TYPE_CHECKING
+
+import pytest
 
 from annotator.db.repo import Repository
 from tests.tui.helpers import DATASET, ROOT, pretend_terminal
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 CORE = ["annotator", "annotator.scheme", "annotator.errors", "annotator.config", "annotator.display",
         "annotator.annotate.session", "annotator.db.engine", "annotator.db.repo", "annotator.db.models",
@@ -22,25 +28,25 @@ def test_core_modules_do_not_import_textual() -> None:
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
-def test_annotate_help(cli) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_help(cli: Cli) -> None:
     result = cli("annotate", "--help")
     assert result.exit_code == 0
     for option in ("--dataset", "--annotator", "--db"):
         assert option in result.stdout
 
 
-def test_unknown_dataset_is_a_clear_error(cli, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_dataset_is_a_clear_error(cli: Cli, sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     pretend_terminal(monkeypatch)
     result = cli("annotate", "--dataset", "nope", "--annotator", "alice", "--db", sample_repo.db.url)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [f"Error: no dataset named 'nope' (datasets: {DATASET})"]
 
 
-def test_missing_annotator_is_a_usage_error(cli, sample_repo: Repository) -> None:  # type: ignore[no-untyped-def]
+def test_missing_annotator_is_a_usage_error(cli: Cli, sample_repo: Repository) -> None:
     assert cli("annotate", "--dataset", DATASET, "--db", sample_repo.db.url).exit_code == 2
 
 
-def test_annotate_runs_the_app_on_the_first_unfinished_document(cli, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_runs_the_app_on_the_first_unfinished_document(cli: Cli, sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.tui.app import AnnotatorApp
 
     pretend_terminal(monkeypatch)

@@ -4,7 +4,9 @@ without colour, the command palette's key names, the review panel."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pytest
 from textual.widgets import OptionList
 
 from annotator.annotate.session import AnnotationSession
@@ -17,6 +19,9 @@ from annotator.tui.review_app import ReviewApp
 from annotator.tui.screens.dialogs import PickerScreen
 from tests.helpers import write_jsonl
 from tests.tui.helpers import DATASET, build_repo, make_session, settle
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 SIZE = (120, 40)
 TEXTS = {"art10": "Talks in Vienna ended early.", "art11": "Sanctions were discussed again.",
@@ -48,7 +53,7 @@ async def test_the_document_list_filters_on_ids_and_words_never_on_row_numbers(s
         assert app.session.state.document.ext_id == "art1"
 
 
-async def test_the_picker_highlight_is_underlined_without_colour(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_the_picker_highlight_is_underlined_without_colour(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = AnnotatorApp(make_session(articles(sqlite_url)))
     async with app.run_test(size=SIZE) as pilot:
@@ -84,7 +89,7 @@ def test_the_time_shown_counts_an_idle_gap_as_at_most_five_minutes(sqlite_url: s
 
 
 async def test_review_shows_no_offsets_and_marks_the_fields_that_differ(sqlite_url: str, tmp_path: Path,
-                                                                        cli) -> None:  # type: ignore[no-untyped-def]
+                                                                        cli: Cli) -> None:
     text = "Lavrov said NATO refused to talk, Blinken said."
     s = text.index("NATO")
     rows = [Annotation("d1", text, name, "done", {}, (Quote("q1", s, s + 12, text[s:s + 12], kind),)).to_dict()

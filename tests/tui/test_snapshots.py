@@ -6,7 +6,10 @@ at the SVGs in ``__snapshots__``.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pytest
+from textual.pilot import Pilot
 
 from annotator.db.repo import Repository
 from annotator.tui.app import AnnotatorApp
@@ -16,35 +19,35 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def colour(monkeypatch):  # type: ignore[no-untyped-def]
+def colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _ready(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("j", "j", "j")  # a quote with cue, speaker and stance selected
     await settle(pilot)
 
 
-def test_main_screen(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+def test_main_screen(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=_ready)
 
 
-def test_main_screen_without_colour(snap_compare, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_main_screen_without_colour(snap_compare: Callable[..., bool], sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=_ready)
 
 
-def test_select_mode(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
-    async def select(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_select_mode(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
+    async def select(pilot: Pilot[None]) -> None:
         await _ready(pilot)
         await pilot.press("v", "w", "w", "w")
 
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SIZE, run_before=select)
 
 
-def test_help_screen(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
-    async def help_(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_help_screen(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
+    async def help_(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -55,21 +58,21 @@ def test_help_screen(snap_compare, sample_repo: Repository, colour) -> None:  # 
 SMALL = (80, 24)
 
 
-def test_main_screen_at_80x24(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+def test_main_screen_at_80x24(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=_ready)
 
 
-def test_main_screen_at_80x24_without_colour(snap_compare, sample_repo: Repository, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_main_screen_at_80x24_without_colour(snap_compare: Callable[..., bool], sample_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=_ready)
 
 
-def test_main_screen_at_200x50(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
+def test_main_screen_at_200x50(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=(200, 50), run_before=_ready)
 
 
-def test_search_line_at_80x24(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
-    async def search(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_search_line_at_80x24(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
+    async def search(pilot: Pilot[None]) -> None:
         await _ready(pilot)
         await pilot.press("slash", *"Lavrov")
         await pilot.pause()
@@ -77,8 +80,8 @@ def test_search_line_at_80x24(snap_compare, sample_repo: Repository, colour) -> 
     assert snap_compare(AnnotatorApp(make_session(sample_repo)), terminal_size=SMALL, run_before=search)
 
 
-def test_search_match_in_select_mode_at_200x50(snap_compare, sample_repo: Repository, colour) -> None:  # type: ignore[no-untyped-def]
-    async def search(pilot) -> None:  # type: ignore[no-untyped-def]
+def test_search_match_in_select_mode_at_200x50(snap_compare: Callable[..., bool], sample_repo: Repository, colour: None) -> None:
+    async def search(pilot: Pilot[None]) -> None:
         await _ready(pilot)
         await pilot.press("slash", *"Lavrov", "enter", "n", "E")
         await pilot.pause()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from annotator.db.repo import Repository
+from annotator.records import Item
 from annotator.scheme import Quote
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.dialogs import PickerScreen
@@ -11,12 +14,12 @@ from tests.tui.helpers import go_to, make_session, panel, settle
 SIZE = (120, 40)
 
 
-def stored(repo: Repository, version_id: int, layer: str, item_id: str):  # type: ignore[no-untyped-def]
+def stored(repo: Repository, version_id: int, layer: str, item_id: str) -> Item:
     version = repo.get_version(version_id)
     return next(it for it in (version.quotes if layer == "quotes" else version.claims) if it.id == item_id)
 
 
-async def pick(pilot, typed: str) -> None:  # type: ignore[no-untyped-def]
+async def pick(pilot: Pilot[None], typed: str) -> None:
     await pilot.press("s")
     assert isinstance(pilot.app.screen, PickerScreen)
     await pilot.press(*typed, "enter")

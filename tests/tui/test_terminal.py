@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from annotator.scheme import Annotation, Claim, Quote
 from tests.helpers import write_jsonl
 from tests.tui.helpers import DATASET
 from tests.tui.terminal import RESTORED, ROOT, Terminal, annotator_argv
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 T1 = "“Talks were useful,” Blinken said. Lavrov said NATO refused."
 T2 = "About 100,000 troops are there, Kyiv said."
@@ -26,7 +30,7 @@ def _q(text: str, frag: str, kind: str, qid: str) -> Quote:
 
 
 @pytest.fixture
-def review_db(sqlite_url: str, tmp_path: Path, cli) -> str:  # type: ignore[no-untyped-def]
+def review_db(sqlite_url: str, tmp_path: Path, cli: Cli) -> str:
     """Two documents where alice and bob disagree (a quote kind; a claim only alice marked)."""
     rows = [
         Annotation("d1", T1, "alice", "done", {}, (_q(T1, "Talks were useful", "direct", "q1"),

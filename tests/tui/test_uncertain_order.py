@@ -5,6 +5,9 @@ at least T when a document opens (each one logged decision)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from annotator.annotate.order import certainty, ordered
 from annotator.annotate.session import AnnotationSession
@@ -14,6 +17,9 @@ from annotator.tui.app import AnnotatorApp
 from tests.tui.helpers import (
     DATASET, build_repo, fixed_clock, go_to, gold_annotations, panel, pretend_terminal, settle, status_line,
 )
+
+if TYPE_CHECKING:
+    from tests.conftest import Cli
 
 
 def scored(ann: Annotation, scores: dict[str, float]) -> Annotation:
@@ -30,7 +36,7 @@ def three_documents(url: str) -> tuple[Repository, list[Annotation]]:
     return build_repo(url, docs), docs
 
 
-def session(repo: Repository, **kwargs) -> AnnotationSession:  # type: ignore[no-untyped-def]
+def session(repo: Repository, **kwargs: Any) -> AnnotationSession:
     return AnnotationSession(repo, DATASET, "alice", clock=fixed_clock, **kwargs)
 
 
@@ -79,7 +85,7 @@ def test_auto_accept_accepts_confident_suggestions_each_as_one_logged_decision(d
     assert len([e for e in repo.events(again.state.version_id) if e["action"] == "auto_accept"]) == len(events)
 
 
-def test_annotate_order_and_auto_accept_on_the_command_line(cli, sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_annotate_order_and_auto_accept_on_the_command_line(cli: Cli, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     repo, (a, b, c) = three_documents(sqlite_url)
     pretend_terminal(monkeypatch)
     ran: list[AnnotationSession] = []
