@@ -139,7 +139,7 @@ class AnnotationSession:
         #: in this session as gaps between actions each capped at IDLE_CAP_SECONDS, time of the last action).
         self._time = (0.0, 0.0, clock())
         self._doc_names: dict[int, str] | None = None
-        self._doc_openings: dict[int, str] | None = None
+        self._doc_titles: dict[int, tuple[str, str]] | None = None
         #: Version id -> the item of this annotator's last recorded decision, read when it was opened.
         self._last_decided: dict[int, ItemKey | None] = {}
         self.open_first_unfinished()
@@ -203,11 +203,11 @@ class AnnotationSession:
             raise UserError(f"no document number {index + 1} (the dataset has {len(self.doc_ids)})")
         return self.open_document(self.doc_ids[index])
 
-    def document_openings(self) -> dict[int, str]:
-        """Document id -> the first words of its text on one line (loaded once, for the document list)."""
-        if self._doc_openings is None:
-            self._doc_openings = {i: " ".join(t.split()) for i, t in self.repo.document_openings(self.dataset).items()}
-        return self._doc_openings
+    def document_titles(self) -> dict[int, tuple[str, str]]:
+        """Document id -> (external id, the first words of its text), for the document list (loaded once)."""
+        if self._doc_titles is None:
+            self._doc_titles = self.repo.document_titles(self.dataset)
+        return self._doc_titles
 
     def document_names(self) -> dict[int, str]:
         """Document id -> external id, in dataset order (loaded once)."""

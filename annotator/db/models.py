@@ -31,6 +31,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+#: Characters of a text kept as the document's title (migration 0006 fills it for older databases).
+TITLE_CHARS = 80
+
+
+def title_of(text: str) -> str:
+    """A document's title: the first ``TITLE_CHARS`` characters of its text, whitespace runs (newlines too)
+    made one space. Stored at import, so the document list never reads the texts."""
+    return " ".join(text[:TITLE_CHARS].split())
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -53,6 +63,8 @@ class Document(Base):
         UniqueConstraint("dataset_id", "ext_id", name="uq_documents_dataset_ext_id"),
         #: Unique: concurrent imports get distinct positions, and paging by position misses nothing.
         Index("uq_documents_dataset_position", "dataset_id", "position", unique=True),
+        #: Covers the document list (id, external id, title in order): read without touching the texts.
+        Index("ix_documents_dataset_titles", "dataset_id", "position", "ext_id", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +73,8 @@ class Document(Base):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64))
+    #: The first words of the text on one line (``title_of``): what the document list shows and searches.
+    title: Mapped[str] = mapped_column(String(TITLE_CHARS), default="", server_default="")
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: [[start, end], ...] character offsets of the stored tokenization (None until parsed).
     tokens: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=None)

@@ -35,6 +35,7 @@ from annotator.db.models import (
     Suggestion,
     Version,
     VersionItem,
+    title_of,
     utcnow,
 )
 from annotator.errors import DatabaseError, NotFoundError, SaveError, UserError
@@ -474,7 +475,7 @@ class Repository:
                         raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
-                                 "text_hash": h, "meta": dict(rec.meta), "created_at": utcnow()})
+                                 "text_hash": h, "title": title_of(rec.text), "meta": dict(rec.meta), "created_at": utcnow()})
                     position += 1
                     by_hash[h] = (None, ext_id)
                 if has_annotator:
@@ -616,13 +617,17 @@ class Repository:
             )
             return {doc_id: ext_id for doc_id, ext_id in rows}
 
-    def document_openings(self, dataset: str, chars: int = 80) -> dict[int, str]:
-        """Database id -> the first ``chars`` characters of each document's text (a title to recognise it by)."""
+    def document_titles(self, dataset: str) -> dict[int, tuple[str, str]]:
+        """Database id -> (external id, title: the first words of its text) of every document, in order.
+
+        One query that an index covers (``ix_documents_dataset_titles``): no text is read, so the document
+        list of 100,000 documents loads in tens of milliseconds.
+        """
         with self.db.sessions() as s:
             ds = self._dataset(s, dataset)
-            rows = s.execute(select(Document.id, func.substr(Document.text, 1, chars))
-                             .where(Document.dataset_id == ds.id).order_by(Document.position))
-            return {doc_id: opening or "" for doc_id, opening in rows}
+            rows = s.connection().execute(select(Document.id, Document.ext_id, Document.title)  # Core rows: faster
+                                          .where(Document.dataset_id == ds.id).order_by(Document.position))
+            return {doc_id: (ext_id, title) for doc_id, ext_id, title in rows}
 
     def document_id(self, dataset: str, ext_id: str) -> int:
         """The database id of the document with this external id."""

@@ -126,3 +126,26 @@ def test_a_database_from_before_version_items_upgrades_with_its_items_and_histor
     engine.dispose()
     payload = json.loads(payload) if isinstance(payload, str) else payload
     assert payload == {**OLD_PAYLOAD, "quotes": [OLD_PAYLOAD["quotes"][0], {**OLD_PAYLOAD["quotes"][1], "status": "accepted"}]}
+
+
+def test_upgrading_gives_existing_documents_their_titles(db_url: str) -> None:
+    """Migration 0006: documents imported before titles were stored get theirs (the `g` list reads them)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from annotator.db.engine import alembic_config
+    from annotator.db.repo import Repository
+
+    command.upgrade(alembic_config(db_url), "0005")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("insert into datasets (name, stance_targets, created_at) values ('old', '[]', '2021-12-02')"))
+        for i, body in enumerate(("Talks\n\nin   Vienna " + "x" * 200, "")):
+            conn.execute(text(
+                "insert into documents (dataset_id, ext_id, position, text, text_hash, meta, created_at) "
+                "values ((select id from datasets), :ext, :pos, :text, :hash, '{}', '2021-12-02')"
+            ), {"ext": f"d{i}", "pos": i, "text": body, "hash": f"h{i}"})
+    engine.dispose()
+    repo = Repository(open_database(db_url))
+    assert list(repo.document_titles("old").values()) == [("d0", "Talks in Vienna " + "x" * 61), ("d1", "")]
+    repo.close()

@@ -8,6 +8,7 @@ from annotator.db.repo import Repository
 from annotator.scheme import Annotation, Claim, Quote
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
+from annotator.tui.screens.goto import DocumentPicker
 from annotator.tui.widgets.article import ArticleView
 from tests.tui.helpers import (
     DATASET,
@@ -215,7 +216,7 @@ async def test_flag_skip_goto_and_finishing(sample_repo: Repository) -> None:
         await settle(pilot)
         assert "Document 3 of 5" in status_line(app)
         await pilot.press("g")
-        assert isinstance(app.screen, PickerScreen)
+        assert isinstance(app.screen, DocumentPicker)
         await pilot.press(*"000", "enter")  # filter the document list by id
         await settle(pilot)
         assert "Document 1 of 5" in status_line(app) and "[flagged]" in status_line(app)

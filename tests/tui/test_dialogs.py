@@ -10,6 +10,7 @@ from annotator.db.repo import Repository
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen
+from annotator.tui.screens.goto import DocumentPicker
 from annotator.tui.screens.help import HelpScreen
 from tests.tui.helpers import go_to, make_session, press_together, quit_app, settle, status_line
 
@@ -49,7 +50,7 @@ async def test_two_enters_in_the_document_picker_open_the_document_once(sample_r
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("g", "down", "down")
-        assert isinstance(app.screen, PickerScreen)
+        assert isinstance(app.screen, DocumentPicker)
         await press_together(pilot, "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, AnnotateScreen)

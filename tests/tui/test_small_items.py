@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from textual.widgets import OptionList
 
 from annotator.annotate.session import AnnotationSession
 from annotator.db.engine import open_database
@@ -16,7 +15,8 @@ from annotator.review.session import ReviewSession
 from annotator.scheme import Annotation, Quote, SpeakerMention
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.review_app import ReviewApp
-from annotator.tui.screens.dialogs import PickerScreen
+from annotator.tui.screens.goto import DocumentPicker
+from annotator.tui.widgets.rows import RowList
 from tests.helpers import write_jsonl
 from tests.tui.helpers import DATASET, build_repo, make_session, settle
 
@@ -33,10 +33,11 @@ def articles(url: str) -> Repository:
 
 
 def options(app: AnnotatorApp) -> list[str]:
+    """The document list's rows as drawn."""
     picker = app.screen
-    assert isinstance(picker, PickerScreen)
-    ol = picker.query_one(OptionList)
-    return [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+    assert isinstance(picker, DocumentPicker)
+    rows = picker.query_one(RowList)
+    return [rows.render_line(y).text.rstrip() for y in range(len(rows.shown))]
 
 
 async def test_the_document_list_filters_on_ids_and_words_never_on_row_numbers(sqlite_url: str) -> None:
@@ -59,8 +60,8 @@ async def test_the_picker_highlight_is_underlined_without_colour(sqlite_url: str
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("g")
-        ol = app.screen.query_one(OptionList)
-        first, second = (ol.render_line(y) for y in (0, 1))
+        rows = app.screen.query_one(RowList)
+        first, second = (rows.render_line(y) for y in (0, 1))
         assert "art10" in first.text and any(seg.style and seg.style.underline for seg in first)
         assert not any(seg.style and seg.style.underline for seg in second if seg.text.strip())
 

@@ -35,6 +35,7 @@ from annotator.annotate.session import (
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.decisions import NO_STANCE, DecisionScreen
 from annotator.tui.screens.dialogs import ConfirmScreen, PickerScreen, SearchScreen
+from annotator.tui.screens.goto import DocumentPicker, prefetch
 from annotator.tui.screens.speakers import SpeakersScreen
 from annotator.tui.widgets.article import ArticleView
 from annotator.tui.widgets.panels import ItemPanel, SpeakerList, StatusLine, status_text
@@ -125,6 +126,7 @@ class AnnotateScreen(DecisionScreen[None]):
         self.redraw()
         self.query_one(ArticleView).focus()
         self.set_interval(1.0, self.update_status)
+        prefetch(self.session)  # the `g` list of a large dataset
 
     # -- drawing ----------------------------------------------------------------------------------
 
@@ -495,24 +497,13 @@ class AnnotateScreen(DecisionScreen[None]):
         self.submit("skip", partial(self.session.skip, self._version()))
 
     def action_goto(self) -> None:
-        names = self.session.document_names()
-        openings = self.session.document_openings()
-        statuses = self.session.statuses
-        choices: list[tuple[str, str]] = []
-        searched: list[str] = []
-        for i, doc_id in enumerate(self.session.doc_ids):
-            name, status = names.get(doc_id, str(doc_id)), statuses.get(doc_id, "new").replace("_", " ")
-            opening = openings.get(doc_id, "")
-            choices.append((str(i), f"{i + 1:>4}. {name}  [{status}]  {opening}"))
-            searched.append(f"{name} {status} {opening}")  # never the row number: typing 1999 finds art1999
-        current = str(self.session.doc_ids.index(self.version.document.id))
+        current = self.session.doc_ids.index(self.version.document.id)
 
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                self.submit("open document", partial(self.session.jump_to, int(value)))
+        def chosen(row: int | None) -> None:
+            if row is not None:
+                self.submit("open document", partial(self.session.jump_to, row))
 
-        self.app.push_screen(PickerScreen("Go to document: type part of its id, status or first words", choices,
-                                          highlight=current, searched=searched), chosen)
+        self.app.push_screen(DocumentPicker(self.session, current), chosen)
 
     def action_who_said_what(self) -> None:
         """Speakers across every article; back here the current document is read again (aligned copies

@@ -35,8 +35,8 @@ class DismissOnce:
 
 
 class PickerScreen(DismissOnce, ModalScreen["str | None"]):
-    """Pick one of ``choices`` (value, label); type to filter (on ``searched``, default the labels); with
-    ``allow_new`` the typed text is an option too.
+    """Pick one of ``choices`` (value, label); type to filter on the labels; with ``allow_new`` the typed
+    text is an option too. (The document list, long, is ``goto.DocumentPicker``.)
 
     Enter takes the highlighted entry, escape cancels. Labels are shown literally (never markup).
     """
@@ -48,13 +48,10 @@ class PickerScreen(DismissOnce, ModalScreen["str | None"]):
     ]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], allow_new: bool = False,
-                 placeholder: str = "type to filter", highlight: str | None = None,
-                 searched: Sequence[str] | None = None) -> None:
+                 placeholder: str = "type to filter", highlight: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
-        #: What typing filters on, per choice (default: the label); e.g. not a row number shown in the label.
-        self.searched = list(searched) if searched is not None else [label for _, label in self.choices]
         self.allow_new = allow_new
         self.placeholder = placeholder
         self.initial = highlight
@@ -77,8 +74,8 @@ class PickerScreen(DismissOnce, ModalScreen["str | None"]):
         options: list[Option] = []
         self._values = []
         exact = False
-        for (value, label), searched in zip(self.choices, self.searched):
-            if needle in searched.casefold():
+        for value, label in self.choices:
+            if needle in label.casefold():
                 options.append(Option(Text(visible(label))))
                 self._values.append(value)
                 exact = exact or value.casefold() == needle
