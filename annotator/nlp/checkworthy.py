@@ -42,35 +42,60 @@ def default_model_path() -> Path:
     return Path(str(resources.files("annotator") / "models" / "checkworthy"))
 
 
-def syntax_marks(span: Span | Doc) -> str:
+class _Columns:
+    """A parsed document's token attributes as arrays (``Doc.to_array``) plus each token's children: reading
+    them through ``Token`` objects (one Python object per access, heads and children included) was most of
+    this component's time."""
+
+    ATTRS = ("ENT_TYPE", "TAG", "DEP", "HEAD", "POS", "LOWER")
+
+    def __init__(self, doc: Doc):
+        import numpy as np
+
+        ent, tag, dep, head, pos, lower = doc.to_array(list(self.ATTRS)).reshape(-1, len(self.ATTRS)).T
+        self.n = len(doc)
+        strings = doc.vocab.strings
+        self.ent, self.tag, self.dep, self.pos, self.lower = ([strings[v] if v else "" for v in col.tolist()]
+                                                              for col in (ent, tag, dep, pos, lower))
+        self.head = (np.arange(self.n) + head.astype(np.int64)).tolist()  # HEAD: offset to the token, wrapped
+        self.children: list[list[int]] = [[] for _ in range(self.n)]
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.children[h].append(i)
+
+
+def syntax_marks(span: Span | Doc, columns: _Columns | None = None) -> str:
     """What the parse says about a candidate, as feature tokens: entity types (numbers, dates, percentages
     make a claim checkable), fine-grained tags and tag bigrams (tense, modals), dependency relations with the
-    head's part of speech, and the root's dependents (a first-person subject, an auxiliary)."""
-    toks = list(span)
-    if not toks:
+    head's part of speech, and the root's dependents (a first-person subject, an auxiliary). ``columns``: the
+    document's, when the caller reads many candidates of one document."""
+    doc = span if isinstance(span, Doc) else span.doc
+    first, stop = (0, len(doc)) if isinstance(span, Doc) else (span.start, span.end)
+    if stop <= first:
         return ""
-    first, last = toks[0].i, toks[-1].i
+    c = _Columns(doc) if columns is None else columns
     ents, tags, deps, roots = [], [], [], []
-    for t in toks:  # one pass: every attribute read once
-        ent, tag, dep, head = t.ent_type_, t.tag_, t.dep_, t.head
+    for i in range(first, stop):
+        ent, tag, dep, head = c.ent[i], c.tag[i], c.dep[i], c.head[i]
         if ent:
             ents.append(f"E_{ent}")
         tags.append(tag)
         if dep:
-            deps.append(f"D_{dep}_{head.pos_}")
-        if dep == "ROOT" or head.i < first or head.i > last:
-            roots.append(t)
+            deps.append(f"D_{dep}_{c.pos[head]}")
+        if dep == "ROOT" or head < first or head >= stop:
+            roots.append(i)
     marks = ents + [f"T_{tag}" for tag in tags if tag]
     marks += [f"TT_{a}_{b}" for a, b in zip(tags, tags[1:]) if a and b]
     marks += deps
     for root in roots[:3]:
-        marks += [f"RS_{c.dep_}_{c.lower_ if c.pos_ == 'PRON' else c.pos_}" for c in root.children if c.dep_]
+        marks += [f"RS_{c.dep[k]}_{c.lower[k] if c.pos[k] == 'PRON' else c.pos[k]}" for k in c.children[root] if c.dep[k]]
     return " ".join(marks)
 
 
-def claim_row(span: Span | Doc) -> list[str]:
-    """The classifier's input for one candidate: its text and its ``syntax_marks``."""
-    return [span.text, syntax_marks(span)]
+def claim_row(span: Span | Doc, text: str | None = None, columns: _Columns | None = None) -> list[str]:
+    """The classifier's input for one candidate: its text (``text`` when the caller has sliced it from the
+    document's text already, ``span.text`` joins the tokens) and its ``syntax_marks``."""
+    return [span.text if text is None else text, syntax_marks(span, columns)]
 
 
 class CheckworthyClassifier:
@@ -84,21 +109,30 @@ class CheckworthyClassifier:
     def load(cls, path: Path | None = None, threshold: float | None = None) -> "CheckworthyClassifier":
         return cls(LinearTextModel.load(path or default_model_path()), threshold)
 
-    def scores(self, spans: Sequence[Span | Doc]) -> list[float]:
-        """Probability that each parsed candidate is a check-worthy factual claim."""
-        probs = self.model.predict_proba([claim_row(s) for s in spans])
+    def scores(self, spans: Sequence[Span | Doc], texts: Sequence[str] | None = None) -> list[float]:
+        """Probability that each parsed candidate is a check-worthy factual claim (``texts``: the spans' texts,
+        when the caller has them)."""
+        columns: dict[int, _Columns] = {}  # per document, read once for all its candidates
+        for s in spans:
+            doc = s if isinstance(s, Doc) else s.doc
+            if id(doc) not in columns:
+                columns[id(doc)] = _Columns(doc)
+        docs = [id(s if isinstance(s, Doc) else s.doc) for s in spans]
+        rows = [claim_row(s, None if texts is None else texts[i], columns[docs[i]]) for i, s in enumerate(spans)]
+        probs = self.model.predict_proba(rows)
         k = self.model.classes.index(POSITIVE)
         return [float(p) for p in probs[:, k]]
 
-    def decide(self, spans: Sequence[Span | Doc]) -> list[tuple[bool, float]]:
-        return [(s >= self.threshold, s) for s in self.scores(spans)]
+    def decide(self, spans: Sequence[Span | Doc], texts: Sequence[str] | None = None) -> list[tuple[bool, float]]:
+        return [(s >= self.threshold, s) for s in self.scores(spans, texts)]
 
 
-def _lines(doc: Doc, sent: Span) -> list[tuple[int, int]]:
-    """Character ranges of the sentence's lines, stripped (a sentence never crosses a line break)."""
+def _lines(text: str, sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the sentence's lines in the document ``text``, stripped (a sentence never crosses
+    a line break)."""
     out = []
     pos = sent.start_char
-    for piece in sent.text.split("\n"):
+    for piece in text[sent.start_char : sent.end_char].split("\n"):
         a = pos + len(piece) - len(piece.lstrip())
         b = pos + len(piece.rstrip())
         if b > a:
@@ -107,24 +141,36 @@ def _lines(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     return out
 
 
+def _letters(piece: str, n: int) -> bool:
+    """Whether ``piece`` has at least ``n`` letters (stops at the n-th)."""
+    for ch in piece:
+        if ch.isalpha():
+            n -= 1
+            if not n:
+                return True
+    return n <= 0
+
+
 def claim_candidates(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
     """``(start, end, speaker)`` of every claim candidate, in text order, never overlapping."""
     return [(s, e, name) for s, e, name, _ctx in candidates_in_context(doc, records)]
 
 
-def candidates_in_context(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None, tuple[int, int]]]:
+def candidates_in_context(doc: Doc, records: list[dict[str, Any]],
+                          text: str | None = None) -> list[tuple[int, int, str | None, tuple[int, int]]]:
     """Claim candidates with the sentence line they come from, which is what the classifier scores (it was
-    trained on whole sentences: "X said Y" is judged as a sentence, the claim span is Y)."""
-    text = doc.text
+    trained on whole sentences: "X said Y" is judged as a sentence, the claim span is Y). ``text`` is
+    ``doc.text`` when the caller has it (``Doc.text`` joins every token on each access)."""
+    text = doc.text if text is None else text
     whole = text.strip()
     records = sorted(records, key=lambda r: r["start"])
     starts = [r["start"] for r in records]
     out: list[tuple[int, int, str | None, tuple[int, int]]] = []
     for sent in doc.sents:
-        for start, end in _lines(doc, sent):
+        for start, end in _lines(text, sent):
             line = (start, end)
             piece = text[start:end]
-            if sum(ch.isalpha() for ch in piece) < 2 or len(piece.split()) < _MIN_WORDS:
+            if len(piece.split()) < _MIN_WORDS or not _letters(piece, 2):
                 continue
             if piece[-1] not in _FINAL and piece != whole:
                 continue  # headings, captions, bylines, datelines
@@ -178,10 +224,12 @@ class CheckworthyComponent:
         return self
 
     def __call__(self, doc: Doc) -> Doc:
-        found = candidates_in_context(doc, doc._.get(comp.ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []
+        text = doc.text  # read once: it joins every token on each access
+        found = candidates_in_context(doc, doc._.get(comp.ATTRIBUTIONS_EXT) or [], text) if text.strip() else []
         contexts = [doc.char_span(a, b, alignment_mode="expand") for _s, _e, _n, (a, b) in found]
         kept = [(c, ctx) for c, ctx in zip(found, contexts) if ctx is not None]
-        decisions = self.classifier.decide([ctx for _c, ctx in kept])
+        decisions = self.classifier.decide([ctx for _c, ctx in kept],
+                                           [text[ctx.start_char : ctx.end_char] for _c, ctx in kept])
         chosen = [(s, e, name, ok, round(score, 4)) for ((s, e, name, _line), _ctx), (ok, score) in zip(kept, decisions)
                   if ok or self.all_claims]
         spans = [doc.char_span(s, e, label="CLAIM", alignment_mode="expand") for s, e, *_ in chosen]

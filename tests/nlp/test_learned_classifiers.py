@@ -72,6 +72,30 @@ def test_checkworthiness_reads_the_parse(parser) -> None:  # type: ignore[no-unt
     assert {"E_PERCENT", "E_DATE", "T_VBD", "D_nsubj_VERB"} <= set(marks.split())
 
 
+def _token_marks(span) -> str:  # type: ignore[no-untyped-def]
+    """syntax_marks read the plain way, through Token objects (the component reads arrays, for speed)."""
+    toks = list(span)
+    first, last = toks[0].i, toks[-1].i
+    tags = [t.tag_ for t in toks]
+    marks = [f"E_{t.ent_type_}" for t in toks if t.ent_type_] + [f"T_{tag}" for tag in tags if tag]
+    marks += [f"TT_{a}_{b}" for a, b in zip(tags, tags[1:]) if a and b]
+    marks += [f"D_{t.dep_}_{t.head.pos_}" for t in toks if t.dep_]
+    roots = [t for t in toks if t.dep_ == "ROOT" or not first <= t.head.i <= last]
+    for root in roots[:3]:
+        marks += [f"RS_{c.dep_}_{c.lower_ if c.pos_ == 'PRON' else c.pos_}" for c in root.children if c.dep_]
+    return " ".join(marks)
+
+
+def test_parse_marks_from_arrays_equal_the_token_reading(parser) -> None:  # type: ignore[no-untyped-def]
+    doc = parser("“We cut taxes by 3 percent,” she said in Ohio on Monday. They rose again. He never did that!")
+    spans = [*doc.sents, doc[2:9], doc[5:], doc[0:1]]  # whole sentences, and pieces whose heads are outside
+    for span in spans:
+        assert syntax_marks(span) == _token_marks(span)
+    assert syntax_marks(doc) == _token_marks(doc[:]) and syntax_marks(doc[3:3]) == ""
+    other = parser("Exports fell 5 percent.")
+    assert syntax_marks(other) == _token_marks(other[:])
+
+
 def test_stance_depends_on_where_the_target_is(tiny_models) -> None:  # type: ignore[no-untyped-def]
     clf = StanceClassifier.load(tiny_models["stance"])
     text = "Clark praised Moore on Monday."
