@@ -145,7 +145,13 @@ def _source(doc: Doc, cue: tuple[int, int], tagged: Sequence[tuple[int, int]]) -
         src = None
     if src is not None:
         return src
-    subj = subject_of(doc[cue[0]:cue[1]].root)
+    root = doc[cue[0]:cue[1]].root
+    subj = subject_of(root)
+    if subj is None:
+        # a noun or adjective cue ("had harsh words about", "critical of"): the subject of the verb above it
+        # (tuning split: speaker mention accuracy 0.878 -> 0.882)
+        verb = next((a for k, a in enumerate(root.ancestors) if k < 3 and a.pos_ in ("VERB", "AUX")), None)
+        subj = subject_of(verb) if verb is not None else None
     return mention_tokens(subj) if subj is not None else None
 
 

@@ -219,3 +219,13 @@ def test_preannotate_runs_the_learned_component_in_a_fresh_process(tmp_path: Pat
     _run(tmp_path, "preannotate", "--dataset", "d", "--db", url)
     (suggested,) = Repository(open_database(url)).suggestions("d")
     assert [q.text for q in suggested.quotes] == ["that voters are tired of the war"]
+
+
+def test_a_noun_cue_without_a_tagged_source_takes_the_subject_of_the_verb_above_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """"The tycoon had harsh words about the plan": the cue "harsh words about" is no verb and has no
+    subject of its own; the speaker is the subject of "had" (before, the record had no speaker)."""
+    text = "The tycoon had harsh words about the plan."
+    doc = nlp(text)
+    records = na.group(doc, [("CUE", *_tokens(doc, "harsh words about")), ("CON", *_tokens(doc, "the plan"))])
+    assert [(text[r["cue"][0]:r["cue"][1]], text[r["speaker"][0]:r["speaker"][1]]) for r in records] == [
+        ("harsh words about", "The tycoon")]
