@@ -75,19 +75,23 @@ def build(url: str, n: int, tokens: bool) -> float:
     anns = [synthetic(i) for i in range(n)]
     repo.import_records("bench", (ImportRecord(a.doc_id, a.text, a.meta, "bench", annotation=a) for a in anns))
     if tokens:
-        run = repo.start_model_run("bench", "whitespace", "1", {})
-        ids = repo.document_ids("bench")
-        batch = []
-        for doc_id, a in zip(ids, anns):
-            batch.append((doc_id, Annotation(a.doc_id, a.text, "model"),
-                          [m.span() for m in re.finditer(r"\w+|[^\w\s]", a.text)]))
-            if len(batch) == 1000:
-                repo.add_suggestions(run, batch)
-                batch = []
-        if batch:
-            repo.add_suggestions(run, batch)
+        store_tokens(repo, "bench")
     repo.db.dispose()
     return time.perf_counter() - t0
+
+
+def store_tokens(repo: Repository, dataset: str) -> None:
+    """Word/punctuation tokens for every document, stored as ``preannotate`` stores its tokenization."""
+    run = repo.start_model_run(dataset, "whitespace", "1", {})
+    batch: list[tuple[int, Annotation, list[tuple[int, int]]]] = []
+    for doc in repo.iter_documents(dataset):
+        batch.append((doc.id, Annotation(doc.ext_id, doc.text, "model"),
+                      [m.span() for m in re.finditer(r"\w+|[^\w\s]", doc.text)]))
+        if len(batch) == 1000:
+            repo.add_suggestions(run, batch)
+            batch = []
+    if batch:
+        repo.add_suggestions(run, batch)
 
 
 def run_export(runner: CliRunner, url: str, fmt: str, out: Path, n: int) -> float:

@@ -99,6 +99,28 @@ def _pair_distance(a: list[tuple[int, int, bool]], b: list[tuple[int, int, bool]
     return total
 
 
+def _expected_sum(lengths: list[int], gaps: list[int], n_c: int) -> int:
+    """The exact integer sum over units in ``D_e``: ``(N_c - 1)(2 l^3 - 3 l^2 + l) / 3 + l^2 * sum over gaps
+    g >= l of (g - l + 1)``. Vectorised in 64-bit integers when no term can overflow them (then summed as
+    Python integers), else unit by unit."""
+    g = np.sort(np.array(gaps, dtype=np.int64))
+    suffix = np.concatenate([np.cumsum(g[::-1])[::-1], [0]])  # suffix[i] = sum of g[i:]
+    longest, gap_total = max(lengths), int(suffix[0])
+    if max(n_c - 1, 1) * 2 * longest**3 + longest**2 * gap_total < 2**62:
+        ls = np.array(lengths, dtype=np.int64)
+        first = np.searchsorted(g, ls, side="left")
+        fits = suffix[first] - (ls - 1) * (len(g) - first)  # sum over gaps >= l of (g - l + 1)
+        terms = (n_c - 1) * (2 * ls**3 - 3 * ls**2 + ls) // 3 + ls * ls * fits
+        return sum(terms.tolist())
+    expected = 0
+    for l in lengths:
+        first_gap = int(np.searchsorted(g, l, side="left"))
+        count = len(g) - first_gap
+        fits_l = int(suffix[first_gap]) - (l - 1) * count
+        expected += (n_c - 1) * (2 * l**3 - 3 * l**2 + l) // 3 + l * l * fits_l
+    return expected
+
+
 def unitizing_category(continua: Sequence[Continuum], category: Hashable) -> UnitizingAlpha:
     """alpha_U for one category; every continuum needs the same number ``R >= 2`` of coders."""
     coders = {len(c[1]) for c in continua}
@@ -127,14 +149,7 @@ def unitizing_category(continua: Sequence[Continuum], category: Hashable) -> Uni
     d_o = 2.0 * observed / (r * (r - 1) * L * L)
     if n_c == 0:
         return UnitizingAlpha(None, d_o, 0.0)
-    g = np.sort(np.array(gaps, dtype=np.int64))
-    suffix = np.concatenate([np.cumsum(g[::-1])[::-1], [0]])  # suffix[i] = sum of g[i:]
-    expected = 0
-    for l in lengths:
-        first = int(np.searchsorted(g, l, side="left"))
-        count = len(g) - first
-        fits = int(suffix[first]) - (l - 1) * count  # sum over gaps >= l of (g - l + 1)
-        expected += (n_c - 1) * (2 * l**3 - 3 * l**2 + l) // 3 + l * l * fits
+    expected = _expected_sum(lengths, gaps, n_c)
     denominator = r * L * (r * L - 1) - sum(l * (l - 1) for l in lengths)
     d_e = 2.0 * expected / L / denominator if denominator > 0 else 0.0
     if d_e <= 0.0:

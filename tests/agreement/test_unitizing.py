@@ -162,3 +162,21 @@ def test_gwet_2008_ac1_where_pi_is_low():
     rows = multiply({("y", "y"): 8, ("n", "n"): 1, ("y", "n"): 1})
     assert gwet_ac1(rows) == pytest.approx(0.8658, abs=1e-4)
     assert fleiss_kappa(ratings=rows) == pytest.approx(0.6078, abs=1e-4)  # Scott's pi
+
+
+def test_expected_disagreement_sum_is_exact_vectorised_or_unit_by_unit() -> None:
+    """The D_e sum is exact integer arithmetic: vectorised where 64 bits hold every term, unit by unit
+    beyond (a unit of a million characters); both equal the formula term by term."""
+    import random
+
+    from annotator.agreement.unitizing import _expected_sum
+
+    def by_formula(lengths: list[int], gaps: list[int], n_c: int) -> int:
+        return sum((n_c - 1) * (2 * l**3 - 3 * l**2 + l) // 3 + l * l * sum(g - l + 1 for g in gaps if g >= l)
+                   for l in lengths)
+
+    rng = random.Random(4)
+    for scale in (10, 1_000, 3_000_000):
+        lengths = [rng.randint(1, scale) for _ in range(40)]
+        gaps = [rng.randint(0, 2 * scale) for _ in range(60)]
+        assert _expected_sum(lengths, gaps, len(lengths)) == by_formula(lengths, gaps, len(lengths))
