@@ -13,13 +13,11 @@ import typer
 from annotator.cli.common import open_repo, safe, say
 from annotator.cli.options import DatasetOption, DbOption
 from annotator.errors import InputError, UserError
-from annotator.io.gold import gold_lines
-from annotator.io.output import atomic_output, open_output, resolve_output, write_lines
-from annotator.io.tokens import ExportReport, Tokenization
 
-if TYPE_CHECKING:  # imported where used: `annotator --help` must not load SQLAlchemy, Alembic or spaCy
-    from annotator.records import ExportedVersion
+if TYPE_CHECKING:  # imported where used: `annotator --help` loads neither these nor SQLAlchemy or spaCy
     from annotator.db.repo import Repository
+    from annotator.io.tokens import ExportReport
+    from annotator.records import ExportedVersion
 
 app = typer.Typer(
     help="Export annotations: gold JSONL, Prodigy tasks, spaCy DocBins, doccano JSONL or Label Studio tasks.", no_args_is_help=True
@@ -94,6 +92,8 @@ def _export(
     """``one_annotator``: refuse versions by several annotators unless one is chosen (training data
     must not hold the same text twice with conflicting labels)."""
     from annotator.cli.progress import progress_bar
+    from annotator.io.output import open_output, resolve_output
+    from annotator.io.tokens import ExportReport
 
     who = _who(annotator, gold)
     repo = _open(db)
@@ -139,12 +139,20 @@ def _line_command(fmt: str, doc: str, lines_of: Callable[[Iterable[ExportedVersi
         db: DbOption = None,
     ) -> None:
         def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
+            from annotator.io.output import write_lines
+
             write_lines(lines_of(versions, dataset), fh)
 
         _export(fmt, dataset, annotator, gold, status, out, db, write, with_tokens=False)
 
     command.__doc__ = doc
     app.command(fmt)(command)
+
+
+def _gold_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:
+    from annotator.io.gold import gold_lines
+
+    return gold_lines(ev.annotation for ev in versions)
 
 
 def _doccano_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:
@@ -160,7 +168,7 @@ _line_command(
     The format `annotator import` reads: exporting, importing into a new database and exporting again
     gives a byte-identical file. Rejected items are left out.
     """,
-    lambda versions, dataset: gold_lines(ev.annotation for ev in versions),
+    _gold_lines,
 )
 _line_command(
     "doccano",
@@ -189,7 +197,9 @@ def export_prodigy(
     Tokens come from the stored tokenization (written by preannotate), else from a spaCy tokenizer;
     spans that do not fall on token boundaries are expanded to the covering tokens and reported.
     """
+    from annotator.io.output import write_lines
     from annotator.io.prodigy import prodigy_lines
+    from annotator.io.tokens import Tokenization
 
     def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
         write_lines(prodigy_lines(versions, dataset, Tokenization(model, report)), fh)
@@ -235,7 +245,9 @@ def export_docbin(
     from annotator.io.docbin import (
         CONFIG_NAME, atomic_folder, build_docbin, is_export_folder, iter_docs, write_shards,
     )
+    from annotator.io.output import atomic_output, open_output, resolve_output
     from annotator.io.spacy_config import SpanLengths, train_config
+    from annotator.io.tokens import Tokenization
 
     if out == "-" and sys.stdout.isatty():
         raise UserError("a DocBin is binary: give --out FILE, or pipe stdout into a file")

@@ -31,11 +31,11 @@ def speakers(
     Name variants ("Sergei Lavrov" / "Sergey Lavrov", "Blinken" / "Antony Blinken") are merged by the rule
     described in `annotator.speakers.canonical`; correct it with `speakers merge` and `speakers split`.
     """
+    if ctx.invoked_subcommand is not None:  # runs before `speakers merge --help` too: import nothing yet
+        return
     from rich.console import Console
     from rich.table import Table
 
-    if ctx.invoked_subcommand is not None:
-        return
     if dataset is None:
         raise UserError("missing option --dataset")
     from annotator.speakers.overview import speaker_overview
