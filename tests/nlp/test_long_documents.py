@@ -49,3 +49,23 @@ def test_a_long_document_keeps_its_text_offsets_and_nearly_all_quotes(nlp, monke
     assert len(same) >= 0.85 * len(whole.quotes), (len(same), len(whole.quotes))  # differences only near the cuts
     (doc_id, via_annotate, tokens), = annotate(nlp, [(text, "long")])
     assert via_annotate == pieced and tokens == doc_tokens(doc)
+
+
+def test_a_quote_over_two_paragraphs_cut_between_them_is_found_as_in_a_whole_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The cut falls on the blank line inside a quote that goes on in the next paragraph (the mark reopened):
+    what the pieces give there, quotes, kinds and speakers, is what the whole document gives."""
+    before = ("Officials met in Vienna on Tuesday for a new round of talks on the border. The meeting lasted four "
+              "hours. Diplomats from both sides described the atmosphere as businesslike.\n\nObservers had expected "
+              "little from the meeting, which followed weeks of rising tension along the frontier.")
+    first = "“We spent the whole afternoon on the troops at the border, and we said clearly what we expect from Moscow."
+    second = "“We will keep talking until every one of those soldiers has gone home,” Antony Blinken told reporters."
+    text = f"{before}\n\n{first}\n\n{second}\n\nThe next round is planned for the spring."
+    limit = len(before) + len(first) + 4 + 10
+    (_, cut), _ = pieces(text, limit)
+    assert text[:cut].endswith(first + "\n\n")  # the cut: between the two paragraphs of the quote
+    whole = doc_to_annotation(nlp(text), "d")
+    pieced = doc_to_annotation(parse_long(nlp, text, limit), "d")
+    near = [q for q in whole.quotes if q.end >= cut - len(first) and q.start <= cut + len(second)]
+    assert any(q.start < cut for q in near) and any(q.start >= cut for q in near)  # both sides quoted
+    assert any(q.speaker is not None and q.speaker.name == "Antony Blinken" for q in near)
+    assert pieced.quotes == whole.quotes
