@@ -147,7 +147,7 @@ async def measure(repo: Repository) -> dict[str, Any]:
 
 
 def calibration() -> float:
-    """CPU seconds of a fixed pure-Python loop (about 0.13 s on an idle core of this machine class)."""
+    """CPU seconds of a fixed pure-Python loop: how fast the CPU was during this run (to compare runs)."""
     cpu = time.process_time()
     sum(range(10_000_000))
     return time.process_time() - cpu
