@@ -291,7 +291,8 @@ The stance (favor / against / neutral) of a quote toward one target mention, wit
   (`L_w`, `R_w`, the nearest {sm.NEAR} by position `L0_w`..., the neighbouring bigrams), and sentiment markers
   (VADER's word lexicon, Hutto & Gilbert 2014, MIT, with a negation scope of {sm.NEGATION_SCOPE} words: the
   summed valence of the sentence and of each side, binned, and the sentiment words within
-  {sm.SENTIMENT_WINDOW} words of the mention, by side and sign); logistic regression
+  {sm.SENTIMENT_WINDOW} words of the mention, by side and sign), and the masked words within {sm.NEAR_CONTEXT} words
+  of the mention once more (word 1-2-grams of that near context); logistic regression
   (scikit-learn, C={info['c']}, balanced class weights); saved as arrays and JSON, no pickles.
 - **Data**: NewsMTSC train split (`{info['source']}`; polarity 2 = against, 4 = neutral, 6 = favor, toward the
   main mention): {info['n_train']} targets for training; 10% of the articles held out (seed {info['seed']}).

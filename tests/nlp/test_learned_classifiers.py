@@ -107,7 +107,10 @@ def test_stance_depends_on_where_the_target_is(tiny_models) -> None:  # type: ig
 
 
 def test_stance_features_mark_the_mention_and_its_neighbours() -> None:
-    masked, marks, _sentiment = stance_fields("Kyiv said Moscow lied again.", 10, 16)
+    masked, marks, _sentiment, near = stance_fields("Kyiv said Moscow lied again.", 10, 16)
+    assert near == "Kyiv said TGT lied again."
+    long = " ".join(["w"] * 20) + " Moscow " + " ".join(["v"] * 20)  # the near context: 12 words each side
+    assert stance_fields(long, 40, 46)[3].split().count("w") == 12 == stance_fields(long, 40, 46)[3].split().count("v")
     assert masked == "Kyiv said  TGT  lied again." and "Moscow" not in masked
     assert {"L0_said", "R0_lied", "L_kyiv", "RB_lied_again"} <= set(marks.split())
     assert stance_fields("No target here.", None, None)[:2] == ["No target here.", ""]
