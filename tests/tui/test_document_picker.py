@@ -109,3 +109,68 @@ def test_the_filter_narrows_and_remembers_without_changing_results() -> None:
     for typed in ("d", "do", "doc1", "doc12", "doc1", "  VIENNA ", "vie", "oc2 ky", ""):
         needle = typed.strip().casefold()
         assert list(filt.matching(typed)) == [i for i, k in enumerate(keys) if needle in k], typed
+
+
+async def test_the_list_opens_at_once_and_shows_the_rows_when_read_filtered_by_what_was_typed(
+    many: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from annotator.tui.screens import goto
+
+    session = make_session(Repository(open_database(many)), dataset="news")
+    reading = threading.Event()
+    titles = type(session).document_titles
+
+    def slow(self: object) -> dict[int, tuple[str, str]]:
+        reading.wait(10)  # held until the test lets the read finish
+        return titles(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(session), "document_titles", slow)
+    monkeypatch.setattr(goto, "prefetch", lambda session: None)  # as if g came before the background load
+    monkeypatch.setattr("annotator.tui.screens.annotate.prefetch", lambda session: None)
+    app = AnnotatorApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, DocumentPicker)
+        assert picker.query_one("#picker-input").placeholder == goto.LOADING and drawn(app) == []
+        await pilot.press(*"round 4999")
+        reading.set()
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if drawn(app):
+                break
+        assert drawn(app) == ["5000. doc04999  [new]  Kyiv: talks, round 4999."]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Document 5000 of 5000" in status_line(app)
+        await pilot.press("q")
+
+
+async def test_a_list_that_cannot_be_read_says_so_in_the_picker(many: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.errors import DatabaseError
+    from annotator.tui.screens import goto
+
+    session = make_session(Repository(open_database(many)), dataset="news")
+
+    def broken(self: object) -> dict[int, tuple[str, str]]:
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(type(session), "document_titles", broken)
+    monkeypatch.setattr("annotator.tui.screens.annotate.prefetch", lambda session: None)
+    app = AnnotatorApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "could not" in app.screen.query_one("#picker-input").placeholder:
+                break
+        assert app.screen.query_one("#picker-input").placeholder == \
+            "the document list could not be read: database is locked"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, goto.DocumentPicker)
+        await pilot.press("q")

@@ -137,7 +137,16 @@ def prefetch(session: AnnotationSession) -> None:
     """Make a large session's rows in the background, so that the first `g` finds them ready (reading
     100,000 ids and titles takes a few hundred milliseconds); small sessions make them on `g`."""
     if len(session.doc_ids) >= PREFETCH_FROM and DocumentRows.ready(session) is None:
-        threading.Thread(target=DocumentRows.of, args=(session,), name="document-list", daemon=True).start()
+        threading.Thread(target=_make_quietly, args=(session,), name="document-list", daemon=True).start()
+
+
+def _make_quietly(session: AnnotationSession) -> None:
+    """The background load says nothing if it fails (the app quit and closed the database, say): opening
+    the list makes the rows again and reports a failure there, on the screen."""
+    try:
+        DocumentRows.of(session)
+    except Exception:  # noqa: BLE001 - a thread's traceback would be printed over the terminal UI
+        pass
 
 
 class DocumentPicker(DismissOnce, ModalScreen["int | None"]):
