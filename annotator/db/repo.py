@@ -8,7 +8,10 @@ one after the other to the latest state, and both are in the event log (last wri
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
+import operator
 import pickle
 import tempfile
 import threading
@@ -18,7 +21,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -43,6 +46,11 @@ from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
     DOC_STATUSES,
     Annotation,
+    Claim,
+    Quote,
+    Span,
+    SpeakerMention,
+    Stance,
     claim_from_dict,
     item_to_payload,
     items_from_payload,
@@ -299,6 +307,28 @@ def _read_items(conn: Connection, version_ids: Sequence[int]) -> dict[int, _Rows
 IMPORT_BATCH = 500
 
 
+def _by_fields(*classes: type) -> dict[Any, Any]:
+    """A pickle dispatch table that stores these dataclasses as (class, field values): the default for a
+    frozen slotted dataclass calls ``dataclasses.fields`` for every object, on dump and on load (most of a
+    gold line's staging cost)."""
+    table: dict[Any, Any] = dict(copyreg.dispatch_table)
+    for cls in classes:
+        values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+        table[cls] = lambda obj, cls=cls, values=values: (cls, values(obj))
+    return table
+
+
+_STAGING_PICKLE = _by_fields(ImportRecord, Annotation, Quote, Claim, Span, SpeakerMention, Stance)
+
+
+def _core(model: type) -> Table:
+    """A model's table, for bulk inserts as Core statements (the ORM's bulk path costs more than the
+    database at import rates)."""
+    table = getattr(model, "__table__")
+    assert isinstance(table, Table)
+    return table
+
+
 class _StagedRecords:
     """Import records read and validated ahead of the write transaction, kept in a temporary file.
 
@@ -312,8 +342,11 @@ class _StagedRecords:
 
     def __enter__(self) -> "_StagedRecords":
         self._file = tempfile.TemporaryFile(prefix="annotator-import-")
+        pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = _STAGING_PICKLE
         for rec in self._records:
-            pickle.dump((text_hash(rec.text), rec), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump((text_hash(rec.text), rec))
+            pickler.clear_memo()  # each record on its own: memory stays bounded
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -482,7 +515,7 @@ class Repository:
                     self._check_stance_targets(rec, dataset, targets, extend=created)
                     gold.append((h, rec))
             if rows:
-                s.execute(insert(Document), rows)
+                s.connection().execute(insert(_core(Document)), rows)
                 new_ids = s.execute(select(Document.text_hash, Document.id).where(
                     Document.dataset_id == ds_id, Document.text_hash.in_([r["text_hash"] for r in rows])))
                 for h, new_id in new_ids:
@@ -534,15 +567,16 @@ class Repository:
             payloads.append(items_to_payload(ann.quotes, ann.claims))
         if not rows:
             return 0
-        s.execute(insert(Version), rows)
+        conn = s.connection()
+        conn.execute(insert(_core(Version)), rows)
         ids = {(d, a): v for v, d, a in s.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
         version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
         items = [row for v, payload in zip(version_ids, payloads) for row in _row_dicts(v, _new_rows(payload))]
         if items:
-            s.execute(insert(VersionItem), items)
-        s.execute(insert(Event), [
+            conn.execute(insert(_core(VersionItem)), items)
+        conn.execute(insert(_core(Event)), [
             {"version_id": v, "action": "import", "item_id": None, "before": None,
              "after": {"status": r["status"], **payload}, "undoable": False, "created_at": r["created_at"]}
             for v, r, payload in zip(version_ids, rows, payloads)

@@ -19,7 +19,7 @@ import orjson
 from annotator.config import MAX_DOC_CHARS
 from annotator.errors import InputError
 from annotator.records import ImportRecord
-from annotator.io.validation import check_gold_semantics, check_storable, schema_error
+from annotator.io.validation import JsonFacts, check_gold_semantics, check_storable, scan_json, schema_error
 from annotator.scheme import annotation_from_dict
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -124,8 +124,8 @@ def read_jsonl_file(path: Path, progress: Progress | None = None) -> Iterator[Im
                 progress(len(raw))
             if not line.strip():
                 continue
-            obj = parse_json_line(line.rstrip("\r\n"), str(path), lineno, truncated=not raw.endswith(b"\n"))
-            yield record_from_object(obj, path, lineno)
+            obj, facts = _parse_scanned(line.rstrip("\r\n"), str(path), lineno, truncated=not raw.endswith(b"\n"))
+            yield record_from_object(obj, path, lineno, facts)
             n_records += 1
         if n_records == 0:
             raise InputError("empty file: no JSON lines", str(path))
@@ -135,6 +135,11 @@ def parse_json_line(line: str, path: str, lineno: int, truncated: bool = False) 
     """One JSONL line parsed, or ``InputError`` naming file and line: malformed JSON, integers too long
     for Python to convert (over ``sys.get_int_max_str_digits()`` digits), nesting deeper than
     ``MAX_JSON_DEPTH`` (so no later step, storage or export, meets a structure it cannot handle)."""
+    return _parse_scanned(line, path, lineno, truncated)[0]
+
+
+def _parse_scanned(line: str, path: str, lineno: int, truncated: bool = False) -> tuple[Any, JsonFacts | None]:
+    """``parse_json_line`` and the parsed value's ``JsonFacts`` (one walk serves every later check)."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -146,9 +151,10 @@ def parse_json_line(line: str, path: str, lineno: int, truncated: bool = False) 
         raise InputError(
             f"number too long: integers may have at most {sys.get_int_max_str_digits()} digits", path, lineno
         ) from None
-    if _depth_exceeds(obj, MAX_JSON_DEPTH):
+    facts = scan_json(obj, MAX_JSON_DEPTH)
+    if facts.too_deep if facts is not None else _depth_exceeds(obj, MAX_JSON_DEPTH):
         raise InputError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", path, lineno)
-    return obj
+    return obj, facts
 
 
 def _depth_exceeds(obj: Any, limit: int) -> bool:
@@ -168,12 +174,13 @@ def _depth_exceeds(obj: Any, limit: int) -> bool:
     return False
 
 
-def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
-    """Validate one parsed JSONL line (plain input or gold) and turn it into an ImportRecord."""
+def record_from_object(obj: Any, path: Path, lineno: int, facts: JsonFacts | None = None) -> ImportRecord:
+    """Validate one parsed JSONL line (plain input or gold) and turn it into an ImportRecord (``facts``:
+    its ``scan_json``, when the caller has it)."""
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}", str(path), lineno)
     is_gold = any(k in obj for k in ("quotes", "claims", "annotator"))
-    problem = schema_error(obj, "gold" if is_gold else "input")
+    problem = schema_error(obj, "gold" if is_gold else "input", None if facts is None else facts.has_float)
     if problem is not None:
         field, message = problem
         raise InputError(message, str(path), lineno, field)
@@ -186,7 +193,7 @@ def record_from_object(obj: Any, path: Path, lineno: int) -> ImportRecord:
             raise InputError("invalid Unicode: a lone surrogate escape such as \\ud800", str(path), lineno) from None
     if "\x00" in obj["text"]:
         raise InputError("text contains NUL characters (\\u0000), which databases cannot store", str(path), lineno, "text")
-    check_storable(obj, str(path), lineno)
+    check_storable(obj, str(path), lineno, None if facts is None else facts.storable)
     meta = dict(obj.get("meta") or {})
     meta.setdefault("source", path.name)
     ext_id = None if obj.get("id") is None else str(obj["id"])

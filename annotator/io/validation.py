@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, cast
+from typing import Any, Callable, Mapping, NamedTuple, cast
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -67,10 +67,64 @@ def _has_float(obj: Any) -> bool:
     return False
 
 
-def schema_valid(obj: Any, schema: str) -> bool:
+class JsonFacts(NamedTuple):
+    """What the checks of one parsed JSON value need to know about all of it, found in one walk
+    (``scan_json``) instead of one walk per check."""
+
+    #: Arrays and objects nest deeper than the limit given (the walk stopped there: the rest is unknown).
+    too_deep: bool
+    #: Some value is a float (``schema_valid``).
+    has_float: bool
+    #: No string or key holds NUL and no number is NaN or infinite (``check_storable``).
+    storable: bool
+
+
+def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
+    """``JsonFacts`` of a value made of JSON types (None for anything else: the checks then walk it
+    themselves)."""
+    has_float = False
+    storable = True
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if depth > depth_limit:
+                return JsonFacts(True, has_float, storable)
+            if storable and "\x00" in "".join(value):
+                storable = False
+            children: Any = value.values()
+        elif kind is list:
+            if depth > depth_limit:
+                return JsonFacts(True, has_float, storable)
+            children = value
+        else:
+            children = (value,)
+            depth -= 1  # a scalar on its own (the whole value): no nesting
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                if storable and "\x00" in child:
+                    storable = False
+            elif kind is dict or kind is list:
+                stack.append((child, depth + 1))
+            elif kind is float:
+                has_float = True
+                if child != child or child in (_INF, -_INF):
+                    storable = False
+            elif not (kind is int or kind is bool or child is None):
+                return None
+    return JsonFacts(False, has_float, storable)
+
+
+_INF = float("inf")
+
+
+def schema_valid(obj: Any, schema: str, has_float: bool | None = None) -> bool:
     """Whether ``obj`` is valid against the schema, by the fast compiled validator (objects holding floats
-    are checked by ``jsonschema``, whose strict integers they may break)."""
-    if _has_float(obj):
+    are checked by ``jsonschema``, whose strict integers they may break). ``has_float``: already known
+    (``scan_json``)."""
+    if _has_float(obj) if has_float is None else has_float:
         return not any(True for _ in validator(schema).iter_errors(obj))
     try:
         fast_validator(schema)(obj)
@@ -79,12 +133,12 @@ def schema_valid(obj: Any, schema: str) -> bool:
     return True
 
 
-def schema_error(obj: Any, schema: str) -> tuple[str, str] | None:
+def schema_error(obj: Any, schema: str, has_float: bool | None = None) -> tuple[str, str] | None:
     """(field path, message) of the most relevant schema violation, or None if valid.
 
     Valid objects are recognised by the fast validator; only an invalid one goes through ``jsonschema``,
     whose error tree gives the message (the same message as before the fast path)."""
-    if schema_valid(obj, schema):
+    if schema_valid(obj, schema, has_float):
         return None
     error = best_match(validator(schema).iter_errors(obj))
     if error is None:
@@ -198,17 +252,17 @@ def _storable(obj: Any) -> bool:
     return True
 
 
-def check_storable(obj: Mapping[str, Any], path: str, line: int) -> None:
+def check_storable(obj: Mapping[str, Any], path: str, line: int, storable: bool | None = None) -> None:
     """What a database could refuse, refused here with file:line, the same on every backend.
 
     No NUL character in any string or key (PostgreSQL cannot store it, SQLite can), no NaN or
     Infinity (not JSON: an export would not be valid JSON), and an integer id no longer than a
-    string id may be.
+    string id may be. ``storable``: already known (``scan_json``).
     """
     doc_id = obj.get("id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool) and len(str(doc_id)) > ID_MAX:
         raise InputError(f"integer id has {len(str(doc_id))} digits; at most {ID_MAX} characters", path, line, "id")
-    if _storable(obj):  # the usual case, checked without building a field path for every value
+    if _storable(obj) if storable is None else storable:  # the usual case: no field paths built
         return
     stack: list[tuple[str, Any]] = [("", obj)]
     while stack:

@@ -96,3 +96,25 @@ def test_random_combinations_of_mutations_are_judged_alike(data: st.DataObject) 
         how = data.draw(st.sampled_from(("replace", "delete", "extra")))
         obj = _mutate(obj, path, how, data.draw(st.sampled_from(REPLACEMENTS)))
     assert schema_valid(obj, schema) == _jsonschema_valid(obj, schema)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(alphabet=st.sampled_from("ab\x00é")),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(alphabet=st.sampled_from("k\x00"), max_size=2), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES, st.integers(1, 6))
+def test_one_walk_finds_what_the_three_checks_found(value: Any, limit: int) -> None:
+    """``scan_json`` (one walk) says what nesting, float and storable walks said one by one."""
+    from annotator.io.readers import _depth_exceeds
+    from annotator.io.validation import _has_float, _storable, scan_json
+
+    facts = scan_json(value, limit)
+    assert facts is not None and facts.too_deep == _depth_exceeds(value, limit)
+    if not facts.too_deep:
+        assert facts.has_float == _has_float(value) and facts.storable == _storable(value)
