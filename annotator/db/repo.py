@@ -8,10 +8,7 @@ one after the other to the latest state, and both are in the event log (last wri
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 import hashlib
-import operator
 import pickle
 import tempfile
 import threading
@@ -19,7 +16,7 @@ from collections import Counter, OrderedDict
 from dataclasses import replace
 from datetime import datetime
 from itertools import groupby
-from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -46,11 +43,6 @@ from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
     DOC_STATUSES,
     Annotation,
-    Claim,
-    Quote,
-    Span,
-    SpeakerMention,
-    Stance,
     claim_from_dict,
     item_to_payload,
     items_from_payload,
@@ -307,26 +299,39 @@ def _read_items(conn: Connection, version_ids: Sequence[int]) -> dict[int, _Rows
 IMPORT_BATCH = 500
 
 
-def _by_fields(*classes: type) -> dict[Any, Any]:
-    """A pickle dispatch table that stores these dataclasses as (class, field values): the default for a
-    frozen slotted dataclass calls ``dataclasses.fields`` for every object, on dump and on load (most of a
-    gold line's staging cost)."""
-    table: dict[Any, Any] = dict(copyreg.dispatch_table)
-    for cls in classes:
-        values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-        table[cls] = lambda obj, cls=cls, values=values: (cls, values(obj))
-    return table
-
-
-_STAGING_PICKLE = _by_fields(ImportRecord, Annotation, Quote, Claim, Span, SpeakerMention, Stance)
-
-
 def _core(model: type) -> Table:
     """A model's table, for bulk inserts as Core statements (the ORM's bulk path costs more than the
     database at import rates)."""
     table = getattr(model, "__table__")
     assert isinstance(table, Table)
     return table
+
+
+class _Staged(NamedTuple):
+    """One import record as staged: what storing it needs, as plain values (pickled as a plain tuple: the
+    record's dataclasses cost more to pickle and unpickle than the rest of storing them)."""
+
+    text_hash: str
+    ext_id: str | None
+    text: str
+    meta: Mapping[str, Any]
+    source: str
+    line: int | None
+    #: The version to add: (annotator as given, status, stored items); None for a document alone.
+    version: tuple[Any, str, dict[str, Any]] | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    @classmethod
+    def of(cls, rec: ImportRecord) -> "_Staged":
+        ann = rec.annotation
+        version = None
+        if ann is not None and ann.annotator is not None:
+            version = (ann.annotator, ann.status if ann.status in DOC_STATUSES else "done",
+                       items_to_payload(ann.quotes, ann.claims))
+        return cls(text_hash(rec.text), rec.ext_id, rec.text, dict(rec.meta), rec.source, rec.line, version)
 
 
 class _StagedRecords:
@@ -342,24 +347,21 @@ class _StagedRecords:
 
     def __enter__(self) -> "_StagedRecords":
         self._file = tempfile.TemporaryFile(prefix="annotator-import-")
-        pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = _STAGING_PICKLE
         for rec in self._records:
-            pickler.dump((text_hash(rec.text), rec))
-            pickler.clear_memo()  # each record on its own: memory stays bounded
+            pickle.dump(tuple(_Staged.of(rec)), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         return self
 
     def __exit__(self, *_exc: object) -> None:
         if self._file is not None:
             self._file.close()
 
-    def batches(self, size: int) -> Iterator[list[tuple[str, ImportRecord]]]:
+    def batches(self, size: int) -> Iterator[list[_Staged]]:
         assert self._file is not None
         self._file.seek(0)
-        batch: list[tuple[str, ImportRecord]] = []
+        batch: list[_Staged] = []
         while True:
             try:
-                batch.append(pickle.load(self._file))
+                batch.append(_Staged._make(pickle.load(self._file)))
             except EOFError:
                 break
             if len(batch) == size:
@@ -484,36 +486,35 @@ class Repository:
         added_ids: set[str] = set()
         annotator_ids: dict[str, int] = {}
         for batch in staged.batches(IMPORT_BATCH):
-            unseen = {h for h, _rec in batch if h not in by_hash}
+            unseen = {rec.text_hash for rec in batch if rec.text_hash not in by_hash}
             if unseen:
                 by_hash.update((h, (doc_id, ext_id)) for doc_id, ext_id, h in s.execute(
                     select(Document.id, Document.ext_id, Document.text_hash)
                     .where(Document.dataset_id == ds_id, Document.text_hash.in_(unseen))
                 ))
-            wanted = {rec.ext_id or h[:16] for h, rec in batch if h not in by_hash}
+            wanted = {rec.ext_id or rec.text_hash[:16] for rec in batch if rec.text_hash not in by_hash}
             taken = set(s.scalars(select(Document.ext_id).where(
                 Document.dataset_id == ds_id, Document.ext_id.in_(wanted)))) if wanted else set()
             rows: list[dict[str, Any]] = []
-            gold: list[tuple[str, ImportRecord]] = []
-            for h, rec in batch:
-                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
-                has_annotator = rec.annotation is not None and rec.annotation.annotator is not None
+            gold: list[_Staged] = []
+            for rec in batch:
+                h = rec.text_hash
                 found = by_hash.get(h)
-                if found is not None and not has_annotator:
-                    duplicates.append(f"{where} (same text as {found[1]!r})")
+                if found is not None and rec.version is None:
+                    duplicates.append(f"{rec.where} (same text as {found[1]!r})")
                     continue
                 if found is None:
                     ext_id = rec.ext_id or h[:16]
                     if ext_id in taken or ext_id in added_ids:
-                        raise UserError(f"{where}: id {ext_id!r} is already used by another text in {dataset!r}")
+                        raise UserError(f"{rec.where}: id {ext_id!r} is already used by another text in {dataset!r}")
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
                                  "text_hash": h, "title": title_of(rec.text), "meta": dict(rec.meta), "created_at": utcnow()})
                     position += 1
                     by_hash[h] = (None, ext_id)
-                if has_annotator:
+                if rec.version is not None:
                     self._check_stance_targets(rec, dataset, targets, extend=created)
-                    gold.append((h, rec))
+                    gold.append(rec)
             if rows:
                 s.connection().execute(insert(_core(Document)), rows)
                 new_ids = s.execute(select(Document.text_hash, Document.id).where(
@@ -529,20 +530,19 @@ class Repository:
             s.execute(update(Dataset).where(Dataset.id == ds_id).values(stance_targets=targets))
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
 
-    def _store_versions(self, s: Session, gold: list[tuple[str, ImportRecord]],
+    def _store_versions(self, s: Session, gold: list[_Staged],
                         by_hash: Mapping[str, tuple[int | None, str]], annotator_ids: dict[str, int],
                         duplicates: list[str]) -> int:
         """One batch of imported versions with bulk inserts (versions, then their "import" events); a version
         the annotator already has (stored, or earlier in this import) is kept and reported. Returns how many
         were added."""
-        wanted: list[tuple[int, int, str, ImportRecord]] = []
-        for h, rec in gold:
-            ann = rec.annotation
-            assert ann is not None and ann.annotator is not None
-            name = str(ann.annotator)
+        wanted: list[tuple[int, int, str, _Staged]] = []
+        for rec in gold:
+            assert rec.version is not None
+            name = str(rec.version[0])
             if name not in annotator_ids:
                 annotator_ids[name] = self._annotator(s, name).id
-            doc_id, ext_id = by_hash[h]
+            doc_id, ext_id = by_hash[rec.text_hash]
             assert doc_id is not None
             wanted.append((doc_id, annotator_ids[name], ext_id, rec))
         doc_ids = {w[0] for w in wanted}
@@ -552,19 +552,17 @@ class Repository:
         rows: list[dict[str, Any]] = []
         payloads: list[dict[str, Any]] = []
         for doc_id, ann_id, ext_id, rec in wanted:
-            assert rec.annotation is not None
+            assert rec.version is not None
+            annotator, status, payload = rec.version
             if (doc_id, ann_id) in taken:
-                where = f"{rec.source}:{rec.line}" if rec.line else rec.source
                 duplicates.append(
-                    f"{where} ({rec.annotation.annotator!r} already has a version of {ext_id!r}; kept the stored one)")
+                    f"{rec.where} ({annotator!r} already has a version of {ext_id!r}; kept the stored one)")
                 continue
             taken.add((doc_id, ann_id))
-            ann = rec.annotation
-            status = ann.status if ann.status in DOC_STATUSES else "done"
             now = utcnow()
             rows.append({"document_id": doc_id, "annotator_id": ann_id, "status": status, "revision": 1,
                          "created_at": now, "updated_at": now})
-            payloads.append(items_to_payload(ann.quotes, ann.claims))
+            payloads.append(payload)
         if not rows:
             return 0
         conn = s.connection()
@@ -584,20 +582,20 @@ class Repository:
         return len(rows)
 
     @staticmethod
-    def _check_stance_targets(rec: ImportRecord, dataset: str, targets: list[str], extend: bool) -> None:
+    def _check_stance_targets(rec: _Staged, dataset: str, targets: list[str], extend: bool) -> None:
         """Stances are toward the dataset's targets (docs/contract.md section 1). The chosen tolerance: the import
         that creates a dataset adds the targets its gold uses to the defaults (there is no earlier moment
         to name them); into an existing dataset, an unknown target is refused."""
-        assert rec.annotation is not None
-        for i, quote in enumerate(rec.annotation.quotes):
-            if quote.stance is None or quote.stance.target in targets:
+        assert rec.version is not None
+        for i, quote in enumerate(rec.version[2]["quotes"]):
+            stance = quote.get("stance")
+            if stance is None or stance["target"] in targets:
                 continue
             if extend:
-                targets.append(quote.stance.target)
+                targets.append(stance["target"])
                 continue
-            where = f"{rec.source}:{rec.line}" if rec.line else rec.source
             raise UserError(
-                f"{where}: quotes[{i}].stance.target: {quote.stance.target!r} is not a stance target of "
+                f"{rec.where}: quotes[{i}].stance.target: {stance['target']!r} is not a stance target of "
                 f"{dataset!r} (targets: {', '.join(targets) or 'none'}; add it with `annotator targets add`)"
             )
 
