@@ -486,7 +486,8 @@ class Repository:
         added_ids: set[str] = set()
         annotator_ids: dict[str, int] = {}
         for batch in staged.batches(IMPORT_BATCH):
-            unseen = {rec.text_hash for rec in batch if rec.text_hash not in by_hash}
+            # a dataset this transaction created holds only what it added: nothing to look up
+            unseen = set() if created else {rec.text_hash for rec in batch if rec.text_hash not in by_hash}
             if unseen:
                 by_hash.update((h, (doc_id, ext_id)) for doc_id, ext_id, h in s.execute(
                     select(Document.id, Document.ext_id, Document.text_hash)
@@ -494,8 +495,9 @@ class Repository:
                 ))
             wanted = {rec.ext_id or rec.text_hash[:16] for rec in batch if rec.text_hash not in by_hash}
             taken = set(s.scalars(select(Document.ext_id).where(
-                Document.dataset_id == ds_id, Document.ext_id.in_(wanted)))) if wanted else set()
+                Document.dataset_id == ds_id, Document.ext_id.in_(wanted)))) if wanted and not created else set()
             rows: list[dict[str, Any]] = []
+            now = utcnow()
             gold: list[_Staged] = []
             for rec in batch:
                 h = rec.text_hash
@@ -509,7 +511,7 @@ class Repository:
                         raise UserError(f"{rec.where}: id {ext_id!r} is already used by another text in {dataset!r}")
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
-                                 "text_hash": h, "title": title_of(rec.text), "meta": dict(rec.meta), "created_at": utcnow()})
+                                 "text_hash": h, "title": title_of(rec.text), "meta": rec.meta, "created_at": now})
                     position += 1
                     by_hash[h] = (None, ext_id)
                 if rec.version is not None:
@@ -517,25 +519,26 @@ class Repository:
                     gold.append(rec)
             if rows:
                 s.connection().execute(insert(_core(Document)), rows)
-                new_ids = s.execute(select(Document.text_hash, Document.id).where(
-                    Document.dataset_id == ds_id, Document.text_hash.in_([r["text_hash"] for r in rows])))
-                for h, new_id in new_ids:
-                    by_hash[h] = (new_id, by_hash[h][1])
                 added += len(rows)
             if gold:
-                versions += self._store_versions(s, gold, by_hash, annotator_ids, duplicates)
+                versions += self._store_versions(s, ds_id, gold, by_hash, annotator_ids, duplicates)
             s.flush()
             s.expunge_all()
         if len(targets) != n_targets:
             s.execute(update(Dataset).where(Dataset.id == ds_id).values(stance_targets=targets))
         return ImportResult(added=added, duplicates=tuple(duplicates), versions=versions)
 
-    def _store_versions(self, s: Session, gold: list[_Staged],
-                        by_hash: Mapping[str, tuple[int | None, str]], annotator_ids: dict[str, int],
+    def _store_versions(self, s: Session, ds_id: int, gold: list[_Staged],
+                        by_hash: dict[str, tuple[int | None, str]], annotator_ids: dict[str, int],
                         duplicates: list[str]) -> int:
         """One batch of imported versions with bulk inserts (versions, then their "import" events); a version
         the annotator already has (stored, or earlier in this import) is kept and reported. Returns how many
-        were added."""
+        were added. ``by_hash`` gets the ids of documents added by this import (None until a version needs it)."""
+        unknown = {rec.text_hash for rec in gold if by_hash[rec.text_hash][0] is None}
+        if unknown:
+            for h, new_id in s.execute(select(Document.text_hash, Document.id).where(
+                    Document.dataset_id == ds_id, Document.text_hash.in_(unknown))):
+                by_hash[h] = (new_id, by_hash[h][1])
         wanted: list[tuple[int, int, str, _Staged]] = []
         for rec in gold:
             assert rec.version is not None
