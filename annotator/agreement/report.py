@@ -71,7 +71,7 @@ from annotator.agreement.results import (
     StancePair,
     TokenAgreement,
 )
-from annotator.agreement.unitizing import UnitizingAlpha, unitizing_category
+from annotator.agreement.unitizing import UnitizingAlpha, unitizing_spans
 from annotator.agreement.units import UnitAgreement, group_units, unit_agreement, unit_ratings
 from annotator.errors import UserError
 from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation
@@ -296,15 +296,6 @@ def _units(
     return group_units([len(s.starts) for s in spans], weighted)
 
 
-def _units_by_document(sp: _Spans, doc_start: np.ndarray) -> dict[int, list[tuple[int, int, str]]]:
-    """One annotator's spans per document, in document offsets, as alpha_U units of one category."""
-    out: dict[int, list[tuple[int, int, str]]] = {}
-    for s, e, d in zip(sp.starts.tolist(), sp.ends.tolist(), sp.docs.tolist()):
-        base = int(doc_start[d])
-        out.setdefault(d, []).append((s - base, e - base, "span"))
-    return out
-
-
 def _pair_counts_binary(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Two raters, binary labels: the distinct unit rows of the count table and their weights."""
     table = np.array([[2, 0], [0, 2], [1, 1]], dtype=np.float64)
@@ -324,11 +315,18 @@ def _layer_agreement(
     """Span F1, unitizing alpha and the token statistics of one (layer, label), per pair and overall."""
     k = len(names)
     done, doc_start, lengths = docs.done, docs.starts, docs.lengths
-    by_doc = [_units_by_document(spans[a][key], doc_start) for a in range(k)]
 
     def unitizing(coders: Sequence[int], docs: np.ndarray) -> UnitizingAlpha:
-        continua = [(int(lengths[d]), [by_doc[a].get(int(d), []) for a in coders]) for d in np.flatnonzero(docs)]
-        return unitizing_category(continua, "span")
+        """alpha_U of ``coders`` on the documents ``docs`` (a mask), pooled in document order."""
+        chosen = np.flatnonzero(docs)
+        position = np.cumsum(docs) - 1  # document -> its place among the chosen
+        units = []
+        for a in coders:
+            sp = spans[a][key]
+            keep = docs[sp.docs] if len(sp.docs) else np.zeros(0, dtype=bool)
+            d = sp.docs[keep]
+            units.append((position[d], sp.starts[keep] - doc_start[d], sp.ends[keep] - doc_start[d]))
+        return unitizing_spans(lengths[chosen], units)
 
     # Per token, who did its document and who labelled it (bit a: annotator a), counted per distinct
     # pair: everything the token statistics need (collect.TokenCounts).

@@ -14,7 +14,9 @@ examples of Artstein & Poesio (2008) and Gwet (2008).
 from __future__ import annotations
 
 import json
+from typing import Sequence
 
+import numpy as np
 import pytest
 
 from annotator.agreement import compute_agreement
@@ -180,3 +182,95 @@ def test_expected_disagreement_sum_is_exact_vectorised_or_unit_by_unit() -> None
         lengths = [rng.randint(1, scale) for _ in range(40)]
         gaps = [rng.randint(0, 2 * scale) for _ in range(60)]
         assert _expected_sum(lengths, gaps, len(lengths)) == by_formula(lengths, gaps, len(lengths))
+
+
+# The segment walk unitizing alpha was first computed with (one document, one coder pair at a time): the
+# vectorised computation must give the same observed and expected disagreement.
+def walk_merged(units: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Units clipped to the continuum, sorted, overlapping ones joined; empty ones dropped."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted((max(0, int(s)), min(length, int(e))) for s, e in units):
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def walk_segments(units: list[tuple[int, int]], length: int) -> list[tuple[int, int, bool]]:
+    """The continuum as consecutive (start, end, is_unit) segments."""
+    segs: list[tuple[int, int, bool]] = []
+    pos = 0
+    for s, e in units:
+        if s > pos:
+            segs.append((pos, s, False))
+        segs.append((s, e, True))
+        pos = e
+    if pos < length:
+        segs.append((pos, length, False))
+    return segs
+
+
+def walk_pair_distance(a: list[tuple[int, int, bool]], b: list[tuple[int, int, bool]]) -> int:
+    """Sum of squared distances over the intersecting segments of two coders (a merge walk)."""
+    total = 0
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s1, e1, u1 = a[i]
+        s2, e2, u2 = b[j]
+        if u1 and u2:
+            total += (s1 - s2) ** 2 + (e1 - e2) ** 2
+        elif u1 and s2 <= s1 and e1 <= e2:
+            total += (e1 - s1) ** 2
+        elif u2 and s1 <= s2 and e2 <= e1:
+            total += (e2 - s2) ** 2
+        if e1 <= e2:
+            i += 1
+        if e2 <= e1:
+            j += 1
+    return total
+
+
+
+def walk_observed_and_gaps(continua, category):  # type: ignore[no-untyped-def]
+    observed, lengths, gaps = 0, [], []
+    for length, per_coder in continua:
+        segs = []
+        for units in per_coder:
+            merged = walk_merged([(s, e) for s, e, cat in units if cat == category], int(length))
+            seg = walk_segments(merged, int(length))
+            segs.append(seg)
+            lengths.extend(e - s for s, e in merged)
+            gaps.extend(e - s for s, e, is_unit in seg if not is_unit)
+        for x in range(len(segs)):
+            for y in range(x + 1, len(segs)):
+                observed += walk_pair_distance(segs[x], segs[y])
+    return observed, sorted(lengths), sorted(gaps)
+
+
+def test_vectorised_unitizing_equals_the_segment_walk() -> None:
+    import random
+
+    from annotator.agreement.unitizing import _coder_segments, _pair_distance_arrays
+
+    rng = random.Random(11)
+    for _ in range(300):
+        r = rng.randint(2, 4)
+        continua = []
+        for _d in range(rng.randint(1, 4)):
+            length = rng.randint(1, 40)
+            continua.append((length, [[(a, a + rng.randint(-2, 12), rng.choice("xy"))
+                                       for a in (rng.randint(-3, length + 2) for _u in range(rng.randint(0, 5)))]
+                                      for _c in range(r)]))
+        observed, lengths, gaps = walk_observed_and_gaps(continua, "x")
+        offsets = np.concatenate([[0], np.cumsum([c[0] for c in continua])]).astype(np.int64)
+        segs = []
+        for x in range(r):
+            rows = [(d, s, e) for d, (_, units) in enumerate(continua) for s, e, cat in units[x] if cat == "x"]
+            cols = np.array(rows, dtype=np.int64).reshape(-1, 3)
+            segs.append(_coder_segments(offsets, cols[:, 0], cols[:, 1], cols[:, 2]))
+        assert sum(_pair_distance_arrays(segs[x], segs[y]) for x in range(r) for y in range(x + 1, r)) == observed
+        assert sorted(v for b, u in segs for v in np.diff(b)[u].tolist()) == lengths
+        assert sorted(v for b, u in segs for v in np.diff(b)[~u].tolist()) == gaps
