@@ -115,11 +115,6 @@ def _dataset_info(ds: Dataset) -> DatasetInfo:
 RECENT_VERSIONS = 8
 
 
-def _find_item(state: DocumentVersion, layer: str, item_id: str) -> Item | None:
-    i = _index(state, layer, item_id)
-    return None if i is None else (state.quotes if layer == "quotes" else state.claims)[i]
-
-
 def _index(state: DocumentVersion, layer: str, item_id: str) -> int | None:
     items: Sequence[Item] = state.quotes if layer == "quotes" else state.claims
     for i, it in enumerate(items):
@@ -247,16 +242,17 @@ def _change(rows: list[_Row], layer: str, i: int | None, new: dict[str, Any] | N
     return rows, order
 
 
-def _with_item(state: DocumentVersion, rows: _Rows, layer: str, item_id: str, item: Item | None,
-               writes: _ItemWrites) -> tuple[DocumentVersion, dict[str, Any] | None]:
-    """The version with one item replaced, added or removed (None), and the same change made to ``rows``
-    (the caller's own copy: its layer lists are replaced, never changed in place) and recorded in
-    ``writes``; returns the new version and the item's old stored state."""
+def _with_item(state: DocumentVersion, rows: _Rows, layer: str, i: int | None, item: Item | None,
+               writes: _ItemWrites) -> tuple[DocumentVersion, dict[str, Any] | None, dict[str, Any] | None]:
+    """The version with its item at index ``i`` of ``layer`` replaced or removed (None), or ``item`` added
+    (``i`` None), and the same change made to ``rows`` (the caller's own copy: its layer lists are replaced,
+    never changed in place) and recorded in ``writes``; returns the new version and the item's old and new
+    stored states."""
     _check_layer(layer)
     items: list[Any] = list(state.quotes if layer == "quotes" else state.claims)
-    i = _index(state, layer, item_id)
     before = None if i is None else dict(rows[layer][i][1])
-    rows[layer], order = _change(rows[layer], layer, i, None if item is None else item_to_payload(item), writes)
+    after = None if item is None else item_to_payload(item)
+    rows[layer], order = _change(rows[layer], layer, i, after, writes)
     if i is not None:
         if item is None:
             del items[i]
@@ -266,7 +262,7 @@ def _with_item(state: DocumentVersion, rows: _Rows, layer: str, item_id: str, it
         items.append(item)
         items = [items[k] for k in order]
     new = replace(state, quotes=tuple(items)) if layer == "quotes" else replace(state, claims=tuple(items))
-    return new, before
+    return new, before, after
 
 
 def _put_item(rows: _Rows, layer: str, item_id: str, item: Mapping[str, Any] | None,
@@ -903,9 +899,9 @@ class Repository:
                 events: list[dict[str, Any]] = []
                 for layer, item_id, edit in edits:
                     _check_layer(layer)
-                    item = edit(state, _find_item(state, layer, item_id))
-                    state, before = _with_item(state, rows, layer, item_id, item, writes)
-                    after = None if item is None else item_to_payload(item)
+                    i = _index(state, layer, item_id)
+                    item = edit(state, None if i is None else (state.quotes if layer == "quotes" else state.claims)[i])
+                    state, before, after = _with_item(state, rows, layer, i, item, writes)
                     events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
                                    "before": before, "after": after, "undoable": True, "created_at": utcnow()})
                 new_status = state.status
