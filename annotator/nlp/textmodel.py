@@ -65,6 +65,7 @@ class LinearTextModel:
     intercept: np.ndarray
     info: dict[str, Any] = field(default_factory=dict)
     _word_ngrams: dict[FieldSpec, dict[str, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
+    _analyzers: dict[FieldSpec, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def fit(cls, rows: Sequence[Sequence[str]], labels: Sequence[str], specs: Sequence[FieldSpec],
@@ -112,7 +113,10 @@ class LinearTextModel:
         (most of a model's time went into n-gram look-ups of the same words again and again)."""
         vocab = vec.vocabulary_
         if spec.analyzer != "char_wb":
-            return np.fromiter((j for j in map(vocab.get, vec.build_analyzer()(text)) if j is not None), dtype=np.int64)
+            analyze = self._analyzers.get(spec)
+            if analyze is None:  # built once: building it per text cost as much as the look-ups
+                analyze = self._analyzers[spec] = vec.build_analyzer()
+            return np.fromiter((j for j in map(vocab.get, analyze(text)) if j is not None), dtype=np.int64)
         cache = self._word_ngrams.setdefault(spec, {})
         if len(cache) > _WORD_CACHE_SIZE:
             cache.clear()
