@@ -28,7 +28,7 @@ from annotator.nlp.common import ATTRIBUTIONS_EXT
 from annotator.scheme import Annotation
 
 #: crfsuite settings of the shipped model (L-BFGS with elastic-net regularisation).
-CRF_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
+CRF_PARAMS = {"c1": 0.02, "c2": 0.1, "max_iterations": 60, "feature.possible_transitions": True,
               "feature.minfreq": 2}
 #: A lemma becomes a cue word when at least this many training cues have it as their head word ...
 CUE_MIN_COUNT = 3

@@ -10,7 +10,7 @@ retrained on all 753 PolNeAR training articles (nothing was tuned on this gold: 
 PolNeAR tuning split). The join keeps the rules' strengths here too: direct quotes and "according to" stay
 the rules', learned contents without a source take the rules' speaker, and the rules' other records are kept
 where the model has nothing, so indirect/mixed/speaker rose from 0.593/0.756/0.827 (first model) to
-0.729/0.930/0.926. All quotes (0.835) and indirect (0.729) stay below the rules' (0.900/0.868) because the
+0.766/0.930/0.917. All quotes (0.856) and indirect (0.766) stay below the rules' (0.900/0.868) because the
 model adds PolNeAR-style attributions this gold does not label (beliefs, noun cues, polls: indirect precision
 0.65) and follows PolNeAR's content boundaries; direct is 0.966 against the rules' 0.982 (one quote).
 Numbers: /work/notes/attrib2.md and annotator/models/attribution/README.md.
@@ -44,12 +44,15 @@ FLOORS = {  # measured value of each score (overlap matching unless named _exact
 
 
 JOINED_FLOORS = {
+    # re-measured with the CRF retrained with stronger L2 (c1 0.02, c2 0.1; PolNeAR tuning split F 0.728 ->
+    # 0.735): indirect 0.729 -> 0.766, quotes 0.835 -> 0.856; cues exact 0.676 -> 0.663 and speaker (below)
+    # 0.926 -> 0.917 (about one quote of ~95): a few cue boundaries and speakers of learned contents moved
     ("scores", "direct_overlap"): 0.966,
     ("scores", "direct_exact"): 0.966,
-    ("scores", "indirect_overlap"): 0.729,
+    ("scores", "indirect_overlap"): 0.766,
     ("scores", "mixed_overlap"): 0.930,
-    ("scores", "quotes_overlap"): 0.835,
-    ("scores", "cues_exact"): 0.676,
+    ("scores", "quotes_overlap"): 0.856,
+    ("scores", "cues_exact"): 0.663,
     # claims come from the ClaimBuster classifier (held-out ClaimBuster F1 0.50 -> 0.76 over the rules); on
     # these five articles it suggests more than the hand-tuned rule (rules: overlap 0.539, exact 0.243 here).
     # Re-pinned for its threshold 0.39 (tuned for a corpus-like and a balanced share of claims; was 0.46):
@@ -58,7 +61,7 @@ JOINED_FLOORS = {
     ("scores", "claims_overlap"): 0.529,
     ("scores", "claims_exact"): 0.168,
     ("scores", "claims_sentence"): 0.616,
-    ("accuracy", "speaker"): 0.926,
+    ("accuracy", "speaker"): 0.917,
     # the NewsMTSC stance classifier with lexicon sentiment and negation scope: target and label right 0.441
     # (0.333 before, as the rules); 0.367 with the attribution model retrained on all of PolNeAR: the same
     # classifier, scored on the quotes the attribution matches, which changed (indirect F 0.593 -> 0.729,
