@@ -4,13 +4,17 @@ learned attribution model."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pytest
+from spacy.language import Language
 
 from annotator.errors import ModelError
+from annotator.scheme import Annotation
 
 
 @pytest.fixture(scope="session")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     from annotator.nlp.pipeline import load_pipeline
 
     try:
@@ -20,18 +24,18 @@ def nlp():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def joined_nlp(nlp):  # type: ignore[no-untyped-def]
+def joined_nlp(nlp: Language) -> Language:
     from annotator.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 
 
 @pytest.fixture(scope="session")
-def annotate_text(nlp):  # type: ignore[no-untyped-def]
+def annotate_text(nlp: Language) -> Callable[[str], Annotation]:
     """text -> Annotation: the rule components' suggestions."""
     from annotator.nlp.pipeline import annotate
 
-    def run(text: str):  # type: ignore[no-untyped-def]
+    def run(text: str) -> Annotation:
         return next(annotate(nlp, [(text, "t")]))[1]
 
     return run

@@ -9,15 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from annotator.nlp import attribution as na
 from annotator.nlp.pipeline import annotate, load_pipeline
+from annotator.scheme import Annotation
 from annotator.training import attribution as ta
 from tests.io.brat_fixture import PRESS, write_plain, write_polnear
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory, nlp) -> Path:  # type: ignore[no-untyped-def]
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
     root = tmp_path_factory.mktemp("brat")
     write_polnear(root / "polnear")
     write_plain(root / "plain")
@@ -30,7 +33,7 @@ def tiny_model(tmp_path_factory, nlp) -> Path:  # type: ignore[no-untyped-def]
     return out
 
 
-def _quotes(ann):  # type: ignore[no-untyped-def]
+def _quotes(ann: Annotation) -> list[tuple[str, str, str | None, str | None]]:
     return [(q.text, q.kind, q.cue.text if q.cue else None, q.speaker.text if q.speaker else None) for q in ann.quotes]
 
 
@@ -51,7 +54,7 @@ def _span(text: str, piece: str, nth: int = 0) -> dict:  # type: ignore[type-arg
     return {"start": start, "end": start + len(piece), "text": piece}
 
 
-def test_a_cue_and_source_inside_their_content_keep_their_labels(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_cue_and_source_inside_their_content_keep_their_labels(nlp: Language) -> None:
     """PolNeAR joins "X, he said, Y" into one content over the cue: the cue and source stay CUE/SRC and
     the content starts again after them (before, the content's label won and the cue was lost)."""
     from annotator.scheme import annotation_from_dict
@@ -67,12 +70,12 @@ def test_a_cue_and_source_inside_their_content_keep_their_labels(nlp) -> None:  
     assert labels[-1] == (".", "O")
 
 
-def _tokens(doc, piece: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _tokens(doc: Doc, piece: str) -> tuple[int, int]:
     span = doc.char_span(doc.text.index(piece), doc.text.index(piece) + len(piece), alignment_mode="contract")
     return span.start, span.end
 
 
-def test_content_pieces_around_their_cue_are_one_content_unless_each_is_a_direct_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_content_pieces_around_their_cue_are_one_content_unless_each_is_a_direct_quote(nlp: Language) -> None:
     doc = nlp("The plan, the mayor said, would fail in the spring.")
     spans = [("CON", *_tokens(doc, "The plan")), ("SRC", *_tokens(doc, "the mayor")), ("CUE", *_tokens(doc, "said")),
              ("CON", *_tokens(doc, "would fail in the spring"))]
@@ -97,7 +100,7 @@ def test_content_pieces_around_their_cue_are_one_content_unless_each_is_a_direct
 
 
 def test_joined_gives_a_learned_content_without_source_the_rules_speaker_and_keeps_other_rule_records(
-        nlp) -> None:  # type: ignore[no-untyped-def]
+        nlp: Language) -> None:
     text = "The mayor said that the plan would fail. Critics argued that taxes would rise."
     doc = nlp(text)
 
@@ -221,7 +224,7 @@ def test_preannotate_runs_the_learned_component_in_a_fresh_process(tmp_path: Pat
     assert [q.text for q in suggested.quotes] == ["that voters are tired of the war"]
 
 
-def test_a_noun_cue_without_a_tagged_source_takes_the_subject_of_the_verb_above_it(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_noun_cue_without_a_tagged_source_takes_the_subject_of_the_verb_above_it(nlp: Language) -> None:
     """"The tycoon had harsh words about the plan": the cue "harsh words about" is no verb and has no
     subject of its own; the speaker is the subject of "had" (before, the record had no speaker)."""
     text = "The tycoon had harsh words about the plan."

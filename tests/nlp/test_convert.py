@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
 from annotator.io.tokens import doc_from_tokens
 from annotator.nlp.convert import doc_to_annotation, doc_tokens
@@ -14,7 +15,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem[:3])
-def test_doc_from_tokens_round_trip_samples(nlp, path) -> None:  # type: ignore[no-untyped-def]
+def test_doc_from_tokens_round_trip_samples(nlp: Language, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     doc = nlp.make_doc(text)
     tokens = doc_tokens(doc)
@@ -24,17 +25,17 @@ def test_doc_from_tokens_round_trip_samples(nlp, path) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("text", ["", " ", "  lead", "trail  ", "a\n\nb", "x\u00a0y", "“Quote,” he said.\t"])
-def test_doc_from_tokens_round_trip_odd_whitespace(nlp, text) -> None:  # type: ignore[no-untyped-def]
+def test_doc_from_tokens_round_trip_odd_whitespace(nlp: Language, text: str) -> None:
     doc = nlp.make_doc(text)
     assert doc_from_tokens(nlp.vocab, text, doc_tokens(doc)).text == text
 
 
-def test_doc_from_tokens_rejects_gaps(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_doc_from_tokens_rejects_gaps(nlp: Language) -> None:
     with pytest.raises(ValueError):
         doc_from_tokens(nlp.vocab, "ab  cd", [[0, 2], [4, 6]])
 
 
-def test_doc_to_annotation_fields(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_doc_to_annotation_fields(nlp: Language) -> None:
     text = "“Prices will fall by 5% in June,” Mark Otto said. Officials said that 200 shops closed in May."
     ann = doc_to_annotation(nlp(text), "d1", meta={"source": "x.txt"})
     assert ann.doc_id == "d1" and ann.annotator == "model" and ann.status == "done"

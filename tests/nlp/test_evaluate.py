@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import pytest
 
 from annotator.nlp.evaluate import OVERLAP_THRESHOLD, char_jaccard, evaluate, quote_matches
@@ -10,13 +12,14 @@ from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Sta
 TEXT = "x" * 200
 
 
-def q(start, end, kind="direct", name=None, cue=None, status="accepted", stance=None):  # type: ignore[no-untyped-def]
+def q(start: int, end: int, kind: str = "direct", name: str | None = None, cue: tuple[int, int] | None = None,
+      status: str = "accepted", stance: Stance | None = None) -> Quote:
     speaker = SpeakerMention(150, 155, TEXT[150:155], name) if name else None
     cue_span = Span(cue[0], cue[1], TEXT[cue[0] : cue[1]]) if cue else None
     return Quote("", start, end, TEXT[start:end], kind, cue_span, speaker, stance, status)
 
 
-def ann(doc_id, quotes=(), claims=()):  # type: ignore[no-untyped-def]
+def ann(doc_id: str, quotes: Iterable[Quote] = (), claims: Iterable[Claim] = ()) -> Annotation:
     return Annotation(doc_id, TEXT, "a", "done", {}, tuple(quotes), tuple(claims))
 
 

@@ -9,12 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
+from spacy.language import Language
+from spacy.tokens import Span
 
 from annotator.nlp import common as comp
 from annotator.nlp.checkworthy import (CHECKWORTHY_FACTORY, CheckworthyClassifier, CheckworthyComponent,
                                        claim_candidates, syntax_marks)
 from annotator.nlp.stance_model import STANCE_CLF_FACTORY, StanceClassifier, find_mention, stance_fields
 from annotator.nlp.textmodel import LinearTextModel
+from tests.conftest import Cli
 from tests.nlp.learned_fixtures import write_claimbuster, write_newsmtsc
 
 
@@ -50,13 +53,13 @@ def test_train_base_writes_a_model_card_with_held_out_scores(tiny_models: dict[s
 
 
 @pytest.fixture(scope="module")
-def parser():  # type: ignore[no-untyped-def]
+def parser() -> Language:
     from annotator.nlp.train_base import base_parser
 
     return base_parser()
 
 
-def test_checkworthiness_scores_facts_above_pleasantries_and_survives_save_and_load(tiny_models, parser) -> None:  # type: ignore[no-untyped-def]
+def test_checkworthiness_scores_facts_above_pleasantries_and_survives_save_and_load(tiny_models: dict[str, Path], parser: Language) -> None:
     clf = CheckworthyClassifier.load(tiny_models["claims"])
     docs = [parser("Taxes rose 5 percent in 2020, the ministry said."),
             parser("Thank you, and good evening to all of you.")]
@@ -67,12 +70,12 @@ def test_checkworthiness_scores_facts_above_pleasantries_and_survives_save_and_l
     assert again.scores(docs) == pytest.approx([fact, thanks])
 
 
-def test_checkworthiness_reads_the_parse(parser) -> None:  # type: ignore[no-untyped-def]
+def test_checkworthiness_reads_the_parse(parser: Language) -> None:
     marks = syntax_marks(parser("Unemployment fell to 4 percent in 2019."))
     assert {"E_PERCENT", "E_DATE", "T_VBD", "D_nsubj_VERB"} <= set(marks.split())
 
 
-def _token_marks(span) -> str:  # type: ignore[no-untyped-def]
+def _token_marks(span: Span) -> str:
     """syntax_marks read the plain way, through Token objects (the component reads arrays, for speed)."""
     toks = list(span)
     first, last = toks[0].i, toks[-1].i
@@ -86,7 +89,7 @@ def _token_marks(span) -> str:  # type: ignore[no-untyped-def]
     return " ".join(marks)
 
 
-def test_parse_marks_from_arrays_equal_the_token_reading(parser) -> None:  # type: ignore[no-untyped-def]
+def test_parse_marks_from_arrays_equal_the_token_reading(parser: Language) -> None:
     doc = parser("“We cut taxes by 3 percent,” she said in Ohio on Monday. They rose again. He never did that!")
     spans = [*doc.sents, doc[2:9], doc[5:], doc[0:1]]  # whole sentences, and pieces whose heads are outside
     for span in spans:
@@ -96,7 +99,7 @@ def test_parse_marks_from_arrays_equal_the_token_reading(parser) -> None:  # typ
     assert syntax_marks(other) == _token_marks(other[:])
 
 
-def test_stance_depends_on_where_the_target_is(tiny_models) -> None:  # type: ignore[no-untyped-def]
+def test_stance_depends_on_where_the_target_is(tiny_models: dict[str, Path]) -> None:
     clf = StanceClassifier.load(tiny_models["stance"])
     text = "Clark praised Moore on Monday."
     assert clf.toward(text, "Moore")[0] == "favor"
@@ -122,7 +125,7 @@ def test_stance_features_mark_the_mention_and_its_neighbours() -> None:
     assert find_mention("Nothing about it.", "Russia") is None
 
 
-def test_checkworthy_factory_builds_the_component_from_a_model_folder(tiny_models) -> None:  # type: ignore[no-untyped-def]
+def test_checkworthy_factory_builds_the_component_from_a_model_folder(tiny_models: dict[str, Path]) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(CHECKWORTHY_FACTORY, config={"model": str(tiny_models["claims"]), "threshold": 0.0})
@@ -130,7 +133,7 @@ def test_checkworthy_factory_builds_the_component_from_a_model_folder(tiny_model
     assert [s.text for s in doc.spans[comp.CLAIMS_KEY]] == ["Prices rose 5 percent.", "Thank you all."]
 
 
-def test_checkworthy_component_keeps_only_checkworthy_candidates_unless_all_claims(tiny_models, parser) -> None:  # type: ignore[no-untyped-def]
+def test_checkworthy_component_keeps_only_checkworthy_candidates_unless_all_claims(tiny_models: dict[str, Path], parser: Language) -> None:
     text = ("Budget figures\n\nThe deficit grew by 300 billion dollars in 2019. "
             "Thank you all for coming tonight. Exports rose 12 percent last year.")
     doc = parser(text)
@@ -149,7 +152,7 @@ def test_checkworthy_component_keeps_only_checkworthy_candidates_unless_all_clai
     ]  # the heading "Budget figures" (no final punctuation) is never a candidate
 
 
-def test_a_claim_inside_a_quote_keeps_its_speaker(tiny_models) -> None:  # type: ignore[no-untyped-def]
+def test_a_claim_inside_a_quote_keeps_its_speaker(tiny_models: dict[str, Path]) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     text = "“Exports rose 12 percent last year,” the minister said. Taxes went up 5 percent."
@@ -159,7 +162,7 @@ def test_a_claim_inside_a_quote_keeps_its_speaker(tiny_models) -> None:  # type:
     assert claim_candidates(doc, doc._.get(comp.ATTRIBUTIONS_EXT)) == [(1, 55, "Ann Lee"), (56, len(text), None)]
 
 
-def test_stance_component_labels_each_quote_toward_the_targets_it_mentions(tiny_models) -> None:  # type: ignore[no-untyped-def]
+def test_stance_component_labels_each_quote_toward_the_targets_it_mentions(tiny_models: dict[str, Path]) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe(STANCE_CLF_FACTORY, config={"model": str(tiny_models["stance"]), "targets": ["Moore", "Clark"]})
     text = "Clark praised Moore on Monday, Moore said. Nothing else happened."
@@ -175,7 +178,7 @@ def test_stance_component_labels_each_quote_toward_the_targets_it_mentions(tiny_
     assert second["stance"] is None and second["stances"] == []  # no target mentioned: no stance
 
 
-def test_train_base_rejects_bad_files_with_file_and_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_train_base_rejects_bad_files_with_file_and_line(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"sentence_normalized": "A b c.", "targets": []}\nnot json\n', encoding="utf-8")
     result = cli("train-classifier", "stance", "--data", bad, "--out", tmp_path / "m")
@@ -187,7 +190,7 @@ def test_train_base_rejects_bad_files_with_file_and_line(cli, tmp_path: Path) ->
     assert result.exit_code == 1 and "item 1" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models) -> None:  # type: ignore[no-untyped-def]
+def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models: dict[str, Path]) -> None:
     for which in ("claims", "stance"):
         model = LinearTextModel.load(tiny_models[which])
         rows = [stance_fields("Clark praised Moore on Monday.", 14, 19), stance_fields("Nothing at all here.", None, None)]

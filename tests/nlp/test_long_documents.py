@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from spacy.language import Language
+
 from annotator.nlp.chunked import PIECE_CHARS, parse_long, pieces
 from annotator.nlp.convert import doc_to_annotation, doc_tokens
 from annotator.nlp.pipeline import annotate
@@ -23,7 +26,7 @@ def test_pieces_cover_the_text_at_paragraph_breaks_within_the_limit() -> None:
     assert pieces("short", 10) == [(0, 5)]
 
 
-def test_normal_articles_are_annotated_exactly_as_a_whole_document_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_normal_articles_are_annotated_exactly_as_a_whole_document_parse(nlp: Language) -> None:
     texts = _samples()
     assert all(len(t) <= PIECE_CHARS for t in texts)
     got = list(annotate(nlp, [(t, f"d{i}") for i, t in enumerate(texts)], batch_size=2))
@@ -32,7 +35,7 @@ def test_normal_articles_are_annotated_exactly_as_a_whole_document_parse(nlp) ->
         assert ann == doc_to_annotation(whole, doc_id) and tokens == doc_tokens(whole)
 
 
-def test_a_long_document_keeps_its_text_offsets_and_nearly_all_quotes(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_document_keeps_its_text_offsets_and_nearly_all_quotes(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     import annotator.nlp.chunked as chunked
 
     monkeypatch.setattr(chunked, "PIECE_CHARS", 4_000)  # the ~17,000 characters below: five pieces
@@ -51,7 +54,7 @@ def test_a_long_document_keeps_its_text_offsets_and_nearly_all_quotes(nlp, monke
     assert via_annotate == pieced and tokens == doc_tokens(doc)
 
 
-def test_a_quote_over_two_paragraphs_cut_between_them_is_found_as_in_a_whole_parse(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_a_quote_over_two_paragraphs_cut_between_them_is_found_as_in_a_whole_parse(nlp: Language) -> None:
     """The cut falls on the blank line inside a quote that goes on in the next paragraph (the mark reopened):
     what the pieces give there, quotes, kinds and speakers, is what the whole document gives."""
     before = ("Officials met in Vienna on Tuesday for a new round of talks on the border. The meeting lasted four "

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from spacy.language import Language
 
 from annotator.nlp.evaluate import evaluate
 from annotator.nlp.pipeline import annotate
@@ -71,7 +73,7 @@ JOINED_FLOORS = {
 }
 
 
-def _report(nlp):  # type: ignore[no-untyped-def]
+def _report(nlp: Language) -> dict[str, Any]:
     assert GOLD.exists(), f"the hand-labelled gold is part of the repository: {GOLD}"
     gold = [annotation_from_dict(json.loads(line)) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
     texts = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "sample_data").glob("*.txt")}
@@ -82,28 +84,28 @@ def _report(nlp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def report(nlp):  # type: ignore[no-untyped-def]
+def report(nlp: Language) -> dict[str, Any]:
     return _report(nlp)
 
 
 @pytest.fixture(scope="module")
-def joined_report(joined_nlp):  # type: ignore[no-untyped-def]
+def joined_report(joined_nlp: Language) -> dict[str, Any]:
     return _report(joined_nlp)
 
 
 @pytest.mark.parametrize("where,name", sorted(FLOORS), ids=lambda v: v if isinstance(v, str) else None)
-def test_score_not_below_floor(report, where, name) -> None:  # type: ignore[no-untyped-def]
+def test_score_not_below_floor(report: dict[str, Any], where: str, name: str) -> None:
     value = report[where][name]["f1"] if where == "scores" else report[where][name]
     assert value is not None and value >= FLOORS[(where, name)] - MARGIN, f"{name}: {value:.3f}"
 
 
 @pytest.mark.parametrize("where,name", sorted(JOINED_FLOORS), ids=lambda v: v if isinstance(v, str) else None)
-def test_default_pipeline_score_not_below_floor(joined_report, where, name) -> None:  # type: ignore[no-untyped-def]
+def test_default_pipeline_score_not_below_floor(joined_report: dict[str, Any], where: str, name: str) -> None:
     value = joined_report[where][name]["f1"] if where == "scores" else joined_report[where][name]
     assert value is not None and value >= JOINED_FLOORS[(where, name)] - MARGIN, f"{name}: {value:.3f}"
 
 
-def test_project_targets(report) -> None:  # type: ignore[no-untyped-def]
+def test_project_targets(report: dict[str, Any]) -> None:
     assert report["scores"]["direct_overlap"]["f1"] >= 0.9
     assert report["accuracy"]["speaker"] >= 0.85
     assert report["scores"]["indirect_overlap"]["f1"] >= 0.6

@@ -3,6 +3,8 @@ content (rule-found quotes too), claims the check-worthiness probability; stored
 
 from __future__ import annotations
 
+from spacy.language import Language
+
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.nlp.pipeline import annotate
@@ -12,7 +14,7 @@ TEXT = ("“We will rebuild the bridge next year,” Maria Lopez said on Monday.
         "The council said that the budget had grown by 40 percent since 2019.\n")
 
 
-def test_suggestions_carry_scores_through_storage(joined_nlp, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_carry_scores_through_storage(joined_nlp: Language, sqlite_url: str) -> None:
     _, ann, tokens = next(annotate(joined_nlp, [(TEXT, "t")]))
     assert ann.quotes and all(q.score is not None and 0.0 <= q.score <= 1.0 for q in ann.quotes)
     assert ann.quotes[0].score > 0.5  # a plain direct quote: the model is sure of it
