@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.pg import PostgresServer
 
@@ -47,7 +47,7 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    def __call__(self, *args: str | Path, input: str | None = None) -> Result:
         from annotator.cli import app
 
         return self.runner.invoke(

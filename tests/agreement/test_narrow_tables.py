@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterable
 
 from rich.console import Console
-from typer.testing import CliRunner
+from rich.table import Table
+from typer.testing import CliRunner, Result
 
 from annotator.agreement import compute_agreement
 from annotator.agreement.documents import by_document
@@ -19,7 +21,7 @@ from tests.agreement.test_report import random_versions
 from tests.helpers import write_jsonl
 
 
-def rendered(width: int, tables) -> str:  # type: ignore[no-untyped-def]
+def rendered(width: int, tables: Iterable[Table]) -> str:
     console = Console(width=width, record=True, file=open("/dev/null", "w"))
     for table in tables:
         console.print(table)
@@ -40,7 +42,7 @@ def test_every_table_fits_80_columns_with_names_whole() -> None:
     assert "Span and token agreement" in wide and "Token agreement" not in wide
 
 
-def run(width: int, *args: str):  # type: ignore[no-untyped-def]
+def run(width: int, *args: str) -> Result:
     return CliRunner().invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": str(width)})
 
 

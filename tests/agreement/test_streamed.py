@@ -15,6 +15,7 @@ from annotator.agreement import compute_agreement
 from annotator.agreement.report import compute_agreement_streamed
 from annotator.scheme import Annotation
 from tests.agreement.streamed_fixture import CASES, fixture_versions, quotes_of
+from tests.conftest import Cli
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "streamed_reference.json").read_text(encoding="utf-8"))
 
@@ -56,7 +57,7 @@ def test_streamed_versions_of_others_are_skipped_and_names_are_checked() -> None
         compute_agreement_streamed(_stream(versions, 1), ["ann"])
 
 
-def test_cli_agreement_streams_the_database_to_the_report_of_all_versions_held(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_agreement_streams_the_database_to_the_report_of_all_versions_held(cli: Cli, db_url: str, tmp_path: Path) -> None:
     """`annotator agreement` (streamed, in chunks) equals compute_agreement over the same stored versions held
     in memory, on SQLite and PostgreSQL; documents are stored in an order that is not their ids' order."""
     from annotator.agreement.versions import versions_by_annotator

@@ -234,8 +234,11 @@ def walk_pair_distance(a: list[tuple[int, int, bool]], b: list[tuple[int, int, b
 
 
 
-def walk_observed_and_gaps(continua, category):  # type: ignore[no-untyped-def]
-    observed, lengths, gaps = 0, [], []
+def walk_observed_and_gaps(continua: Sequence[tuple[int, Sequence[Sequence[tuple[int, int, str]]]]],
+                           category: str) -> tuple[int, list[int], list[int]]:
+    observed = 0
+    lengths: list[int] = []
+    gaps: list[int] = []
     for length, per_coder in continua:
         segs = []
         for units in per_coder:

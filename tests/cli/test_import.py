@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.helpers import db_snapshot, write_jsonl
 TEXT = "“We call on Russia to withdraw its troops,” Mr Blinken said."
 
 
-def gold_line(**overrides):  # type: ignore[no-untyped-def]
+def gold_line(**overrides: Any) -> dict[str, Any]:
     line = {
         "id": "d1", "text": TEXT, "meta": {"source": "x"}, "annotator": "alice", "status": "done",
         "quotes": [{

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from annotator.io.validation import check_gold_semantics, schema_error
+from tests.conftest import Cli
 
 TEXT = ("Moscow accused Kyiv of shelling villages, the Kremlin said. "
         "“NATO has moved 40,000 troops east since 2014,” Sergei Lavrov told reporters. "
@@ -43,13 +44,13 @@ def _write(path: Path, *objs: dict) -> Path:
     return path
 
 
-def _run(cli, src: Path, out: Path) -> list[dict]:  # type: ignore[no-untyped-def]
+def _run(cli: Cli, src: Path, out: Path) -> list[dict]:
     result = cli("predict", src, "--keep-spans", "--out", out)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
-def test_keep_spans_keeps_every_span_and_predicts_only_labels(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_keep_spans_keeps_every_span_and_predicts_only_labels(cli: Cli, tmp_path: Path) -> None:
     gold = gold_line({"ukraine": "favor", "nato": "neutral", "c1": False, "c2": False, "c3": True})
     (pred,) = _run(cli, _write(tmp_path / "gold.jsonl", gold), tmp_path / "pred.jsonl")
     assert schema_error(pred, "gold") is None
@@ -64,7 +65,7 @@ def test_keep_spans_keeps_every_span_and_predicts_only_labels(cli, tmp_path: Pat
     assert [c["checkworthy"] for c in pred["claims"]][1:] == [True, False]  # a number-laden fact; thanks
 
 
-def test_labels_in_the_input_do_not_change_the_output(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_labels_in_the_input_do_not_change_the_output(cli: Cli, tmp_path: Path) -> None:
     one = gold_line({"ukraine": "favor", "nato": "favor", "c1": True, "c2": True, "c3": True})
     other = gold_line({"ukraine": "against", "nato": "neutral", "c1": False, "c2": False, "c3": False})
     a = _run(cli, _write(tmp_path / "a.jsonl", one), tmp_path / "pa.jsonl")
@@ -73,7 +74,7 @@ def test_labels_in_the_input_do_not_change_the_output(cli, tmp_path: Path) -> No
     assert (tmp_path / "pa.jsonl").read_bytes() == (tmp_path / "pb.jsonl").read_bytes()
 
 
-def test_a_quote_without_target_gets_the_dataset_target_it_mentions_or_none(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_quote_without_target_gets_the_dataset_target_it_mentions_or_none(cli: Cli, tmp_path: Path) -> None:
     gold = gold_line({"ukraine": "favor", "nato": "neutral", "c1": True, "c2": True, "c3": True})
     for q in gold["quotes"]:
         q["stance"] = None
@@ -86,7 +87,7 @@ def test_a_quote_without_target_gets_the_dataset_target_it_mentions_or_none(cli,
     assert second["quotes"][0]["stance"] is None  # no dataset target mentioned: no stance
 
 
-def test_keep_spans_output_scores_through_evaluate(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_keep_spans_output_scores_through_evaluate(cli: Cli, tmp_path: Path) -> None:
     gold = gold_line({"ukraine": "against", "nato": "against", "c1": False, "c2": True, "c3": False})
     src = _write(tmp_path / "gold.jsonl", gold)
     _run(cli, src, tmp_path / "pred.jsonl")
@@ -100,7 +101,7 @@ def test_keep_spans_output_scores_through_evaluate(cli, tmp_path: Path) -> None:
     assert "stance macro F1 (gold targets)" in table.stdout and "claims_sentence" in table.stdout
 
 
-def test_keep_spans_bad_input_names_file_and_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_keep_spans_bad_input_names_file_and_line(cli: Cli, tmp_path: Path) -> None:
     plain = _write(tmp_path / "plain.jsonl", {"text": "just text"})
     result = cli("predict", plain, "--keep-spans", "--out", tmp_path / "out.jsonl")
     assert result.exit_code == 1 and f"{plain}:1: not a gold JSONL line" in result.stderr

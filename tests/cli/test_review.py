@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import write_jsonl
 from tests.tui.helpers import pretend_terminal
 from tests.review.test_review_session import T1, T3, line, quote
+from tests.conftest import Cli
 
 
-def test_review_stores_agreed_documents_as_gold(cli, db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_review_stores_agreed_documents_as_gold(cli: Cli, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pretend_terminal(monkeypatch)  # review needs a terminal; with nothing to decide its screen never opens
     rows = [
         line("d1", T1, "alice", [quote(T1, "Talks were useful")]),

@@ -22,6 +22,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -45,13 +46,14 @@ STATE_DEPT = "the State Department"
 RU_MFA = "the Russian Foreign Ministry"
 
 
-def Q(text, kind, cue, speaker, name, stance=None, at=None):  # type: ignore[no-untyped-def]
+def Q(text: str, kind: str, cue: str | tuple[str, str] | None, speaker: str | tuple[str, str] | None, name: str | None,
+      stance: tuple[str, str] | None = None, at: str | None = None) -> dict[str, Any]:
     """One quote: snippet, kind, cue (None if none), speaker mention (None if none), canonical name,
     stance as (target, label) or None."""
     return {"text": text, "kind": kind, "cue": cue, "speaker": speaker, "name": name, "stance": stance, "at": at}
 
 
-def C(text, speaker=None, at=None):  # type: ignore[no-untyped-def]
+def C(text: str, speaker: str | None = None, at: str | None = None) -> dict[str, Any]:
     """One check-worthy claim; speaker = canonical name when the claim lies inside someone's quote."""
     return {"text": text, "speaker": speaker, "at": at}
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.io.samples import write_sample_gold
+from tests.conftest import Cli
 
 
-def import_samples(cli, db: str, tmp_path: Path, dataset: str = "news") -> Path:  # type: ignore[no-untyped-def]
+def import_samples(cli: Cli, db: str, tmp_path: Path, dataset: str = "news") -> Path:
     src = write_sample_gold(tmp_path / "sample_gold.jsonl")
     result = cli("import", src, "--dataset", dataset, "--db", db)
     assert result.exit_code == 0, result.output

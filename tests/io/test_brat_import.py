@@ -12,11 +12,12 @@ import pytest
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
+from annotator.scheme import Annotation
 from tests.helpers import db_snapshot
 from tests.io.brat_fixture import NOTE, PRESS, press_alice, write_plain, write_polnear
 
 
-def _quotes(ann):  # type: ignore[no-untyped-def]
+def _quotes(ann: Annotation) -> list[tuple[str, str, str | None, str | None]]:
     return [(q.text, q.kind, q.cue.text if q.cue else None, q.speaker.name if q.speaker else None) for q in ann.quotes]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
+from typer.testing import Result
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
@@ -20,13 +21,14 @@ from annotator.io.gold import gold_line
 from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
 
 from tests.io.tiny_corpus import write_tiny_gold
+from tests.conftest import Cli
 
 
 def _read(path: Path) -> list:  # type: ignore[type-arg]
     return list(read_docs(path))
 
 
-def _export(cli, db: str, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+def _export(cli: Cli, db: str, out: Path, *extra: str) -> Result:
     result = cli("export", "docbin", "--dataset", "news", "--out", out, "--db", db, *extra)
     assert result.exit_code == 0, result.output
     return result

@@ -15,6 +15,7 @@ from annotator.records import GOLD
 from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.io.output import safe_stem
+from annotator.scheme import Annotation
 from tests.conftest import SAMPLE_DIR
 from tests.io.samples import build_line
 
@@ -151,7 +152,7 @@ def test_failure_midway_leaves_the_previous_export_intact(
     calls = {"n": 0}
     real = gold_io.gold_line
 
-    def flaky(ann):  # type: ignore[no-untyped-def]
+    def flaky(ann: Annotation) -> str:
         calls["n"] += 1
         if calls["n"] == 4:
             raise UserError("disk on fire")

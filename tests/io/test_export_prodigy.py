@@ -18,9 +18,10 @@ from annotator.io.prodigy import REL_CUE, REL_SPEAKER, annotation_from_task, inp
 from annotator.io.validation import validator
 from annotator.scheme import Annotation
 from tests.conftest import ROOT
+from tests.conftest import Cli
 
 
-def _export(cli, db: str, out: Path, *extra: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def _export(cli: Cli, db: str, out: Path, *extra: str) -> list[dict[str, Any]]:
     result = cli("export", "prodigy", "--dataset", "news", "--out", out, "--db", db, *extra)
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

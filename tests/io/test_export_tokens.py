@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.language import Language
 
 from annotator.io.tokens import Tokenization, layout_from_offsets
 
@@ -16,12 +17,12 @@ TRICKY = (
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp() -> Language:
     return spacy.blank("en")
 
 
 @pytest.mark.parametrize("text", TRICKY)
-def test_layout_from_spacy_offsets_rebuilds_the_same_doc(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_layout_from_spacy_offsets_rebuilds_the_same_doc(nlp: Language, text: str) -> None:
     doc = nlp.make_doc(text)
     layout = layout_from_offsets(text, [(t.idx, t.idx + len(t)) for t in doc])
     assert layout is not None
@@ -43,7 +44,7 @@ def test_layout_from_non_spacy_offsets_covers_the_text(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", TRICKY)
-def test_align_equals_char_span_expand_for_every_span(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_align_equals_char_span_expand_for_every_span(nlp: Language, text: str) -> None:
     doc = nlp.make_doc(text)
     layout = layout_from_offsets(text, [(t.idx, t.idx + len(t)) for t in doc])
     assert layout is not None

@@ -15,22 +15,24 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from annotator.io.doccano import annotation_from_doccano
 from annotator.io.label_studio import LABEL_CONFIG, annotations_from_task
 from annotator.io.gold import gold_line
+from annotator.scheme import Annotation
+from tests.conftest import Cli
 
 TAG_TYPES = {"Labels": "labels", "Choices": "choices", "TextArea": "textarea"}
 
 
-def _export(cli, db: str, fmt: str, out: Path, *extra: str) -> str:  # type: ignore[no-untyped-def]
+def _export(cli: Cli, db: str, fmt: str, out: Path, *extra: str) -> str:
     result = cli("export", fmt, "--dataset", "news", "--out", out, "--db", db, *extra)
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
 
 
-def _roundtrip(cli, annotated: str, tmp_path: Path, anns) -> None:  # type: ignore[no-untyped-def]
+def _roundtrip(cli: Cli, annotated: str, tmp_path: Path, anns: Iterable[Annotation]) -> None:
     """The versions read back, imported into a new database, export exactly as the original database."""
     original = _export(cli, annotated, "jsonl", tmp_path / "orig.jsonl")
     gold = tmp_path / "back.jsonl"

@@ -8,9 +8,10 @@ from pathlib import Path
 from annotator.io.validation import check_gold_semantics, validator
 from tests.io.conftest import import_samples
 from tests.io.samples import UNICODE_ID, sample_lines
+from tests.conftest import Cli
 
 
-def _export(cli, db: str, out: Path, *extra: str) -> bytes:  # type: ignore[no-untyped-def]
+def _export(cli: Cli, db: str, out: Path, *extra: str) -> bytes:
     result = cli("export", "jsonl", "--dataset", "news", "--db", db, "--out", out, *extra)
     assert result.exit_code == 0, result.output
     assert f"to {out}" in result.stderr

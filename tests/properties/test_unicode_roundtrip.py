@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,12 +24,13 @@ texts = st.lists(chunks, min_size=1, max_size=30).map("".join).filter(lambda t: 
 
 
 @st.composite
-def documents(draw):  # type: ignore[no-untyped-def]
+def documents(draw: st.DrawFn) -> dict[str, Any]:
     text = draw(texts)
     n = len(text)
     cuts = sorted(set(draw(st.lists(st.integers(0, n), max_size=8))) | {0, n})
     segments = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-    quotes, claims = [], []
+    quotes: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
     for i, (a, b) in enumerate(segments):
         role = draw(st.sampled_from(["quote", "claim", "none"]))
         if role == "quote":

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
+from typer.testing import Result
 
 from annotator.db.engine import open_database
 from annotator.records import ImportRecord
@@ -93,7 +95,7 @@ def test_a_full_disk_during_import_stores_nothing(tmp_path: Path) -> None:
     repo.db.engine.dispose()
 
     @event.listens_for(repo.db.engine, "connect")
-    def _tiny(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _tiny(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # SQLite's own limit on the file size: writes past it fail with SQLITE_FULL,
         # exactly as on a full disk.
         pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
@@ -162,7 +164,7 @@ def as_if_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("annotator.tui.run.terminal_problem", lambda *a, **k: None)
 
 
-def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+def _one_line_error(result: Result) -> str:
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.output

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import db_snapshot
+from tests.conftest import Cli
 
 TEXT = "“We are ready to talk,” said Antony Blinken. About 100,000 troops are there."
 
@@ -56,7 +57,7 @@ NAMED = {
 }
 
 
-def _seeded(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _seeded(cli: Cli, db_url: str, tmp_path: Path) -> None:
     """A database that already has a dataset (and so its schema): any change shows in a snapshot."""
     seed = tmp_path / "seed.jsonl"
     seed.write_text(json.dumps(valid_line()) + "\n", encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 import annotator.db.engine as engine_mod
 from annotator.db.repo import Repository
@@ -19,7 +19,7 @@ def test_user_data_only_travels_as_parameters(db_url: str, tmp_path: Path) -> No
     statements: list[str] = []
     real_make_engine = engine_mod.make_engine
 
-    def spying_make_engine(url: str):  # type: ignore[no-untyped-def]
+    def spying_make_engine(url: str) -> Engine:
         eng = real_make_engine(url)
         event.listen(eng, "before_cursor_execute", lambda c, cur, stmt, params, ctx, many: statements.append(stmt))
         return eng

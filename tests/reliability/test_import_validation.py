@@ -16,13 +16,14 @@ from annotator.db.engine import open_database
 from tests.cli.test_import import TEXT, gold_line
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import db_snapshot
+from tests.conftest import Cli
 
 QUOTE = gold_line()["quotes"][0]
 SECOND_QUOTE = {"start": 44, "end": 59, "text": TEXT[44:59], "kind": "indirect", "cue": None, "speaker": None,
                 "stance": None}
 
 
-def _claim(start: int, end: int, **extra):  # type: ignore[no-untyped-def]
+def _claim(start: int, end: int, **extra: object) -> dict[str, object]:
     return {"start": start, "end": end, "text": TEXT[start:end], "checkworthy": True, "speaker": None, **extra}
 
 
@@ -91,7 +92,7 @@ RAW_CASES = {
 }
 
 
-def _check_refused(cli, db_url: str, tmp_path: Path, line: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def _check_refused(cli: Cli, db_url: str, tmp_path: Path, line: str, expected: str) -> None:
     cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", "g", "--db", db_url)
     before = db_snapshot(db_url)
     src = tmp_path / "in.jsonl"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.io.conftest import import_samples
+from tests.conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,14 +30,14 @@ def run(*args: str, **kw) -> subprocess.CompletedProcess:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def db(cli, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+def db(cli: Cli, tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     import_samples(cli, url, tmp_path)
     return url
 
 
 @pytest.fixture
-def expected(cli, db: str, tmp_path: Path) -> bytes:  # type: ignore[no-untyped-def]
+def expected(cli: Cli, db: str, tmp_path: Path) -> bytes:
     """The export as a regular file: what every special output must receive."""
     assert cli("export", "jsonl", "--dataset", "news", "--out", tmp_path / "plain.jsonl", "--db", db).exit_code == 0
     return (tmp_path / "plain.jsonl").read_bytes()
@@ -137,7 +138,7 @@ def test_predict_into_a_fifo_writes_through_it(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_default_export_names_never_collide_and_fit_a_file_name(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_default_export_names_never_collide_and_fit_a_file_name(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'x.db'}"
     long_name = "".join(chr(0x20000 + i) for i in range(150))  # CJK letters of 4 bytes each: 600 bytes

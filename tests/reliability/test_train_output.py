@@ -10,9 +10,10 @@ import pytest
 from annotator.errors import UserError
 from annotator.training.train import OUTPUT_MARKER, check_output
 from tests.conftest import GOLD_FILE
+from tests.conftest import Cli
 
 
-def _import_gold(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _import_gold(cli: Cli, db_url: str, tmp_path: Path) -> None:
     lines = [{**json.loads(line), "annotator": "gold"} for line in GOLD_FILE.read_text(encoding="utf-8").splitlines()]
     src = tmp_path / "gold.jsonl"
     src.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")

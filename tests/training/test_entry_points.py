@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
 import annotator
 from tests.conftest import GOLD_FILE, ROOT
@@ -85,7 +86,7 @@ print([(s.label_, s.text) for s in doc.spans.get("quotes", [])])
 
 
 @pytest.mark.slow
-def test_a_saved_rule_pipeline_loads_with_spacy_load_in_a_fresh_process(nlp_base, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_saved_rule_pipeline_loads_with_spacy_load_in_a_fresh_process(nlp_base: Language, tmp_path: Path) -> None:
     nlp_base.to_disk(tmp_path / "pipeline")
     out = _fresh(LOAD_AND_RUN, str(tmp_path / "pipeline"))
     assert out.returncode == 0, out.stderr

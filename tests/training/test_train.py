@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pytest
@@ -58,7 +59,7 @@ def test_finetuning_a_three_class_model_follows_its_examples() -> None:
 
 
 @pytest.mark.slow
-def test_a_failed_retraining_keeps_the_previous_pipeline(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_retraining_keeps_the_previous_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.training import train as train_mod
     from annotator.training import update as up
 
@@ -69,7 +70,7 @@ def test_a_failed_retraining_keeps_the_previous_pipeline(tmp_path: Path, monkeyp
     assert first.model_path == out and (out / "config.cfg").exists() and (out / "README.md").exists()
     assert set(first.scores) == {"base", "updated"} and first.folds == (("000_60b67c4313700902",), ("004_5e301fe25cad7829",))
 
-    def broken(*_a, **_k):  # type: ignore[no-untyped-def]
+    def broken(*_a: object, **_k: object) -> NoReturn:
         raise RuntimeError("interrupted while updating")
 
     monkeypatch.setattr(up, "update", broken)
