@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATASET ?= demo
 ANNOTATOR ?= demo
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: install demo test typecheck lint-imports bench model postgres-binaries clean base-models
 

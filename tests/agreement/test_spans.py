@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from itertools import permutations
+from functools import cache
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ from annotator.scheme import Span
 
 
 def brute_max_matching(a, b, min_overlap=0.0):
-    """Largest one-to-one matching by trying every assignment (small inputs only)."""
+    """Largest one-to-one matching by trying every assignment (memoised over which spans are taken)."""
     a, b = sorted(set(a)), sorted(set(b))
 
     def edge(x, y):
@@ -25,10 +25,18 @@ def brute_max_matching(a, b, min_overlap=0.0):
         return shared / (max(x[1], y[1]) - min(x[0], y[0])) >= min_overlap if min_overlap else True
 
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    best = 0
-    for perm in permutations(range(len(large)), len(small)):
-        best = max(best, sum(edge(small[i], large[j]) for i, j in enumerate(perm)))
-    return best
+
+    @cache
+    def best(i: int, used: int) -> int:
+        """Most edges for small[i:] with the large spans in bitmask ``used`` taken (every choice tried)."""
+        if i == len(small):
+            return 0
+        options = [best(i + 1, used)]  # small[i] left unmatched
+        options += [1 + best(i + 1, used | 1 << j) for j, y in enumerate(large)
+                    if not used >> j & 1 and edge(small[i], y)]
+        return max(options)
+
+    return best(0, 0)
 
 
 span = st.tuples(st.integers(0, 40), st.integers(1, 12)).map(lambda t: (t[0], t[0] + t[1]))
