@@ -73,6 +73,10 @@ class DocumentVersion:
     quotes: tuple[Quote, ...]
     claims: tuple[Claim, ...]
 
+    def items(self, layer: str) -> tuple[Quote, ...] | tuple[Claim, ...]:
+        """The items of one layer ("quotes" or "claims"), in the version's order."""
+        return self.quotes if layer == "quotes" else self.claims
+
     def annotation(self, dataset: str | None = None) -> Annotation:
         return Annotation(
             doc_id=self.document.ext_id,

@@ -41,7 +41,7 @@ def layer_of(item: Item) -> str:
 
 def check_overlap(version: DocumentVersion, layer: str, item_id: str, start: int, end: int) -> None:
     """Spans of one layer never overlap within one version (docs/contract.md section 1)."""
-    other = first_overlap(version.quotes if layer == "quotes" else version.claims, item_id, start, end)
+    other = first_overlap(version.items(layer), item_id, start, end)
     if other is not None:
         name = "quote" if layer == "quotes" else "claim"
         raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")

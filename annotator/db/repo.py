@@ -116,7 +116,7 @@ RECENT_VERSIONS = 8
 
 
 def _index(state: DocumentVersion, layer: str, item_id: str) -> int | None:
-    items: Sequence[Item] = state.quotes if layer == "quotes" else state.claims
+    items: Sequence[Item] = state.items(layer)
     for i, it in enumerate(items):
         if it.id == item_id:
             return i
@@ -249,7 +249,7 @@ def _with_item(state: DocumentVersion, rows: _Rows, layer: str, i: int | None, i
     never changed in place) and recorded in ``writes``; returns the new version and the item's old and new
     stored states."""
     _check_layer(layer)
-    items: list[Any] = list(state.quotes if layer == "quotes" else state.claims)
+    items: list[Any] = list(state.items(layer))
     before = None if i is None else dict(rows[layer][i][1])
     after = None if item is None else item_to_payload(item)
     rows[layer], order = _change(rows[layer], layer, i, after, writes)
@@ -900,7 +900,7 @@ class Repository:
                 for layer, item_id, edit in edits:
                     _check_layer(layer)
                     i = _index(state, layer, item_id)
-                    item = edit(state, None if i is None else (state.quotes if layer == "quotes" else state.claims)[i])
+                    item = edit(state, None if i is None else state.items(layer)[i])
                     state, before, after = _with_item(state, rows, layer, i, item, writes)
                     events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
                                    "before": before, "after": after, "undoable": True, "created_at": utcnow()})
