@@ -141,8 +141,10 @@ async def test_a_failed_save_is_shown_and_the_document_stays(repo: Repository, m
         await pilot.press("1", "enter")
         await saved(pilot)
         await pilot.pause()
-        assert any("not saved: RuntimeError: disk on fire" in str(n.message) for n in app._notifications)
-        assert "Document 1 of 2: d1" in str(app.query_one("#status").render())
+        assert [(n.title, n.message, n.severity) for n in app._notifications] == [
+            ("save d1: not saved", "RuntimeError: disk on fire", "error")]
+        status = str(app.query_one("#status").render())
+        assert "Document 1 of 2: d1" in status and "✗ NOT SAVED" in status
 
 
 async def test_review_panels_show_hostile_names_literally(sqlite_url: str, tmp_path: Path, cli: Cli) -> None:
@@ -232,7 +234,7 @@ async def test_a_failed_save_with_hostile_text_is_notified_verbatim(repo: Reposi
         await saved(pilot)
         await pilot.pause()
         await pilot.pause()
-        assert "not saved: RuntimeError: disk [bold red]on fire[/] ␛[31m" in toasts(app)
+        assert "save d1: not saved\nRuntimeError: disk [bold red]on fire[/] ␛[31m" in toasts(app)
         assert app.is_running
         await pilot.press("q")
     assert "gold" not in repo.annotators("r")

@@ -28,7 +28,7 @@ from annotator.scheme import Annotation, Quote
 from annotator.tui.messages import DecisionFailed, DecisionSaved
 from annotator.tui.screens.decisions import DecisionScreen
 from annotator.tui.widgets.article import ArticleView
-from annotator.tui.widgets.panels import StatusLine
+from annotator.tui.widgets.panels import StatusLine, saved_indicator
 
 
 
@@ -181,7 +181,8 @@ class ReviewScreen(DecisionScreen[None]):
         return out
 
     def update_status(self) -> None:
-        self.query_one(StatusLine).show(self.status_text())
+        """The review status, with the saved indicator always whole at the right end."""
+        self.query_one(StatusLine).show(self.status_text(), saved_indicator(self.pending, self.error))
 
     def refresh_view(self) -> None:
         self.update_status()
@@ -235,7 +236,7 @@ class ReviewScreen(DecisionScreen[None]):
         except UserError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.queue("save", partial(self._store, doc, result))
+        self.queue(f"save {visible(doc.comparison.doc_id)}", partial(self._store, doc, result))
 
     def _store(self, doc: ReviewDocument, result: Annotation) -> tuple[ReviewDocument, Annotation, int | None]:
         """On the worker thread: store one document (and, after the last one, count every stored one)."""
@@ -259,7 +260,7 @@ class ReviewScreen(DecisionScreen[None]):
         self.refresh_view()
 
     def on_decision_failed(self, message: DecisionFailed) -> None:
-        """The document stays (with its resolutions) and the reason is shown; enter tries again."""
-        self.pending = max(self.pending - 1, 0)
-        self.notify(f"not saved: {message.error}", severity="error", timeout=10)
+        """The document stays (with its resolutions), the reason is shown as on every decision screen
+        (``✗ NOT SAVED`` on the status line until a save succeeds); enter tries again."""
+        self.decision_failed(message)
         self.refresh_view()
