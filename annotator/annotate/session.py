@@ -14,8 +14,12 @@ and this annotator's own version; other annotators' work is never loaded.
 No selection: which item is selected is the screen's business (``tui.screens.annotate``), and
 every decision names its item. Thread use: the UI runs decisions one at a time on ONE worker thread and
 draws the ``DocumentVersion`` each decision returns (carried back in a message), never ``state``. What
-the UI thread does read here is replaced whole, never changed in place (``statuses``, ``targets``,
-``finished``, the timing tuple behind ``progress``), so it needs no lock.
+the UI thread does read here is replaced whole, never changed in place (``statuses`` with its count of done
+documents, ``targets``, ``finished``, the timing tuple behind ``progress``), so it needs no lock.
+
+``progress`` (the status line asks every second) costs the same at any dataset size: the done documents are
+counted when the statuses are replaced (one document's change adjusts the count), and a document's place
+in the session's order is a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ class AnnotationSession:
         self.blind = blind
         self.targets: tuple[str, ...] = repo.get_dataset(dataset).stance_targets  # NotFoundError if unknown
         #: The annotator's documents: those assigned to them, or all when the dataset has no assignment.
-        self.statuses: dict[int, str] = repo.annotator_statuses(dataset, annotator)
+        self.statuses = repo.annotator_statuses(dataset, annotator)
         self.doc_ids: list[int] = list(self.statuses)
         if not self.doc_ids:
             if repo.count_documents(dataset):
@@ -130,6 +134,8 @@ class AnnotationSession:
         #: ``as-imported`` or ``uncertain`` (documents whose suggestions the model is least sure of first).
         self.order = order
         self.doc_ids = ordered(self.doc_ids, order, self._suggestions_by_id() if order != "as-imported" else {})
+        #: Document id -> its place in ``doc_ids`` (the session's order never changes).
+        self._place = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
         #: The version last opened or saved by this session (the worker's view; the UI draws the versions
         #: the decisions return).
         self.state: DocumentVersion | None = None
@@ -221,10 +227,27 @@ class AnnotationSession:
         self.state = state
         self._set_status(state)
 
+    @property
+    def statuses(self) -> dict[int, str]:
+        """Document id -> this annotator's status ('new' where they have no version yet)."""
+        return self._statuses[0]
+
+    @statuses.setter
+    def statuses(self, statuses: dict[int, str]) -> None:
+        self._statuses = (statuses, sum(1 for s in statuses.values() if s == "done"))
+
     def _set_status(self, state: DocumentVersion) -> None:
-        """Record a version's status (a new dict: the UI may be reading the old one)."""
-        if self.statuses.get(state.document.id) != state.status:
-            self.statuses = {**self.statuses, state.document.id: state.status}
+        """Record a version's status (a new dict: the UI may be reading the old one); the done count is
+        adjusted, not recounted."""
+        statuses, done = self._statuses
+        old = statuses.get(state.document.id)
+        if old != state.status:
+            done += (state.status == "done") - (old == "done")
+            self._statuses = ({**statuses, state.document.id: state.status}, done)
+
+    def position(self, doc_id: int) -> int:
+        """0-based place of a document in this session's order."""
+        return self._place[doc_id]
 
     def _require_state(self) -> DocumentVersion:
         if self.state is None:
@@ -284,12 +307,12 @@ class AnnotationSession:
         dataset, its decided items, and the time spent on the open document."""
         state = state or self._require_state()
         items = items_of(state)
-        statuses = self.statuses
+        _, done = self._statuses
         earlier, worked, last = self._time
         return Progress(
-            position=self.doc_ids.index(state.document.id) + 1,
+            position=self._place[state.document.id] + 1,
             total=len(self.doc_ids),
-            done=sum(1 for s in statuses.values() if s == "done"),
+            done=done,
             decided=sum(1 for it in items if it.status != "suggested"),
             items=len(items),
             seconds=earlier + worked + self._idle(last),

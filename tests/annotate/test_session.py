@@ -304,3 +304,41 @@ def test_undo_in_a_done_document_reopens_it(sqlite_url: str) -> None:
     state = s.undo(vid)
     assert any(it.status == "suggested" for it in (*state.quotes, *state.claims))
     assert state.status == "in_progress" and s.statuses[state.document.id] == "in_progress"
+
+
+def test_progress_counts_stay_those_of_the_stored_statuses(sqlite_url: str) -> None:
+    """The status line's numbers (asked every second) are kept up to date by the decisions, not recounted
+    per call: after done, flag, undo of a done document, another process finishing a document and a reread of the
+    statuses,
+    they are what the stored statuses and the session's order say."""
+    texts = [f"Doc {i}: “We will not attack,” Lavrov said." for i in range(6)]
+    repo = build_repo(sqlite_url, [Annotation(f"d{i}", t, "model", "done", {}, (
+        Quote("q1", 7, 25, t[7:25], "direct"),), ()) for i, t in enumerate(texts)])
+    s = make_session(repo)
+
+    def expected() -> tuple[int, int, int]:
+        stored = repo.annotator_statuses(DATASET, "alice")
+        return (s.doc_ids.index(s.state.document.id) + 1, len(s.doc_ids),
+                sum(1 for v in stored.values() if v == "done"))
+
+    def shown() -> tuple[int, int, int]:
+        p = s.progress()
+        return p.position, p.total, p.done
+
+    assert shown() == expected() == (1, 6, 0)
+    first = s.state.version_id
+    s.mark_done(first)
+    assert shown() == expected() == (2, 6, 1)
+    s.flag()
+    s.mark_done()
+    assert shown() == expected() == (4, 6, 2)
+    s.undo(first)  # the first document is in progress again
+    s.open_document(s.doc_ids[0])
+    assert shown() == expected() == (1, 6, 1)
+    other = make_session(repo)  # another process of alice's finishes a document
+    other.jump_to(5)
+    other.mark_done()
+    assert shown() == (1, 6, 1)  # not seen until the statuses are read again
+    s.undo_aligned([])  # an all-copies decision (here of no copy) reads the statuses again
+    assert shown() == expected() == (1, 6, 2)
+    assert [s.position(d) for d in s.doc_ids] == list(range(6))

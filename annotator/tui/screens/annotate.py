@@ -497,7 +497,7 @@ class AnnotateScreen(DecisionScreen[None]):
         self.submit("skip", partial(self.session.skip, self._version()))
 
     def action_goto(self) -> None:
-        current = self.session.doc_ids.index(self.version.document.id)
+        current = self.session.position(self.version.document.id)
 
         def chosen(row: int | None) -> None:
             if row is not None:
