@@ -2,24 +2,71 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
-from annotator.db.engine import head_revision, open_database
+from annotator.db.engine import alembic_config, head_revision, open_database
 from annotator.db.models import Base
+from annotator.db.repo import Repository
+from annotator.records import ImportRecord
 
 
-def test_empty_database_upgrades_to_head_and_matches_models(db_url: str) -> None:
-    db = open_database(db_url)
-    with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == head_revision()
-        assert compare_metadata(context, Base.metadata) == []
-        assert {"datasets", "documents", "versions", "events", "suggestions", "model_runs", "annotators"} <= set(
-            inspect(conn).get_table_names()
-        )
-    db.dispose()
+def _schema(url: str) -> dict[str, Any]:
+    """Everything the database says about its tables: columns (type, nullability, default), primary key,
+    foreign keys (with ON DELETE), indexes, unique constraints; and the Alembic revision."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            insp = inspect(conn)
+            out: dict[str, Any] = {"revision": MigrationContext.configure(conn).get_current_revision()}
+            for table in insp.get_table_names():
+                out[table] = {
+                    "columns": {c["name"]: (str(c["type"]), c["nullable"], c.get("default")) for c in insp.get_columns(table)},
+                    "primary key": insp.get_pk_constraint(table)["constrained_columns"],
+                    "foreign keys": sorted((fk["constrained_columns"], fk["referred_table"], fk["referred_columns"],
+                                            fk.get("options", {}).get("ondelete")) for fk in insp.get_foreign_keys(table)),
+                    "indexes": sorted((ix["name"], ix["column_names"], ix["unique"]) for ix in insp.get_indexes(table)),
+                    "unique": sorted((uq["name"], uq["column_names"]) for uq in insp.get_unique_constraints(table)),
+                }
+            return out
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_is_made_from_the_models_with_the_schema_the_migrations_make(
+        db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """A new database is created from the models and stamped (``create_schema``: no migration runs); every
+    migration from the first one gives the same tables, columns, keys and indexes, and agrees with the models."""
+    open_database(db_url).dispose()
+    migrated = (f"sqlite:///{tmp_path / 'migrated.db'}" if db_url.startswith("sqlite")
+                else request.getfixturevalue("pg_server").create_database())
+    command.upgrade(alembic_config(migrated), "head")
+    created, upgraded = _schema(db_url), _schema(migrated)
+    assert created["revision"] == head_revision()
+    assert {"datasets", "documents", "versions", "version_items", "events", "suggestions", "model_runs",
+            "annotators", "speaker_aliases", "assignments", "alembic_version"} == set(created) - {"revision"}
+    assert created == upgraded
+    engine = create_engine(migrated)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+
+
+def test_creating_a_database_runs_no_migration(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_migrations(*_args: object, **_kw: object) -> None:
+        raise AssertionError("a new database must not be migrated")
+
+    monkeypatch.setattr(command, "upgrade", no_migrations)
+    repo = Repository(open_database(sqlite_url))
+    repo.import_records("d", [ImportRecord("a", "Text.", {}, "t")])
+    assert repo.document_names("d") and repo.list_datasets()[0].name == "d"
+    repo.close()
 
 
 def test_reopening_does_not_migrate_again(db_url: str) -> None:
