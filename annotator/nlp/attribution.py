@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
-from annotator.nlp.attribution_features import QUOTE_TOKENS, paragraphs, sequences
+from annotator.nlp.attribution_features import QUOTE_TOKENS, Featurizer, paragraphs
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
 from annotator.quotemarks import inside_marks, mark_count, quote_kind
 from annotator.scheme import trim_span
@@ -58,6 +58,7 @@ class CrfTagger:
             raise ModelError(f"no attribution model at {model} (train one with `annotator train-base`)")
         self.cue_lemmas: AbstractSet[str] = frozenset(
             json.loads((self.model_dir / "cue_lemmas.json").read_text(encoding="utf-8")))
+        self.features = Featurizer(self.cue_lemmas)
         self._tagger: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -71,7 +72,7 @@ class CrfTagger:
             self._tagger = pycrfsuite.Tagger()
             self._tagger.open(str(self.model_dir / "model.crfsuite"))
         spans: list[tuple[str, int, int]] = []
-        for idx, feats in sequences(doc, self.cue_lemmas, doc._.get(comp.ATTRIBUTIONS_EXT)):
+        for idx, feats in self.features.sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT)):
             spans.extend(decode(idx, self._tagger.tag(feats)))
         return spans
 

@@ -21,10 +21,10 @@ mark, and whether the paragraph before ended inside an open quotation (PolNeAR's
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
-from typing import Any, AbstractSet, Sequence
+from typing import Any, AbstractSet, Callable, Sequence, cast
 
-from spacy.tokens import Doc, Token
+import numpy as np
+from spacy.tokens import Doc
 
 from annotator.nlp import lexicon as lx
 
@@ -32,60 +32,42 @@ from annotator.nlp import lexicon as lx
 QUOTE_TOKENS = frozenset({'"', "“", "”", "„", "‟", "«", "»", "''", "``"})
 _OPENERS = frozenset({"“", "„", "«", "``"})
 _CLOSERS = frozenset({"”", "»"})
+_IOB = ("", "I", "O", "B")  # Token.ent_iob_ by the ENT_IOB value
+_OFFSETS = (-2, -1, 1, 2)
+_LEX_WORDS = frozenset({"according", "that", "whether"})
+_Q = {q: f"q={q}" for q in ("in", "out", "mark")}
+_QOFF = [{q: f"{off}q={q}" for q in ("in", "out", "mark")} for off in _OFFSETS]
+_SS = [f"ss={k}" for k in range(4)]
+_SE = [f"se={k}" for k in range(4)]
+_STATE = {(si, pq, pc): (f"si={si}", f"pq={pq}", f"pc={pc}") for si in range(3) for pq in "01" for pc in "01"}
+_DCS = ("dcs=0", "dcs=1")
 
 
 def paragraphs(doc: Doc) -> list[list[int]]:
     """Token indices of each paragraph, whitespace tokens left out."""
+    strings = doc.vocab.strings
     out: list[list[int]] = []
     cur: list[int] = []
-    for tok in doc:
-        if tok.is_space or not tok.text.strip():
-            if "\n" in tok.text and cur:
+    for i, (orth, space) in enumerate(doc.to_array(["ORTH", "IS_SPACE"]).tolist()):
+        if space:  # a token is never empty: IS_SPACE is "its text strips to nothing"
+            if cur and "\n" in strings[orth]:
                 out.append(cur)
                 cur = []
             continue
-        cur.append(tok.i)
-        if "\n" in tok.whitespace_ and cur:  # pragma: no cover - spaCy keeps newlines as space tokens
-            out.append(cur)
-            cur = []
+        cur.append(i)
     if cur:
         out.append(cur)
     return out
 
 
-@dataclass(frozen=True)
-class _Tokens:
-    """What the features read of each token, read once per doc: ``doc[i]`` and ``Token.head`` build a new
-    Token object on every call, which made feature extraction the pipeline's biggest cost after the parser."""
-
-    text: list[str]
-    lower: list[str]
-    lemma: list[str]  # lower-cased
-    pos: list[str]
-    tag: list[str]
-    dep: list[str]
-    head: list[int]
-    ent: list[str]
-    shape: list[str]
-
-    @classmethod
-    def of(cls, doc: Doc) -> "_Tokens":
-        toks = list(doc)
-        return cls(text=[t.text for t in toks], lower=[t.lower_ for t in toks],
-                   lemma=[t.lemma_.lower() for t in toks], pos=[t.pos_ for t in toks],
-                   tag=[t.tag_ for t in toks], dep=[t.dep_ for t in toks],
-                   head=[t.head.i for t in toks],
-                   ent=[t.ent_iob_ + t.ent_type_ for t in toks],
-                   shape=["X" if t.is_upper else "Xx" if t.is_title else "x" if t.is_alpha else t.shape_[:3]
-                          for t in toks])
-
-
-def _quote_state(doc: Doc, idx: Sequence[int], texts: Sequence[str] | None = None) -> list[str]:
+def _quote_state(idx: Sequence[int], texts: Sequence[str]) -> list[str]:
     """``in``/``out``/``mark`` per token: inside a quotation counted from the paragraph start."""
+    if QUOTE_TOKENS.isdisjoint([texts[i] for i in idx]):
+        return ["out"] * len(idx)
     inside = False
     out = []
     for i in idx:
-        t = texts[i] if texts is not None else doc[i].text
+        t = texts[i]
         if t in QUOTE_TOKENS:
             if t in _OPENERS:
                 inside = True
@@ -99,19 +81,6 @@ def _quote_state(doc: Doc, idx: Sequence[int], texts: Sequence[str] | None = Non
     return out
 
 
-def _cue_ancestor(toks: _Tokens, i: int, cue_lemmas: AbstractSet[str]) -> str:
-    """The dependency label of the child, on the path up from token ``i``, of the nearest cue-word ancestor
-    (``far`` when there is none within 8 steps; the root is its own head, so a cue-word root counts as the
-    ancestor of itself, as the shipped model was trained)."""
-    child = i
-    head = toks.head[i]
-    for depth in range(8):
-        if toks.lemma[head] in cue_lemmas:
-            return f"{toks.dep[child]}|{min(depth, 2)}"
-        child, head = head, toks.head[head]
-    return "far"
-
-
 def rule_tags(doc: Doc, records: Sequence[dict[str, Any]] | None) -> list[str]:
     """Per token: ``CON-<kind>`` inside a rule content, ``CUE``/``SRC`` in a rule cue/speaker, else ``O``."""
     tags = ["O"] * len(doc)
@@ -119,11 +88,12 @@ def rule_tags(doc: Doc, records: Sequence[dict[str, Any]] | None) -> list[str]:
         for key, tag in (("speaker", "SRC"), ("cue", "CUE")):
             if rec.get(key):
                 span = doc.char_span(rec[key][0], rec[key][1], alignment_mode="expand")
-                for tok in span if span is not None else ():
-                    tags[tok.i] = tag
+                if span is not None:
+                    tags[span.start:span.end] = [tag] * (span.end - span.start)
         span = doc.char_span(rec["start"], rec["end"], alignment_mode="expand")
-        for k, tok in enumerate(span if span is not None else ()):
-            tags[tok.i] = f"CON-{rec['kind']}" + ("|b" if k == 0 else "")
+        if span is not None and span.end > span.start:
+            con = f"CON-{rec['kind']}"
+            tags[span.start:span.end] = [con + "|b"] + [con] * (span.end - span.start - 1)
     return tags
 
 
@@ -131,141 +101,243 @@ def _bin(n: int) -> str:
     return str(n) if abs(n) <= 3 else ("near" if abs(n) <= 8 else "far") + ("+" if n > 0 else "-")
 
 
+_DC = {n: f"dc={_bin(n)}" for n in range(-9, 10)}  # beyond 8: far
+
+
+def _rule_features(tag: str) -> tuple[str, str, str, str]:
+    """``r=``, ``rk=``, ``-1r=``, ``1r=`` of a ``rule_tags`` tag (``rk``: without the ``|b`` of a first token)."""
+    kind = tag.split("|")[0]
+    return f"r={tag}", f"rk={kind}", f"-1r={kind}", f"1r={kind}"
+
+
 def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Per token, its sentence's start and end (``Token.sent`` walks the doc on every call: too slow)."""
     starts, ends = [0] * len(doc), [0] * len(doc)
     for sent in doc.sents:
-        for i in range(sent.start, sent.end):
-            starts[i], ends[i] = sent.start, sent.end
+        s, e = sent.start, sent.end
+        starts[s:e] = [s] * (e - s)
+        ends[s:e] = [e] * (e - s)
     return starts, ends
 
 
-def sequences(doc: Doc, cue_lemmas: AbstractSet[str], records: Sequence[dict[str, Any]] | None = None
-              ) -> list[tuple[list[int], list[list[str]]]]:
-    """``(token indices, features)`` of each paragraph: ``token_features`` plus the context features of the
-    module doc (``records``: the rules' attribution records)."""
-    full_tags = rule_tags(doc, records)
-    tags = [t.split("|")[0] for t in full_tags]
-    bounds = _sentence_bounds(doc)
-    starts, ends = bounds
-    toks = _Tokens.of(doc)
-    is_cue = [lemma in cue_lemmas for lemma in toks.lemma]
-    sent_has: dict[int, tuple[bool, bool]] = {}
-    for start, end in set(zip(starts, ends)):
-        sent_has[start] = (any(is_cue[start:end]), any(t in QUOTE_TOKENS for t in toks.text[start:end]))
-    out = []
-    open_before = False
-    for idx in paragraphs(doc):
-        qstate = _quote_state(doc, idx, toks.text)
-        feats = token_features(doc, idx, cue_lemmas, bounds, toks, qstate)
-        cues = [i for i in idx if is_cue[i]]
+class _Columns:
+    """What the features read of each token, from ``Doc.to_array`` once per doc, as feature strings where
+    the feature is a function of one vocabulary entry (looked up in the ``Featurizer``'s caches): Token
+    objects (one per ``doc[i]``, per ``.head``, per attribute read) were most of the component's time."""
+
+    ATTRS = ("ORTH", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE")
+
+    def __init__(self, doc: Doc, fz: "Featurizer"):
+        n = len(doc)
+        array = doc.to_array(list(self.ATTRS)).reshape(n, len(self.ATTRS))
+        cols = cast(list[list[int]], array.T.tolist()) if n else [[] for _ in self.ATTRS]  # to_array: uint64
+        orth, lemma, pos, tag, dep, _head, iob, ent = cols
+        self.head: list[int] = (np.arange(n) + array[:, 5].astype(np.int64)).tolist()  # HEAD: offset, wrapped
+        strings = doc.vocab.strings
+        fz.fill(fz.lexeme, orth, lambda v: _lexeme_features(doc.vocab[v]))
+        fz.fill(fz.lemma, lemma, lambda v: fz.lemma_features(strings[v].lower()))
+        fz.fill(fz.pos, pos, lambda v: (f"p={strings[v]}", f"hp={strings[v]}", strings[v]))
+        fz.fill(fz.tag, tag, lambda v: (f"t={strings[v]}", *(f"{off}t={strings[v]}" for off in _OFFSETS)))
+        fz.fill(fz.dep, dep, lambda v: (f"d={strings[v]}", f"hd={strings[v]}", strings[v]))
+        self.lex = [fz.lexeme[v] for v in orth]
+        self.lem = [fz.lemma[v] for v in lemma]
+        self.pos = [fz.pos[v] for v in pos]
+        self.tag = [fz.tag[v] for v in tag]
+        self.dep = [fz.dep[v] for v in dep]
+        ents = fz.ent
+        self.ent = [ents.get(k) or ents.setdefault(k, f"e={_IOB[k[0]]}{strings[k[1]] if k[1] else ''}")
+                    for k in zip(iob, ent)]
+        self.text = [x[0] for x in self.lex]
+        self.is_cue = [x[1] for x in self.lem]
+        self.dep_ids, self.pos_ids = dep, pos
+
+
+def _lexeme_features(lex: Any) -> tuple[Any, ...]:
+    """``(text, lower, w=, sh=, suf=, pron, lex word, -1w=, 1w=)`` of a vocabulary entry."""
+    lower = lex.lower_
+    shape = "X" if lex.is_upper else "Xx" if lex.is_title else "x" if lex.is_alpha else lex.shape_[:3]
+    return (lex.orth_, lower, f"w={lower}", f"sh={shape}", f"suf={lower[-3:]}",
+            lower in lx.PERSON_PRONOUNS or lower in lx.GROUP_PRONOUNS, lower in _LEX_WORDS,
+            f"-1w={lower}", f"1w={lower}")
+
+
+class Featurizer:
+    """Feature strings for one model's cue words, with the strings that depend on one vocabulary entry (a
+    word's ``w=``/``sh=``/``suf=``, a lemma's ``l=``/``hl=``/``-1l=`` ..., a tag's, a dependency's) built once
+    per entry and kept (caches cleared past ``MAX_ENTRIES``): building ~55 strings per token was the
+    attribution component's biggest cost."""
+
+    MAX_ENTRIES = 200_000
+
+    def __init__(self, cue_lemmas: AbstractSet[str]):
+        self.cue_lemmas = cue_lemmas
+        self._clear()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"cue_lemmas": self.cue_lemmas}  # a pipeline copied to worker processes: caches start empty
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.cue_lemmas = state["cue_lemmas"]
+        self._clear()
+
+    def _clear(self) -> None:
+        self.lexeme: dict[int, tuple[Any, ...]] = {}
+        self.lemma: dict[int, tuple[Any, ...]] = {}
+        self.pos: dict[int, tuple[str, str, str]] = {}
+        self.tag: dict[int, tuple[str, ...]] = {}
+        self.dep: dict[int, tuple[str, str, str]] = {}
+        self.pair: dict[tuple[int, int], str] = {}
+        self.anc: dict[tuple[int, int], str] = {}
+        self.ent: dict[tuple[int, int], str] = {}
+        self.rule: dict[str, tuple[str, str, str, str]] = {}
+
+    @staticmethod
+    def fill(cache: dict[int, Any], ids: Sequence[int], make: Callable[[int], Any]) -> None:
+        """Add the entries of ``ids`` missing from ``cache``."""
+        for v in set(ids).difference(cache):
+            cache[v] = make(v)
+
+    def lemma_features(self, lemma: str) -> tuple[Any, ...]:
+        """``(lemma, is cue, is reporting verb, l=, hl=, cue=, hcue=, -2l=, -1l=, 1l=, 2l=, -2c=, ..., 2c=)``."""
+        cue = lemma in self.cue_lemmas
+        flag = int(cue)
+        return (lemma, cue, lemma in lx.REPORTING_VERBS, f"l={lemma}", f"hl={lemma}", f"cue={flag}",
+                f"hcue={flag}", *(f"{off}l={lemma}" for off in _OFFSETS), *(f"{off}c={flag}" for off in _OFFSETS))
+
+    def sequences(self, doc: Doc, records: Sequence[dict[str, Any]] | None = None
+                  ) -> list[tuple[list[int], list[list[str]]]]:
+        """``(token indices, features)`` of each paragraph (see the module doc; ``records``: the rules'
+        attribution records). A token's list, in this order (the order crfsuite sums weights in): its own
+        and its head's features, the quotation state, the sentence position, the neighbours', the bigram,
+        then the context features."""
+        if max(len(self.lexeme), len(self.lemma), len(self.pair)) > self.MAX_ENTRIES:
+            self._clear()
+        starts, ends = _sentence_bounds(doc)
+        cols = _Columns(doc, self)
+        own, mid, tail = self._token_parts(cols, starts, ends)
+        rules = self.rule
+        rule_feats = [rules.get(f) or rules.setdefault(f, _rule_features(f)) for f in rule_tags(doc, records)]
+        is_cue, text = cols.is_cue, cols.text
+        sent_has = {start: (f"sc={int(any(is_cue[start:end]))}",
+                            f"sq={int(not QUOTE_TOKENS.isdisjoint(text[start:end]))}")
+                    for start, end in set(zip(starts, ends))}
+        out = []
+        open_before = False
+        for idx in paragraphs(doc):
+            qstate = _quote_state(idx, text)
+            state = self._sentence_state(idx, starts, is_cue, qstate)
+            window = self._window(cols, idx, qstate)
+            context = self._context(idx, starts, is_cue, rule_feats, sent_has, open_before)
+            feats = [[*own[i], _Q[q], *mid[i], *st, *tail[i], *m2, *m1, *p1, *p2, *b, *c]
+                     for i, q, st, m2, m1, p1, p2, b, c in zip(idx, qstate, state, *window, context)]
+            open_before = bool(qstate) and qstate[-1] == "in"  # no closing mark: the quotation goes on
+            out.append((idx, feats))
+        return out
+
+    def _token_parts(self, cols: _Columns, starts: Sequence[int], ends: Sequence[int]
+                     ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
+        """Per token of the doc, what its features say of itself and its head: ``b w= l= p= t= d= hl= hd= hp=
+        dh=`` (before the quotation state), ``cue= hcue= anc= e= sh= ss= se=`` (before the sentence state),
+        ``suf= [pron] [lex=]`` (after it)."""
+        lex, lem, heads, pos, dep, tag = cols.lex, cols.lem, cols.head, cols.pos, cols.dep, cols.tag
+        pair = self.pair
+        dhs = [pair.get(key) or pair.setdefault(key, f"dh={dep[i][2]}|{pos[h][2]}")
+               for i, (h, key) in enumerate(zip(heads, zip(cols.dep_ids, (cols.pos_ids[h] for h in heads))))]
+        own: list[tuple[str, ...]] = [("b", w[2], le[3], p[0], t[0], d[0], lem[h][4], dep[h][1], pos[h][1], dh)
+               for w, le, p, t, d, h, dh in zip(lex, lem, pos, tag, dep, heads, dhs)]
+        ss = [_SS[min(i - st, 3)] for i, st in enumerate(starts)]
+        se = [_SE[min(e - 1 - i, 3)] for i, e in enumerate(ends)]
+        mid: list[tuple[str, ...]] = [(le[5], lem[h][6], self._cue_ancestor(cols, i), e, w[3], s1, s2)
+               for i, (w, le, h, e, s1, s2) in enumerate(zip(lex, lem, heads, cols.ent, ss, se))]
+        tail: list[tuple[str, ...]] = [(w[4],) if not (w[5] or w[6] or le[2]) else
+                (w[4], *(("pron",) if w[5] else ()), *((f"lex={'rv' if le[2] else w[1]}",) if w[6] or le[2] else ()))
+                for w, le in zip(lex, lem)]
+        return own, mid, tail
+
+    @staticmethod
+    def _window(cols: _Columns, idx: Sequence[int], qstate: Sequence[str]) -> list[list[tuple[str, ...]]]:
+        """Per token of a paragraph, the features of the neighbours 2 before, 1 before, 1 after and 2 after
+        (``-2l= -2t= -2c= -2q=``, ..., ``-1w=``/``1w=`` too; ``-2edge`` past the paragraph's edge), and the
+        lemma bigram with the next token (``bi=``)."""
+        lex, lem, tag = cols.lex, cols.lem, cols.tag
         n = len(idx)
+        window: list[list[tuple[str, ...]]] = []
+        for o, off in enumerate(_OFFSETS):
+            qo = _QOFF[o]
+            seen: list[tuple[str, ...]]
+            if off in (-1, 1):
+                wk = 7 if off == -1 else 8
+                seen = [(lem[t][7 + o], tag[t][1 + o], lem[t][11 + o], qo[q], lex[t][wk]) for t, q in zip(idx, qstate)]
+            else:
+                seen = [(lem[t][7 + o], tag[t][1 + o], lem[t][11 + o], qo[q]) for t, q in zip(idx, qstate)]
+            edge = [(f"{off}edge",)] * abs(off)
+            window.append((edge + seen)[:n] if off < 0 else (seen[off:] + edge)[:n])
+        bi: list[tuple[str, ...]] = [(f"bi={lem[x][0]}|{lem[y][0]}",) for x, y in zip(idx, idx[1:])]
+        bi.append(())
+        window.append(bi)
+        return window
+
+    @staticmethod
+    def _context(idx: Sequence[int], starts: Sequence[int], is_cue: Sequence[bool],
+                 rule_feats: Sequence[tuple[str, str, str, str]], sent_has: dict[int, tuple[str, str]],
+                 open_before: bool) -> list[tuple[str, ...]]:
+        """Per token of a paragraph, the context features: ``r= rk= -1r= 1r=`` (the rules' records), ``dc=
+        [dcs=]`` (nearest cue word), ``sc= sq=`` (the sentence has a cue word, a quotation mark), ``popen``."""
+        n = len(idx)
+        cues = [i for i in idx if is_cue[i]]
+        popen = ("popen",) if open_before else ()
+        out = []
         for k, i in enumerate(idx):
-            f = feats[k]
-            f.append(f"r={full_tags[i]}")
-            f.append(f"rk={tags[i]}")
-            f.append(f"-1r={tags[idx[k - 1]] if k > 0 else 'edge'}")
-            f.append(f"1r={tags[idx[k + 1]] if k + 1 < n else 'edge'}")
+            r = rule_feats[i]
             pos = bisect_left(cues, i)
             near = None
             if pos < len(cues):
                 near = cues[pos]
             if pos > 0 and (near is None or i - cues[pos - 1] <= near - i):
                 near = cues[pos - 1]
-            if near is None:
-                f.append("dc=none")
-            else:
-                f.append(f"dc={_bin(near - i)}")
-                f.append(f"dcs={int(starts[near] == starts[i])}")
-            has_cue, has_mark = sent_has[starts[i]]
-            f.append(f"sc={int(has_cue)}")
-            f.append(f"sq={int(has_mark)}")
-            if open_before:
-                f.append("popen")
-        open_before = bool(qstate) and qstate[-1] == "in"  # no closing mark: the quotation goes on
-        out.append((idx, feats))
-    return out
+            dc = ("dc=none",) if near is None else (_DC[max(-9, min(near - i, 9))], _DCS[starts[near] == starts[i]])
+            out.append((r[0], r[1], rule_feats[idx[k - 1]][2] if k > 0 else "-1r=edge",
+                        rule_feats[idx[k + 1]][3] if k + 1 < n else "1r=edge", *dc, *sent_has[starts[i]], *popen))
+        return out
 
+    @staticmethod
+    def _sentence_state(idx: Sequence[int], starts: Sequence[int], is_cue: Sequence[bool], qstate: Sequence[str]
+                        ) -> list[tuple[str, str, str]]:
+        """Per token of a paragraph: ``si=`` (its sentence's place in the paragraph), ``pq=``/``pc=``
+        (whether the sentence before ended inside a quotation / had a cue word)."""
+        out = []
+        sent_i = -1
+        last_sent = None
+        prev_sent_quote = prev_sent_cue = "0"
+        sent_quote = sent_cue = "0"
+        for k, i in enumerate(idx):
+            if starts[i] != last_sent:
+                if last_sent is not None:
+                    prev_sent_quote, prev_sent_cue = sent_quote, sent_cue
+                last_sent = starts[i]
+                sent_i += 1
+                sent_quote = sent_cue = "0"
+            if is_cue[i]:
+                sent_cue = "1"
+            q = qstate[k]
+            sent_quote = "1" if q == "in" else ("0" if q == "out" else sent_quote)
+            out.append(_STATE[min(sent_i, 2), prev_sent_quote, prev_sent_cue])
+        return out
 
-def token_features(doc: Doc, idx: Sequence[int], cue_lemmas: AbstractSet[str],
-                   bounds: tuple[list[int], list[int]] | None = None, toks: _Tokens | None = None,
-                   qstate: list[str] | None = None) -> list[list[str]]:
-    """Feature strings for the tokens ``idx`` (one paragraph) of a parsed doc (``bounds``: each token's
-    sentence start and end, ``_sentence_bounds``; ``toks``, ``qstate``: the doc's ``_Tokens`` and the
-    paragraph's ``_quote_state`` when the caller has them)."""
-    starts, ends = bounds or _sentence_bounds(doc)
-    toks = toks or _Tokens.of(doc)
-    qstate = qstate if qstate is not None else _quote_state(doc, idx, toks.text)
-    lowers, lemmas, heads = toks.lower, toks.lemma, toks.head
-    base: list[list[str]] = []
-    short: list[tuple[str, str, str, str]] = []  # (lower, lemma, tag, cue flag) for the window
-    sent_i = -1
-    last_sent = None
-    prev_sent_quote = prev_sent_cue = "0"
-    sent_quote = sent_cue = "0"
-    for k, i in enumerate(idx):
-        if starts[i] != last_sent:
-            if last_sent is not None:
-                prev_sent_quote, prev_sent_cue = sent_quote, sent_cue
-            last_sent = starts[i]
-            sent_i += 1
-            sent_quote = sent_cue = "0"
-        lower = lowers[i]
-        lemma = lemmas[i]
-        is_cue = lemma in cue_lemmas
-        if is_cue:
-            sent_cue = "1"
-        sent_quote = "1" if qstate[k] == "in" else ("0" if qstate[k] == "out" else sent_quote)
+    def _cue_ancestor(self, cols: _Columns, i: int) -> str:
+        """``anc=``: the dependency label of the child, on the path up from token ``i``, of the nearest
+        cue-word ancestor (``far`` when there is none within 8 steps; the root is its own head, so a cue-word
+        root counts as the ancestor of itself, as the shipped model was trained)."""
+        heads, is_cue = cols.head, cols.is_cue
+        child = i
         head = heads[i]
-        head_lemma = lemmas[head]
-        pos_in_sent = i - starts[i]
-        to_end = ends[i] - 1 - i
-        dep = toks.dep[i]
-        feats = [
-            "b",
-            f"w={lower}",
-            f"l={lemma}",
-            f"p={toks.pos[i]}",
-            f"t={toks.tag[i]}",
-            f"d={dep}",
-            f"hl={head_lemma}",
-            f"hd={toks.dep[head]}",
-            f"hp={toks.pos[head]}",
-            f"dh={dep}|{toks.pos[head]}",
-            f"q={qstate[k]}",
-            f"cue={int(is_cue)}",
-            f"hcue={int(head_lemma in cue_lemmas)}",
-            f"anc={_cue_ancestor(toks, i, cue_lemmas)}",
-            f"e={toks.ent[i]}",
-            f"sh={toks.shape[i]}",
-            f"ss={min(pos_in_sent, 3)}",
-            f"se={min(to_end, 3)}",
-            f"si={min(sent_i, 2)}",
-            f"pq={prev_sent_quote}",
-            f"pc={prev_sent_cue}",
-            f"suf={lower[-3:]}",
-        ]
-        if lower in lx.PERSON_PRONOUNS or lower in lx.GROUP_PRONOUNS:
-            feats.append("pron")
-        if lower in ("according", "that", "whether") or lemma in lx.REPORTING_VERBS:
-            feats.append(f"lex={lower if lemma not in lx.REPORTING_VERBS else 'rv'}")
-        base.append(feats)
-        short.append((lower, lemma, toks.tag[i], "1" if is_cue else "0"))
-    n = len(idx)
-    for k in range(n):
-        feats = base[k]
-        for off in (-2, -1, 1, 2):
-            j = k + off
-            if 0 <= j < n:
-                w, lem, tag, cue = short[j]
-                feats.append(f"{off}l={lem}")
-                feats.append(f"{off}t={tag}")
-                feats.append(f"{off}c={cue}")
-                feats.append(f"{off}q={qstate[j]}")
-                if abs(off) == 1:
-                    feats.append(f"{off}w={w}")
-            else:
-                feats.append(f"{off}edge")
-        if k + 1 < n:
-            feats.append(f"bi={short[k][1]}|{short[k + 1][1]}")
-    return base
+        for depth in range(8):
+            if is_cue[head]:
+                key = (cols.dep_ids[child], min(depth, 2))
+                got = self.anc.get(key)
+                if got is None:
+                    got = self.anc[key] = f"anc={cols.dep[child][2]}|{key[1]}"
+                return got
+            child, head = head, heads[head]
+        return "anc=far"
+

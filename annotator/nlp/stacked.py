@@ -20,7 +20,7 @@ from typing import Any, AbstractSet, Sequence
 from spacy.tokens import Doc
 
 from annotator.errors import ModelError
-from annotator.nlp.attribution_features import sequences
+from annotator.nlp.attribution_features import Featurizer
 from annotator.nlp.common import ATTRIBUTIONS_EXT
 
 STACK_FILE = "stacked.json"
@@ -115,13 +115,14 @@ class ScoredTagger:
         self.stacked = (self.model_dir / STACK_FILE).is_file()
         self.base = ScoredTagger(self.model_dir / BASE_DIR) if self.stacked else None
         self.cue_lemmas: AbstractSet[str] = _cue_lemmas(self.model_dir)
+        self.features = Featurizer(self.cue_lemmas)
         self.crf = _Crf(self.model_dir / "model.crfsuite")
 
     def sequences(self, doc: Doc) -> list[tuple[list[int], list[list[str]]]]:
         """``(token indices, features)`` of each paragraph, as this tagger's CRF reads them (the rules'
-        records in ``doc._.attributions`` are features: ``attribution_features.sequences``)."""
+        records in ``doc._.attributions`` are features: ``attribution_features.Featurizer``)."""
         if self.base is None:
-            return sequences(doc, self.cue_lemmas, doc._.get(ATTRIBUTIONS_EXT))
+            return self.features.sequences(doc, doc._.get(ATTRIBUTIONS_EXT))
         return stacked_sequences(self.base, doc)
 
     def tag_all(self, doc: Doc) -> tuple[list[ScoredSpan], dict[int, float]]:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from annotator.errors import InputError
 from annotator.io import brat
 from annotator.nlp import lexicon as lx
-from annotator.nlp.attribution_features import sequences
+from annotator.nlp.attribution_features import Featurizer
 from annotator.nlp.common import ATTRIBUTIONS_EXT
 from annotator.scheme import Annotation
 
@@ -130,18 +130,18 @@ def train_crf(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: P
     """Fit the CRF and write ``out_dir/model.crfsuite`` and ``cue_lemmas.json``; returns training facts.
 
     ``docs`` have been through ``load_pipeline(rules_only=True)``: the rules' records in
-    ``doc._.attributions`` are features (``attribution_features.sequences``), as they are at prediction."""
+    ``doc._.attributions`` are features (``attribution_features.Featurizer``), as they are at prediction."""
     import pycrfsuite
 
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     cue_lemmas = learn_cue_lemmas(zip(docs, annotations))
-    cue_set = frozenset(cue_lemmas)
+    features = Featurizer(frozenset(cue_lemmas))
     trainer = pycrfsuite.Trainer(verbose=False)
     n_tokens = 0
     for doc, ann in zip(docs, annotations):
         labels = token_labels(doc, ann)
-        for idx, feats in sequences(doc, cue_set, doc._.get(ATTRIBUTIONS_EXT)):
+        for idx, feats in features.sequences(doc, doc._.get(ATTRIBUTIONS_EXT)):
             trainer.append(feats, [labels[i] for i in idx])
             n_tokens += len(idx)
     settings = {**CRF_PARAMS, **(params or {})}
