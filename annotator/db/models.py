@@ -77,7 +77,8 @@ class Document(Base):
     title: Mapped[str] = mapped_column(String(TITLE_CHARS), default="", server_default="")
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: [[start, end], ...] character offsets of the stored tokenization (None until parsed).
-    tokens: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    #: The tokenization (``annotator.db.token_store``: packed, or the list form older databases hold).
+    tokens: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="documents")

@@ -69,6 +69,26 @@ def test_creating_a_database_runs_no_migration(sqlite_url: str, monkeypatch: pyt
     repo.close()
 
 
+def test_the_head_read_from_the_migration_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from annotator.db.engine import alembic_config
+
+    assert [head_revision()] == ScriptDirectory.from_config(alembic_config()).get_heads()
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(sqlite_url: str) -> None:
+    """Alembic (~0.8 s of CPU to import and load the migrations) is loaded only to migrate."""
+    import subprocess
+    import sys
+
+    open_database(sqlite_url).dispose()
+    probe = ("import sys; from annotator.db.engine import open_database; "
+             f"open_database({sqlite_url!r}).dispose(); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_reopening_does_not_migrate_again(db_url: str) -> None:
     open_database(db_url).dispose()
     db = open_database(db_url)

@@ -1,0 +1,135 @@
+"""Stored tokenizations are packed (a base64 of gaps and lengths), and the list form older databases hold is
+still read: both give the same offsets, the same stats and byte-identical exports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy
+from hypothesis import given, settings, strategies as st
+from sqlalchemy import select, update
+
+from annotator.db.engine import open_database
+from annotator.db.models import Document
+from annotator.db.repo import Repository
+from annotator.db.token_store import PACKED, pack_tokens, unpack_tokens
+from annotator.io.tokens import layout_from_offsets
+from annotator.records import TokenOffsets
+from annotator.scheme import Annotation
+from tests.conftest import Cli
+from tests.io.conftest import import_samples
+
+
+@st.composite
+def in_order(draw: st.DrawFn) -> list[tuple[int, int]]:
+    """Tokens in text order, not overlapping; gaps and lengths from 0 to beyond 16 bits."""
+    size = st.one_of(st.integers(0, 3), st.integers(0, 300), st.integers(0, 70_000))
+    pos, out = 0, []
+    for gap, length in draw(st.lists(st.tuples(size, size), max_size=40)):
+        out.append((pos + gap, pos + gap + length))
+        pos += gap + length
+    return out
+
+
+@given(in_order())
+@settings(max_examples=300, deadline=None)
+def test_tokens_in_order_are_packed_and_read_back_exactly(offsets: list[tuple[int, int]]) -> None:
+    stored = pack_tokens(offsets)
+    assert isinstance(stored, dict) and stored["n"] == len(offsets)
+    top = max([b - a for a, b in offsets] + [a - b for (_, b), (a, _) in zip([(0, 0)] + offsets, offsets)] + [0])
+    assert stored["width"] == (1 if top < 256 else 2 if top < 65536 else 4)
+    back = unpack_tokens(stored)
+    assert back is not None and list(back) == offsets and back == offsets
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=2, max_size=20))
+def test_offsets_that_cannot_be_packed_stay_a_list(pairs: list[tuple[int, int]]) -> None:
+    stored = pack_tokens(pairs)
+    packable = all(s <= e for s, e in pairs) and all(b <= c for (_, b), (c, _) in zip(pairs, pairs[1:]))
+    assert isinstance(stored, dict) == packable
+    if not packable:
+        assert stored == [list(p) for p in pairs]
+    assert unpack_tokens(stored) == pairs
+
+
+def test_the_list_form_and_unknown_values() -> None:
+    assert unpack_tokens(None) is None
+    assert unpack_tokens([]) == [] and unpack_tokens([[0, 3], [4, 9]]) == [(0, 3), (4, 9)]
+    assert unpack_tokens(pack_tokens([])) == []
+    for bad in ({"n": 2, "width": 1, PACKED: "AAE="}, {"n": 1, "width": 3, PACKED: ""}, "x", 3):
+        try:
+            unpack_tokens(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} was read")
+
+
+@st.composite
+def text_and_offsets(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    text = draw(st.text(alphabet="ab —\n\t🇷🇺", max_size=30))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=20)))
+    pairs = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+    if draw(st.booleans()) and pairs:  # sometimes offsets that do not fit: empty, overlapping, beyond the text
+        i = draw(st.integers(0, len(pairs) - 1))
+        pairs[i] = (draw(st.integers(-1, len(text) + 1)), draw(st.integers(-1, len(text) + 1)))
+    return text, pairs
+
+
+@given(text_and_offsets())
+@settings(max_examples=500, deadline=None)
+def test_layouts_from_the_stored_arrays_equal_the_layouts_from_pairs(case: tuple[str, list[tuple[int, int]]]) -> None:
+    text, pairs = case
+    arrays = numpy.array(pairs, dtype=numpy.int64).reshape(-1, 2)
+    offsets = TokenOffsets(arrays[:, 0].copy(), arrays[:, 1].copy())
+    assert layout_from_offsets(text, offsets) == layout_from_offsets(text, pairs)
+
+
+def _tokenize(repo: Repository) -> None:
+    """Two tokenizations: word/punctuation tokens, and on one document str.split tokens (misaligned spans)."""
+    run = repo.start_model_run("news", "test-tokenizer", "1", {})
+    docs = repo.documents("news")
+    repo.add_suggestions(run, [
+        (d.id, Annotation(d.ext_id, d.text, "model"),
+         [m.span() for m in re.finditer(r"\S+" if i == 0 else r"\w+|[^\w\s]", d.text)])
+        for i, d in enumerate(docs)
+    ])
+
+
+def _exports(cli: Cli, db: str, folder: Path) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    folder.mkdir()
+    for fmt in ("jsonl", "prodigy", "docbin"):
+        target = folder / fmt
+        extra = ("--annotator", "alice") if fmt == "docbin" else ()
+        result = cli("export", fmt, "--dataset", "news", "--db", db, "--out", target, *extra)
+        assert result.exit_code == 0, result.output
+        files = sorted(target.iterdir()) if target.is_dir() else [target]
+        for file in files:  # the spacy train config names the export's folder
+            out[f"{fmt}/{file.name}"] = file.read_bytes().replace(str(folder.resolve()).encode(), b"FOLDER")
+    return out
+
+
+def test_a_database_with_tokens_in_the_old_list_form_exports_the_same_files(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    import_samples(cli, db_url, tmp_path)
+    repo = Repository(open_database(db_url))
+    _tokenize(repo)
+    with repo.db.engine.connect() as conn:
+        stored = dict(conn.execute(select(Document.id, Document.tokens)).all())
+    assert stored and all(isinstance(v, dict) and PACKED in v for v in stored.values())  # written packed
+    packed_stats = repo.stats("news")
+    packed = _exports(cli, db_url, tmp_path / "packed")
+    with repo.db.engine.begin() as conn:  # rewritten as databases tokenized before the packed form hold them
+        for doc_id, value in stored.items():
+            old = [[s, e] for s, e in unpack_tokens(value) or ()]
+            conn.execute(update(Document).where(Document.id == doc_id).values(tokens=old))
+        assert all(isinstance(v, list) for v in conn.execute(select(Document.tokens)).scalars())
+    assert [d.tokens for d in repo.documents("news")] == [unpack_tokens(stored[d.id]) for d in repo.documents("news")]
+    assert repo.stats("news") == packed_stats and packed_stats.tokens and packed_stats.tokenized_documents == 6
+    old_form = _exports(cli, db_url, tmp_path / "old")
+    assert old_form.keys() == packed.keys() and len(packed) >= 4
+    for name in packed:
+        assert old_form[name] == packed[name], name
+    repo.db.dispose()
