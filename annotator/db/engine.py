@@ -203,13 +203,13 @@ def json_loads(value: str | bytes) -> Any:
     unless the text holds a number of 19 or more digits (orjson turns integers beyond 64 bits into floats;
     ``json`` keeps them exact) or orjson refuses it (NaN, lone surrogates: ``json`` reads those): the
     values are always what ``json.loads`` gives."""
-    text = value.decode("utf-8") if isinstance(value, bytes) else value
-    if _LONG_NUMBER.search(text) is None:
+    raw = value.decode("utf-8") if isinstance(value, bytes) else value
+    if _LONG_NUMBER.search(raw) is None:
         try:
-            return orjson.loads(text)
+            return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(text)
+    return json.loads(raw)
 
 
 @dataclass
