@@ -18,6 +18,7 @@ import numpy as np
 
 from annotator.agreement.metrics import covered_tokens, token_bounds
 from annotator.agreement.results import LAYER_LABELS, NO_STANCE, Exclusion
+from annotator.records import ITEM_FIELDS, VersionRows
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, Annotation
 
 SpanKey = tuple[str, str | None]
@@ -104,6 +105,7 @@ class _RowBuffer:
 
     quotes: list[tuple[int, int, int, str, int, int, int, int, str | None, str, str | None]] = field(default_factory=list)
     claims: list[tuple[int, int, int, bool]] = field(default_factory=list)
+    pieces: list[Rows] = field(default_factory=list)  #: rows already made columns (``add_rows``)
 
     def add(self, d: int, ann: Annotation, names: dict[str | None, str | None]) -> None:
         for q in ann.quotes:
@@ -123,7 +125,21 @@ class _RowBuffer:
             ))  # fmt: skip
         self.claims.extend((d, c.start, c.end, c.checkworthy) for c in ann.claims if c.status in KEPT_STATUSES)
 
+    def add_rows(self, rows: Rows) -> None:
+        """Rows of later documents, already columns (read from SQL rows, ``_Collector.batch``)."""
+        if self.quotes or self.claims:
+            self.pieces.append(self._tuple_rows())
+            self.quotes, self.claims = [], []
+        self.pieces.append(rows)
+
     def rows(self) -> Rows:
+        if not self.pieces:
+            return self._tuple_rows()
+        if self.quotes or self.claims:
+            self.pieces.append(self._tuple_rows())
+        return concat_rows(self.pieces, None)
+
+    def _tuple_rows(self) -> Rows:
         q: list[Sequence[Any]] = [list(col) for col in zip(*self.quotes)] if self.quotes else [[]] * 11
         c: list[Sequence[Any]] = [list(col) for col in zip(*self.claims)] if self.claims else [[]] * 4
         return Rows(
@@ -133,8 +149,8 @@ class _RowBuffer:
         )
 
 
-def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray) -> Rows:
-    """One annotator's rows of every chunk, document indices renumbered by ``doc_rank``."""
+def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray | None) -> Rows:
+    """One annotator's rows of every chunk, document indices renumbered by ``doc_rank`` (when given)."""
     def cat(name: str, dtype: Any) -> np.ndarray:
         arrays = [getattr(p, name) for p in parts]
         return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
@@ -143,12 +159,66 @@ def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray) -> Rows:
         return [v for p in parts for v in getattr(p, name)]
 
     q_doc, c_doc = cat("q_doc", np.int64), cat("c_doc", np.int64)
+    if doc_rank is not None:
+        q_doc, c_doc = doc_rank[q_doc], doc_rank[c_doc]
     return Rows(
-        doc_rank[q_doc], cat("q_start", np.int64), cat("q_end", np.int64), cat("q_kind", object),
+        q_doc, cat("q_start", np.int64), cat("q_end", np.int64), cat("q_kind", object),
         cat("cue_start", np.int64), cat("cue_end", np.int64), cat("spk_start", np.int64), cat("spk_end", np.int64),
         joined("speaker"), joined("stance"), joined("target"),
-        doc_rank[c_doc], cat("c_start", np.int64), cat("c_end", np.int64), cat("checkworthy", bool),
+        c_doc, cat("c_start", np.int64), cat("c_end", np.int64), cat("checkworthy", bool),
     )
+
+
+_LAYERS = ("quotes", "claims")
+
+
+def item_rows(items: Sequence[tuple[int, str, int, Sequence[Any]]], slots: Mapping[int, tuple[int, int]], k: int,
+              names: dict[str | None, str | None], extra_kinds: set[str]) -> list[Rows]:
+    """Per annotator, the rows of the kept items of the versions in ``slots`` (version id -> (document index,
+    annotator)), from plain item rows (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
+    from Annotations: the same defaults (``scheme.quote_from_dict``), rows in document then item order.
+    Quote kinds outside the scheme (of any item, rejected too) are added to ``extra_kinds``."""
+    chosen = [(i, *slot) for i, (vid, layer, _, _) in enumerate(items)
+              if layer in _LAYERS and (slot := slots.get(vid)) is not None]
+    picked = [items[i] for i, _, _ in chosen]
+    doc = np.array([d for _, d, _ in chosen], dtype=np.int64)
+    ann = np.array([a for _, _, a in chosen], dtype=np.int64)
+    is_quote = np.array([it[1] == "quotes" for it in picked], dtype=bool)
+    pos = np.array([it[2] for it in picked], dtype=np.int64)
+    cols = list(zip(*(it[3] for it in picked))) if picked else [()] * len(ITEM_FIELDS)
+    status, start, end, kind, cue_s, cue_e, spk_s, spk_e, spk_name, st_label, st_target, checkworthy = cols
+    kinds = [str(x or "direct") for x in kind]
+    extra_kinds.update(kinds[i] for i in np.flatnonzero(is_quote).tolist() if kinds[i] not in QUOTE_KINDS)
+    kept = np.array([(x or "accepted") in KEPT_STATUSES for x in status], dtype=bool)
+    out = []
+    for a in range(k):
+        rows: list[list[int]] = []
+        for quotes in (True, False):
+            sel = np.flatnonzero(kept & (ann == a) & (is_quote == quotes))
+            rows.append(sel[np.lexsort((pos[sel], doc[sel]))].tolist())
+        q, c = rows
+        out.append(Rows(
+            doc[q], _ints([start[i] for i in q]), _ints([end[i] for i in q]), np.array([kinds[i] for i in q], dtype=object),
+            _ints([-1 if cue_s[i] is None else cue_s[i] for i in q]), _ints([-1 if cue_e[i] is None else cue_e[i] for i in q]),
+            _ints([-1 if spk_s[i] is None else spk_s[i] for i in q]), _ints([-1 if spk_e[i] is None else spk_e[i] for i in q]),
+            [None if spk_s[i] is None else _norm(names, str(spk_name[i])) for i in q],
+            [NO_STANCE if _no_stance(st_label[i], st_target[i]) else str(st_label[i]) for i in q],
+            [None if _no_stance(st_label[i], st_target[i]) else _norm(names, str(st_target[i])) for i in q],
+            doc[c], _ints([start[i] for i in c]), _ints([end[i] for i in c]),
+            np.array([True if checkworthy[i] is None else bool(checkworthy[i]) for i in c], dtype=bool),
+        ))  # fmt: skip
+    return out
+
+
+def _no_stance(label: Any, target: Any) -> bool:
+    return label is None and target is None
+
+
+def _norm(names: dict[str | None, str | None], name: str) -> str | None:
+    """``norm_name`` through the collector's cache (a dataset has few distinct names)."""
+    if name not in names:
+        names[name] = norm_name(name)
+    return names[name]
 
 
 class _Histogram:
@@ -218,6 +288,7 @@ def span_keys(span_layers: Sequence[str], extra_kinds: Iterable[str]) -> list[Sp
 class _Collector:
     def __init__(self, names: Sequence[str], span_layers: Sequence[str], chunk: int):
         self.names, self.k, self.span_layers, self.chunk = list(names), len(names), list(span_layers), chunk
+        self.index = {name: a for a, name in enumerate(self.names)}
         self.ids: list[str] = []
         self.lengths: list[int] = []
         self.patterns: list[int] = []
@@ -234,36 +305,68 @@ class _Collector:
         self.name_cache: dict[str | None, str | None] = {None: None}
 
     def document(self, doc_id: str, versions: Iterable[tuple[int, Annotation]]) -> None:
-        done: dict[int, Annotation] = {}
-        for a, ann in versions:
-            if ann.status != "done":
-                self.excluded.append(Exclusion(doc_id, f"status is {ann.status!r}, not 'done'", self.names[a]))
-            else:
-                done[a] = ann
-        if not done:
+        versions = list(versions)
+        statuses = [(a, ann.status) for a, ann in versions]
+        done = {a: ann for a, ann in versions if ann.status == "done"}
+        if self._compared(doc_id, statuses, [ann.text for ann in done.values()]) is None:
             return
+        d = len(self.ids) - 1
+        for a, ann in done.items():
+            self.extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
+            self.buffers[a].add(d, ann, self.name_cache)
+        if len(self.texts) >= self.chunk:
+            self.flush()
+
+    def _compared(self, doc_id: str, statuses: Sequence[tuple[int, str]], texts: Sequence[str]) -> list[int] | None:
+        """Count a document's versions ((annotator, status); ``texts`` of the done ones); the annotators
+        whose done versions are compared, the document added, or None (the document left out, why noted)."""
+        done = []
+        for a, status in statuses:
+            if status != "done":
+                self.excluded.append(Exclusion(doc_id, f"status is {status!r}, not 'done'", self.names[a]))
+            else:
+                done.append(a)
+        if not done:
+            return None
         self.total += 1
         for a in done:
             self.done_counts[a] += 1
         who = ", ".join(self.names[a] for a in sorted(done))
         if len(done) < 2:
             self.excluded.append(Exclusion(doc_id, f"done by only one annotator ({who})"))
-            return
-        text = done[min(done)].text
-        if any(ann.text != text for ann in done.values()):
+            return None
+        text = texts[done.index(min(done))]
+        if any(t != text for t in texts):
             self.excluded.append(Exclusion(doc_id, f"the text differs between the annotators' versions ({who})"))
-            return
+            return None
         if not text.strip():
             self.excluded.append(Exclusion(doc_id, "empty text: no tokens to compare"))
-            return
-        d = len(self.ids)
+            return None
         self.ids.append(doc_id)
         self.lengths.append(len(text))
         self.patterns.append(sum(1 << a for a in done))
         self.texts.append(text)
-        for a, ann in done.items():
-            self.extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
-            self.buffers[a].add(d, ann, self.name_cache)
+        return done
+
+    def batch(self, batch: VersionRows) -> None:
+        """A batch of documents read as plain rows (``Repository.version_rows``): the same checks and rows as
+        :meth:`document` gives their versions as Annotations, the items made columns with numpy."""
+        by_doc: dict[int, list[tuple[int, int, str]]] = {}
+        for vid, d, name, status in batch.versions:
+            a = self.index.get(name)
+            if a is not None:
+                by_doc.setdefault(d, []).append((a, vid, status))
+        slots: dict[int, tuple[int, int]] = {}  # version id -> (document index, annotator)
+        for d in sorted(by_doc):
+            versions = by_doc[d]
+            text = batch.texts[d]
+            done = self._compared(batch.doc_ids[d], [(a, st) for a, _, st in versions],
+                                  [text for _, _, st in versions if st == "done"])
+            if done is not None:
+                slots.update((vid, (len(self.ids) - 1, a)) for a, vid, st in versions if st == "done")
+        if slots and batch.items:
+            for a, rows in enumerate(item_rows(batch.items, slots, self.k, self.name_cache, self.extra_kinds)):
+                self.buffers[a].add_rows(rows)
         if len(self.texts) >= self.chunk:
             self.flush()
 
@@ -324,6 +427,16 @@ def collect(
     collector = _Collector(names, span_layers, chunk)
     for doc_id, versions in documents:
         collector.document(str(doc_id), versions)
+    return collector.result()
+
+
+def collect_rows(batches: Iterable[VersionRows], names: Sequence[str], span_layers: Sequence[str],
+                 chunk: int = CHUNK_DOCUMENTS) -> Collected:
+    """:func:`collect` over batches of plain rows (``Repository.version_rows``); versions by annotators not
+    in ``names`` are skipped."""
+    collector = _Collector(names, span_layers, chunk)
+    for batch in batches:
+        collector.batch(batch)
     return collector.result()
 
 

@@ -14,7 +14,7 @@ from annotator.errors import UserError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from annotator.scheme import Annotation
+    from annotator.records import VersionRows
 
 app = typer.Typer()
 
@@ -56,21 +56,25 @@ def agreement(
     chosen = (layer,) if layer else LAYERS
     console = Console()
     if against is None and not by_document:  # the whole report: streamed, in memory bounded by one chunk of texts
+        from dataclasses import replace
+
         from annotator.agreement.render import report_tables
-        from annotator.agreement.report import compute_agreement_streamed
+        from annotator.agreement.report import compute_agreement_rows
 
         names = compared_annotators(repo.annotators(dataset, status="done"), dataset, _names(annotators))
         assigned = repo.assignments(dataset)
         overlap = overlapping_documents(names, assigned) if assigned else None
         done_ids: dict[str, set[str]] = {}
 
-        def stream() -> Iterator[Annotation]:
-            for ann in repo.versions(dataset, status="done"):
-                done_ids.setdefault(str(ann.annotator), set()).add(ann.doc_id)
-                if overlap is None or ann.doc_id in overlap:
-                    yield ann
+        def stream() -> Iterator[VersionRows]:
+            for batch in repo.version_rows(dataset, status="done"):
+                for _, d, name, _ in batch.versions:
+                    done_ids.setdefault(name, set()).add(batch.doc_ids[d])
+                if overlap is not None:
+                    batch = replace(batch, versions=tuple(v for v in batch.versions if batch.doc_ids[v[1]] in overlap))
+                yield batch
 
-        report = compute_agreement_streamed(stream(), names, chosen)
+        report = compute_agreement_rows(stream(), names, chosen)
         blind = blind_compared(repo.blind_versions(dataset), done_ids, names)
         note = None if overlap is None else _overlap_note(len(overlap))
         _notes(blind, note, as_json, console)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from annotator.db.engine import Database, _short
+from annotator.db.version_rows import batch_rows
 from annotator.assignment import plan_assignment
 from annotator.db.models import (
     Annotator,
@@ -64,6 +65,7 @@ from annotator.records import (
     ImportRecord,
     ImportResult,
     Item,
+    VersionRows,
 )
 
 NAME_MAX = 200
@@ -1102,6 +1104,32 @@ class Repository:
                     unpack_tokens(row.tokens) if with_tokens else None,
                     row.updated_at,
                 )
+
+    def version_rows(self, dataset: str, annotator: str | None = None, status: str | None = "done",
+                     batch_size: int = 500) -> Iterator[VersionRows]:
+        """The dataset's documents in dataset order, ``batch_size`` at a time, each batch with its versions
+        (of ``status``; ``None``: all) and their items as plain rows (``annotator.db.version_rows``): what
+        agreement reads, in memory bounded by one batch, without an Annotation per version."""
+        with self.db.sessions() as s:
+            ds_id = self._dataset(s, dataset).id
+            annotator_id = None
+            if annotator is not None:
+                annotator_id = s.scalar(select(Annotator.id).where(Annotator.name == annotator))
+                if annotator_id is None:
+                    raise NotFoundError(f"no annotator named {annotator!r} in this database")
+        last: tuple[int, int] = (-1, -1)
+        while True:
+            with self.db.sessions() as s:
+                docs = s.execute(
+                    select(Document.id, Document.ext_id, Document.text, Document.position)
+                    .where(Document.dataset_id == ds_id, _after(last))
+                    .order_by(Document.position, Document.id).limit(batch_size)
+                ).all()
+                if not docs:
+                    return
+                last = (docs[-1].position, docs[-1].id)
+                batch = batch_rows(s.connection(), [(d.id, d.ext_id, d.text) for d in docs], annotator_id, status)
+            yield batch
 
     def annotators(self, dataset: str, status: str | None = None) -> list[str]:
         """Annotators with versions in the dataset (only versions of ``status`` when given), by name."""

@@ -1,0 +1,73 @@
+"""Agreement from plain rows read in SQL (``Repository.version_rows``, ``compute_agreement_rows``: what
+`annotator agreement` runs) gives the report computed from the same stored versions read as Annotations,
+on SQLite and PostgreSQL: several annotators who disagree on spans, kinds, speakers, stances and claims,
+rejected items, a span marked twice in one version, a kind outside the scheme, names differing in case and spacing, versions not done,
+documents only one annotator did, a blank document, and batches and chunks of every size."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from annotator.agreement.report import compute_agreement_rows, compute_agreement_streamed
+from annotator.db.engine import open_database
+from annotator.db.repo import Repository
+from annotator.records import ImportRecord
+from annotator.scheme import Annotation
+from tests.agreement.test_report import random_versions
+
+NAMES = ("ann", "bob", "cy", "dee")
+
+
+def stored_dataset(url: str) -> Repository:
+    """The versions of ``random_versions`` (made importable: distinct texts) plus the odd cases, documents
+    stored in a shuffled order (positions are not the ids' order), each version with its item statuses."""
+    versions = random_versions(31, 26, NAMES)
+    anns: list[Annotation] = []
+    for name in NAMES:
+        for doc_id, ann in versions[name].items():
+            quotes = ann.quotes
+            if doc_id >= "d20" and quotes:  # a kind outside the scheme, met late; a name in other spacing
+                q = quotes[0]
+                speaker = None if q.speaker is None else replace(q.speaker, name=f"  {q.speaker.name.upper()} ")
+                quotes = (replace(q, kind="scare", speaker=speaker), *quotes[1:])
+            anns.append(replace(ann, text=f"{ann.text} ({doc_id})", quotes=quotes))
+    first = next(i for i, a in enumerate(anns) if a.quotes and a.quotes[0].stance is not None)
+    q = anns[first].quotes[0]  # the same span twice in one version: the first one's attributes count
+    anns[first] = replace(anns[first], quotes=(*anns[first].quotes, replace(q, id="again", stance=None, speaker=None)))
+    anns[3] = replace(anns[3], status="flagged")
+    anns[7] = replace(anns[7], status="in_progress")
+    anns += [Annotation("zz-blank", "  \n ", name, "done") for name in NAMES]
+    anns += [Annotation("zz-one", "Only one did this.", "ann", "done")]
+    texts = {a.doc_id: a.text for a in anns}
+    order = sorted(texts)
+    random.Random(4).shuffle(order)
+    repo = Repository(open_database(url))
+    repo.import_records("ds", [ImportRecord(d, texts[d], {}, "test") for d in order])
+    for ann in anns:
+        repo.put_version("ds", ann, action="import")
+    return repo
+
+
+@pytest.mark.parametrize("names", [NAMES, ("bob", "ann"), ("ann", "bob", "cy")], ids=["4", "2", "3"])
+def test_rows_read_in_sql_give_the_report_of_the_versions_read_as_annotations(db_url: str,
+                                                                               names: tuple[str, ...]) -> None:
+    repo = stored_dataset(db_url)
+    objects = compute_agreement_streamed(repo.versions("ds", status=None), list(names)).to_dict()
+    assert objects["documents"]["compared"] >= 15 and objects["documents"]["excluded"]
+    assert any(layer["label"] == "scare" for layer in objects["layers"])
+    overall = {(x["layer"], x["label"]): x["overall"] for x in objects["layers"]}
+    assert 0 < overall[("quotes", None)]["token"]["alpha"] < 1  # the annotators disagree
+    assert objects["stance"]["overall"]["matched_quotes"] > 10
+    for batch_size, chunk in ((500, 500), (4, 3), (1, 1)):
+        rows = compute_agreement_rows(repo.version_rows("ds", status=None, batch_size=batch_size), list(names),
+                                      chunk=chunk)
+        assert rows.to_dict() == objects
+    for layers in (("stance",), ("claims",), ("speakers", "cues")):
+        only = compute_agreement_streamed(repo.versions("ds", status=None), list(names), layers).to_dict()
+        assert compute_agreement_rows(repo.version_rows("ds", status=None), list(names), layers).to_dict() == only
+    done = compute_agreement_streamed(repo.versions("ds"), list(names)).to_dict()
+    assert compute_agreement_rows(repo.version_rows("ds"), list(names)).to_dict() == done
+    repo.close()
