@@ -169,49 +169,72 @@ def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray | None) -> Rows:
     )
 
 
-_LAYERS = ("quotes", "claims")
-
-
 def item_rows(items: Sequence[tuple[int, str, int, Sequence[Any]]], slots: Mapping[int, tuple[int, int]], k: int,
               names: dict[str | None, str | None], extra_kinds: set[str]) -> list[Rows]:
     """Per annotator, the rows of the kept items of the versions in ``slots`` (version id -> (document index,
     annotator)), from plain item rows (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
     from Annotations: the same defaults (``scheme.quote_from_dict``), rows in document then item order.
-    Quote kinds outside the scheme (of any item, rejected too) are added to ``extra_kinds``."""
-    chosen = [(i, *slot) for i, (vid, layer, _, _) in enumerate(items)
-              if layer in _LAYERS and (slot := slots.get(vid)) is not None]
-    picked = [items[i] for i, _, _ in chosen]
-    doc = np.array([d for _, d, _ in chosen], dtype=np.int64)
-    ann = np.array([a for _, _, a in chosen], dtype=np.int64)
-    is_quote = np.array([it[1] == "quotes" for it in picked], dtype=bool)
-    pos = np.array([it[2] for it in picked], dtype=np.int64)
-    cols = list(zip(*(it[3] for it in picked))) if picked else [()] * len(ITEM_FIELDS)
-    status, start, end, kind, cue_s, cue_e, spk_s, spk_e, spk_name, st_label, st_target, checkworthy = cols
-    kinds = [str(x or "direct") for x in kind]
-    extra_kinds.update(kinds[i] for i in np.flatnonzero(is_quote).tolist() if kinds[i] not in QUOTE_KINDS)
-    kept = np.array([(x or "accepted") in KEPT_STATUSES for x in status], dtype=bool)
+    Quote kinds outside the scheme (of any item, rejected too) are added to ``extra_kinds``. Column by
+    column: one pass per field, no per-item objects."""
+    vid, layer, position, fields = zip(*items)
+    keys = np.array(sorted(slots), dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, np.array(vid, dtype=np.int64)), max(len(keys) - 1, 0))
+    code = np.array([_LAYER_CODES.get(x, -1) for x in layer], dtype=np.int64)  # 0 quotes, 1 claims
+    sel = np.flatnonzero((keys[at] == np.array(vid, dtype=np.int64)) & (code >= 0)) if len(keys) else at[:0]
+    status, start, end, kind, cue_s, cue_e, spk_s, spk_e, spk_name, st_label, st_target, checkworthy = (
+        _objects(col)[sel] for col in zip(*fields))
+    code, at = code[sel], at[sel]
+    kinds = np.array([str(x or "direct") for x in kind.tolist()], dtype=object)
+    extra_kinds.update(set(kinds[code == 0].tolist()) - set(QUOTE_KINDS))
+    kept = np.array([(x or "accepted") in KEPT_STATUSES for x in status.tolist()], dtype=bool)
+    slot_doc = np.array([slots[v][0] for v in keys.tolist()], dtype=np.int64)
+    slot_ann = np.array([slots[v][1] for v in keys.tolist()], dtype=np.int64)
+    doc, ann, pos = slot_doc[at], slot_ann[at], np.array(position, dtype=np.int64)[sel]
+    order = np.flatnonzero(kept)
+    order = order[np.lexsort((pos[order], doc[order], ann[order], code[order]))]
+    group = code[order] * k + ann[order]  # sorted: (quotes, annotator 0), ..., (claims, annotator 0), ...
+    bounds = np.searchsorted(group, np.arange(2 * k + 1, dtype=np.int64))
+    no_speaker = _is_none(spk_s)
+    no_stance = _is_none(st_label) & _is_none(st_target)
+    speaker = _normalised(spk_name, no_speaker, names)
+    stance = np.array([NO_STANCE if none else str(x) for x, none in zip(st_label.tolist(), no_stance.tolist())],
+                      dtype=object)
+    target = _normalised(st_target, no_stance, names)
+    cw = np.array([True if x is None else bool(x) for x in checkworthy.tolist()], dtype=bool)
     out = []
     for a in range(k):
-        rows: list[list[int]] = []
-        for quotes in (True, False):
-            sel = np.flatnonzero(kept & (ann == a) & (is_quote == quotes))
-            rows.append(sel[np.lexsort((pos[sel], doc[sel]))].tolist())
-        q, c = rows
+        q, c = order[bounds[a]:bounds[a + 1]], order[bounds[k + a]:bounds[k + a + 1]]
         out.append(Rows(
-            doc[q], _ints([start[i] for i in q]), _ints([end[i] for i in q]), np.array([kinds[i] for i in q], dtype=object),
-            _ints([-1 if cue_s[i] is None else cue_s[i] for i in q]), _ints([-1 if cue_e[i] is None else cue_e[i] for i in q]),
-            _ints([-1 if spk_s[i] is None else spk_s[i] for i in q]), _ints([-1 if spk_e[i] is None else spk_e[i] for i in q]),
-            [None if spk_s[i] is None else _norm(names, str(spk_name[i])) for i in q],
-            [NO_STANCE if _no_stance(st_label[i], st_target[i]) else str(st_label[i]) for i in q],
-            [None if _no_stance(st_label[i], st_target[i]) else _norm(names, str(st_target[i])) for i in q],
-            doc[c], _ints([start[i] for i in c]), _ints([end[i] for i in c]),
-            np.array([True if checkworthy[i] is None else bool(checkworthy[i]) for i in c], dtype=bool),
+            doc[q], start[q].astype(np.int64), end[q].astype(np.int64), kinds[q], _ints_or(cue_s[q]), _ints_or(cue_e[q]),
+            _ints_or(spk_s[q]), _ints_or(spk_e[q]), speaker[q].tolist(), stance[q].tolist(), target[q].tolist(),
+            doc[c], start[c].astype(np.int64), end[c].astype(np.int64), cw[c],
         ))  # fmt: skip
     return out
 
 
-def _no_stance(label: Any, target: Any) -> bool:
-    return label is None and target is None
+_LAYER_CODES = {"quotes": 0, "claims": 1}
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """A column of Python values as an object array (never a 2-D array of lists)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _is_none(values: np.ndarray) -> np.ndarray:
+    return np.array([x is None for x in values.tolist()], dtype=bool)
+
+
+def _ints_or(values: np.ndarray, missing: int = -1) -> np.ndarray:
+    return np.array([missing if x is None else x for x in values.tolist()], dtype=np.int64)
+
+
+def _normalised(values: np.ndarray, absent: np.ndarray, names: dict[str | None, str | None]) -> np.ndarray:
+    """Speaker names or stance targets (where not ``absent``) as ``norm_name`` gives them, through the
+    collector's cache; None where absent."""
+    raw = {x: _norm(names, str(x)) for x in set(values.tolist())}
+    return np.array([None if none else raw[x] for x, none in zip(values.tolist(), absent.tolist())], dtype=object)
 
 
 def _norm(names: dict[str | None, str | None], name: str) -> str | None:

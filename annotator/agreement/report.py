@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -73,7 +73,7 @@ from annotator.agreement.results import (
     TokenAgreement,
 )
 from annotator.agreement.unitizing import UnitizingAlpha, unitizing_spans
-from annotator.agreement.units import UnitAgreement, group_units, unit_agreement, unit_ratings
+from annotator.agreement.units import UnitAgreement, group_units, unit_agreement_of
 from annotator.errors import UserError
 from annotator.records import VersionRows
 from annotator.scheme import QUOTE_KINDS, STANCE_LABELS, Annotation
@@ -220,12 +220,12 @@ def _report(collected: Collected, names: list[str], wanted: list[str]) -> Agreem
         q_units = _units([q.spans for q in quotes], quote_matches)
         if "quotes" in span_layers:
             kinds = (*QUOTE_KINDS, *sorted(extra_kinds))
-            unit_results.append(unit_agreement("kind", unit_ratings(q_units, [q.kind for q in quotes]), kinds))
+            unit_results.append(unit_agreement_of("kind", q_units, [q.kind for q in quotes], kinds))
         if "speakers" in wanted:
             speakers = _speaker_agreement(names, quotes, pairs, quote_matches)
             spk_values = [[NO_SPEAKER if s is None else s for s in q.speaker] for q in quotes]
             spk_labels = sorted({v for vs in spk_values for v in vs})
-            unit_results.append(unit_agreement("speaker", unit_ratings(q_units, spk_values), spk_labels))
+            unit_results.append(unit_agreement_of("speaker", q_units, spk_values, spk_labels))
         if "stance" in wanted:
             stance = _stance_agreement(names, quotes, pairs, quote_matches, q_units)
             unit_results.append(stance.units)
@@ -233,7 +233,7 @@ def _report(collected: Collected, names: list[str], wanted: list[str]) -> Agreem
         claims = [i.claims for i in items]
         c_matches = {(a, b): _pair_matches(claims[a][0], claims[b][0], both_docs[(a, b)]) for a, b in pairs}
         c_units = _units([c[0] for c in claims], c_matches)
-        unit_results.append(unit_agreement("checkworthy", unit_ratings(c_units, [c[1] for c in claims]), _CHECKWORTHY))
+        unit_results.append(unit_agreement_of("checkworthy", c_units, [c[1] for c in claims], _CHECKWORTHY))
 
     done = docs.done
     documents = DocumentCounts(
@@ -437,24 +437,26 @@ def _speaker_agreement(
 ) -> SpeakerAgreement:
     results = []
     totals = [0, 0, 0, 0]
+    codes = _codes([q.speaker for q in quotes], {None: 0})  # 0: no speaker
     for a, b in pairs:
         ia, ib, _, _ = matches[(a, b)]
-        spk_a, spk_b = quotes[a].speaker, quotes[b].speaker
-        matched = compared = same = both_missing = 0
-        for i, j in zip(ia.tolist(), ib.tolist()):
-            x, y = spk_a[i], spk_b[j]
-            matched += 1
-            if x is None and y is None:
-                both_missing += 1
-                continue
-            compared += 1
-            same += x == y
+        x, y = codes[a][ia], codes[b][ib]
+        matched = len(ia)
+        both_missing = int(((x == 0) & (y == 0)).sum())
+        compared = matched - both_missing
+        same = int(((x == y) & (x != 0)).sum())
         totals = [totals[0] + matched, totals[1] + compared, totals[2] + same, totals[3] + both_missing]
         results.append(
             SpeakerPair((names[a], names[b]), matched, compared, same, both_missing, same / compared if compared else None)
         )
     overall = SpeakerPair(("*", "*"), totals[0], totals[1], totals[2], totals[3], totals[2] / totals[1] if totals[1] else None)
     return SpeakerAgreement(tuple(results), overall)
+
+
+def _codes(values: Sequence[Sequence[Hashable]], index: dict[Hashable, int]) -> list[np.ndarray]:
+    """Per annotator, each item's value as an integer (``index`` first, new values numbered as met): equal
+    codes for equal values, so comparisons of matched items are array operations."""
+    return [np.array([index.setdefault(v, len(index)) for v in vs], dtype=np.int64) for vs in values]
 
 
 def _label_table(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -487,16 +489,17 @@ def _stance_agreement(
     q = len(labels)
     t_compared = t_same = 0
     results = []
+    known: dict[Hashable, int] = {lab: i for i, lab in enumerate(labels)}
+    stances = _codes([x.stance for x in quotes], known)
+    targets = _codes([x.target for x in quotes], {})
+    none = index[NO_STANCE]
     for a, b in pairs:
         ia, ib, _, _ = matches[(a, b)]
-        conf = np.zeros((q, q), dtype=np.int64)
-        compared = same = 0
-        st_a, st_b, tg_a, tg_b = quotes[a].stance, quotes[b].stance, quotes[a].target, quotes[b].target
-        for i, j in zip(ia.tolist(), ib.tolist()):
-            conf[index[st_a[i]], index[st_b[j]]] += 1
-            if st_a[i] != NO_STANCE and st_b[j] != NO_STANCE:
-                compared += 1
-                same += tg_a[i] == tg_b[j]
+        sa, sb = stances[a][ia], stances[b][ib]
+        conf = np.bincount(sa * q + sb, minlength=q * q).reshape(q, q).astype(np.int64)
+        both = (sa != none) & (sb != none)
+        compared = int(both.sum())
+        same = int((targets[a][ia] == targets[b][ib])[both].sum())
         table, weights = _label_table(conf)
         kappa = cohen_kappa_from_confusion(conf)
         results.append(
@@ -514,7 +517,7 @@ def _stance_agreement(
         )
         t_compared += compared
         t_same += same
-    on_units = unit_agreement("stance", unit_ratings(units, [q.stance for q in quotes]), labels)
+    on_units = unit_agreement_of("stance", units, [q.stance for q in quotes], labels)
     overall = StanceOverall(
         matched_quotes=on_units.pairable,
         complete=on_units.complete,

@@ -52,13 +52,14 @@ class UnitizingAlpha:
         }
 
 
-def _expected_sum(lengths: list[int], gaps: list[int], n_c: int) -> int:
+def _expected_sum(lengths: Sequence[int] | np.ndarray, gaps: Sequence[int] | np.ndarray, n_c: int) -> int:
     """The exact integer sum over units in ``D_e``: ``(N_c - 1)(2 l^3 - 3 l^2 + l) / 3 + l^2 * sum over gaps
     g >= l of (g - l + 1)``. Vectorised in 64-bit integers when no term can overflow them (then summed as
     Python integers), else unit by unit."""
     g = np.sort(np.array(gaps, dtype=np.int64))
     suffix = np.concatenate([np.cumsum(g[::-1])[::-1], [0]])  # suffix[i] = sum of g[i:]
-    longest, gap_total = max(lengths), int(suffix[0])
+    lengths = np.asarray(lengths, dtype=np.int64)
+    longest, gap_total = int(lengths.max()), int(suffix[0])
     if max(n_c - 1, 1) * 2 * longest**3 + longest**2 * gap_total < 2**62:
         ls = np.array(lengths, dtype=np.int64)
         first = np.searchsorted(g, ls, side="left")
@@ -66,7 +67,7 @@ def _expected_sum(lengths: list[int], gaps: list[int], n_c: int) -> int:
         terms = (n_c - 1) * (2 * ls**3 - 3 * ls**2 + ls) // 3 + ls * ls * fits
         return sum(terms.tolist())
     expected = 0
-    for l in lengths:
+    for l in lengths.tolist():
         first_gap = int(np.searchsorted(g, l, side="left"))
         count = len(g) - first_gap
         fits_l = int(suffix[first_gap]) - (l - 1) * count
@@ -107,19 +108,16 @@ def unitizing_spans(lengths: np.ndarray, coders: Sequence[CoderUnits]) -> Unitiz
     for x in range(r):
         for y in range(x + 1, r):
             observed += _pair_distance_arrays(segments[x], segments[y])
-    unit_lengths: list[int] = []
-    gaps: list[int] = []
-    for bounds, is_unit in segments:
-        seg_len = np.diff(bounds)
-        unit_lengths.extend(seg_len[is_unit].tolist())
-        gaps.extend(seg_len[~is_unit].tolist())
+    seg_lens = [np.diff(bounds) for bounds, _ in segments]
+    unit_lengths = np.concatenate([n[u] for n, (_, u) in zip(seg_lens, segments)])
+    gaps = np.concatenate([n[~u] for n, (_, u) in zip(seg_lens, segments)])
     n_c = len(unit_lengths)
     L = total_length
     d_o = 2.0 * observed / (r * (r - 1) * L * L)
     if n_c == 0:
         return UnitizingAlpha(None, d_o, 0.0)
     expected = _expected_sum(unit_lengths, gaps, n_c)
-    ls = np.array(unit_lengths, dtype=np.int64)
+    ls = unit_lengths
     denominator = r * L * (r * L - 1) - sum((ls * (ls - 1)).tolist())
     d_e = 2.0 * expected / L / denominator if denominator > 0 else 0.0
     if d_e <= 0.0:
@@ -151,7 +149,9 @@ def _coder_segments(offsets: np.ndarray, doc: np.ndarray, start: np.ndarray,
     else:
         us = ue = gs
     bounds = _sorted_unique(np.concatenate([offsets, us, ue]))
-    is_unit = np.isin(bounds[:-1], us)
+    starts = bounds[:-1]  # a segment is a unit when it starts where a (joined) unit starts; both sorted
+    at = np.minimum(np.searchsorted(us, starts), max(len(us) - 1, 0))
+    is_unit = us[at] == starts if len(us) else np.zeros(len(starts), dtype=bool)
     return bounds, is_unit
 
 

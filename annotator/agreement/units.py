@@ -29,7 +29,7 @@ from annotator.agreement.metrics import (
     ratings_to_counts,
 )
 
-__all__ = ["UnitAgreement", "group_units", "unit_agreement", "unit_ratings"]
+__all__ = ["UnitAgreement", "group_units", "unit_agreement", "unit_agreement_of", "unit_ratings"]
 
 Number = float | None
 #: (items of a in the pair, items of b, shared characters of each matched pair)
@@ -42,39 +42,74 @@ def group_units(sizes: Sequence[int], matches: Mapping[tuple[int, int], PairMatc
     ``sizes[a]`` is annotator ``a``'s number of items; ``matches[(a, b)]`` (a < b) their matched
     items and shared characters. Every item is in exactly one unit; unmatched items are units of
     one. Units are ordered by their smallest (annotator, item).
+
+    Vectorised: a connected group of matched items in which no annotator has two items is one unit
+    whatever the order of its edges, so only the (rare) groups where an annotator has two items are
+    walked edge by edge, heaviest first; the result is that of the walk over all edges.
     """
     k = len(sizes)
     offset = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     n = int(offset[-1])
-    sets = DisjointSets(range(n))
-    find = sets.find
-    members: list[int] = [1 << int(np.searchsorted(offset, i, side="right") - 1) for i in range(n)]
+    owner = np.repeat(np.arange(k, dtype=np.int64), np.asarray(sizes, dtype=np.int64))
+    parts = [(a, b, *m) for (a, b), m in matches.items() if len(m[0])]
+    if parts:
+        ea = np.concatenate([np.full(len(ia), a, dtype=np.int64) for a, _, ia, _, _ in parts])
+        eb = np.concatenate([np.full(len(ia), b, dtype=np.int64) for _, b, ia, _, _ in parts])
+        ei = np.concatenate([np.asarray(ia, dtype=np.int64) for _, _, ia, _, _ in parts])
+        ej = np.concatenate([np.asarray(ib, dtype=np.int64) for _, _, _, ib, _ in parts])
+        ew = np.concatenate([np.asarray(sh, dtype=np.int64) for _, _, _, _, sh in parts])
+    else:
+        ea = eb = ei = ej = ew = np.zeros(0, dtype=np.int64)
+    u, v = offset[ea] + ei, offset[eb] + ej
+    label = _components(n, u, v)
+    # Groups in which an annotator has two items: the order of the edges decides, so walk them.
+    owners = np.bincount(np.unique(label * k + owner) // k, minlength=n)  # distinct annotators per group
+    crowded = np.flatnonzero(np.bincount(label, minlength=n) > owners)
+    if len(crowded):
+        in_crowded = np.zeros(n, dtype=bool)
+        in_crowded[crowded] = True
+        walk = np.flatnonzero(in_crowded[label[u]])
+        walk = walk[np.lexsort((ej[walk], eb[walk], ei[walk], ea[walk], -ew[walk]))]
+        nodes = np.flatnonzero(in_crowded[label])
+        sets = DisjointSets(nodes.tolist())
+        find = sets.find
+        members = {int(x): 1 << int(owner[x]) for x in nodes.tolist()}
+        for x, y in zip(u[walk].tolist(), v[walk].tolist()):
+            rx, ry = find(x), find(y)
+            if rx == ry or members[rx] & members[ry]:
+                continue
+            if ry < rx:
+                rx, ry = ry, rx
+            sets.union(rx, ry)
+            members[rx] |= members[ry]
+        label[nodes] = [find(x) for x in nodes.tolist()]
+    # Units numbered in the order of their smallest item (nodes are numbered by annotator, then item).
+    _, first, inverse = np.unique(label, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
+    units = np.full((len(first), k), -1, dtype=np.int64)
+    units[rank[inverse], owner] = np.arange(n, dtype=np.int64) - offset[owner]
+    return units
 
-    edges: list[tuple[int, int, int, int, int]] = []
-    for (a, b), (ia, ib, shared) in matches.items():
-        for i, j, s in zip(ia.tolist(), ib.tolist(), shared.tolist()):
-            edges.append((-int(s), a, i, b, j))
-    edges.sort()
-    for _, a, i, b, j in edges:
-        ra, rb = find(int(offset[a]) + i), find(int(offset[b]) + j)
-        if ra == rb or members[ra] & members[rb]:
-            continue
-        if rb < ra:
-            ra, rb = rb, ra
-        sets.union(ra, rb)
-        members[ra] |= members[rb]
 
-    index: dict[int, int] = {}
-    units: list[list[int]] = []
-    for a in range(k):
-        for i in range(int(sizes[a])):
-            root = find(int(offset[a]) + i)
-            u = index.get(root)
-            if u is None:
-                u = index[root] = len(units)
-                units.append([-1] * k)
-            units[u][a] = i
-    return np.array(units, dtype=np.int64).reshape(len(units), k)
+def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The connected components of ``n`` nodes joined by the edges ``u``-``v``: per node the smallest node
+    of its component (labels spread along the edges, then pointers jumped, until nothing changes)."""
+    label = np.arange(n, dtype=np.int64)
+    if not len(u):
+        return label
+    while True:
+        low = np.minimum(label[u], label[v])
+        before = label.copy()
+        np.minimum.at(label, u, low)
+        np.minimum.at(label, v, low)
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label, before):
+            return label
 
 
 def unit_ratings(units: np.ndarray, values: Sequence[Sequence[Hashable]]) -> list[list[Hashable | None]]:
@@ -136,9 +171,7 @@ def unit_agreement(attribute: str, ratings: Sequence[Sequence[Hashable | None]],
     percent agreement of coder-by-unit ``ratings`` on the scale ``labels``."""
     k = len(ratings)
     counts, _ = ratings_to_counts(ratings, labels)
-    m = counts.sum(axis=1)
-    complete = m == k
-    cohen = fleiss = None
+    conf = None
     if k == 2:
         a_rows, b_rows = ratings
         index: dict[Any, int] = {lab: i for i, lab in enumerate(labels)}
@@ -146,6 +179,39 @@ def unit_agreement(attribute: str, ratings: Sequence[Sequence[Hashable | None]],
         for x, y in zip(a_rows, b_rows):
             if x is not None and y is not None:
                 conf[index[x]][index[y]] += 1
+    return _agreement(attribute, labels, k, counts, conf)
+
+
+def unit_agreement_of(attribute: str, units: np.ndarray, values: Sequence[Sequence[Hashable]],
+                      labels: Sequence[str]) -> UnitAgreement:
+    """``unit_agreement(attribute, unit_ratings(units, values), labels)`` computed from the units' item indices
+    with numpy (no unit-by-coder table of Python values): ``values[a]`` are annotator ``a``'s items' values."""
+    k = units.shape[1]
+    index: dict[Any, int] = {lab: i for i, lab in enumerate(labels)}
+    q = len(labels)
+    counts = np.zeros((units.shape[0], q), dtype=np.int64)
+    coded = np.full(units.shape, -1, dtype=np.int64)
+    for a in range(k):
+        try:
+            code = np.array([index[v] for v in values[a]], dtype=np.int64)
+        except KeyError as exc:
+            raise ValueError(f"rating {exc.args[0]!r} is not one of the categories {list(labels)!r}") from None
+        rows = np.flatnonzero(units[:, a] >= 0)
+        coded[rows, a] = code[units[rows, a]]
+        np.add.at(counts, (rows, coded[rows, a]), 1)
+    conf = None
+    if k == 2:
+        both = (coded >= 0).all(axis=1)
+        conf = np.bincount(coded[both, 0] * q + coded[both, 1], minlength=q * q).reshape(q, q).astype(np.int64)
+    return _agreement(attribute, labels, k, counts, conf)
+
+
+def _agreement(attribute: str, labels: Sequence[str], k: int, counts: np.ndarray,
+               conf: np.ndarray | None) -> UnitAgreement:
+    m = counts.sum(axis=1)
+    complete = m == k
+    cohen = fleiss = None
+    if conf is not None:
         cohen = cohen_kappa_from_confusion(conf)
     elif k >= 3 and complete.any():
         fleiss = fleiss_kappa_from_counts(counts[complete])

@@ -19,7 +19,7 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
 from annotator.agreement import compute_agreement
-from annotator.agreement.units import group_units
+from annotator.agreement.units import group_units, unit_agreement, unit_agreement_of, unit_ratings
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Stance
 
 STANCES = ("favor", "against", "neutral", "none")
@@ -235,6 +235,69 @@ def test_groups_never_hold_two_items_of_one_annotator():
     assert sorted(map(tuple, units.tolist())) == [(0, 0, -1), (1, -1, 0)]  # heaviest edges first
     for row in units.tolist():
         assert sum(i >= 0 for i in row) >= 1
+
+
+def walked_units(sizes, matches):
+    """The grouping as first written (every edge walked, heaviest first): the reference of the vectorised one."""
+    from annotator.unionfind import DisjointSets
+
+    k = len(sizes)
+    offset = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n = int(offset[-1])
+    sets = DisjointSets(range(n))
+    members = [1 << int(np.searchsorted(offset, i, side="right") - 1) for i in range(n)]
+    edges = sorted((-int(s), a, i, b, j) for (a, b), (ia, ib, sh) in matches.items()
+                   for i, j, s in zip(ia.tolist(), ib.tolist(), sh.tolist()))
+    for _, a, i, b, j in edges:
+        ra, rb = sets.find(int(offset[a]) + i), sets.find(int(offset[b]) + j)
+        if ra == rb or members[ra] & members[rb]:
+            continue
+        if rb < ra:
+            ra, rb = rb, ra
+        sets.union(ra, rb)
+        members[ra] |= members[rb]
+    index, units = {}, []
+    for a in range(k):
+        for i in range(int(sizes[a])):
+            u = index.setdefault(sets.find(int(offset[a]) + i), len(units))
+            if u == len(units):
+                units.append([-1] * k)
+            units[u][a] = i
+    return np.array(units, dtype=np.int64).reshape(len(units), k)
+
+
+def test_vectorised_grouping_equals_the_walk_over_every_edge():
+    """Random one-to-one pairwise matchings of 2-5 annotators (ties in weight, chains that would join two items
+    of one annotator, annotators without items): the same units in the same order."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        k = int(rng.integers(2, 6))
+        sizes = [int(rng.integers(0, 9)) for _ in range(k)]
+        matches = {}
+        for a in range(k):
+            for b in range(a + 1, k):
+                m = int(rng.integers(0, min(sizes[a], sizes[b]) + 1))
+                ia = rng.permutation(sizes[a])[:m].astype(np.int64)
+                ib = rng.permutation(sizes[b])[:m].astype(np.int64)
+                matches[(a, b)] = (ia, ib, rng.integers(1, 4, size=m).astype(np.int64))
+        expected = walked_units(sizes, matches)
+        assert group_units(sizes, matches).tolist() == expected.tolist(), (sizes, matches)
+        assert group_units(sizes, matches).shape == expected.shape
+
+
+def test_agreement_from_unit_indices_equals_the_one_from_the_table_of_values():
+    rng = np.random.default_rng(5)
+    labels = ("favor", "against", "neutral", "none")
+    for _ in range(100):
+        k = int(rng.integers(2, 5))
+        sizes = [int(rng.integers(0, 7)) for _ in range(k)]
+        matches = {(a, b): (ia := rng.permutation(sizes[a])[:min(sizes[a], sizes[b]) // 2].astype(np.int64),
+                            rng.permutation(sizes[b])[:len(ia)].astype(np.int64), np.ones(len(ia), dtype=np.int64))
+                   for a in range(k) for b in range(a + 1, k)}
+        units = group_units(sizes, matches)
+        values = [[labels[int(x)] for x in rng.integers(0, 3, size=n)] for n in sizes]
+        table = unit_agreement("stance", unit_ratings(units, values), labels)
+        assert unit_agreement_of("stance", units, values, labels) == table
 
 
 def test_two_annotators_units_are_the_pairwise_matching():
