@@ -2,7 +2,8 @@
 
 A *sequence* is one paragraph (text between newlines) without its whitespace tokens: attributions rarely
 cross paragraphs, and a paragraph gives the CRF the sentence before (previous-sentence context). Features
-are plain strings (``"l=say"``), which crfsuite reads as binary features.
+are plain strings, UTF-8 encoded (``b"l=say"``: python-crfsuite encodes a ``str`` on every call), which
+crfsuite reads as binary features.
 
 What a token carries: its word, lemma, part of speech, dependency and head; whether it is a quotation mark
 and whether it sits inside quotation marks (counted from the paragraph start); whether its lemma is a cue
@@ -35,12 +36,13 @@ _CLOSERS = frozenset({"”", "»"})
 _IOB = ("", "I", "O", "B")  # Token.ent_iob_ by the ENT_IOB value
 _OFFSETS = (-2, -1, 1, 2)
 _LEX_WORDS = frozenset({"according", "that", "whether"})
-_Q = {q: f"q={q}" for q in ("in", "out", "mark")}
-_QOFF = [{q: f"{off}q={q}" for q in ("in", "out", "mark")} for off in _OFFSETS]
-_SS = [f"ss={k}" for k in range(4)]
-_SE = [f"se={k}" for k in range(4)]
-_STATE = {(si, pq, pc): (f"si={si}", f"pq={pq}", f"pc={pc}") for si in range(3) for pq in "01" for pc in "01"}
-_DCS = ("dcs=0", "dcs=1")
+_Q = {q: f"q={q}".encode() for q in ("in", "out", "mark")}
+_QOFF = [{q: f"{off}q={q}".encode() for q in ("in", "out", "mark")} for off in _OFFSETS]
+_SS = [f"ss={k}".encode() for k in range(4)]
+_SE = [f"se={k}".encode() for k in range(4)]
+_STATE = {(si, pq, pc): (f"si={si}".encode(), f"pq={pq}".encode(), f"pc={pc}".encode())
+          for si in range(3) for pq in "01" for pc in "01"}
+_DCS = (b"dcs=0", b"dcs=1")
 
 
 def paragraphs(doc: Doc) -> list[list[int]]:
@@ -101,13 +103,13 @@ def _bin(n: int) -> str:
     return str(n) if abs(n) <= 3 else ("near" if abs(n) <= 8 else "far") + ("+" if n > 0 else "-")
 
 
-_DC = {n: f"dc={_bin(n)}" for n in range(-9, 10)}  # beyond 8: far
+_DC = {n: f"dc={_bin(n)}".encode() for n in range(-9, 10)}  # beyond 8: far
 
 
-def _rule_features(tag: str) -> tuple[str, str, str, str]:
+def _rule_features(tag: str) -> tuple[bytes, bytes, bytes, bytes]:
     """``r=``, ``rk=``, ``-1r=``, ``1r=`` of a ``rule_tags`` tag (``rk``: without the ``|b`` of a first token)."""
     kind = tag.split("|")[0]
-    return f"r={tag}", f"rk={kind}", f"-1r={kind}", f"1r={kind}"
+    return f"r={tag}".encode(), f"rk={kind}".encode(), f"-1r={kind}".encode(), f"1r={kind}".encode()
 
 
 def _sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
@@ -136,29 +138,34 @@ class _Columns:
         strings = doc.vocab.strings
         fz.fill(fz.lexeme, orth, lambda v: _lexeme_features(doc.vocab[v]))
         fz.fill(fz.lemma, lemma, lambda v: fz.lemma_features(strings[v].lower()))
-        fz.fill(fz.pos, pos, lambda v: (f"p={strings[v]}", f"hp={strings[v]}", strings[v]))
-        fz.fill(fz.tag, tag, lambda v: (f"t={strings[v]}", *(f"{off}t={strings[v]}" for off in _OFFSETS)))
-        fz.fill(fz.dep, dep, lambda v: (f"d={strings[v]}", f"hd={strings[v]}", strings[v]))
+        fz.fill(fz.pos, pos, lambda v: (f"p={strings[v]}".encode(), f"hp={strings[v]}".encode(), strings[v]))
+        fz.fill(fz.tag, tag, lambda v: _encoded(f"t={strings[v]}", *(f"{off}t={strings[v]}" for off in _OFFSETS)))
+        fz.fill(fz.dep, dep, lambda v: (f"d={strings[v]}".encode(), f"hd={strings[v]}".encode(), strings[v]))
         self.lex = [fz.lexeme[v] for v in orth]
         self.lem = [fz.lemma[v] for v in lemma]
         self.pos = [fz.pos[v] for v in pos]
         self.tag = [fz.tag[v] for v in tag]
         self.dep = [fz.dep[v] for v in dep]
         ents = fz.ent
-        self.ent = [ents.get(k) or ents.setdefault(k, f"e={_IOB[k[0]]}{strings[k[1]] if k[1] else ''}")
+        self.ent = [ents.get(k) or ents.setdefault(k, f"e={_IOB[k[0]]}{strings[k[1]] if k[1] else ''}".encode())
                     for k in zip(iob, ent)]
         self.text = [x[0] for x in self.lex]
         self.is_cue = [x[1] for x in self.lem]
         self.dep_ids, self.pos_ids = dep, pos
 
 
+def _encoded(*features: str) -> tuple[bytes, ...]:
+    return tuple(f.encode() for f in features)
+
+
 def _lexeme_features(lex: Any) -> tuple[Any, ...]:
-    """``(text, lower, w=, sh=, suf=, pron, lex word, -1w=, 1w=)`` of a vocabulary entry."""
+    """``(text, lower, w=, sh=, suf=, pron, lex= or None, -1w=, 1w=)`` of a vocabulary entry."""
     lower = lex.lower_
     shape = "X" if lex.is_upper else "Xx" if lex.is_title else "x" if lex.is_alpha else lex.shape_[:3]
-    return (lex.orth_, lower, f"w={lower}", f"sh={shape}", f"suf={lower[-3:]}",
-            lower in lx.PERSON_PRONOUNS or lower in lx.GROUP_PRONOUNS, lower in _LEX_WORDS,
-            f"-1w={lower}", f"1w={lower}")
+    w, sh, suf, before, after = _encoded(f"w={lower}", f"sh={shape}", f"suf={lower[-3:]}", f"-1w={lower}",
+                                         f"1w={lower}")
+    return (lex.orth_, lower, w, sh, suf, lower in lx.PERSON_PRONOUNS or lower in lx.GROUP_PRONOUNS,
+            f"lex={lower}".encode() if lower in _LEX_WORDS else None, before, after)
 
 
 class Featurizer:
@@ -183,13 +190,13 @@ class Featurizer:
     def _clear(self) -> None:
         self.lexeme: dict[int, tuple[Any, ...]] = {}
         self.lemma: dict[int, tuple[Any, ...]] = {}
-        self.pos: dict[int, tuple[str, str, str]] = {}
-        self.tag: dict[int, tuple[str, ...]] = {}
-        self.dep: dict[int, tuple[str, str, str]] = {}
-        self.pair: dict[tuple[int, int], str] = {}
-        self.anc: dict[tuple[int, int], str] = {}
-        self.ent: dict[tuple[int, int], str] = {}
-        self.rule: dict[str, tuple[str, str, str, str]] = {}
+        self.pos: dict[int, tuple[bytes, bytes, str]] = {}
+        self.tag: dict[int, tuple[bytes, ...]] = {}
+        self.dep: dict[int, tuple[bytes, bytes, str]] = {}
+        self.pair: dict[tuple[int, int], bytes] = {}
+        self.anc: dict[tuple[int, int], bytes] = {}
+        self.ent: dict[tuple[int, int], bytes] = {}
+        self.rule: dict[str, tuple[bytes, bytes, bytes, bytes]] = {}
 
     @staticmethod
     def fill(cache: dict[int, Any], ids: Sequence[int], make: Callable[[int], Any]) -> None:
@@ -198,14 +205,16 @@ class Featurizer:
             cache[v] = make(v)
 
     def lemma_features(self, lemma: str) -> tuple[Any, ...]:
-        """``(lemma, is cue, is reporting verb, l=, hl=, cue=, hcue=, -2l=, -1l=, 1l=, 2l=, -2c=, ..., 2c=)``."""
+        """``(lemma, is cue, is reporting verb, l=, hl=, cue=, hcue=, -2l=, -1l=, 1l=, 2l=, -2c=, ..., 2c=,
+        the lemma encoded)``."""
         cue = lemma in self.cue_lemmas
         flag = int(cue)
-        return (lemma, cue, lemma in lx.REPORTING_VERBS, f"l={lemma}", f"hl={lemma}", f"cue={flag}",
-                f"hcue={flag}", *(f"{off}l={lemma}" for off in _OFFSETS), *(f"{off}c={flag}" for off in _OFFSETS))
+        return (lemma, cue, lemma in lx.REPORTING_VERBS,
+                *_encoded(f"l={lemma}", f"hl={lemma}", f"cue={flag}", f"hcue={flag}",
+                          *(f"{off}l={lemma}" for off in _OFFSETS), *(f"{off}c={flag}" for off in _OFFSETS), lemma))
 
     def sequences(self, doc: Doc, records: Sequence[dict[str, Any]] | None = None
-                  ) -> list[tuple[list[int], list[list[str]]]]:
+                  ) -> list[tuple[list[int], list[list[bytes]]]]:
         """``(token indices, features)`` of each paragraph (see the module doc; ``records``: the rules'
         attribution records). A token's list, in this order (the order crfsuite sums weights in): its own
         and its head's features, the quotation state, the sentence position, the neighbours', the bigram,
@@ -218,8 +227,8 @@ class Featurizer:
         rules = self.rule
         rule_feats = [rules.get(f) or rules.setdefault(f, _rule_features(f)) for f in rule_tags(doc, records)]
         is_cue, text = cols.is_cue, cols.text
-        sent_has = {start: (f"sc={int(any(is_cue[start:end]))}",
-                            f"sq={int(not QUOTE_TOKENS.isdisjoint(text[start:end]))}")
+        sent_has = {start: (f"sc={int(any(is_cue[start:end]))}".encode(),
+                            f"sq={int(not QUOTE_TOKENS.isdisjoint(text[start:end]))}".encode())
                     for start, end in set(zip(starts, ends))}
         out = []
         open_before = False
@@ -235,57 +244,58 @@ class Featurizer:
         return out
 
     def _token_parts(self, cols: _Columns, starts: Sequence[int], ends: Sequence[int]
-                     ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
+                     ) -> tuple[list[tuple[bytes, ...]], list[tuple[bytes, ...]], list[tuple[bytes, ...]]]:
         """Per token of the doc, what its features say of itself and its head: ``b w= l= p= t= d= hl= hd= hp=
         dh=`` (before the quotation state), ``cue= hcue= anc= e= sh= ss= se=`` (before the sentence state),
         ``suf= [pron] [lex=]`` (after it)."""
         lex, lem, heads, pos, dep, tag = cols.lex, cols.lem, cols.head, cols.pos, cols.dep, cols.tag
         pair = self.pair
-        dhs = [pair.get(key) or pair.setdefault(key, f"dh={dep[i][2]}|{pos[h][2]}")
+        dhs = [pair.get(key) or pair.setdefault(key, f"dh={dep[i][2]}|{pos[h][2]}".encode())
                for i, (h, key) in enumerate(zip(heads, zip(cols.dep_ids, (cols.pos_ids[h] for h in heads))))]
-        own: list[tuple[str, ...]] = [("b", w[2], le[3], p[0], t[0], d[0], lem[h][4], dep[h][1], pos[h][1], dh)
+        own: list[tuple[bytes, ...]] = [(b"b", w[2], le[3], p[0], t[0], d[0], lem[h][4], dep[h][1], pos[h][1], dh)
                for w, le, p, t, d, h, dh in zip(lex, lem, pos, tag, dep, heads, dhs)]
         ss = [_SS[min(i - st, 3)] for i, st in enumerate(starts)]
         se = [_SE[min(e - 1 - i, 3)] for i, e in enumerate(ends)]
-        mid: list[tuple[str, ...]] = [(le[5], lem[h][6], self._cue_ancestor(cols, i), e, w[3], s1, s2)
+        mid: list[tuple[bytes, ...]] = [(le[5], lem[h][6], self._cue_ancestor(cols, i), e, w[3], s1, s2)
                for i, (w, le, h, e, s1, s2) in enumerate(zip(lex, lem, heads, cols.ent, ss, se))]
-        tail: list[tuple[str, ...]] = [(w[4],) if not (w[5] or w[6] or le[2]) else
-                (w[4], *(("pron",) if w[5] else ()), *((f"lex={'rv' if le[2] else w[1]}",) if w[6] or le[2] else ()))
-                for w, le in zip(lex, lem)]
+        tail: list[tuple[bytes, ...]] = [(w[4],) if not (w[5] or w[6] or le[2]) else
+                                         (w[4], *((b"pron",) if w[5] else ()), *((b"lex=rv" if le[2] else w[6],)
+                                                                                if w[6] or le[2] else ()))
+                                         for w, le in zip(lex, lem)]
         return own, mid, tail
 
     @staticmethod
-    def _window(cols: _Columns, idx: Sequence[int], qstate: Sequence[str]) -> list[list[tuple[str, ...]]]:
+    def _window(cols: _Columns, idx: Sequence[int], qstate: Sequence[str]) -> list[list[tuple[bytes, ...]]]:
         """Per token of a paragraph, the features of the neighbours 2 before, 1 before, 1 after and 2 after
         (``-2l= -2t= -2c= -2q=``, ..., ``-1w=``/``1w=`` too; ``-2edge`` past the paragraph's edge), and the
         lemma bigram with the next token (``bi=``)."""
         lex, lem, tag = cols.lex, cols.lem, cols.tag
         n = len(idx)
-        window: list[list[tuple[str, ...]]] = []
+        window: list[list[tuple[bytes, ...]]] = []
         for o, off in enumerate(_OFFSETS):
             qo = _QOFF[o]
-            seen: list[tuple[str, ...]]
+            seen: list[tuple[bytes, ...]]
             if off in (-1, 1):
                 wk = 7 if off == -1 else 8
                 seen = [(lem[t][7 + o], tag[t][1 + o], lem[t][11 + o], qo[q], lex[t][wk]) for t, q in zip(idx, qstate)]
             else:
                 seen = [(lem[t][7 + o], tag[t][1 + o], lem[t][11 + o], qo[q]) for t, q in zip(idx, qstate)]
-            edge = [(f"{off}edge",)] * abs(off)
+            edge = [(f"{off}edge".encode(),)] * abs(off)
             window.append((edge + seen)[:n] if off < 0 else (seen[off:] + edge)[:n])
-        bi: list[tuple[str, ...]] = [(f"bi={lem[x][0]}|{lem[y][0]}",) for x, y in zip(idx, idx[1:])]
+        bi: list[tuple[bytes, ...]] = [(b"bi=" + lem[x][15] + b"|" + lem[y][15],) for x, y in zip(idx, idx[1:])]
         bi.append(())
         window.append(bi)
         return window
 
     @staticmethod
     def _context(idx: Sequence[int], starts: Sequence[int], is_cue: Sequence[bool],
-                 rule_feats: Sequence[tuple[str, str, str, str]], sent_has: dict[int, tuple[str, str]],
-                 open_before: bool) -> list[tuple[str, ...]]:
+                 rule_feats: Sequence[tuple[bytes, bytes, bytes, bytes]], sent_has: dict[int, tuple[bytes, bytes]],
+                 open_before: bool) -> list[tuple[bytes, ...]]:
         """Per token of a paragraph, the context features: ``r= rk= -1r= 1r=`` (the rules' records), ``dc=
         [dcs=]`` (nearest cue word), ``sc= sq=`` (the sentence has a cue word, a quotation mark), ``popen``."""
         n = len(idx)
         cues = [i for i in idx if is_cue[i]]
-        popen = ("popen",) if open_before else ()
+        popen = (b"popen",) if open_before else ()
         out = []
         for k, i in enumerate(idx):
             r = rule_feats[i]
@@ -295,14 +305,14 @@ class Featurizer:
                 near = cues[pos]
             if pos > 0 and (near is None or i - cues[pos - 1] <= near - i):
                 near = cues[pos - 1]
-            dc = ("dc=none",) if near is None else (_DC[max(-9, min(near - i, 9))], _DCS[starts[near] == starts[i]])
-            out.append((r[0], r[1], rule_feats[idx[k - 1]][2] if k > 0 else "-1r=edge",
-                        rule_feats[idx[k + 1]][3] if k + 1 < n else "1r=edge", *dc, *sent_has[starts[i]], *popen))
+            dc = (b"dc=none",) if near is None else (_DC[max(-9, min(near - i, 9))], _DCS[starts[near] == starts[i]])
+            out.append((r[0], r[1], rule_feats[idx[k - 1]][2] if k > 0 else b"-1r=edge",
+                        rule_feats[idx[k + 1]][3] if k + 1 < n else b"1r=edge", *dc, *sent_has[starts[i]], *popen))
         return out
 
     @staticmethod
     def _sentence_state(idx: Sequence[int], starts: Sequence[int], is_cue: Sequence[bool], qstate: Sequence[str]
-                        ) -> list[tuple[str, str, str]]:
+                        ) -> list[tuple[bytes, bytes, bytes]]:
         """Per token of a paragraph: ``si=`` (its sentence's place in the paragraph), ``pq=``/``pc=``
         (whether the sentence before ended inside a quotation / had a cue word)."""
         out = []
@@ -324,7 +334,7 @@ class Featurizer:
             out.append(_STATE[min(sent_i, 2), prev_sent_quote, prev_sent_cue])
         return out
 
-    def _cue_ancestor(self, cols: _Columns, i: int) -> str:
+    def _cue_ancestor(self, cols: _Columns, i: int) -> bytes:
         """``anc=``: the dependency label of the child, on the path up from token ``i``, of the nearest
         cue-word ancestor (``far`` when there is none within 8 steps; the root is its own head, so a cue-word
         root counts as the ancestor of itself, as the shipped model was trained)."""
@@ -336,8 +346,8 @@ class Featurizer:
                 key = (cols.dep_ids[child], min(depth, 2))
                 got = self.anc.get(key)
                 if got is None:
-                    got = self.anc[key] = f"anc={cols.dep[child][2]}|{key[1]}"
+                    got = self.anc[key] = f"anc={cols.dep[child][2]}|{key[1]}".encode()
                 return got
             child, head = head, heads[head]
-        return "anc=far"
+        return b"anc=far"
 

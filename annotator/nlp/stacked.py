@@ -34,8 +34,9 @@ def _bucket(p: float) -> str:
     return str(min(int(p * 5), 4))
 
 
-def base_features(labels: Sequence[str], probs: Sequence[float]) -> list[list[str]]:
-    """What the base CRF says about each token of a sequence, as feature strings."""
+def base_features(labels: Sequence[str], probs: Sequence[float]) -> list[list[bytes]]:
+    """What the base CRF says about each token of a sequence, as feature strings (encoded, as
+    ``attribution_features``' are)."""
     n = len(labels)
     out = []
     for k in range(n):
@@ -43,7 +44,7 @@ def base_features(labels: Sequence[str], probs: Sequence[float]) -> list[list[st
         for off in (-1, 1):
             j = k + off
             feats.append(f"B{off}={labels[j] if 0 <= j < n else 'EDGE'}")
-        out.append(feats)
+        out.append([f.encode() for f in feats])
     return out
 
 
@@ -87,17 +88,25 @@ class _Crf:
             self.content_labels = [y for y in self._tagger.labels() if y.endswith("-CON")]
         return self._tagger
 
-    def tag(self, xseq: list[list[str]]) -> tuple[list[str], list[float]]:
-        """Labels of a sequence and the marginal probability of each."""
+    def tag(self, xseq: list[list[bytes]], outside: bool = True) -> tuple[list[str], list[float]]:
+        """Labels of a sequence and the marginal probability of each (``outside=False``: of each label but
+        ``O``, whose probability is left 0.0: ``decode_scored`` reads only the tagged tokens')."""
         tagger = self._open()
         tagger.set(xseq)
         labels = tagger.tag()
-        return labels, [tagger.marginal(y, i) for i, y in enumerate(labels)]
+        marginal = tagger.marginal
+        if outside:
+            return labels, [marginal(y, i) for i, y in enumerate(labels)]
+        return labels, [0.0 if y == "O" else marginal(y, i) for i, y in enumerate(labels)]
 
     def content_probs(self, n: int) -> list[float]:
-        """Right after ``tag`` of ``n`` tokens: each token's marginal probability of being content."""
-        tagger = self._open()
-        return [sum(tagger.marginal(y, i) for y in self.content_labels) for i in range(n)]
+        """Right after ``tag`` of ``n`` tokens: each token's marginal probability of being content (the
+        content labels' marginals added up in the model's label order)."""
+        marginal = self._open().marginal
+        probs = [0.0] * n
+        for y in self.content_labels:
+            probs = [p + marginal(y, i) for i, p in enumerate(probs)]
+        return probs
 
 
 def _cue_lemmas(folder: Path) -> frozenset[str]:
@@ -118,7 +127,7 @@ class ScoredTagger:
         self.features = Featurizer(self.cue_lemmas)
         self.crf = _Crf(self.model_dir / "model.crfsuite")
 
-    def sequences(self, doc: Doc) -> list[tuple[list[int], list[list[str]]]]:
+    def sequences(self, doc: Doc) -> list[tuple[list[int], list[list[bytes]]]]:
         """``(token indices, features)`` of each paragraph, as this tagger's CRF reads them (the rules'
         records in ``doc._.attributions`` are features: ``attribution_features.Featurizer``)."""
         if self.base is None:
@@ -131,7 +140,7 @@ class ScoredTagger:
         spans: list[ScoredSpan] = []
         content: dict[int, float] = {}
         for idx, feats in self.sequences(doc):
-            labels, probs = self.crf.tag(feats)
+            labels, probs = self.crf.tag(feats, outside=False)
             spans.extend(decode_scored(idx, labels, probs))
             content.update(zip(idx, self.crf.content_probs(len(idx))))
         return spans, content
@@ -145,7 +154,7 @@ class ScoredTagger:
         return [(k, s, e) for k, s, e, _p in self.tag_scored(doc)]
 
 
-def stacked_sequences(base: ScoredTagger, doc: Doc) -> list[tuple[list[int], list[list[str]]]]:
+def stacked_sequences(base: ScoredTagger, doc: Doc) -> list[tuple[list[int], list[list[bytes]]]]:
     """The base's features of each paragraph plus what the base CRF says about each token."""
     out = []
     for idx, feats in base.sequences(doc):

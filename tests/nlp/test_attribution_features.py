@@ -3,7 +3,7 @@
 ``Featurizer`` builds them from ``Doc.to_array`` columns and per-word caches (for speed); the reference below
 reads the same things plainly through spaCy's Token objects, as the features were first written. A speed-up
 must not change one string or its place in a token's list (crfsuite sums the weights in that order): the two
-are compared exactly, on texts written for this test (quotation marks of every kind, a quotation running on
+are compared exactly (the featurizer's are UTF-8 encoded, as crfsuite reads them), on texts written for this test (quotation marks of every kind, a quotation running on
 into the next paragraph, a heading, a byline, one-word paragraphs, runs of spaces).
 """
 
@@ -156,13 +156,14 @@ def test_features_are_exactly_those_read_through_token_objects(parsed: list[Doc]
         assert [idx for idx, _f in got] == [idx for idx, _f in want]  # the paragraphs, spaces left out
         for (idx, feats), (_idx, ref) in zip(got, want):
             for i, f, r in zip(idx, feats, ref):
-                assert f == r, f"token {i} {doc[i].text!r}"
+                assert [x.decode() for x in f] == r, f"token {i} {doc[i].text!r}"
             assert len(feats) == len(ref)
 
 
 def test_the_features_cover_what_the_fixture_is_for(parsed: list[Doc], cue_lemmas: frozenset[str]) -> None:
-    feats = {f for doc in parsed for _idx, fs in Featurizer(cue_lemmas).sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT))
-             for token in fs for f in token}
+    feats = {f.decode() for doc in parsed
+             for _idx, fs in Featurizer(cue_lemmas).sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT)) for token in fs
+             for f in token}
     assert {"popen", "q=mark", "q=in", "-2edge", "2edge", "dc=none", "dcs=0", "lex=rv", "lex=according", "pron",
             "r=CON-direct|b", "r=CUE", "r=SRC", "si=2", "pq=1", "pc=1", "sq=1", "sh=X"} <= feats
     assert any(f.startswith("e=B") for f in feats) and any(f.startswith("anc=") and f != "anc=far" for f in feats)
