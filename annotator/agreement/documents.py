@@ -9,12 +9,12 @@ the disputed share of the groups (0 when nobody marked anything).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.review.adjudication import DocumentComparison, compare
 from annotator.scheme import Annotation
 
-__all__ = ["DocumentDisagreement", "by_document", "disagreement_key", "score"]
+__all__ = ["DocumentDisagreement", "by_document", "disagreement_key", "ranked", "score"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,5 +56,11 @@ def by_document(
         for doc_id, ann in (versions.get(name) or {}).items():
             if ann.status == "done":
                 docs.setdefault(str(doc_id), {})[name] = ann
-    ranked = [score(compare(v)) for v in docs.values() if len(v) >= 2 and len({a.text for a in v.values()}) == 1]
-    return sorted(ranked, key=disagreement_key)
+    return ranked(docs.values())
+
+
+def ranked(documents: Iterable[Mapping[str, Annotation]]) -> list[DocumentDisagreement]:
+    """:func:`by_document` from each document's done versions (annotator -> version, in the annotators'
+    order), e.g. streamed one document at a time: only the scores are kept."""
+    scores = [score(compare(v)) for v in documents if len(v) >= 2 and len({a.text for a in v.values()}) == 1]
+    return sorted(scores, key=disagreement_key)

@@ -10,15 +10,15 @@ gold, none) and gold's stance label (``none`` included).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from annotator.agreement.metrics import SpanF1
 from annotator.agreement.report import compute_agreement
-from annotator.agreement.results import ALL_LAYERS
+from annotator.agreement.results import ALL_LAYERS, AgreementReport
 from annotator.errors import UserError
 from annotator.scheme import Annotation
 
-__all__ = ["GoldLayer", "AnnotatorVsGold", "GoldReport", "against_gold"]
+__all__ = ["GoldLayer", "AnnotatorVsGold", "GoldReport", "against_gold", "gold_report"]
 
 Number = float | None
 
@@ -80,12 +80,21 @@ def against_gold(
     """Every annotator in ``annotators`` against ``gold`` on the documents both did (done versions)."""
     if not any(a.status == "done" for a in (versions.get(gold) or {}).values()):
         raise UserError(f"no done documents by {gold!r}: --against compares annotators with an adjudicated version")
+    return gold_report(
+        gold, annotators,
+        lambda pair: compute_agreement({gold: versions[gold], pair[1]: versions.get(pair[1]) or {}}, layers, pair),
+    )
+
+
+def gold_report(gold: str, annotators: Sequence[str], report_of: Callable[[list[str]], AgreementReport]) -> GoldReport:
+    """The :func:`against_gold` report from ``report_of([gold, name])``: the agreement report of one annotator
+    and gold (e.g. ``compute_agreement_rows`` over the stored versions, streamed: one pass per annotator)."""
     names = [n for n in dict.fromkeys(annotators) if n != gold]
     if not names:
         raise UserError(f"--against {gold!r} needs at least one other annotator")
     rows = []
     for name in names:
-        report = compute_agreement({gold: versions[gold], name: versions.get(name) or {}}, layers, [gold, name])
+        report = report_of([gold, name])
         spans = tuple(GoldLayer(x.layer, x.label, x.pairs[0].exact, x.pairs[0].overlap) for x in report.layers)
         sp = report.speakers.pairs[0] if report.speakers else None
         st = report.stance.pairs[0] if report.stance else None

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from annotator.records import VersionRows
+    from annotator.scheme import Annotation
 
 app = typer.Typer()
 
@@ -44,8 +45,11 @@ def agreement(
 
     Documents not done by every annotator count as missing data; the output lists them.
     """
+    from dataclasses import replace
+
     from rich.console import Console
 
+    from annotator.agreement.report import compute_agreement_rows
     from annotator.agreement.versions import blind_compared, compared_annotators, overlapping_documents
 
     if layer is not None and layer not in LAYERS:
@@ -55,56 +59,57 @@ def agreement(
         raise UserError("use either --against or --by-document")
     chosen = (layer,) if layer else LAYERS
     console = Console()
-    if against is None and not by_document:  # the whole report: streamed, in memory bounded by one chunk of texts
-        from dataclasses import replace
-
-        from annotator.agreement.render import report_tables
-        from annotator.agreement.report import compute_agreement_rows
-
-        names = compared_annotators(repo.annotators(dataset, status="done"), dataset, _names(annotators))
-        assigned = repo.assignments(dataset)
-        overlap = overlapping_documents(names, assigned) if assigned else None
-        done_ids: dict[str, set[str]] = {}
-
-        def stream() -> Iterator[VersionRows]:
-            for batch in repo.version_rows(dataset, status="done"):
-                for _, d, name, _ in batch.versions:
-                    done_ids.setdefault(name, set()).add(batch.doc_ids[d])
-                if overlap is not None:
-                    batch = replace(batch, versions=tuple(v for v in batch.versions if batch.doc_ids[v[1]] in overlap))
-                yield batch
-
-        report = compute_agreement_rows(stream(), names, chosen)
-        blind = blind_compared(repo.blind_versions(dataset), done_ids, names)
-        note = None if overlap is None else _overlap_note(len(overlap))
-        _notes(blind, note, as_json, console)
-        data = {**report.to_dict(), **({"blind": blind} if blind else {})}
-        _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
-        return
-    from annotator.agreement.versions import assigned_overlap, versions_by_annotator
-
-    versions = versions_by_annotator(repo.versions(dataset, status="done"))
-    names = compared_annotators(versions, dataset, _names(annotators), against)
-    blind = blind_compared(repo.blind_versions(dataset), versions, [*names, *([against] if against else [])])
-    note = None
+    names = compared_annotators(repo.annotators(dataset, status="done"), dataset, _names(annotators), against)
     assigned = repo.assignments(dataset)
-    if assigned and against is None:  # a split dataset: only the overlap can be compared
-        versions, overlapping = assigned_overlap(versions, names, assigned)
-        note = _overlap_note(overlapping)
-    _notes(blind, note, as_json, console)
+    # A split dataset: only the overlap can be compared (against gold: every document both did).
+    overlap = overlapping_documents(names, assigned) if assigned and against is None else None
+    note = None if overlap is None else _overlap_note(len(overlap))
+    done_ids: dict[str, set[str]] = {}  # annotator -> their done documents, seen while streaming
+
+    def batches() -> Iterator[VersionRows]:
+        """The stored done versions as plain rows, batch by batch (in memory bounded by one batch)."""
+        for batch in repo.version_rows(dataset, status="done"):
+            for _, d, name, _ in batch.versions:
+                done_ids.setdefault(name, set()).add(batch.doc_ids[d])
+            if overlap is not None:
+                batch = replace(batch, versions=tuple(v for v in batch.versions if batch.doc_ids[v[1]] in overlap))
+            yield batch
+
     if against is not None:
-        from annotator.agreement.gold import against_gold
+        from annotator.agreement.gold import gold_report
         from annotator.agreement.render import gold_tables
 
-        result = against_gold(versions, against, names, layers=chosen)
+        result = gold_report(against, names, lambda pair: compute_agreement_rows(batches(), pair, chosen))
+        blind = blind_compared(repo.blind_versions(dataset), done_ids, [*names, against])
+        _notes(blind, None, as_json, console)
         _show({**result.to_dict(), **({"blind": blind} if blind else {})}, gold_tables(result), as_json, console)
         return
-    from annotator.agreement.documents import by_document as rank
-    from annotator.agreement.render import documents_table
+    if by_document:
+        from annotator.agreement.collect import stream_documents
+        from annotator.agreement.documents import ranked
+        from annotator.agreement.render import documents_table
 
-    ranked = rank(versions, names)
-    data = {"documents": [d.to_dict() for d in ranked], **({"blind": blind} if blind else {})}
-    _show({**data, "assignment": note} if note else data, [documents_table(ranked)], as_json, console)
+        def done_versions() -> Iterator[Annotation]:
+            for ann in repo.versions(dataset, status="done"):
+                done_ids.setdefault(str(ann.annotator), set()).add(ann.doc_id)
+                yield ann
+
+        documents = ({names[a]: ann for a, ann in sorted(group, key=lambda g: g[0])}
+                     for doc_id, group in stream_documents(done_versions(), names)
+                     if overlap is None or doc_id in overlap)
+        scores = ranked(documents)
+        blind = blind_compared(repo.blind_versions(dataset), done_ids, names)
+        _notes(blind, note, as_json, console)
+        data = {"documents": [d.to_dict() for d in scores], **({"blind": blind} if blind else {})}
+        _show({**data, "assignment": note} if note else data, [documents_table(scores)], as_json, console)
+        return
+    from annotator.agreement.render import report_tables
+
+    report = compute_agreement_rows(batches(), names, chosen)
+    blind = blind_compared(repo.blind_versions(dataset), done_ids, names)
+    _notes(blind, note, as_json, console)
+    data = {**report.to_dict(), **({"blind": blind} if blind else {})}
+    _show({**data, "assignment": note} if note else data, report_tables(report, console.width), as_json, console)
 
 
 def _overlap_note(overlapping: int) -> dict[str, object]:

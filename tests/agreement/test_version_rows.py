@@ -71,3 +71,31 @@ def test_rows_read_in_sql_give_the_report_of_the_versions_read_as_annotations(db
     done = compute_agreement_streamed(repo.versions("ds"), list(names)).to_dict()
     assert compute_agreement_rows(repo.version_rows("ds"), list(names)).to_dict() == done
     repo.close()
+
+
+def test_cli_against_gold_and_by_document_stream_to_the_reports_of_all_versions_held(cli, db_url: str) -> None:
+    """`agreement --against gold` (one streamed pass per annotator) and `--by-document` (one document's
+    versions at a time) print what the computations over every stored version held in memory give."""
+    import json
+
+    from annotator.agreement.documents import by_document
+    from annotator.agreement.gold import against_gold
+    from annotator.agreement.versions import versions_by_annotator
+
+    repo = stored_dataset(db_url)
+    for ann in list(repo.versions("ds", annotator="bob")):  # an adjudicated version of bob's documents
+        repo.put_version("ds", replace(ann, annotator="gold"), action="import")
+    held = versions_by_annotator(repo.versions("ds", status="done"))
+    expected = against_gold(held, "gold", list(NAMES)).to_dict()
+    assert {a["annotator"] for a in expected["annotators"]} == set(NAMES) and expected["annotators"][0]["documents"]
+    out = cli("agreement", "-d", "ds", "--against", "gold", "--json", "--db", db_url)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == json.loads(json.dumps(expected))
+    ranked = [d.to_dict() for d in by_document(held, list(NAMES))]
+    assert len(ranked) >= 15 and any(d["disputed"] for d in ranked)
+    out = cli("agreement", "-d", "ds", "--by-document", "--json", "--db", db_url)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["documents"] == json.loads(json.dumps(ranked))
+    two = cli("agreement", "-d", "ds", "--by-document", "--annotators", "cy,ann", "--json", "--db", db_url)
+    assert json.loads(two.stdout)["documents"] == json.loads(json.dumps([d.to_dict() for d in by_document(held, ["cy", "ann"])]))
+    repo.close()
