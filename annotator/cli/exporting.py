@@ -242,9 +242,7 @@ def export_docbin(
     quotes/cues/speakers/claims, SPEAKER ents, attributions and stances in doc.user_data. Tokens are
     rebuilt from the stored tokenization (no parse), else made by a spaCy tokenizer.
     """
-    from annotator.io.docbin import (
-        CONFIG_NAME, atomic_folder, build_docbin, is_export_folder, iter_docs, write_shards,
-    )
+    from annotator.io.docbin import CONFIG_NAME, atomic_folder, build_docbin, is_export_folder, write_shards
     from annotator.io.output import atomic_output, open_output, resolve_output
     from annotator.io.spacy_config import SpanLengths, train_config
     from annotator.io.tokens import Tokenization
@@ -290,7 +288,7 @@ def export_docbin(
     def write(versions: Iterable[ExportedVersion], report: ExportReport, dest: Any) -> None:
         tokens = Tokenization(model, report)
         if sharded:
-            write_shards(iter_docs(versions, dataset, tokens, lengths=lengths), dest, shard_size)
+            write_shards(versions, dataset, tokens, dest, shard_size, lengths)
             return
         docbin, _ = build_docbin(versions, dataset, tokens, lengths=lengths)
         if report.lines:

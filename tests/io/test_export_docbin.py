@@ -198,15 +198,17 @@ def test_meta_msgpack_cannot_hold_is_kept_as_json_and_reads_back(cli, db_url: st
 
 
 def test_deeply_nested_meta_is_kept_as_json(tmp_path: Path) -> None:
-    from annotator.io.docbin import annotation_doc
+    from annotator.io.docbin import add_version
     from annotator.io.tokens import layout_from_offsets
 
     deep: list = []  # type: ignore[type-arg]
     for _ in range(600):  # msgpack stops at 512 levels
         deep = [deep]
     ann = Annotation("d1", "Some text.", "alice", "done", {"deep": deep})
-    doc = annotation_doc(ann, layout_from_offsets(ann.text, [(0, 4), (5, 9), (9, 10)]), Vocab(), "news")
-    docbin = DocBin(store_user_data=True, docs=[doc])
+    docbin = DocBin(store_user_data=True)
+    layout = layout_from_offsets(ann.text, [(0, 4), (5, 9), (9, 10)])
+    assert layout is not None
+    add_version(docbin, ann, layout, "news")
     (back,) = DocBin().from_bytes(docbin.to_bytes()).get_docs(Vocab())
     assert gold_from_doc(back)["meta"] == {"deep": deep}
 
@@ -222,35 +224,108 @@ def _docbin_content(docbin: DocBin) -> dict:  # type: ignore[type-arg]
     return content
 
 
-def test_the_export_docbin_stores_what_spacys_docbin_add_stores() -> None:
-    """The export's DocBin collects token strings from attribute arrays (fast): same content as
-    ``DocBin.add`` for Docs with every token attribute set, entities with kb ids, span groups, user data,
-    and an empty Doc."""
-    from spacy.tokens import Doc, Span
+def _tricky_versions() -> list[Annotation]:
+    """Versions that exercise every rule: misaligned and whitespace-only spans, shared cues, one mention with
+    two names, overlapping speakers (filter_spans), rejected items, no items, an empty text, meta msgpack
+    cannot hold, non-ASCII and emoji."""
+    from annotator.scheme import Claim, Quote, SpeakerMention, Span, Stance
 
-    from annotator.io.docbin import msgpack_encoders_once, new_docbin
+    text = "  Blinken said: “We’re ready — 🤝 — to talk,” he said.\n\nLavrov, Sergei Lavrov, added 3 troops. "
 
-    vocab = Vocab()
-    full = Doc(vocab, words=["Blinken", "said", "“", "no", "”", "."], spaces=[True, True, False, False, False, False],
-               tags=["NNP", "VBD", "``", "UH", "''", "."], lemmas=["Blinken", "say", "“", "no", "”", "."],
-               morphs=["Number=Sing", "Tense=Past", "", "", "", ""], deps=["nsubj", "ROOT", "punct", "ccomp", "punct", "punct"],
-               heads=[1, 1, 3, 1, 3, 1], ents=["B-PERSON", "O", "O", "O", "O", "O"])
-    full.ents = [Span(full, 0, 1, label="SPEAKER", kb_id="Antony Blinken")]
-    full[3].norm_ = "NO"
-    full.spans["quotes"] = [Span(full, 2, 5, label="QUOTE", span_id="q1")]
-    full.user_data.update({"id": "d1", "quotes": [{"id": "q1"}]})
-    plain = Doc(vocab, words=["Мир", "."], spaces=[False, False])
-    empty = Doc(vocab, words=[], spaces=[])
-    stock, fast = DocBin(store_user_data=True), new_docbin()
-    with msgpack_encoders_once():
-        for doc in (full, plain, empty):
-            stock.add(doc)
-            fast.add(doc)
-    assert "NO" in _docbin_content(fast)["strings"] and "Number=Sing" in _docbin_content(fast)["strings"]
-    assert _docbin_content(fast) == _docbin_content(stock)
-    [back, *_] = DocBin().from_bytes(fast.to_bytes()).get_docs(Vocab())
-    assert [(t.text, t.tag_, t.lemma_, t.norm_, t.dep_) for t in back] == [
-        (t.text, t.tag_, t.lemma_, t.norm_, t.dep_) for t in full]
+    def at(words: str, nth: int = 0) -> tuple[int, int]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        return start, start + len(words)
+
+    def mention(words: str, name: str) -> SpeakerMention:
+        return SpeakerMention(*at(words), words, name)
+
+    said = Span(*at("said"), "said")
+    quotes = [
+        ("q1", (17, 42), "direct", said, mention("Blinken", "Antony Blinken"), Stance("Russia", "favor"), "accepted"),
+        ("q2", at("We’re"), "direct", said, mention("Blinken", "A. Blinken"), None, "accepted"),
+        ("q3", (30, 33), "indirect", None, mention("he", "Antony Blinken"), None, "accepted"),
+        ("q4", at(":"), "direct", None, None, None, "rejected"),
+        ("q5", at("3 troops"), "mixed", Span(*at("added"), "added"), mention("Lavrov, Sergei Lavrov", "Sergei Lavrov"),
+         None, "accepted"),
+        ("q6", at("ready"), "direct", None, mention("Sergei Lavrov", "Sergei Lavrov"), None, "accepted"),
+    ]
+    built = tuple(Quote(i, s, e, text[s:e], kind, cue, who, stance, status)
+                  for i, (s, e), kind, cue, who, stance, status in quotes)
+    claims = (Claim("c1", *at("3 troops."), "3 troops.", True, "Sergei Lavrov"),
+              Claim("c2", *at("troops"), "troops", False), Claim("c3", 9, 10, " ", True), Claim("c5", 0, 2, "  ", True),
+              Claim("c4", *at("said", 1), "said", True, status="rejected"))
+    return [
+        Annotation("d1", text, "alice", "done", {"source": "x", "n": [1, 2.5, None]}, built, claims),
+        Annotation("d2", text, "bob", "flagged", {"big": 2**70}, built[:2], ()),
+        Annotation("d3", "Мир.", "alice", "done", {}, (), ()),
+        Annotation("d4", "", "alice", "done", {}, (), ()),
+        Annotation("d5", text, "carol", "done", {}, (), claims[:1]),
+    ]
+
+
+def test_add_version_stores_what_docbin_add_stores_for_the_docs_the_export_made() -> None:
+    """The DocBin written without Docs holds the same tokens, attributes, strings, span groups, ents and
+    user data as spaCy's ``DocBin.add`` of the Docs the export built before, and reports the same."""
+    import re
+
+    from annotator.io.docbin import add_version, msgpack_encoders_once
+    from annotator.io.spacy_config import SpanLengths
+    from annotator.io.tokens import ExportReport, Tokenization
+    from tests.io.docbin_reference import reference_doc
+
+    tokenizations = [
+        lambda text: [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)],  # spans on token boundaries
+        lambda text: [m.span() for m in re.finditer(r"\S+", text)],  # glued punctuation: spans expanded
+    ]
+    for tokenize in tokenizations:
+        stock, direct = DocBin(store_user_data=True), DocBin(store_user_data=True)
+        reports, lengths = (ExportReport(), ExportReport()), (SpanLengths(), SpanLengths())
+        tokens = Tokenization("blank")
+        with msgpack_encoders_once():
+            for ann in _tricky_versions():
+                layout = tokens.layout(ann.text, tokenize(ann.text))
+                stock.add(reference_doc(ann, layout, Vocab(), "news", reports[0], lengths[0]))
+                add_version(direct, ann, layout, "news", reports[1], lengths[1])
+        assert _docbin_content(direct) == _docbin_content(stock)
+        assert reports[1].adjusted == reports[0].adjusted and reports[0].adjusted
+        assert lengths[1].counts == lengths[0].counts
+        docs = list(DocBin().from_bytes(direct.to_bytes()).get_docs(Vocab()))
+        assert [d.text for d in docs] == [a.text for a in _tricky_versions()]
+        assert [e.text.rstrip(",") for e in docs[0].ents] == ["Blinken", "he", "Lavrov, Sergei Lavrov"]
+        assert any(new is None for *_, new in reports[1].adjusted)  # the whitespace-only claim
+
+
+def test_the_export_attributes_read_back_as_the_same_docs_as_every_attribute() -> None:
+    """The export stores only the attributes it sets (EXPORT_ATTRS): the Docs read back are those of a
+    DocBin with every attribute: every token attribute, span groups, ents and user data."""
+    import re
+
+    import numpy
+    from spacy.attrs import IDS
+
+    from annotator.io.docbin import EXPORT_ATTRS, add_version, new_docbin
+    from annotator.io.tokens import Tokenization
+
+    full, export = DocBin(store_user_data=True), new_docbin()
+    assert export.attrs == [IDS[a] for a in EXPORT_ATTRS]
+    for ann in _tricky_versions():
+        layout = Tokenization("blank").layout(ann.text, [m.span() for m in re.finditer(r"\w+|[^\w\s]", ann.text)])
+        add_version(full, ann, layout, "news")
+        add_version(export, ann, layout, "news")
+    names = [name for name in IDS if name not in ("SENT_END", "IDX") and not name.startswith("FLAG")]
+    for a, b in zip(DocBin().from_bytes(full.to_bytes()).get_docs(Vocab()),
+                    DocBin().from_bytes(export.to_bytes()).get_docs(Vocab()), strict=True):
+        assert a.text == b.text and a.user_data == b.user_data
+        assert numpy.array_equal(a.to_array(names), b.to_array(names))
+        assert [(t.is_sent_start, t.whitespace_, t.ent_iob_, t.ent_type_, t.ent_kb_id_) for t in a] == [
+            (t.is_sent_start, t.whitespace_, t.ent_iob_, t.ent_type_, t.ent_kb_id_) for t in b]
+        assert {k: [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in g] for k, g in a.spans.items()} == {
+            k: [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in g] for k, g in b.spans.items()}
+        assert [(e.start, e.end, e.label_, e.kb_id_) for e in a.ents] == [(e.start, e.end, e.label_, e.kb_id_) for e in b.ents]
+        for name in ("SENT_START", "TAG", "DEP", "LEMMA", "MORPH", "ENT_IOB"):
+            assert a.has_annotation(name) == b.has_annotation(name), name
 
 
 def test_msgpack_encoders_are_looked_up_once_inside_the_block_and_as_usual_after() -> None:
