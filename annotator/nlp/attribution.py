@@ -13,6 +13,9 @@
    contents, noun cues, beliefs, polls and documents as sources; one without a source takes the speaker
    of the rule record it overlaps), then the rules' other records that overlap nothing kept;
    ``mode="learned"`` keeps the model's only.
+4. Then a second pass (``annotator.nlp.attribution_clauses``, ``clauses.json`` in the model folder) adds
+   the verb clauses a logistic regression finds likely attributions that overlap nothing kept: PolNeAR's
+   wide attributions of acts and stances ("sued the DNC", "backed the deal") the CRF rarely tags.
 
 The kind comes from quotation marks (``annotator.quotemarks``); a direct quote's span leaves the marks out.
 Records have the shape of ``annotator.nlp.common`` (``doc._.attributions``), so the rules' speaker
@@ -22,6 +25,8 @@ resolution names the speakers afterwards.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, AbstractSet, Sequence
 
@@ -31,6 +36,7 @@ from spacy.tokens import Doc
 from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
+from annotator.nlp.attribution_clauses import Candidate, ClauseModel, candidates
 from annotator.nlp.attribution_features import QUOTE_TOKENS, Featurizer, paragraphs
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
 from annotator.quotemarks import inside_marks, mark_count, quote_kind
@@ -304,6 +310,49 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
     return kept
 
 
+def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseModel,
+                rules: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """``records`` plus the second pass's attributions (``annotator.nlp.attribution_clauses``): verb clauses
+    the classifier finds likely enough whose content overlaps no record and whose cue verb is no record's cue
+    or speaker; the cue is the verb, the source its subject."""
+    out = [dict(r) for r in records]
+    taken = sorted((r["start"], r["end"]) for r in out)
+    starts = [a for a, _b in taken]
+    ends = list(accumulate((b for _a, b in taken), max))
+
+    def free(c: Candidate) -> bool:  # its content overlaps no record (only these are scored)
+        start, end = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text)
+        k = bisect_left(starts, end)  # records starting before the content ends ...
+        return k == 0 or ends[k - 1] <= start  # ... all end before it starts
+
+    cands = [c for c in candidates(doc) if free(c)]
+    if not cands:
+        return out
+    text = doc.text  # built from the tokens on each access
+    probs = clauses.probabilities(doc, cands, rules)
+    edges = [e for r in out for e in (r.get("cue"), r.get("speaker")) if e]
+    for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
+        if p < clauses.threshold:
+            break
+        start, end, kind = content_span(text, *_char_range(doc, c.start, c.end))
+        cue = list(_char_range(doc, c.verb, c.cue_end))
+        rec: dict[str, Any] = {"start": start, "end": end, "kind": kind, "cue": cue, "speaker": None,
+                               "name": None, "stance": None}
+        if start >= end or any(_overlaps(rec, k) for k in out) or _edge_overlaps(cue, edges) or cue in edges:
+            continue
+        src = _source(doc, (c.verb, c.verb + 1), [])
+        if src is not None:
+            rec["speaker"] = list(_char_range(doc, *src))
+            if _edge_overlaps(rec["speaker"], edges) or rec["speaker"][0] < end and start < rec["speaker"][1]:
+                rec["speaker"] = None
+        if rec["speaker"] is None:  # tuning split: speaker accuracy 0.878 -> 0.882 for F 0.750 -> 0.747
+            continue
+        edges.extend(e for e in (rec["cue"], rec["speaker"]) if e)
+        out.append(rec)
+    out.sort(key=lambda r: (r["start"], r["end"]))
+    return out
+
+
 class AttributionComponent:
     """Replaces ``doc._.attributions`` (and the quotes/cues span groups) with the joined records."""
 
@@ -312,6 +361,7 @@ class AttributionComponent:
             raise ModelError(f"unknown attribution mode {mode!r}; expected one of {', '.join(MODES)}")
         self.tagger = tagger
         self.mode = mode
+        self.clauses = ClauseModel.find(tagger.model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.text.strip():
@@ -319,6 +369,8 @@ class AttributionComponent:
         rules = doc._.get(comp.ATTRIBUTIONS_EXT) or []
         spans, content = self.tagger.tag_all(doc)
         records = join(doc, rules, group(doc, [(k, s, e) for k, s, e, _p in spans]), self.mode)
+        if self.clauses is not None:
+            records = add_clauses(doc, records, self.clauses, rules)
         score_records(doc, records, content)
         doc._.set(comp.ATTRIBUTIONS_EXT, records)
         comp._span_group(doc, comp.QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
@@ -331,6 +383,7 @@ class AttributionComponent:
 
     def from_disk(self, path: Path, exclude: Sequence[str] = ()) -> "AttributionComponent":
         self.tagger = ScoredTagger(Path(path))
+        self.clauses = ClauseModel.find(self.tagger.model_dir)
         return self
 
 

@@ -201,14 +201,22 @@ def _run(cwd: Path, *args: str) -> str:
     return proc.stdout
 
 
+#: The shipped CRF tags nothing here; the shipped second pass (``annotator.nlp.attribution_clauses``) reads
+#: "seem" as PolNeAR does: a stance of the voters.
+VOTERS = "Voters in the state seem to prefer a moderate candidate this year.\n"
+
+
 def test_predict_uses_the_shipped_model_by_default_and_rules_only_keeps_the_rules(tmp_path: Path) -> None:
     import json
 
     (tmp_path / "poll.txt").write_text(POLL, encoding="utf-8")
-    learned = json.loads(_run(tmp_path, "predict", "poll.txt"))
+    (tmp_path / "voters.txt").write_text(VOTERS, encoding="utf-8")
+    learned, voters = map(json.loads, _run(tmp_path, "predict", "poll.txt", "voters.txt").splitlines())
     rules = json.loads(_run(tmp_path, "predict", "poll.txt", "--rules-only"))
     assert [(q["text"], q["kind"], q["cue"]["text"], q["speaker"]["text"]) for q in learned["quotes"]] == [
         ("that voters are tired of the war", "indirect", "show", "Polls")]
+    assert [(q["text"], q["kind"], q["cue"]["text"], q["speaker"]["text"]) for q in voters["quotes"]] == [
+        ("to prefer a moderate candidate this year", "indirect", "seem", "Voters in the state")]
     assert rules["quotes"] == []
 
 

@@ -10,9 +10,10 @@ retrained on all 753 PolNeAR training articles (nothing was tuned on this gold: 
 PolNeAR tuning split). The join keeps the rules' strengths here too: direct quotes and "according to" stay
 the rules', learned contents without a source take the rules' speaker, and the rules' other records are kept
 where the model has nothing, so indirect/mixed/speaker rose from 0.593/0.756/0.827 (first model) to
-0.766/0.930/0.917. All quotes (0.856) and indirect (0.766) stay below the rules' (0.900/0.868) because the
-model adds PolNeAR-style attributions this gold does not label (beliefs, noun cues, polls: indirect precision
-0.65) and follows PolNeAR's content boundaries; direct is 0.966 against the rules' 0.982 (one quote).
+0.766/0.930/0.917. All quotes (0.834) and indirect (0.731) stay below the rules' (0.900/0.868) because the
+model adds PolNeAR-style attributions this gold does not label (beliefs, noun cues, polls, and acts and stances
+from the second pass: indirect precision 0.64) and follows PolNeAR's content boundaries; direct is 0.966
+against the rules' 0.982 (one quote).
 Numbers: /work/notes/attrib2.md and annotator/models/attribution/README.md.
 """
 
@@ -51,10 +52,15 @@ JOINED_FLOORS = {
     # 0.926 -> 0.917 (about one quote of ~95): a few cue boundaries and speakers of learned contents moved
     ("scores", "direct_overlap"): 0.966,
     ("scores", "direct_exact"): 0.966,
-    ("scores", "indirect_overlap"): 0.766,
+    # re-measured with the second pass over verb clauses (PolNeAR tuning split F 0.735 -> 0.747, indirect
+    # 0.624 -> 0.648): here it adds six attributions this gold does not label, all PolNeAR-style readings
+    # ("the EU rejected it out of hand", "The Kremlin seems to be expecting ...": "seem" is a PolNeAR cue in
+    # 91 of its 225 verb-clause uses in training) and none it labels: indirect 0.766 -> 0.731 (precision
+    # 0.69 -> 0.64, recall 0.860 unchanged), quotes 0.856 -> 0.834, cues exact 0.663 -> 0.645
+    ("scores", "indirect_overlap"): 0.731,
     ("scores", "mixed_overlap"): 0.930,
-    ("scores", "quotes_overlap"): 0.856,
-    ("scores", "cues_exact"): 0.663,
+    ("scores", "quotes_overlap"): 0.834,
+    ("scores", "cues_exact"): 0.645,
     # claims come from the ClaimBuster classifier (held-out ClaimBuster F1 0.50 -> 0.76 over the rules); on
     # these five articles it suggests more than the hand-tuned rule (rules: overlap 0.539, exact 0.243 here).
     # Re-pinned for its threshold 0.39 (tuned for a corpus-like and a balanced share of claims; was 0.46):
