@@ -4,7 +4,9 @@ Every quote keeps its span, kind, cue and speaker, and its stance *target* when 
 is predicted (toward that target; with no target given, toward the dataset target the quote mentions most, or
 no stance when it mentions none). Every claim keeps its span and speaker; only ``checkworthy`` is predicted.
 Labels in the input are never read. The classifiers come from the loaded pipeline, so a trained pipeline
-with its own components is used the same way as the packaged one.
+with its own components is used the same way as the packaged one. Each text is parsed once by the base
+pipeline: the check-worthiness classifier reads the parse, and so does the stance classifier (the mention's
+relation and governing verb).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from annotator.errors import ModelError
 from annotator.nlp.checkworthy import CHECKWORTHY_FACTORY, CheckworthyComponent
@@ -51,22 +54,28 @@ def _relabelled(nlp: Language, annotations: Iterable[Annotation], stance: Stance
                 claims: CheckworthyComponent, dataset_targets: list[str]) -> Iterator[Annotation]:
     for ann in annotations:
         kept = ann.kept()
+        doc = _parse(nlp, ann.text) if kept.quotes or kept.claims else None
         quotes = []
         for q in kept.quotes:
             content = ann.text[q.start : q.end]
+            at = (doc, q.start) if doc is not None else None
             new: Stance | None
             if q.stance is not None:
-                label, _score = stance.classifier.toward(content, q.stance.target)
+                label, _score = stance.classifier.toward(content, q.stance.target, at)
                 new = Stance(q.stance.target, label)
             else:
-                best = stance.classifier.best_target(content, dataset_targets)
+                best = stance.classifier.best_target(content, dataset_targets, at)
                 new = Stance(best[0], best[1]) if best else None
             quotes.append(replace(q, stance=new, status=SUGGESTED))
         new_claims = []
-        if kept.claims:  # the classifier reads the parse: parse the text once with the base pipeline
-            with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n.startswith(_OURS)]):
-                doc = nlp(ann.text)
+        if kept.claims and doc is not None:
             spans = [doc.char_span(c.start, c.end, alignment_mode="expand") or doc[0:0] for c in kept.claims]
             decisions = claims.classifier.decide(spans)
             new_claims = [replace(c, checkworthy=ok, status=SUGGESTED) for c, (ok, _s) in zip(kept.claims, decisions)]
         yield replace(ann, annotator=MODEL_ANNOTATOR, status="done", quotes=tuple(quotes), claims=tuple(new_claims))
+
+
+def _parse(nlp: Language, text: str) -> Doc:
+    """The text parsed once by the base pipeline (both classifiers read the parse), our components off."""
+    with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n.startswith(_OURS)]):
+        return nlp(text)

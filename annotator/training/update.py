@@ -156,15 +156,17 @@ def claim_examples(docs: Sequence[Doc], annotations: Sequence[Annotation]) -> tu
     return rows, labels
 
 
-def stance_examples(annotations: Sequence[Annotation]) -> tuple[list[list[str]], list[str]]:
-    """The classifier's rows for every gold quote with a stance toward a target it mentions."""
+def stance_examples(docs: Sequence[Doc], annotations: Sequence[Annotation]) -> tuple[list[list[str]], list[str]]:
+    """The classifier's rows for every gold quote with a stance toward a target it mentions (``docs``: the
+    parsed texts, read for the mention's place in the parse)."""
     rows, labels = [], []
-    for ann in annotations:
+    for doc, ann in zip(docs, annotations):
         for q in ann.kept().quotes:
             if q.stance is None:
                 continue
             mention = sm.find_mention(q.text, q.stance.target)
-            rows.append(sm.stance_fields(q.text, *(mention or (None, None))))
+            at = (doc, q.start) if doc.text[q.start : q.end] == q.text else None
+            rows.append(sm.stance_fields(q.text, mention[0], mention[1], at) if mention else sm.stance_fields(q.text, None, None))
             labels.append(q.stance.label)
     return rows, labels
 
@@ -175,7 +177,7 @@ def update(nlp: Language, docs: Sequence[Doc], annotations: Sequence[Annotation]
     crf = train_stacked_crf(docs, annotations, base.attribution, work)
     processed = run(nlp, docs, base)
     claim_rows, claim_labels = claim_examples(processed, annotations)
-    stance_rows, stance_labels = stance_examples(annotations)
+    stance_rows, stance_labels = stance_examples(docs, annotations)
     known = set(base.stance.classes)
     stance_pairs = [(r, y) for r, y in zip(stance_rows, stance_labels) if y in known]
     return Models(crf, finetune(base.checkworthy, claim_rows, claim_labels, CLAIMS_WEIGHT),

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from annotator.nlp import common as comp
 from annotator.nlp.checkworthy import (CHECKWORTHY_FACTORY, CheckworthyClassifier, CheckworthyComponent,
                                        claim_candidates, syntax_marks)
-from annotator.nlp.stance_model import STANCE_CLF_FACTORY, StanceClassifier, find_mention, stance_fields
+from annotator.nlp import stance_model as sm
+from annotator.nlp.stance_model import (STANCE_CLF_FACTORY, StanceClassifier, StanceClfComponent, dependency_marks,
+                                        find_mention, stance_fields)
 from annotator.nlp.textmodel import LinearTextModel
 from tests.conftest import Cli
 from tests.nlp.learned_fixtures import write_claimbuster, write_newsmtsc
@@ -110,19 +112,70 @@ def test_stance_depends_on_where_the_target_is(tiny_models: dict[str, Path]) -> 
 
 
 def test_stance_features_mark_the_mention_and_its_neighbours() -> None:
-    masked, marks, _sentiment, near = stance_fields("Kyiv said Moscow lied again.", 10, 16)
+    masked, marks, _sentiment, near, syntax = stance_fields("Kyiv said Moscow lied again.", 10, 16)
+    assert syntax == ""  # no parse given
     assert near == "Kyiv said TGT lied again."
     long = " ".join(["w"] * 20) + " Moscow " + " ".join(["v"] * 20)  # the near context: 12 words each side
     assert stance_fields(long, 40, 46)[3].split().count("w") == 12 == stance_fields(long, 40, 46)[3].split().count("v")
     assert masked == "Kyiv said  TGT  lied again." and "Moscow" not in masked
     assert {"L0_said", "R0_lied", "L_kyiv", "RB_lied_again"} <= set(marks.split())
-    assert stance_fields("No target here.", None, None)[:2] == ["No target here.", ""]
+    no_target = stance_fields("No target here.", None, None)
+    assert no_target[:2] == ["No target here.", ""] and no_target[4] == ""
     assert "VL_neg" in stance_fields("Critics slammed the awful Moscow plan.", 26, 32)[2].split()
     assert {"VR_neg", "LEXr_n", "SWr_not_help"} <= set(stance_fields("Moscow did not help.", 0, 6)[2].split())
     assert {"VR_pos", "LEXr_p", "SWr_help"} <= set(stance_fields("Moscow did help.", 0, 6)[2].split())
     assert find_mention("The Kremlin denied it.", "Russia") == (4, 11)  # through the aliases
     assert find_mention("Judge Gorsuch wrote.", "Neil Gorsuch") == (6, 13)  # the last word of a name
     assert find_mention("Nothing about it.", "Russia") is None
+
+
+def test_dependency_marks_read_the_mentions_place_in_the_parse(parser: Language) -> None:
+    condemned = set(dependency_marks(parser("Critics condemned Moore on Monday."), 18, 23).split())
+    assert {"DR_dobj", "GV_condemned", "GVR_condemned_dobj", "GVP_n_dobj"} <= condemned
+    lost = set(dependency_marks(parser("Moore did not win the vote."), 0, 5).split())
+    assert {"DR_nsubj", "GVR_win_nsubj", "GNEG_nsubj", "GVP_n_nsubj"} <= lost  # a negated positive verb
+    text = "It rained. Critics condemned Moore on Monday."
+    doc = parser(text)
+    quote = text[11:]  # a quote's text and where it is in the parsed document
+    assert stance_fields(quote, 18, 23, (doc, 11))[4] == dependency_marks(doc, 29, 34)
+    assert "GVR_condemned_dobj" in stance_fields(quote, 18, 23, (doc, 11))[4].split()
+    assert stance_fields(quote, 18, 23)[4] == "" and stance_fields(quote, None, None, (doc, 11))[4] == ""
+
+
+def _spy_on_parse_features(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mentions whose parse features the classifier reads (the real features are still computed)."""
+    seen: list[str] = []
+    real = sm.dependency_marks
+
+    def spy(doc: Doc, start: int, end: int) -> str:
+        seen.append(doc.text[start:end])
+        return real(doc, start, end)
+
+    monkeypatch.setattr(sm, "dependency_marks", spy)
+    return seen
+
+
+def test_the_stance_component_reads_the_documents_parse(tiny_models: dict[str, Path], parser: Language,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _spy_on_parse_features(monkeypatch)
+    component = StanceClfComponent(["Moore"], StanceClassifier.load(tiny_models["stance"]))
+    text = "It rained. Clark praised Moore on Monday."
+    record = {"start": 11, "end": len(text), "kind": "indirect", "cue": None, "speaker": None, "name": None, "stance": None}
+    for doc in (parser(text), parser.make_doc(text)):  # parsed, then not parsed (no parse features)
+        doc._.set(comp.ATTRIBUTIONS_EXT, [dict(record)])
+        assert component(doc)._.get(comp.ATTRIBUTIONS_EXT)[0]["stance"][0] == "Moore"
+    assert seen == ["Moore"]
+
+
+def test_keep_spans_relabelling_parses_the_text_for_the_stance(joined_nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.nlp.relabel import relabel
+    from annotator.scheme import Annotation, Quote, Stance
+
+    seen = _spy_on_parse_features(monkeypatch)
+    text = "It rained. Critics condemned Moore on Monday."
+    quote = Quote("q1", 11, len(text), text[11:], "indirect", None, None, Stance("Moore", "favor"))
+    (out,) = relabel(joined_nlp, [Annotation("d1", text, "gold", "done", {}, (quote,), ())])
+    assert seen == ["Moore"] and out.quotes[0].stance is not None and out.quotes[0].stance.target == "Moore"
 
 
 def test_checkworthy_factory_builds_the_component_from_a_model_folder(tiny_models: dict[str, Path]) -> None:
