@@ -21,7 +21,6 @@ from annotator.scheme import (
     Span,
     SpeakerMention,
     Stance,
-    first_overlap,
     trim_span,
 )
 from annotator.words import move_edge, through_closing_mark, words
@@ -41,7 +40,7 @@ def layer_of(item: Item) -> str:
 
 def check_overlap(version: DocumentVersion, layer: str, item_id: str, start: int, end: int) -> None:
     """Spans of one layer never overlap within one version (docs/contract.md section 1)."""
-    other = first_overlap(version.items(layer), item_id, start, end)
+    other = version.first_overlap(layer, item_id, start, end)
     if other is not None:
         name = "quote" if layer == "quotes" else "claim"
         raise UserError(f"that would overlap {name} {other.id} ({other.start}-{other.end}); reject it first")
@@ -340,7 +339,7 @@ def aligned_copy(status: str | None, kind: str | None, stance: Stance | None) ->
             stance=stance if stance is not None else quote.stance,
         )
         if changed.status in KEPT_STATUSES:
-            other = first_overlap(version.quotes, quote.id, changed.start, changed.end)
+            other = version.first_overlap("quotes", quote.id, changed.start, changed.end)
             if other is not None:
                 raise UserError(f"it would overlap quote {other.id} in {version.document.ext_id}")
         return changed

@@ -579,7 +579,7 @@ def item_of(state: DocumentVersion, key: ItemKey) -> Item | None:
     """The item ``key`` names, if it is in this version."""
     if state.version_id != key.version_id:
         return None
-    return next((it for it in state.items(key.layer) if it.id == key.id), None)
+    return state.item(key.layer, key.id)
 
 
 def remaining_in(state: DocumentVersion) -> list[ItemKey]:

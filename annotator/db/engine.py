@@ -11,6 +11,7 @@ import ast
 import json
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,14 @@ import orjson
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.config import sqlite_busy_timeout_ms
@@ -131,6 +139,34 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: A pooled PostgreSQL connection that waited in the pool longer than this is checked (``SELECT 1``) before
+#: it is used again; one used more recently is not.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle (``PING_AFTER_IDLE_SECONDS``).
+
+    Why not ``pool_pre_ping``: it pings before every transaction, one round trip of a decision's six. What
+    drops connections (a server restart, idle timeouts) meets idle ones; a connection lost within seconds
+    of its last use fails that one transaction, which stores nothing and says so (``SaveError``), and the
+    pool replaces it.
+    """
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc  # the pool replaces the connection
+
+
 #: The drivers annotator is built and tested with (``postgresql://`` means psycopg 3).
 SUPPORTED_DRIVERS = {"sqlite": ("sqlite", "sqlite+pysqlite"), "postgresql": ("postgresql", "postgresql+psycopg")}
 
@@ -179,7 +215,9 @@ def make_engine(url: str) -> Engine:
             return engine
         if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, json_serializer=json_dumps, json_deserializer=json_loads)
+        engine = create_engine(parsed, json_serializer=json_dumps, json_deserializer=json_loads)
+        _ping_when_idle(engine)
+        return engine
     except NoSuchModuleError as exc:
         raise DatabaseError(f"unsupported database URL {url!r}: use sqlite:/// or postgresql://") from exc
 

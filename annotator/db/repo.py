@@ -18,11 +18,11 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from annotator.db.engine import Database, _short
+from annotator.db.engine import WRITE_OPTION, Database, _short
 from annotator.db.version_rows import batch_rows
 from annotator.assignment import plan_assignment
 from annotator.db.models import (
@@ -66,6 +66,7 @@ from annotator.records import (
     ImportResult,
     Item,
     VersionRows,
+    carry_lookups,
 )
 
 NAME_MAX = 200
@@ -93,7 +94,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _doc_info(d: Document) -> DocumentInfo:
+def _doc_info(d: Document | Row[Any]) -> DocumentInfo:
     return DocumentInfo(
         id=d.id,
         ext_id=d.ext_id,
@@ -118,12 +119,21 @@ def _dataset_info(ds: Dataset) -> DatasetInfo:
 RECENT_VERSIONS = 8
 
 
-def _index(state: DocumentVersion, layer: str, item_id: str) -> int | None:
-    items: Sequence[Item] = state.items(layer)
-    for i, it in enumerate(items):
-        if it.id == item_id:
-            return i
-    return None
+#: A write transaction's first statement: it takes the version's row lock and bumps its revision, and what
+#: it returns (the revision before this change) says whether ``Repository._recent`` holds the version as
+#: stored; a status change is the only other write to the row. So a decision is three statements (this,
+#: its item, its event): one round trip fewer than a locking read and an update.
+_BUMP = (update(Version).where(Version.id == bindparam("b_id"))
+         .values(revision=Version.revision + 1, updated_at=bindparam("b_now")).returning(Version.revision))
+_SET_STATUS = update(Version).where(Version.id == bindparam("b_id")).values(status=bindparam("b_status"))
+_INSERT_EVENTS = insert(Event)
+#: A version with its document and annotator, when it is not in ``Repository._recent``.
+_VERSION_ROW = (
+    select(Version.status, Version.revision, Annotator.name.label("annotator"), Document.id, Document.ext_id,
+           Document.position, Document.text, Document.meta, Document.tokens)
+    .join(Document, Document.id == Version.document_id).join(Annotator, Annotator.id == Version.annotator_id)
+    .where(Version.id == bindparam("b_id"))
+)
 
 
 #: Distance between the positions of consecutive items of a layer (``VersionItem.position``): an added item
@@ -256,6 +266,7 @@ def _with_item(state: DocumentVersion, rows: _Rows, layer: str, i: int | None, i
     before = None if i is None else dict(rows[layer][i][1])
     after = None if item is None else item_to_payload(item)
     rows[layer], order = _change(rows[layer], layer, i, after, writes)
+    old = None if i is None else items[i]
     if i is not None:
         if item is None:
             del items[i]
@@ -265,6 +276,8 @@ def _with_item(state: DocumentVersion, rows: _Rows, layer: str, i: int | None, i
         items.append(item)
         items = [items[k] for k in order]
     new = replace(state, quotes=tuple(items)) if layer == "quotes" else replace(state, claims=tuple(items))
+    if old is not None and item is not None and item.id == old.id:  # ids stay where they were
+        carry_lookups(state, new, layer, same_spans=(item.start, item.end) == (old.start, old.end))
     return new, before, after
 
 
@@ -380,6 +393,8 @@ class Repository:
         #: its cost does not grow with the document (its text, tokens and every other item).
         self._recent: OrderedDict[int, tuple[DocumentVersion, _Rows]] = OrderedDict()
         self._recent_lock = threading.Lock()
+        #: Write transactions on a bare connection (a decision needs no ORM session).
+        self._writer = db.engine.execution_options(**{WRITE_OPTION: True})
 
     def close(self) -> None:
         """Release the database connections (the engine's pool)."""
@@ -756,11 +771,13 @@ class Repository:
         """The version as a record (``rows``: its items, read when not given), remembered in ``_recent``."""
         if rows is None:
             rows = _read_items(s.connection(), [version.id])[version.id]
+        return self._record(version.id, _doc_info(doc), annotator, version.status, version.revision, rows)
+
+    def _record(self, version_id: int, doc: DocumentInfo, annotator: str, status: str, revision: int,
+                rows: _Rows) -> DocumentVersion:
         quotes, claims = items_from_payload(_payload(rows))
-        state = DocumentVersion(
-            version_id=version.id, document=_doc_info(doc), annotator=annotator, status=version.status,
-            revision=version.revision, quotes=quotes, claims=claims,
-        )
+        state = DocumentVersion(version_id=version_id, document=doc, annotator=annotator, status=status,
+                                revision=revision, quotes=quotes, claims=claims)
         self._remember(state, rows)
         return state
 
@@ -863,6 +880,22 @@ class Repository:
         assert hit is not None
         return hit
 
+    def _bumped(self, conn: Connection, version_id: int) -> tuple[DocumentVersion, _Rows]:
+        """In a write transaction: lock the version's row and bump its revision (``_BUMP``); the version as it
+        was before (from ``_recent`` when it is unchanged since), with its items as stored."""
+        revision = conn.execute(_BUMP, {"b_id": version_id, "b_now": utcnow()}).scalar()
+        if revision is None:
+            raise NotFoundError(f"no version with id {version_id}")
+        hit = self._recall(version_id, revision - 1)
+        if hit is not None:
+            return hit
+        row = conn.execute(_VERSION_ROW, {"b_id": version_id}).one()
+        self._record(version_id, _doc_info(row), row.annotator, row.status, revision - 1,
+                     _read_items(conn, [version_id])[version_id])
+        hit = self._recall(version_id, revision - 1)
+        assert hit is not None
+        return hit
+
     def _locked_version(self, s: Session, version_id: int) -> Version:
         version = s.scalar(select(Version).where(Version.id == version_id).with_for_update())
         if version is None:
@@ -895,14 +928,14 @@ class Repository:
             raise UserError(f"unknown document status {status!r}")
         what = "decision" if edits else "status"
         try:
-            with self.db.writes.begin() as s:
-                state, stored = self._decoded(s, version_id, lock=True)
+            with self._writer.begin() as conn:
+                state, stored = self._bumped(conn, version_id)
                 rows = dict(stored)
                 writes = _ItemWrites(version_id)
                 events: list[dict[str, Any]] = []
                 for layer, item_id, edit in edits:
                     _check_layer(layer)
-                    i = _index(state, layer, item_id)
+                    i = state.index_of(layer, item_id)
                     item = edit(state, None if i is None else state.items(layer)[i])
                     state, before, after = _with_item(state, rows, layer, i, item, writes)
                     events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
@@ -915,21 +948,20 @@ class Repository:
                     new_status = status
                 elif state.status == "new":
                     new_status = "in_progress"
-                return self._write(s, state, rows, writes, new_status, events)
+                return self._write(conn, state, rows, writes, new_status, events)
         except (OperationalError, DBAPIError) as exc:
             raise SaveError(f"{what} not saved: {_short(exc)}") from exc
 
-    def _write(self, s: Session, state: DocumentVersion, rows: _Rows, writes: _ItemWrites, status: str,
+    def _write(self, conn: Connection, state: DocumentVersion, rows: _Rows, writes: _ItemWrites, status: str,
                events: list[dict[str, Any]]) -> DocumentVersion:
-        """Store a version's changed items, new status and its events (inside the caller's transaction)."""
-        revision = state.revision + 1
-        conn = s.connection()  # Core statements: a decision is three small writes, no ORM bookkeeping
-        conn.execute(update(Version).where(Version.id == state.version_id).values(
-            status=status, revision=revision, updated_at=utcnow()))
+        """Store a version's changed items, new status and its events, inside the caller's transaction, which
+        began with ``_bumped`` (the revision and time of change are written)."""
+        if status != state.status:
+            conn.execute(_SET_STATUS, {"b_id": state.version_id, "b_status": status})
         writes.flush(conn)
         if events:
-            conn.execute(insert(Event), events)
-        new = replace(state, status=status, revision=revision)
+            conn.execute(_INSERT_EVENTS, events)
+        new = carry_lookups(state, replace(state, status=status, revision=state.revision + 1))
         self._remember(new, rows)
         return new
 
@@ -964,10 +996,11 @@ class Repository:
     def _undo_redo(self, version_id: int, which: str) -> DocumentVersion:
         try:
             with self.db.writes.begin() as s:
-                state, stored = self._decoded(s, version_id, lock=True)
+                state, stored = self._bumped(s.connection(), version_id)
                 undo, redo = self._stacks(s, version_id)
                 stack = undo if which == "undo" else redo
                 if not stack:
+                    s.rollback()  # nothing to take back: the revision stays
                     return state
                 target = stack[-1]
                 layer, _, item_id = (target.item_id or "").partition(":")
@@ -977,7 +1010,7 @@ class Repository:
                 current = _put_item(rows, layer, item_id, new_item, writes)
                 quotes, claims = items_from_payload(_payload(rows))
                 state = replace(state, quotes=quotes, claims=claims)
-                return self._write(s, state, rows, writes, state.status, [{
+                return self._write(s.connection(), state, rows, writes, state.status, [{
                     "version_id": version_id, "action": which, "item_id": target.item_id, "before": current,
                     "after": new_item, "ref_event_id": target.id, "undoable": True, "created_at": utcnow()}])
         except (OperationalError, DBAPIError) as exc:

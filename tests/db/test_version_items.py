@@ -43,6 +43,37 @@ def test_a_decision_on_a_long_document_writes_one_item_and_its_event(db_url: str
     repo.close()
 
 
+def test_a_decision_is_three_statements(db_url: str) -> None:
+    """Fewer round trips: the version's row is locked by the update of its revision (no locking read
+    first), then the item's row and the event; a status change adds one."""
+    quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(10))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+    repo.save_item(version_id, "quotes", "q1", item_to_payload(quote("q1", 5, 9, "accepted")), "accept")
+    sent: list[str] = []
+    event.listen(repo.db.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, _params, _ctx, _many: sent.append(statement.split()[0].upper()))
+    before = stored(db_url, version_id)
+    new = repo.save_item(version_id, "quotes", "q2", item_to_payload(quote("q2", 10, 14, "rejected")), "reject")
+    assert [s for s in sent if s != "BEGIN"] == ["UPDATE", "UPDATE", "INSERT"]
+    assert new.revision == before.revision + 1 and new == stored(db_url, version_id)
+    sent.clear()
+    done = repo.set_status(version_id, "done")
+    assert [s for s in sent if s != "BEGIN"] == ["UPDATE", "UPDATE", "INSERT"]  # revision, status, its event
+    assert done.status == "done" and done == stored(db_url, version_id)
+    repo.close()
+
+
+def test_undo_with_nothing_to_undo_changes_nothing(db_url: str) -> None:
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, (quote("q1", 0, 4),), ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+    before = next(repo.export_versions(DATASET, status=None))
+    assert repo.undo(version_id) == stored(db_url, version_id) and repo.redo(version_id).revision == 0
+    after = next(repo.export_versions(DATASET, status=None))
+    assert after.updated_at == before.updated_at and stored(db_url, version_id).revision == 0
+    repo.close()
+
+
 def test_the_rows_give_back_the_version_after_adds_removals_undo_and_redo(db_url: str) -> None:
     # the suggestions are not in offset order: the version keeps their order, added items go by offset
     quotes = (quote("q1", 100, 104), quote("q2", 0, 4), quote("q3", 200, 204))
