@@ -357,10 +357,19 @@ class _StagedRecords:
         self._records = records
         self._file: IO[bytes] | None = None
 
+    #: Records per pickled chunk: one ``pickle.dump`` per record cost as much as storing a plain record.
+    CHUNK = 256
+
     def __enter__(self) -> "_StagedRecords":
         self._file = tempfile.TemporaryFile(prefix="annotator-import-")
+        chunk: list[tuple[Any, ...]] = []
         for rec in self._records:
-            pickle.dump(tuple(_Staged.of(rec)), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            chunk.append(tuple(_Staged.of(rec)))
+            if len(chunk) == self.CHUNK:
+                pickle.dump(chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -373,12 +382,13 @@ class _StagedRecords:
         batch: list[_Staged] = []
         while True:
             try:
-                batch.append(_Staged._make(pickle.load(self._file)))
+                chunk = pickle.load(self._file)
             except EOFError:
                 break
-            if len(batch) == size:
-                yield batch
-                batch = []
+            batch.extend(map(_Staged._make, chunk))
+            while len(batch) >= size:
+                yield batch[:size]
+                batch = batch[size:]
         if batch:
             yield batch
 

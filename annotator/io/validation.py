@@ -77,12 +77,18 @@ class JsonFacts(NamedTuple):
     has_float: bool
     #: No string or key holds NUL and no number is NaN or infinite (``check_storable``).
     storable: bool
+    #: Some float is a whole number of at least 2**63: what orjson makes of an integer literal beyond 64 bits
+    #: (the reader then parses the line again with ``json``, which keeps it an exact integer).
+    wide_float: bool = False
+    #: Known to encode as JSON text (parsed by orjson, which accepts no lone surrogate escape and no integer
+    #: beyond 64 bits): the reader's encoding check can be skipped.
+    encodable: bool = False
 
 
 def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
     """``JsonFacts`` of a value made of JSON types (None for anything else: the checks then walk it
     themselves)."""
-    has_float = False
+    has_float = wide_float = False
     storable = True
     stack: list[tuple[Any, int]] = [(obj, 1)]
     while stack:
@@ -90,13 +96,13 @@ def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
         kind = type(value)
         if kind is dict:
             if depth > depth_limit:
-                return JsonFacts(True, has_float, storable)
+                return JsonFacts(True, has_float, storable, wide_float)
             if storable and "\x00" in "".join(value):
                 storable = False
             children: Any = value.values()
         elif kind is list:
             if depth > depth_limit:
-                return JsonFacts(True, has_float, storable)
+                return JsonFacts(True, has_float, storable, wide_float)
             children = value
         else:
             children = (value,)
@@ -112,12 +118,15 @@ def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
                 has_float = True
                 if child != child or child in (_INF, -_INF):
                     storable = False
+                elif abs(child) >= _WIDE and child.is_integer():
+                    wide_float = True
             elif not (kind is int or kind is bool or child is None):
                 return None
-    return JsonFacts(False, has_float, storable)
+    return JsonFacts(False, has_float, storable, wide_float)
 
 
 _INF = float("inf")
+_WIDE = float(2**63)
 
 
 def schema_valid(obj: Any, schema: str, has_float: bool | None = None) -> bool:

@@ -9,6 +9,7 @@ missing and extra keys, empty and blank strings, unknown enum values, nesting in
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from hypothesis import given, settings
@@ -118,3 +119,54 @@ def test_one_walk_finds_what_the_three_checks_found(value: Any, limit: int) -> N
     assert facts is not None and facts.too_deep == _depth_exceeds(value, limit)
     if not facts.too_deep:
         assert facts.has_float == _has_float(value) and facts.storable == _storable(value)
+
+
+# -- parsing: orjson first, json for what orjson refuses or widens ---------------------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(st.characters(codec=None), max_size=8)
+    | st.sampled_from([2**63, -(2**63) - 1, 2**64, 10**30, 1e19, -0.0, 9.223372036854776e18]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    max_leaves=12,
+)
+_edits = st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["", ",", "]", "}", '"', "\\", "e", ".", "-",
+                                                                       "0", " ", "\\ud800", "NaN", "1e999"])),
+                  max_size=3)
+
+
+def _old_parse(line: str) -> tuple[str, str]:
+    """What the reader did before orjson: ``json.loads`` alone (then the same checks)."""
+    from annotator.io.readers import parse_json_line
+    from annotator.errors import InputError
+
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        try:
+            parse_json_line(line, "f.jsonl", 1)
+        except InputError as exc:
+            return "error", str(exc)
+        raise AssertionError("json refused a line the reader took")
+    return "ok", repr(obj)  # repr: 1 and 1.0, 0.0 and -0.0, key order all differ
+
+
+@settings(max_examples=150, deadline=None)
+@given(_json_values, st.booleans(), _edits)
+def test_a_line_parses_to_what_json_made_of_it_or_to_its_error(value: Any, ascii_only: bool,
+                                                               edits: list[tuple[int, str]]) -> None:
+    from annotator.errors import InputError
+    from annotator.io.readers import _parse_scanned
+
+    line = json.dumps(value, ensure_ascii=ascii_only)
+    for at, piece in edits:  # malformed lines too
+        at %= len(line) + 1
+        line = line[:at] + piece + line[at:]
+    try:
+        obj, facts = _parse_scanned(line, "f.jsonl", 1)
+    except InputError as exc:
+        assert _old_parse(line) == ("error", str(exc))
+        return
+    assert _old_parse(line) == ("ok", repr(obj))
+    if facts is not None and facts.encodable:
+        obj_bytes = json.dumps(obj, ensure_ascii=False).encode("utf-8")  # no lone surrogate: it encodes
+        assert obj_bytes
