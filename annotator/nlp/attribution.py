@@ -311,7 +311,7 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
 
 
 def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseModel,
-                rules: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+                rules: Sequence[dict[str, Any]] | None, text: str | None = None) -> list[dict[str, Any]]:
     """``records`` plus the second pass's attributions (``annotator.nlp.attribution_clauses``): verb clauses
     the classifier finds likely enough whose content overlaps no record and whose cue verb is no record's cue
     or speaker; the cue is the verb, the source its subject."""
@@ -328,7 +328,7 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
     cands = [c for c in candidates(doc) if free(c)]
     if not cands:
         return out
-    text = doc.text  # built from the tokens on each access
+    text = doc.text if text is None else text  # Doc.text is built from the tokens on each access
     probs = clauses.probabilities(doc, cands, rules)
     edges = [e for r in out for e in (r.get("cue"), r.get("speaker")) if e]
     for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
@@ -364,13 +364,14 @@ class AttributionComponent:
         self.clauses = ClauseModel.find(tagger.model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        if not doc.text.strip():
+        text = doc.text
+        if not text.strip():
             return doc
         rules = doc._.get(comp.ATTRIBUTIONS_EXT) or []
         spans, content = self.tagger.tag_all(doc)
         records = join(doc, rules, group(doc, [(k, s, e) for k, s, e, _p in spans]), self.mode)
         if self.clauses is not None:
-            records = add_clauses(doc, records, self.clauses, rules)
+            records = add_clauses(doc, records, self.clauses, rules, text)
         score_records(doc, records, content)
         doc._.set(comp.ATTRIBUTIONS_EXT, records)
         comp._span_group(doc, comp.QUOTES_KEY, ((r["start"], r["end"], r["kind"]) for r in records))
