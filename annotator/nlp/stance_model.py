@@ -99,16 +99,19 @@ def _polarity(name: str, value: float) -> list[str]:
     return [f"{name}_{sign}", *strong]
 
 
-def sentiment_marks(text: str, start: int | None, end: int | None) -> str:
+def sentiment_marks(text: str, start: int | None, end: int | None,
+                    tokens: tuple[list[str], list[str]] | None = None) -> str:
     """Sentiment around the mention from VADER's word lexicon, with negation scope (three words): the sum of
     the valences of the sentence and of the words left and right of the mention (``VS_``, ``VL_``, ``VR_``:
     pos/neg/zero, ``2`` when strong), and each side's sentiment words by sign and by word (``LEXl_p``,
-    ``SWl_not_good`` ...). Word look-ups only: VADER's full scorer cost more than the rest of the model."""
+    ``SWl_not_good`` ...). Word look-ups only: VADER's full scorer cost more than the rest of the model.
+    ``tokens``: the lower-cased tokens left and right of the mention when the caller has them already."""
     lower = text.lower()
     marks = _polarity("VS", _valence(_TOKEN.findall(lower))[0])
     if start is None or end is None:
         return " ".join(marks)
-    sides = (("l", _TOKEN.findall(lower[:start])[-SENTIMENT_WINDOW:]), ("r", _TOKEN.findall(lower[end:])[:SENTIMENT_WINDOW]))
+    before, after = tokens or (_TOKEN.findall(text[:start].lower()), _TOKEN.findall(text[end:].lower()))
+    sides = (("l", before[-SENTIMENT_WINDOW:]), ("r", after[:SENTIMENT_WINDOW]))
     for side, words in sides:
         value, found = _valence(words)
         marks += _polarity(f"V{side.upper()}", value)
@@ -200,8 +203,8 @@ def stance_fields(text: str, start: int | None, end: int | None, parsed: Parsed 
     if start is None or end is None:
         return [text, "", sentiment_marks(text, None, None), text, ""]
     masked = f"{text[:start]} {TARGET_MARK} {text[end:]}"
-    left = _TOKEN.findall(text[:start].lower())[-WINDOW:]
-    right = _TOKEN.findall(text[end:].lower())[:WINDOW]
+    before, after = _TOKEN.findall(text[:start].lower()), _TOKEN.findall(text[end:].lower())
+    left, right = before[-WINDOW:], after[:WINDOW]
     marks = [f"L_{w}" for w in left] + [f"R_{w}" for w in right]
     marks += [f"L{i}_{w}" for i, w in enumerate(reversed(left[-NEAR:]))]
     marks += [f"R{i}_{w}" for i, w in enumerate(right[:NEAR])]
@@ -213,7 +216,7 @@ def stance_fields(text: str, start: int | None, end: int | None, parsed: Parsed 
         marks.append("TGT_FIRST")
     near = " ".join([*text[:start].split()[-NEAR_CONTEXT:], TARGET_MARK, *text[end:].split()[:NEAR_CONTEXT]])
     syntax = dependency_marks(parsed[0], parsed[1] + start, parsed[1] + end) if parsed is not None else ""
-    return [masked, " ".join(marks), sentiment_marks(text, start, end), near, syntax]
+    return [masked, " ".join(marks), sentiment_marks(text, start, end, (before, after)), near, syntax]
 
 
 def find_mention(text: str, target: str) -> tuple[int, int] | None:
