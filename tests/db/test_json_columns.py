@@ -7,13 +7,14 @@ import math
 
 from hypothesis import given, strategies as st
 
-from annotator.db.engine import json_loads, open_database
+from annotator.db.engine import json_dumps, json_loads, open_database
 from annotator.db.repo import Repository
 from annotator.records import ImportRecord
 
 TRICKY = [
     "123456789012345678901234567890", "18446744073709551616", "-9223372036854775809", "1e400", "NaN",
     "-Infinity", '"\\ud800"', '{"a": 1, "a": 2}', "-0.0", "5e-324", '{"n": 1234567890123456789.5}', "[]",
+    '{"big": 18446744073709551616}', '[{"big":18446744073709551616}]', '{"s": "x\\": y", "n": 99999999999999999999}',
 ]
 
 
@@ -32,8 +33,8 @@ json_values = st.recursive(
 
 @given(json_values)
 def test_any_json_text_reads_as_json_reads_it(value: object) -> None:
-    text = json.dumps(value)
-    assert repr(json_loads(text)) == repr(json.loads(text))
+    for text in (json.dumps(value), json_dumps(value), json.dumps({"k": value}), json_dumps({"k": value})):
+        assert repr(json_loads(text)) == repr(json.loads(text)), text
 
 
 def test_meta_with_integers_beyond_64_bits_reads_back_exactly(db_url: str) -> None:
