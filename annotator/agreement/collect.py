@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from annotator.agreement.metrics import covered_tokens, token_bounds
+from annotator.agreement.metrics import token_bounds
 from annotator.agreement.results import LAYER_LABELS, NO_STANCE, Exclusion
 from annotator.records import ITEM_FIELDS, VersionRows
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, Annotation
@@ -244,6 +244,31 @@ def _norm(names: dict[str | None, str | None], name: str) -> str | None:
     return names[name]
 
 
+def labelled_bits(tok_starts: np.ndarray, tok_ends: np.ndarray,
+                  spans: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per token, bit ``a`` set when one of annotator ``a``'s spans (``spans[a]``: starts, ends) covers one of
+    its characters (``metrics.covered_tokens`` of every annotator at once): each annotator's covered token
+    ranges joined where they overlap, then one running sum of +bit / -bit at their ends."""
+    n = len(tok_starts)
+    delta = np.zeros(n + 1, dtype=np.int64)
+    for a, (gs, ge) in enumerate(spans):
+        valid = ge > gs
+        first = np.searchsorted(tok_ends, gs[valid], side="right")  # first token ending after the span starts
+        stop = np.searchsorted(tok_starts, ge[valid], side="left")  # tokens starting before the span ends
+        keep = first < stop
+        first, stop = first[keep], stop[keep]
+        if not len(first):
+            continue
+        order = np.argsort(first, kind="stable")
+        first, stop = first[order], np.maximum.accumulate(stop[order])
+        new = np.ones(len(first), dtype=bool)
+        new[1:] = first[1:] > stop[:-1]  # a range starting inside (or right after) the one before joins it
+        last = np.append(np.flatnonzero(new)[1:], len(first)) - 1
+        np.add.at(delta, first[new], 1 << a)
+        np.add.at(delta, stop[last], -(1 << a))
+    return np.cumsum(delta[:n])
+
+
 class _Histogram:
     """Counts of token codes ``(done pattern << k) | labelled pattern``, added chunk by chunk."""
 
@@ -408,13 +433,11 @@ class _Collector:
             for key in span_keys(self.span_layers, self.extra_kinds):
                 if key not in self.hist:
                     self.hist[key] = self.untouched.copy()
-                code = pattern.copy()
-                for a, r in enumerate(rows):
+                spans = []
+                for r in rows:
                     doc, s, e = r.key_spans(key)
-                    if len(doc):
-                        gs, ge = _clipped(starts, lengths, doc - first, s, e)
-                        code |= covered_tokens(tok_starts, tok_ends, gs, ge).astype(np.int64) << a
-                self.hist[key].add(code)
+                    spans.append(_clipped(starts, lengths, doc - first, s, e))
+                self.hist[key].add(pattern | labelled_bits(tok_starts, tok_ends, spans))
             self.untouched.add(pattern)
         for a, r in enumerate(rows):
             self.parts[a].append(r)

@@ -23,11 +23,12 @@ of one category are joined into their union first (the coefficient assumes they 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Sequence
+from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
 
-__all__ = ["UnitizingAlpha", "unitizing_alpha", "unitizing_category", "unitizing_spans"]
+__all__ = ["UnitizingAlpha", "coder_segments", "segment_distance", "unitizing_alpha", "unitizing_category",
+           "unitizing_segments", "unitizing_spans"]
 
 Number = float | None
 Unit = tuple[int, int, Hashable]  #: (start, end, category), half-open character offsets
@@ -96,18 +97,33 @@ CoderUnits = tuple[np.ndarray, np.ndarray, np.ndarray]  #: (continuum index, sta
 def unitizing_spans(lengths: np.ndarray, coders: Sequence[CoderUnits]) -> UnitizingAlpha:
     """alpha_U for one category of units given as arrays: the continua's lengths and, per coder, each unit's
     continuum index and offsets in it. The continua are pooled end to end; everything is vectorised."""
-    r = len(coders)
     lengths = np.asarray(lengths, dtype=np.int64)
-    total_length = int(lengths.sum()) if len(lengths) else 0
-    if r < 2 or total_length <= 0:
-        return UnitizingAlpha(None, None, None)
+    return unitizing_segments(int(lengths.sum()) if len(lengths) else 0,
+                              [coder_segments(lengths, units) for units in coders])
+
+
+Segments = tuple[np.ndarray, np.ndarray]  #: a coder's segment boundaries and whether each segment is a unit
+
+
+def coder_segments(lengths: np.ndarray, units: CoderUnits) -> Segments:
+    """One coder's partition of the continua (``lengths``) pooled end to end (see :func:`_coder_segments`)."""
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
-    segments = [_coder_segments(offsets, *units) for units in coders]
+    return _coder_segments(offsets, *units)
+
+
+def unitizing_segments(total_length: int, segments: Sequence[Segments],
+                       pair_distance: Callable[[int, int], int] | None = None) -> UnitizingAlpha:
+    """alpha_U from each coder's segments (:func:`coder_segments`) of continua of ``total_length``;
+    ``pair_distance(x, y)`` may give (e.g. remember) the squared distances of coders ``x < y``."""
+    r = len(segments)
+    if r < 2 or total_length <= 0:
+        return UnitizingAlpha(None, None, None)
     observed = 0
     for x in range(r):
         for y in range(x + 1, r):
-            observed += _pair_distance_arrays(segments[x], segments[y])
+            observed += (_pair_distance_arrays(segments[x], segments[y]) if pair_distance is None
+                         else pair_distance(x, y))
     seg_lens = [np.diff(bounds) for bounds, _ in segments]
     unit_lengths = np.concatenate([n[u] for n, (_, u) in zip(seg_lens, segments)])
     gaps = np.concatenate([n[~u] for n, (_, u) in zip(seg_lens, segments)])
@@ -163,6 +179,11 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     keep = np.ones(len(v), dtype=bool)
     keep[1:] = v[1:] != v[:-1]
     return v[keep]
+
+
+def segment_distance(a: Segments, b: Segments) -> int:
+    """The squared distances of two coders' segments (the pair's share of ``D_o``, before scaling)."""
+    return _pair_distance_arrays(a, b)
 
 
 def _pair_distance_arrays(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> int:

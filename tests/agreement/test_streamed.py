@@ -75,3 +75,23 @@ def test_cli_agreement_streams_the_database_to_the_report_of_all_versions_held(c
     held = compute_agreement(versions_by_annotator(repo.versions("s", status="done")))
     assert json.loads(out.stdout) == json.loads(json.dumps(held.to_dict()))
     assert held.documents.compared >= 8
+
+
+def test_labelled_bits_of_all_annotators_are_each_ones_covered_tokens() -> None:
+    """Overlapping, nested, empty and out-of-order spans: bit a of every token is covered_tokens of a's spans."""
+    import numpy as np
+
+    from annotator.agreement.metrics import covered_tokens, token_bounds
+
+    rng = random.Random(8)
+    for _ in range(200):
+        text = " ".join("x" * rng.randint(1, 4) for _ in range(rng.randint(0, 30)))
+        ts, te = token_bounds(text)
+        spans = []
+        for _a in range(rng.randint(1, 5)):
+            starts = [rng.randint(0, len(text) + 2) for _ in range(rng.randint(0, 6))]
+            ends = [s + rng.randint(-2, 12) for s in starts]
+            spans.append((np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)))
+        bits = collect.labelled_bits(ts, te, spans)
+        for a, (s, e) in enumerate(spans):
+            assert ((bits >> a) & 1).astype(bool).tolist() == covered_tokens(ts, te, s, e).tolist()
