@@ -15,7 +15,7 @@ fresh process per command under ``/usr/bin/time -v``:
   ``AnnotationSession`` as the UI makes them): one document of the N-document dataset, and 100 kB and
   1 MB articles (``bench_decisions.long_article``) added to it.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_scale.py [--docs 1000,10000,50000]
+    nice -n 10 .venv/bin/python benchmarks/bench_scale.py [--docs 1000,10000,50000] [--agreement-only]
 
 Goals (issue 18): exports peak RSS < 500 MB at any size; jsonl >= 5,000 docs/s, prodigy >= 3,000, docbin
 >= 1,000 at 10,000 documents (whole process, so start-up counts); agreement on 50,000 documents < 10 s and
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -160,6 +161,29 @@ def run_size(tmp: Path, n: int) -> list[Row]:
     return rows
 
 
+def run_agreement(tmp: Path, n: int) -> list[Row]:
+    """``--agreement-only``: the 3 annotators' versions stored through ``Repository.import_records`` (50,000
+    documents in minutes; the CLI import of the gold file takes much longer), then ``agreement --json``,
+    ``agreement --against alice`` and ``agreement --by-document`` as CLI processes."""
+    from annotator.db.engine import open_database
+    from annotator.db.repo import Repository
+    from annotator.records import ImportRecord
+
+    url = f"sqlite:///{tmp / f'agreement{n}.db'}"
+    t0 = time.perf_counter()
+    with Repository(open_database(url)) as repo:
+        repo.import_records("bench", (ImportRecord(a.doc_id, a.text, a.meta, "bench", annotation=a)
+                                      for i in range(n) for a in versions_of(i)))
+    print(f"  stored {3 * n:,} versions in {time.perf_counter() - t0:.0f} s", flush=True)
+    rows: list[Row] = []
+    for name, extra in (("agreement", []), ("agreement --against", ["--against", "alice"]),
+                        ("agreement --by-document", ["--by-document"])):
+        wall, cpu, rss = measure(["agreement", "-d", "bench", "--json", "--db", url, *extra])
+        rows.append((n, name, wall, cpu, rss, "3 annotators" if not extra else "bob, carol vs alice" if "--against" in extra else ""))
+        print(f"  {name:24s} {wall:8.2f} s  {cpu:8.2f} s CPU  {rss:7.0f} MB", flush=True)
+    return rows
+
+
 def verdict(n: int, name: str, wall: float, rss: float | None) -> str:
     goal = []
     if name in GOALS:
@@ -177,12 +201,16 @@ def verdict(n: int, name: str, wall: float, rss: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", default="1000,10000", help="comma-separated corpus sizes")
-    sizes = [int(x) for x in parser.parse_args().docs.split(",")]
+    parser.add_argument("--agreement-only", action="store_true",
+                        help="only agreement (the report, --against, --by-document), versions stored by the library")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.docs.split(",")]
     rows: list[Row] = []
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             print(f"{n:,} documents", flush=True)
-            rows.extend(run_size(Path(tmp), n))
+            rows.extend(run_agreement(Path(tmp), n) if args.agreement_only else run_size(Path(tmp), n))
     print()
     print("| documents | command | wall | CPU | docs/s (wall) | peak RSS MB | note / goal |")
     print("| ---: | --- | ---: | ---: | ---: | ---: | --- |")

@@ -614,10 +614,11 @@ WHITESPACE_CODEPOINTS: tuple[int, ...] = (
     *range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
     *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
 )  # fmt: skip
-_WS_ASCII = np.zeros(128, dtype=bool)
-_WS_ASCII[[c for c in WHITESPACE_CODEPOINTS if c < 128]] = True
-_WS_OTHER = np.array([c for c in WHITESPACE_CODEPOINTS if c >= 128], dtype=np.uint32)
 _TOKEN_RE = re.compile(r"\S+")
+#: Whether a code point is part of a word, up to the highest whitespace code point; the last entry stands
+#: for every code point beyond it (one table lookup per character).
+_WORD = np.ones(max(WHITESPACE_CODEPOINTS) + 2, dtype=bool)
+_WORD[list(WHITESPACE_CODEPOINTS)] = False
 
 
 def _codepoints(text: str) -> np.ndarray:
@@ -629,13 +630,7 @@ def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     cp = _codepoints(text)
-    ws = np.zeros(len(cp), dtype=bool)
-    ascii_ = cp < 128
-    ws[ascii_] = _WS_ASCII[cp[ascii_]]
-    if not ascii_.all():
-        other = ~ascii_
-        ws[other] = np.isin(cp[other], _WS_OTHER)
-    word = ~ws
+    word = _WORD[np.minimum(cp, len(_WORD) - 1)]
     edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
 
