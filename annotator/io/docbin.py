@@ -86,14 +86,8 @@ def add_version(
             report.adjust(ann, label, (start, end), (span.start_char, span.end_char))
         groups[layer][key] = span
 
-    for q in kept.quotes:
-        add("quotes", q.start, q.end, span_id=q.id)
-        if q.cue:
-            add("cues", q.cue.start, q.cue.end)
-        if q.speaker:
-            add("speakers", q.speaker.start, q.speaker.end, kb_id=q.speaker.name)
-    for c in kept.claims:
-        add("claims", c.start, c.end, span_id=c.id)
+    for layer, start, end, kb_id, span_id in group_spans(kept):
+        add(layer, start, end, kb_id, span_id)
 
     words = layout.words(ann.text)
     n = len(words)
@@ -128,6 +122,19 @@ def add_version(
             if lengths is not None:
                 lengths.add(layer, span.end - span.start)
     docbin.span_groups.append(srsly.msgpack_dumps(packed))
+
+
+def group_spans(kept: Annotation) -> Iterator[tuple[str, int, int, str, str]]:
+    """The spans of a version's kept items, in the order they are added: (span group, start, end, kb id,
+    span id); a quote's cue and speaker mention follow it, claims come last."""
+    for q in kept.quotes:
+        yield "quotes", q.start, q.end, "", q.id
+        if q.cue:
+            yield "cues", q.cue.start, q.cue.end, "", ""
+        if q.speaker:
+            yield "speakers", q.speaker.start, q.speaker.end, q.speaker.name, ""
+    for c in kept.claims:
+        yield "claims", c.start, c.end, "", c.id
 
 
 class _Span(NamedTuple):

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from annotator.io.docbin import _user_data
+from annotator.io.docbin import _user_data, group_spans
 from annotator.io.spacy_config import SpanLengths
 from annotator.io.tokens import ExportReport, TokenLayout, make_doc
 from annotator.scheme import LAYER_LABELS, LAYERS, Annotation
@@ -37,14 +37,8 @@ def reference_doc(
             report.adjust(ann, label, (start, end), (span.start_char, span.end_char))
         groups[layer][key] = span
 
-    for q in kept.quotes:
-        add("quotes", q.start, q.end, span_id=q.id)
-        if q.cue:
-            add("cues", q.cue.start, q.cue.end)
-        if q.speaker:
-            add("speakers", q.speaker.start, q.speaker.end, kb_id=q.speaker.name)
-    for c in kept.claims:
-        add("claims", c.start, c.end, span_id=c.id)
+    for layer, start, end, kb_id, span_id in group_spans(kept):
+        add(layer, start, end, kb_id, span_id)
     for layer in LAYERS:
         doc.spans[layer] = sorted(groups[layer].values(), key=lambda sp: (sp.start, sp.end))
         for span in groups[layer].values():
