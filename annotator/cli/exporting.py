@@ -68,18 +68,29 @@ def _open(db: str | None) -> Repository:
     return open_repo(db)
 
 
+#: Documents between two progress bar updates.
+PROGRESS_STEP = 50
+
+
 def _counted(
     versions: Iterable[ExportedVersion], report: ExportReport, advance: Callable[[int], None]
 ) -> Iterator[ExportedVersion]:
-    """Count versions and documents; advance the progress bar (whose total is documents) per document."""
+    """Count versions and documents; advance the progress bar (whose total is documents) every
+    ``PROGRESS_STEP`` documents (a rich update per document cost ~2 % of a fast export)."""
     last: str | None = None
+    pending = 0
     for ev in versions:
         if ev.annotation.doc_id != last:
             last = ev.annotation.doc_id
             report.documents += 1
-            advance(1)
+            pending += 1
+            if pending == PROGRESS_STEP:
+                advance(pending)
+                pending = 0
         report.lines += 1
         yield ev
+    if pending:
+        advance(pending)
 
 
 def _export(
