@@ -4,7 +4,10 @@ validate, stage, store in one transaction), against a stdlib baseline (``json.lo
 
 Documents are ``bench_export.synthetic`` (about 1,100 characters, 3 attributed quotes and 2 claims each).
 
-    .venv/bin/python benchmarks/bench_import.py [--docs 5000] [--backends sqlite,postgresql]
+    .venv/bin/python benchmarks/bench_import.py [--docs 5000] [--backends sqlite,postgresql] [--repeat 3]
+
+Each measurement is the median of ``--repeat`` runs, the baseline's runs interleaved with ours (the machine
+is shared: a single run moved the plain ratio by +-0.5x).
 
 Goals (issue 18 item 4): gold import >= 1,000 docs/s; plain import within 3x the stdlib baseline.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -94,20 +98,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n = args.docs
+
+    def median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         gold, plain = write_files(tmp, n)
-        base, base_cpu = baseline(plain, tmp / "baseline.db")
-        print(f"{n:,} documents (wall s / CPU s of this process; docs/s by CPU)")
-        print(f"stdlib json+sqlite3 baseline, plain: {base:6.2f} / {base_cpu:6.2f}  = {n / base_cpu:7,.0f} docs/s")
+        base_runs: list[tuple[float, float]] = []
+        results: list[tuple[str, tuple[float, float], tuple[float, float]]] = []
         for name, url, stop in backends(args.backends.split(","), tmp):
+            gold_runs, plain_runs = [], []
             try:
-                t_gold, c_gold = ours(url("gold"), gold)
-                t_plain, c_plain = ours(url("plain"), plain)
+                for r in range(args.repeat):
+                    base_runs.append(baseline(plain, tmp / f"baseline-{name}-{r}.db"))
+                    gold_runs.append(ours(url(f"gold{r}"), gold))
+                    plain_runs.append(ours(url(f"plain{r}"), plain))
             finally:
                 stop()
+            results.append((name, median(gold_runs), median(plain_runs)))
+        base, base_cpu = median(base_runs)
+        print(f"{n:,} documents (wall s / CPU s of this process, median of {args.repeat} runs; docs/s by CPU)")
+        print(f"stdlib json+sqlite3 baseline, plain: {base:6.2f} / {base_cpu:6.2f}  = {n / base_cpu:7,.0f} docs/s")
+        for name, (t_gold, c_gold), (t_plain, c_plain) in results:
             print(f"[{name}] gold import:  {t_gold:6.2f} / {c_gold:6.2f}  = {n / c_gold:7,.0f} docs/s   goal >= {GOLD_GOAL:,}")
             print(f"[{name}] plain import: {t_plain:6.2f} / {c_plain:6.2f}  = {n / c_plain:7,.0f} docs/s = "
                   f"{c_plain / base_cpu:4.1f}x the baseline's CPU   goal <= {PLAIN_RATIO_GOAL:g}x")

@@ -319,6 +319,34 @@ def _core(model: type) -> Table:
     return table
 
 
+class _DriverInsert:
+    """A bulk insert into ``table`` as driver SQL (``exec_driver_sql``), its values processed as SQLAlchemy
+    would (JSON, dates), but without its per-row parameter handling, which cost more than the database's own
+    work at import rates (3,000 documents on SQLite: ~150 -> ~90 ms CPU)."""
+
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]):
+        dialect = conn.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        self.sql = str(compiled)
+        #: The columns in the statement's order for a positional paramstyle (SQLite); None: named (psycopg).
+        self.order: Sequence[str] | None = compiled.positiontup
+        self.processors = {c: p for c in columns
+                           if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None}
+
+    def value(self, column: str, value: Any) -> Any:
+        """``value`` as the driver takes it for ``column`` (call once for a value all rows share)."""
+        process = self.processors.get(column)
+        return value if process is None else process(value)
+
+    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` (values already passed through ``value``)."""
+        order = self.order
+        conn.exec_driver_sql(self.sql, [tuple(r[c] for c in order) for r in rows] if order is not None else rows)
+
+
+_DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "meta", "created_at")
+
+
 class _Staged(NamedTuple):
     """One import record as staged: what storing it needs, as plain values (pickled as a plain tuple: the
     record's dataclasses cost more to pickle and unpickle than the rest of storing them)."""
@@ -509,6 +537,7 @@ class Repository:
         by_hash: dict[str, tuple[int | None, str]] = {}
         added_ids: set[str] = set()
         annotator_ids: dict[str, int] = {}
+        documents = _DriverInsert(s.connection(), _core(Document), _DOCUMENT_COLUMNS)
         for batch in staged.batches(IMPORT_BATCH):
             # a dataset this transaction created holds only what it added: nothing to look up
             unseen = set() if created else {rec.text_hash for rec in batch if rec.text_hash not in by_hash}
@@ -521,7 +550,7 @@ class Repository:
             taken = set(s.scalars(select(Document.ext_id).where(
                 Document.dataset_id == ds_id, Document.ext_id.in_(wanted)))) if wanted and not created else set()
             rows: list[dict[str, Any]] = []
-            now = utcnow()
+            now = documents.value("created_at", utcnow())
             gold: list[_Staged] = []
             for rec in batch:
                 h = rec.text_hash
@@ -535,14 +564,15 @@ class Repository:
                         raise UserError(f"{rec.where}: id {ext_id!r} is already used by another text in {dataset!r}")
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
-                                 "text_hash": h, "title": title_of(rec.text), "meta": rec.meta, "created_at": now})
+                                 "text_hash": h, "title": title_of(rec.text),
+                                 "meta": documents.value("meta", rec.meta), "created_at": now})
                     position += 1
                     by_hash[h] = (None, ext_id)
                 if rec.version is not None:
                     self._check_stance_targets(rec, dataset, targets, extend=created)
                     gold.append(rec)
             if rows:
-                s.connection().execute(insert(_core(Document)), rows)
+                documents.run(s.connection(), rows)
                 added += len(rows)
             if gold:
                 versions += self._store_versions(s, ds_id, gold, by_hash, annotator_ids, duplicates)

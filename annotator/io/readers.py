@@ -150,11 +150,11 @@ def _parse_scanned(line: str, path: str, lineno: int, truncated: bool = False) -
     except orjson.JSONDecodeError:
         pass
     else:
-        facts = scan_json(obj, MAX_JSON_DEPTH)
+        facts = scan_json(obj, MAX_JSON_DEPTH, encodable=True)
         if facts is not None and not facts.wide_float:
             if facts.too_deep:
                 raise InputError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", path, lineno)
-            return obj, facts._replace(encodable=True)
+            return obj, facts
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:

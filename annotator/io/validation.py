@@ -85,9 +85,9 @@ class JsonFacts(NamedTuple):
     encodable: bool = False
 
 
-def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
+def scan_json(obj: Any, depth_limit: int, encodable: bool = False) -> JsonFacts | None:
     """``JsonFacts`` of a value made of JSON types (None for anything else: the checks then walk it
-    themselves)."""
+    themselves); ``encodable`` is passed on (what the parser knows)."""
     has_float = wide_float = False
     storable = True
     stack: list[tuple[Any, int]] = [(obj, 1)]
@@ -96,13 +96,13 @@ def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
         kind = type(value)
         if kind is dict:
             if depth > depth_limit:
-                return JsonFacts(True, has_float, storable, wide_float)
+                return JsonFacts(True, has_float, storable, wide_float, encodable)
             if storable and "\x00" in "".join(value):
                 storable = False
             children: Any = value.values()
         elif kind is list:
             if depth > depth_limit:
-                return JsonFacts(True, has_float, storable, wide_float)
+                return JsonFacts(True, has_float, storable, wide_float, encodable)
             children = value
         else:
             children = (value,)
@@ -122,7 +122,7 @@ def scan_json(obj: Any, depth_limit: int) -> JsonFacts | None:
                     wide_float = True
             elif not (kind is int or kind is bool or child is None):
                 return None
-    return JsonFacts(False, has_float, storable, wide_float)
+    return JsonFacts(False, has_float, storable, wide_float, encodable)
 
 
 _INF = float("inf")

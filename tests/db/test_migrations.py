@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +60,22 @@ def test_a_new_database_is_made_from_the_models_with_the_schema_the_migrations_m
     engine.dispose()
 
 
-def test_creating_a_database_runs_no_migration(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_migrations(*_args: object, **_kw: object) -> None:
-        raise AssertionError("a new database must not be migrated")
-
-    monkeypatch.setattr(command, "upgrade", no_migrations)
-    repo = Repository(open_database(sqlite_url))
-    repo.import_records("d", [ImportRecord("a", "Text.", {}, "t")])
-    assert repo.document_names("d") and repo.list_datasets()[0].name == "d"
+def test_creating_a_database_runs_no_migration_and_loads_no_alembic(sqlite_url: str) -> None:
+    """In a fresh process: making and using a new database never imports Alembic (its import and its reading
+    of the scripts cost more than making the database); the migration-made schema test above covers its content."""
+    script = (
+        "import sys\n"
+        "from annotator.db.engine import open_database\n"
+        "from annotator.db.repo import Repository\n"
+        "from annotator.records import ImportRecord\n"
+        f"repo = Repository(open_database({sqlite_url!r}))\n"
+        "repo.import_records('d', [ImportRecord('a', 'Text.', {}, 't')])\n"
+        "print(sorted(repo.document_names('d').values()), any(m.startswith('alembic') for m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['a']", "False"]
+    repo = Repository(open_database(sqlite_url))  # and it is at the head: nothing to migrate on opening
+    assert repo.list_datasets()[0].name == "d"
     repo.close()
 
 
