@@ -162,7 +162,8 @@ def compute_agreement(
     """
     wanted = _wanted_layers(layers)
     names = _select_annotators(versions, annotators)
-    return _report(collect(documents_of(versions, names), names, _span_layers(wanted)), names, wanted)
+    with _collector_running():
+        return _report(collect(documents_of(versions, names), names, _span_layers(wanted)), names, wanted)
 
 
 def compute_agreement_streamed(
@@ -175,9 +176,10 @@ def compute_agreement_streamed(
     than ``annotators`` are skipped. Same errors as :func:`compute_agreement` with named annotators."""
     wanted = _wanted_layers(layers)
     names = list(dict.fromkeys(annotators))
-    collected = collect(stream_documents(versions, names), names, _span_layers(wanted), chunk)
-    _check_names(names, lambda name: collected.done_counts[names.index(name)])
-    return _report(collected, names, wanted)
+    with _collector_running():
+        collected = collect(stream_documents(versions, names), names, _span_layers(wanted), chunk)
+        _check_names(names, lambda name: collected.done_counts[names.index(name)])
+        return _report(collected, names, wanted)
 
 
 def compute_agreement_rows(
@@ -197,8 +199,9 @@ def compute_agreement_rows(
 
 @contextmanager
 def _collector_running() -> Iterator[None]:
-    """The cyclic garbage collector paused: reading a dataset's rows makes millions of small acyclic
-    objects (rows, lists, strings), and the collector's passes over them were a quarter of the time."""
+    """The cyclic garbage collector paused: collecting a dataset makes millions of small acyclic objects
+    (rows, lists, strings), and the collector's passes over them (and over the versions held) were a
+    quarter of the time."""
     was = gc.isenabled()
     gc.disable()
     try:
