@@ -628,12 +628,19 @@ class Repository:
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
         version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
+        item_rows = _DriverInsert(conn, _core(VersionItem), ("version_id", "layer", "item_id", "position", "payload"))
         items = [row for v, payload in zip(version_ids, payloads) for row in _row_dicts(v, _new_rows(payload))]
+        for row in items:
+            row["payload"] = item_rows.value("payload", row["payload"])
         if items:
-            conn.execute(insert(_core(VersionItem)), items)
-        conn.execute(insert(_core(Event)), [
-            {"version_id": v, "action": "import", "item_id": None, "before": None,
-             "after": {"status": r["status"], **payload}, "undoable": False, "created_at": r["created_at"]}
+            item_rows.run(conn, items)
+        event_rows = _DriverInsert(conn, _core(Event), ("version_id", "action", "item_id", "before", "after", "undoable",
+                                                        "created_at"))
+        before, undoable = event_rows.value("before", None), event_rows.value("undoable", False)
+        event_rows.run(conn, [
+            {"version_id": v, "action": "import", "item_id": None, "before": before,
+             "after": event_rows.value("after", {"status": r["status"], **payload}), "undoable": undoable,
+             "created_at": event_rows.value("created_at", r["created_at"])}
             for v, r, payload in zip(version_ids, rows, payloads)
         ])
         return len(rows)
