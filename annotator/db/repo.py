@@ -16,7 +16,7 @@ from collections import Counter, OrderedDict
 from dataclasses import replace
 from datetime import datetime
 from itertools import groupby
-from typing import IO, Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -419,6 +419,30 @@ class _StagedRecords:
                 batch = batch[size:]
         if batch:
             yield batch
+
+
+class _LostConnection(Exception):
+    """A write transaction's first statement found its pooled connection dead (a server restart, a dropped
+    link): nothing of the transaction reached the server, so running it again on a new connection is safe."""
+
+    def __init__(self, cause: DBAPIError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _once_more_on_a_lost_connection(what: str, transaction: Callable[[], DocumentVersion]) -> DocumentVersion:
+    """Run a decision's transaction; once more when its connection was lost before it began (the pool has
+    replaced it by then), so a decision right after a server restart is stored, not refused. Database
+    errors become SaveError ("<what> not saved: ...")."""
+    try:
+        try:
+            return transaction()
+        except _LostConnection:
+            return transaction()
+    except _LostConnection as lost:
+        raise SaveError(f"{what} not saved: {_short(lost.cause)}") from lost.cause
+    except (OperationalError, DBAPIError) as exc:
+        raise SaveError(f"{what} not saved: {_short(exc)}") from exc
 
 
 class Repository:
@@ -930,7 +954,12 @@ class Repository:
     def _bumped(self, conn: Connection, version_id: int) -> tuple[DocumentVersion, _Rows]:
         """In a write transaction: lock the version's row and bump its revision (``_BUMP``); the version as it
         was before (from ``_recent`` when it is unchanged since), with its items as stored."""
-        revision = conn.execute(_BUMP, {"b_id": version_id, "b_now": utcnow()}).scalar()
+        try:
+            revision = conn.execute(_BUMP, {"b_id": version_id, "b_now": utcnow()}).scalar()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:  # nothing of this transaction reached the server
+                raise _LostConnection(exc) from exc
+            raise
         if revision is None:
             raise NotFoundError(f"no version with id {version_id}")
         hit = self._recall(version_id, revision - 1)
@@ -973,31 +1002,32 @@ class Repository:
         logged (undoable) event. With ``status`` the version's status changes in the same transaction."""
         if status is not None and status not in DOC_STATUSES:
             raise UserError(f"unknown document status {status!r}")
-        what = "decision" if edits else "status"
-        try:
-            with self._writer.begin() as conn:
-                state, stored = self._bumped(conn, version_id)
-                rows = dict(stored)
-                writes = _ItemWrites(version_id)
-                events: list[dict[str, Any]] = []
-                for layer, item_id, edit in edits:
-                    _check_layer(layer)
-                    i = state.index_of(layer, item_id)
-                    item = edit(state, None if i is None else state.items(layer)[i])
-                    state, before, after = _with_item(state, rows, layer, i, item, writes)
-                    events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
-                                   "before": before, "after": after, "undoable": True, "created_at": utcnow()})
-                new_status = state.status
-                if status is not None:
-                    events.append({"version_id": version_id, "action": "status", "item_id": None,
-                                   "before": {"status": state.status}, "after": {"status": status},
-                                   "undoable": False, "created_at": utcnow()})
-                    new_status = status
-                elif state.status == "new":
-                    new_status = "in_progress"
-                return self._write(conn, state, rows, writes, new_status, events)
-        except (OperationalError, DBAPIError) as exc:
-            raise SaveError(f"{what} not saved: {_short(exc)}") from exc
+        return _once_more_on_a_lost_connection("decision" if edits else "status",
+                                               lambda: self._update_items(version_id, edits, action, status))
+
+    def _update_items(self, version_id: int, edits: Sequence[tuple[str, str, Edit]], action: str,
+                      status: str | None) -> DocumentVersion:
+        with self._writer.begin() as conn:
+            state, stored = self._bumped(conn, version_id)
+            rows = dict(stored)
+            writes = _ItemWrites(version_id)
+            events: list[dict[str, Any]] = []
+            for layer, item_id, edit in edits:
+                _check_layer(layer)
+                i = state.index_of(layer, item_id)
+                item = edit(state, None if i is None else state.items(layer)[i])
+                state, before, after = _with_item(state, rows, layer, i, item, writes)
+                events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
+                               "before": before, "after": after, "undoable": True, "created_at": utcnow()})
+            new_status = state.status
+            if status is not None:
+                events.append({"version_id": version_id, "action": "status", "item_id": None,
+                               "before": {"status": state.status}, "after": {"status": status},
+                               "undoable": False, "created_at": utcnow()})
+                new_status = status
+            elif state.status == "new":
+                new_status = "in_progress"
+            return self._write(conn, state, rows, writes, new_status, events)
 
     def _write(self, conn: Connection, state: DocumentVersion, rows: _Rows, writes: _ItemWrites, status: str,
                events: list[dict[str, Any]]) -> DocumentVersion:
@@ -1041,27 +1071,27 @@ class Repository:
         return undo, redo
 
     def _undo_redo(self, version_id: int, which: str) -> DocumentVersion:
-        try:
-            with self.db.writes.begin() as s:
-                state, stored = self._bumped(s.connection(), version_id)
-                undo, redo = self._stacks(s, version_id)
-                stack = undo if which == "undo" else redo
-                if not stack:
-                    s.rollback()  # nothing to take back: the revision stays
-                    return state
-                target = stack[-1]
-                layer, _, item_id = (target.item_id or "").partition(":")
-                new_item = target.before if which == "undo" else target.after
-                rows = dict(stored)
-                writes = _ItemWrites(version_id)
-                current = _put_item(rows, layer, item_id, new_item, writes)
-                quotes, claims = items_from_payload(_payload(rows))
-                state = replace(state, quotes=quotes, claims=claims)
-                return self._write(s.connection(), state, rows, writes, state.status, [{
-                    "version_id": version_id, "action": which, "item_id": target.item_id, "before": current,
-                    "after": new_item, "ref_event_id": target.id, "undoable": True, "created_at": utcnow()}])
-        except (OperationalError, DBAPIError) as exc:
-            raise SaveError(f"{which} not saved: {_short(exc)}") from exc
+        return _once_more_on_a_lost_connection(which, lambda: self._undo_redo_once(version_id, which))
+
+    def _undo_redo_once(self, version_id: int, which: str) -> DocumentVersion:
+        with self.db.writes.begin() as s:
+            state, stored = self._bumped(s.connection(), version_id)
+            undo, redo = self._stacks(s, version_id)
+            stack = undo if which == "undo" else redo
+            if not stack:
+                s.rollback()  # nothing to take back: the revision stays
+                return state
+            target = stack[-1]
+            layer, _, item_id = (target.item_id or "").partition(":")
+            new_item = target.before if which == "undo" else target.after
+            rows = dict(stored)
+            writes = _ItemWrites(version_id)
+            current = _put_item(rows, layer, item_id, new_item, writes)
+            quotes, claims = items_from_payload(_payload(rows))
+            state = replace(state, quotes=quotes, claims=claims)
+            return self._write(s.connection(), state, rows, writes, state.status, [{
+                "version_id": version_id, "action": which, "item_id": target.item_id, "before": current,
+                "after": new_item, "ref_event_id": target.id, "undoable": True, "created_at": utcnow()}])
 
     def undo(self, version_id: int) -> DocumentVersion:
         return self._undo_redo(version_id, "undo")
