@@ -147,9 +147,10 @@ def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[s
 
 def prodigy_task(
     ann: Annotation, layout: TokenLayout, dataset: str, updated_at: datetime | None = None,
-    report: ExportReport | None = None,
+    report: ExportReport | None = None, tokens: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The Prodigy task of one version (rejected items left out, like the gold export)."""
+    """The Prodigy task of one version (rejected items left out, like the gold export); ``tokens`` is
+    ``tokens_of(ann.text, layout)`` when the caller has it already (another version of the document)."""
     report = report if report is not None else ExportReport()
     kept = ann.kept()
     maker = _SpanMaker(ann, layout, report)
@@ -176,7 +177,7 @@ def prodigy_task(
                  "doc_meta": dict(ann.meta)},
         "_input_hash": in_hash,
         "_task_hash": get_hash({"spans": spans}, TASK_KEYS, prefix=in_hash),
-        "tokens": tokens_of(ann.text, layout),
+        "tokens": tokens if tokens is not None else tokens_of(ann.text, layout),
         "spans": spans,
         "relations": relations,
         "answer": answer_for(ann.status),
@@ -190,9 +191,14 @@ def prodigy_task(
 def prodigy_lines(
     versions: Iterable["ExportedVersion"], dataset: str, tokens: Tokenization
 ) -> Iterator[str]:
-    """Serialized tasks, one per version, streaming."""
+    """Serialized tasks, one per version, streaming; a document's token dicts are made once for all its
+    versions (they are a third of a task's cost)."""
+    last: TokenLayout | None = None
+    token_dicts: list[dict[str, Any]] = []
     for ev, layout in stream_with_tokens(versions, tokens):
-        task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report)
+        if layout is not last:
+            last, token_dicts = layout, tokens_of(ev.annotation.text, layout)
+        task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report, token_dicts)
         yield fast_dumps(task)
 
 
