@@ -169,8 +169,9 @@ def _ping_when_idle(engine: Engine) -> None:
 
     Why not ``pool_pre_ping``: it pings before every transaction, one round trip of a decision's six. What
     drops connections (a server restart, idle timeouts) meets idle ones; a connection lost within seconds
-    of its last use fails that one transaction, which stores nothing and says so (``SaveError``), and the
-    pool replaces it.
+    of its last use is found dead by a transaction's first statement, and the pool replaces it: a decision
+    then runs once more on the new connection (``repo._once_more_on_a_lost_connection``), anything else
+    fails that once, stores nothing and says so.
     """
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
