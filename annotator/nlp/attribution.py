@@ -193,7 +193,7 @@ def merge_pieces(doc: Doc, spans: Sequence[tuple[str, int, int]], text: str | No
                     and (between := [t for t in doc[pe:s] if not t.is_space])
                     and all(t.text in _JOINING_PUNCT or (not t.is_punct and any(a <= t.i < b for _l, a, b in
                                                                             out[last_con + 1:])) for t in between)):
-                text = doc.text if text is None else text
+                text = comp.doc_text(doc) if text is None else text
                 kinds = {content_span(text, *_char_range(doc, a, b))[2] for a, b in ((ps, pe), (s, e))}
                 if kinds != {"direct"}:
                     out[last_con] = ("CON", ps, e)
@@ -212,7 +212,7 @@ def _opens_sentence(doc: Doc, start: int, end: int) -> bool:
 
 def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any]]:
     """Attribution records (``annotator.nlp.common`` shape) from tagged spans (see module doc)."""
-    text = doc.text
+    text = comp.doc_text(doc)
     sent_of = sentence_index(doc)
     spans = merge_pieces(doc, spans, text)
     cues = [(s, e) for k, s, e in spans if k == "CUE"]
@@ -273,7 +273,7 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
     Cues and speaker mentions stay free of overlaps too (one layer never overlaps): a record whose cue or
     speaker overlaps a kept one's without being the same span loses it.
     """
-    text = doc.text
+    text = comp.doc_text(doc)
     kept: list[dict[str, Any]] = []
     rest: list[dict[str, Any]] = []
     if mode == "joined":
@@ -328,7 +328,7 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
     cands = [c for c in candidates(doc) if free(c)]
     if not cands:
         return out
-    text = doc.text if text is None else text  # Doc.text is built from the tokens on each access
+    text = comp.doc_text(doc) if text is None else text
     probs = clauses.probabilities(doc, cands, rules)
     edges = [e for r in out for e in (r.get("cue"), r.get("speaker")) if e]
     for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
@@ -364,7 +364,7 @@ class AttributionComponent:
         self.clauses = ClauseModel.find(tagger.model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = comp.doc_text(doc)
         if not text.strip():
             return doc
         rules = doc._.get(comp.ATTRIBUTIONS_EXT) or []

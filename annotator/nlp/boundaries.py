@@ -7,7 +7,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.nlp.common import _FINAL_PUNCT, BOUNDARIES_FACTORY, _factory
+from annotator.nlp.common import _FINAL_PUNCT, BOUNDARIES_FACTORY, _factory, doc_text
 
 
 #: A line opening with a date stamp ("date 2021-12-02 ...") or a wire dateline ("WASHINGTON (AP) — ...").
@@ -48,7 +48,7 @@ class LayoutBoundaries:
     quote or claim crosses a paragraph break or runs on from a line without final punctuation."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for char in layout_boundaries(doc.text):
+        for char in layout_boundaries(doc_text(doc)):
             span = doc.char_span(char, char + 1, alignment_mode="expand")
             if span is not None and span.start > 0 and not doc[span.start].is_space:
                 doc[span.start].is_sent_start = True

@@ -161,7 +161,7 @@ def candidates_in_context(doc: Doc, records: list[dict[str, Any]],
     """Claim candidates with the sentence line they come from, which is what the classifier scores (it was
     trained on whole sentences: "X said Y" is judged as a sentence, the claim span is Y). ``text`` is
     ``doc.text`` when the caller has it (``Doc.text`` joins every token on each access)."""
-    text = doc.text if text is None else text
+    text = comp.doc_text(doc) if text is None else text
     whole = text.strip()
     records = sorted(records, key=lambda r: r["start"])
     starts = [r["start"] for r in records]
@@ -224,7 +224,7 @@ class CheckworthyComponent:
         return self
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # read once: it joins every token on each access
+        text = comp.doc_text(doc)
         found = candidates_in_context(doc, doc._.get(comp.ATTRIBUTIONS_EXT) or [], text) if text.strip() else []
         contexts = [doc.char_span(a, b, alignment_mode="expand") for _s, _e, _n, (a, b) in found]
         kept = [(c, ctx) for c, ctx in zip(found, contexts) if ctx is not None]

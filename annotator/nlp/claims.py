@@ -21,6 +21,7 @@ from annotator.nlp.common import (
     _ents_in,
     _factory,
     _span_group,
+    doc_text,
 )
 
 
@@ -87,7 +88,7 @@ def _after_complementizer(doc: Doc, start: int) -> int:
 
 
 def find_claims(doc: Doc, records: list[dict[str, Any]]) -> list[tuple[int, int, str | None]]:
-    text_all = doc.text
+    text_all = doc_text(doc)
     records = sorted(records, key=lambda r: r["start"])
     starts = [r["start"] for r in records]
     claims: list[tuple[int, int, str | None]] = []
@@ -147,7 +148,7 @@ def make_claims(nlp: Language, name: str) -> "ClaimComponent":
 
 class ClaimComponent:
     def __call__(self, doc: Doc) -> Doc:
-        claims = find_claims(doc, doc._.get(ATTRIBUTIONS_EXT) or []) if doc.text.strip() else []
+        claims = find_claims(doc, doc._.get(ATTRIBUTIONS_EXT) or []) if doc_text(doc).strip() else []
         _span_group(doc, CLAIMS_KEY, ((s, e, "CLAIM") for s, e, _ in claims))
         doc._.set(CLAIM_SPEAKERS_EXT, [[s, e, name] for s, e, name in claims])
         return doc

@@ -9,6 +9,7 @@ Attribution records are plain dicts of ints and strings (so docs survive ``nlp.p
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable, Iterable, TypeVar
 
 from spacy.language import Language
@@ -81,6 +82,21 @@ def _ents_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
         else:
             i += 1
     return out
+
+
+_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per document: spaCy joins every token's text on each access, and each of our
+    components reads it. Kept while the doc lives: a doc's text never changes (retokenizing keeps it, and
+    spaCy deserializes only into an empty doc, whose text is not kept)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = doc.text
+        if len(doc):
+            _TEXTS[doc] = text
+    return text
 
 
 def _span_group(doc: Doc, key: str, ranges: Iterable[tuple[Any, ...]]) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from spacy.tokens import Doc
 
-from annotator.nlp.common import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY
+from annotator.nlp.common import ATTRIBUTIONS_EXT, CLAIM_SPEAKERS_EXT, CLAIMS_KEY, doc_text
 from annotator.scheme import Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 MODEL_ANNOTATOR = "model"
@@ -22,7 +22,7 @@ def doc_to_annotation(doc: Doc, doc_id: str, meta: Mapping[str, Any] | None = No
 
     Quotes are numbered ``q1..`` and claims ``c1..`` in text order.
     """
-    text = doc.text
+    text = doc_text(doc)
     records = doc._.get(ATTRIBUTIONS_EXT) if doc.has_extension(ATTRIBUTIONS_EXT) else None
     quotes = []
     for i, r in enumerate(sorted(records or [], key=lambda r: (r["start"], r["end"]))):

@@ -29,6 +29,7 @@ from annotator.nlp.common import (
     _ents_in,
     _factory,
     _span_group,
+    doc_text,
 )
 
 
@@ -554,7 +555,7 @@ def _ends_clause(after: Token | None) -> bool:
 
 def find_quotes(doc: Doc) -> list[dict[str, Any]]:
     """Direct, indirect and mixed quotes of a parsed doc as attribution records (char offsets)."""
-    text = doc.text
+    text = doc_text(doc)
     if not text.strip():
         return []
     segments = find_quote_segments(text)

@@ -329,7 +329,7 @@ class StanceClfComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         records = doc._.get(comp.ATTRIBUTIONS_EXT) or []
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = comp.doc_text(doc)
         texts = [text[r["start"] : r["end"]] for r in records]
         parsed: list[Parsed | None] = [(doc, r["start"]) if doc.has_annotation("DEP") else None for r in records]
         for r, scored in zip(records, self.classifier.all_targets_many(texts, self.targets, parsed)):
