@@ -313,8 +313,8 @@ The stance (favor / against / neutral) of a quote toward one target mention, wit
   of the mention once more (word 1-2-grams of that near context), and the mention's place in the parse
   ({info.get('parser', 'en_core_web_sm')}; lower-cased words: the mention's relation and head, the verb
   governing it, up to {sm.GOVERNOR_STEPS} heads up, by relation and preposition, that verb's VADER sign
-  (flipped when negated) and the sentiment of its other arguments by relation, the mention's describing
-  dependents); logistic regression (scikit-learn, C={info['c']}, balanced class weights); saved as arrays and
+  (flipped when negated), the sentiment of its other arguments and of its clause without the mention by
+  relation, the mention's describing dependents, the agent of a passive); logistic regression (scikit-learn, C={info['c']}, balanced class weights); saved as arrays and
   JSON, no pickles. The parse is the pipeline's own in `preannotate`/`predict`; `predict --keep-spans` parses
   each text once.
 - **Data**: NewsMTSC train split (`{info['source']}`; polarity 2 = against, 4 = neutral, 6 = favor, toward the

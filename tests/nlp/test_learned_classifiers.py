@@ -134,6 +134,9 @@ def test_dependency_marks_read_the_mentions_place_in_the_parse(parser: Language)
     assert {"DR_dobj", "GV_condemned", "GVR_condemned_dobj", "GVP_n_dobj"} <= condemned
     lost = set(dependency_marks(parser("Moore did not win the vote."), 0, 5).split())
     assert {"DR_nsubj", "GVR_win_nsubj", "GNEG_nsubj", "GVP_n_nsubj"} <= lost  # a negated positive verb
+    praised = set(dependency_marks(parser("Moore was praised by Clark."), 21, 26).split())
+    assert "PASS_AGENT" in praised and "PASS_AGENT" not in condemned  # the one who praises, not the praised
+    assert "CL_nsubj_n" in set(dependency_marks(parser("Moore made a terrible mistake."), 0, 5).split())
     text = "It rained. Critics condemned Moore on Monday."
     doc = parser(text)
     quote = text[11:]  # a quote's text and where it is in the parsed document
