@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -134,31 +134,28 @@ def _signs_by_hash() -> dict[int, int]:
     return {get_string_id(w): 1 if v > 0 else -1 for w, v in _lexicon()[0].items() if v}
 
 
-def _subtree_sign(token: Token) -> str | None:
+def _sign_counts(tokens: Iterable[Token], skip: frozenset[int] = frozenset()) -> tuple[int, int]:
+    """How many of ``tokens`` (but those at indices in ``skip``) are positive and negative VADER words."""
     signs = _signs_by_hash()
     p = n = 0
-    for t in token.subtree:
-        v = signs.get(t.lower)
+    for t in tokens:
+        v = signs.get(t.lower) if t.i not in skip else None
         if v is not None:
             if v > 0:
                 p += 1
             else:
                 n += 1
+    return p, n
+
+
+def _subtree_sign(token: Token) -> str | None:
+    p, n = _sign_counts(token.subtree)
     return None if not (p or n) else "p" if p > n else "n" if n > p else "m"
 
 
 def _clause_sign(verb: Token, span: Span, root: Token) -> str:
     """The sentiment of the governing verb's clause without the mention's own words (p, n, m: both, z: none)."""
-    inside = set(range(span.start, span.end)) | {t.i for t in root.subtree}
-    signs = _signs_by_hash()
-    p = n = 0
-    for t in verb.subtree:
-        v = signs.get(t.lower) if t.i not in inside else None
-        if v is not None:
-            if v > 0:
-                p += 1
-            else:
-                n += 1
+    p, n = _sign_counts(verb.subtree, frozenset(range(span.start, span.end)) | {t.i for t in root.subtree})
     return "p" if p > n else "n" if n > p else "z" if not p else "m"
 
 
