@@ -309,7 +309,14 @@ def _check_schema(conn: Connection, where: str, head: str, upgrade: bool) -> str
         return None
     tables = set(inspect(conn).get_table_names())
     if current is None and tables - {"alembic_version"}:
-        raise DatabaseError(f"{where}: not an annotator database (it has other tables)")
+        # On PostgreSQL each statement reads what is committed at that moment: another process may have
+        # created the schema between the two reads. Its tables and its revision commit together, so a
+        # second look at the revision tells a just-created annotator database from a foreign one.
+        current = _current_revision(conn, where)
+        if current == head:
+            return None
+        if current is None:
+            raise DatabaseError(f"{where}: not an annotator database (it has other tables)")
     if current is not None and current not in _known_revisions():
         raise DatabaseError(
             f"{where}: database schema {current} is newer than this annotator "

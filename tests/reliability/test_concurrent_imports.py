@@ -102,3 +102,30 @@ def test_an_old_database_with_duplicate_positions_is_renumbered_in_order(db_url:
         assert [(d.ext_id, d.position) for d in repo.iter_documents("old", batch_size=2)] == [
             ("a", 0), ("b", 1), ("c", 2), ("d", 3), ("e", 4)
         ]
+
+
+@pytest.mark.postgres
+def test_a_schema_created_between_reading_the_revision_and_the_tables_is_not_taken_for_a_foreign_one(
+        pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race of the test above, made certain: on PostgreSQL each statement sees what is committed at that
+    moment, so another process can create the schema after this one read "no revision" and before it
+    listed the tables. The database is then an annotator database at head, not "one with other tables"."""
+    from annotator.db import engine as engine_module
+
+    url = pg_server.create_database()
+    read_revision = engine_module._current_revision
+    raced: list[str] = []
+
+    def revision_then_another_process_creates_the_schema(conn: Any, where: str) -> str | None:
+        revision = read_revision(conn, where)
+        if not raced:
+            raced.append("created")
+            open_database(url).engine.dispose()  # the other process, between this read and the next
+        return revision
+
+    monkeypatch.setattr(engine_module, "_current_revision", revision_then_another_process_creates_the_schema)
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head_revision()]
+    db.engine.dispose()
+    assert raced == ["created"]
