@@ -49,9 +49,8 @@ from annotator.config import sqlite_busy_timeout_ms
 from annotator.db.models import Base
 from annotator.errors import DatabaseError
 
-if TYPE_CHECKING:  # Alembic is imported only to create or migrate a schema: opening one at head does not need it
+if TYPE_CHECKING:  # Alembic is imported only to migrate a schema: opening one at head does not need it
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 WRITE_OPTION = "annotator_write"
@@ -67,25 +66,17 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-@cache
-def _scripts() -> ScriptDirectory:
-    """The migration scripts, read once per process (Alembic compiles every script file on each read:
-    ~25 ms, which every open of a database paid)."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config())
-
-
 _REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 @cache
-def head_revision() -> str:
-    """The newest migration, read from the migration files' ``revision``/``down_revision`` lines.
+def _revisions() -> tuple[frozenset[str], str]:
+    """Every migration's revision and the newest one, read from the migration files' ``revision`` /
+    ``down_revision`` lines.
 
     Why not Alembic's ScriptDirectory: importing Alembic and loading every migration module cost ~0.8 s of
     CPU on each command that opens a database, half of a small export. The test suite checks that this
-    gives the same head as Alembic."""
+    gives the same revisions and head as Alembic."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
@@ -97,7 +88,7 @@ def head_revision() -> str:
         parents.update([down] if isinstance(down, str) else (down or ()))
     heads = sorted(revisions - parents)
     assert len(heads) == 1, f"migrations must have one head, found {heads}"
-    return heads[0]
+    return frozenset(revisions), heads[0]
 
 
 def _current_revision(conn: Connection, where: str) -> str | None:
@@ -110,9 +101,13 @@ def _current_revision(conn: Connection, where: str) -> str | None:
     return rows[0] if rows else None
 
 
-@cache
+def head_revision() -> str:
+    """The newest migration."""
+    return _revisions()[1]
+
+
 def _known_revisions() -> frozenset[str]:
-    return frozenset(rev.revision for rev in _scripts().walk_revisions())
+    return _revisions()[0]
 
 
 #: Alembic's version table as Alembic makes it (tests/db/test_migrations.py compares the two).

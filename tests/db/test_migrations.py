@@ -79,12 +79,14 @@ def test_creating_a_database_runs_no_migration_and_loads_no_alembic(sqlite_url: 
     repo.close()
 
 
-def test_the_head_read_from_the_migration_files_is_alembics_head() -> None:
+def test_the_revisions_read_from_the_migration_files_are_alembics() -> None:
     from alembic.script import ScriptDirectory
 
-    from annotator.db.engine import alembic_config
+    from annotator.db.engine import _known_revisions, alembic_config
 
-    assert [head_revision()] == ScriptDirectory.from_config(alembic_config()).get_heads()
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert [head_revision()] == scripts.get_heads()
+    assert _known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
 
 
 def test_opening_a_database_at_head_does_not_import_alembic(sqlite_url: str) -> None:
