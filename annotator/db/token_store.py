@@ -33,11 +33,7 @@ _WIDTHS = (1, 2, 4)
 def pack_tokens(offsets: Sequence[Sequence[int]]) -> dict[str, Any] | list[list[int]]:
     """The stored form of ``offsets``: packed when the tokens are in order and do not overlap, else the
     list of ``[start, end]`` pairs."""
-    if isinstance(offsets, TokenOffsets):
-        starts, ends = offsets.starts, offsets.ends
-    else:
-        pairs = numpy.asarray([(int(s), int(e)) for s, e in offsets] or numpy.zeros((0, 2)), dtype=numpy.int64)
-        starts, ends = pairs[:, 0], pairs[:, 1]
+    starts, ends = (offsets.starts, offsets.ends) if isinstance(offsets, TokenOffsets) else _columns(offsets)
     n = int(starts.shape[0])
     gaps = starts - numpy.concatenate(([0], ends[:-1])).astype(numpy.int64)
     lengths = ends - starts
@@ -67,8 +63,13 @@ def unpack_tokens(stored: Any) -> TokenOffsets | None:
         return TokenOffsets(ends - lengths, ends)
     if not isinstance(stored, list):
         raise ValueError("stored tokens: neither a list of offsets nor a packed tokenization")
-    pairs = numpy.asarray([(int(s), int(e)) for s, e in stored] or numpy.zeros((0, 2)), dtype=numpy.int64)
-    return TokenOffsets(numpy.ascontiguousarray(pairs[:, 0]), numpy.ascontiguousarray(pairs[:, 1]))
+    return TokenOffsets(*_columns(stored))
+
+
+def _columns(pairs: Sequence[Sequence[int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The starts and the ends of ``[start, end]`` pairs, as int64 arrays."""
+    table = numpy.asarray([(int(s), int(e)) for s, e in pairs] or numpy.zeros((0, 2)), dtype=numpy.int64)
+    return numpy.ascontiguousarray(table[:, 0]), numpy.ascontiguousarray(table[:, 1])
 
 
 def token_count(column: Any, dialect: str) -> ColumnElement[Any]:
