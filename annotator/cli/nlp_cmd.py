@@ -224,8 +224,6 @@ def train(
     from rich.console import Console
     from rich.table import Table
 
-    from rich.markup import escape
-
     from annotator.training.train import HEADLINE, check_output
     from annotator.training.train import train as run_training
 
@@ -238,7 +236,7 @@ def train(
     say(f"Updating the base models on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
     with progress_bar("training", None) as bar:
         def log(message: str) -> None:
-            bar.describe(escape(safe(message)))
+            bar.describe(safe(message))
 
         result = run_training(annotations, out_dir, base_model=base_model, folds=folds, dataset=dataset,
                               annotator=annotator, log=log)

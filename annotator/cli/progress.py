@@ -1,13 +1,14 @@
 """Progress bars for long work: shown on a terminal (stderr); when stderr is not a terminal (a log, a pipe,
 ``nohup``) one plain line every ``PLAIN_EVERY`` seconds instead ("Pre-annotating: 500 of 2000 (25%)"), so a
-long run is never silent, and nothing for short work (tests)."""
+long run is never silent, and nothing for short work (tests). Off a terminal rich is not even imported: a
+scripted export or import does not pay for drawing it cannot show."""
 
 from __future__ import annotations
 
 import sys
 import time
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 #: Seconds between two plain progress lines when stderr is not a terminal.
 PLAIN_EVERY = 30.0
@@ -16,50 +17,75 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 
+class Bar(Protocol):
+    """What long work reports to: ``advance(n)`` moves it on, ``describe(text)`` relabels it (plain text:
+    data, never markup)."""
+
+    def advance(self, n: int) -> None: ...
+
+    def describe(self, text: str) -> None: ...
+
+
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator["Bar"]:
-    """A rich progress bar (on a terminal only): ``bar.advance(n)`` moves it on, ``bar.describe(text)`` relabels it."""
+def progress_bar(description: str, total: int | None) -> Iterator[Bar]:
+    """A rich progress bar on a terminal; off one, plain lines now and then (``PlainBar``)."""
+    if not sys.stderr.isatty():
+        yield PlainBar(description, total)
+        return
     from rich.console import Console  # imported here: CLI start-up stays cheap
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=console,
+        console=Console(stderr=True),
         transient=True,
-        disable=not sys.stderr.isatty(),
     )
     with bar:
-        yield Bar(bar, bar.add_task(description, total=total), plain=None if sys.stderr.isatty() else description)
+        yield RichBar(bar, bar.add_task(_escaped(description), total=total))
 
 
-class Bar:
-    """One task of a rich Progress."""
+def _escaped(text: str) -> str:
+    from rich.markup import escape
 
-    def __init__(self, progress: "Progress", task: "TaskID", plain: str | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    return escape(text)
+
+
+class RichBar:
+    """One task of a rich Progress, on a terminal."""
+
+    def __init__(self, progress: "Progress", task: "TaskID") -> None:
         self._progress = progress
         self._task = task
-        #: Not on a terminal: the description of the plain lines written instead of the bar.
-        self._plain = plain
+
+    def advance(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+    def describe(self, text: str) -> None:
+        self._progress.update(self._task, description=_escaped(text))
+
+
+class PlainBar:
+    """Off a terminal: one line to stderr at most every ``PLAIN_EVERY`` seconds, none for short work."""
+
+    def __init__(self, description: str, total: int | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._description = description
+        self._total = total
         self._clock = clock
         self._last_line = clock()
         self._done = 0
 
     def advance(self, n: int) -> None:
-        self._progress.advance(self._task, n)
         self._done += n
-        if self._plain is not None and self._clock() - self._last_line >= PLAIN_EVERY:
+        if self._clock() - self._last_line >= PLAIN_EVERY:
             self._last_line = self._clock()
-            total = next((t.total for t in self._progress.tasks if t.id == self._task), None)
-            of = f" of {int(total)} ({self._done / total:.0%})" if total else ""
-            sys.stderr.write(f"{self._plain}: {self._done}{of}\n")
+            of = f" of {self._total} ({self._done / self._total:.0%})" if self._total else ""
+            sys.stderr.write(f"{self._description}: {self._done}{of}\n")
             sys.stderr.flush()
 
     def describe(self, text: str) -> None:
-        """Show ``text`` (rich markup: escape user data) as the bar's description."""
-        self._progress.update(self._task, description=text)
+        """The next plain line names ``text`` (the training's current step, for example)."""
+        self._description = text

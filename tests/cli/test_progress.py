@@ -1,25 +1,36 @@
 """Long work is never silent: off a terminal (a log, a pipe) the progress bar becomes a plain line every
-PLAIN_EVERY seconds (issue 17.9: preannotate said nothing until it ended)."""
+PLAIN_EVERY seconds (issue 17.9: preannotate said nothing until it ended), and drawing a bar nobody can see
+costs nothing at start-up (rich is not imported)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from rich.progress import Progress
 
 from annotator.cli import progress as progress_module
-from annotator.cli.progress import PLAIN_EVERY, Bar, progress_bar
+from annotator.cli.progress import PLAIN_EVERY, PlainBar, progress_bar
+from tests.conftest import ROOT
 
 
 def test_off_a_terminal_a_plain_line_every_interval(capsys: pytest.CaptureFixture[str]) -> None:
     now = [0.0]
-    bar_progress = Progress(disable=True)
-    bar = Bar(bar_progress, bar_progress.add_task("Pre-annotating", total=2000), plain="Pre-annotating",
-              clock=lambda: now[0])
+    bar = PlainBar("Pre-annotating", 2000, clock=lambda: now[0])
     bar.advance(100)  # no time passed: nothing yet
     now[0] = PLAIN_EVERY + 1
     bar.advance(400)
     bar.advance(10)  # right after a line: nothing
     assert capsys.readouterr().err == "Pre-annotating: 500 of 2000 (25%)\n"
+
+
+def test_a_relabelled_plain_bar_names_the_new_step_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
+    now = [0.0]
+    bar = PlainBar("training", None, clock=lambda: now[0])
+    bar.describe("fold [2] of 5")
+    now[0] = PLAIN_EVERY
+    bar.advance(1)
+    assert capsys.readouterr().err == "fold [2] of 5: 1\n"
 
 
 def test_short_work_off_a_terminal_writes_nothing(capsys: pytest.CaptureFixture[str],
@@ -28,3 +39,14 @@ def test_short_work_off_a_terminal_writes_nothing(capsys: pytest.CaptureFixture[
     with progress_bar("Exporting jsonl", 3) as bar:
         bar.advance(3)
     assert capsys.readouterr().err == ""
+
+
+def test_off_a_terminal_rich_is_not_loaded() -> None:
+    code = (
+        "import sys\nfrom annotator.cli.progress import progress_bar\n"
+        "with progress_bar('Exporting jsonl', 3) as bar:\n    bar.advance(3)\n    bar.describe('done')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         stdin=subprocess.DEVNULL)
+    assert out.stdout.strip() == "[]"
