@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, d
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from annotator.db.bulk import bulk_insert, bulk_update
 from annotator.db.engine import WRITE_OPTION, Database, _short
 from annotator.db.version_rows import batch_rows
 from annotator.assignment import plan_assignment
@@ -126,7 +127,8 @@ RECENT_VERSIONS = 8
 _BUMP = (update(Version).where(Version.id == bindparam("b_id"))
          .values(revision=Version.revision + 1, updated_at=bindparam("b_now")).returning(Version.revision))
 _SET_STATUS = update(Version).where(Version.id == bindparam("b_id")).values(status=bindparam("b_status"))
-_INSERT_EVENTS = insert(Event)
+#: What a decision's events store (``bulk_insert``); a column an event does not name is NULL.
+_EVENT_COLUMNS = ("version_id", "action", "item_id", "before", "after", "ref_event_id", "undoable", "created_at")
 #: A version with its document and annotator, when it is not in ``Repository._recent``.
 _VERSION_ROW = (
     select(Version.status, Version.revision, Annotator.name.label("annotator"), Document.id, Document.ext_id,
@@ -183,25 +185,26 @@ def _between(before: int | None, after: int | None) -> int | None:
 
 
 class _ItemWrites:
-    """The ``version_items`` changes of one transaction, in order; runs of one kind go as one executemany."""
+    """The ``version_items`` changes of one transaction, in order; runs of one kind go as one statement
+    (updates and inserts: ``annotator.db.bulk``) or one executemany."""
 
     _WHERE = and_(VersionItem.version_id == bindparam("b_version"), VersionItem.layer == bindparam("b_layer"))
     _AT = VersionItem.position == bindparam("b_position")
     STATEMENTS: dict[str, Any] = {
-        "update": update(VersionItem).where(_WHERE, _AT).values(
-            item_id=bindparam("b_item_id"), payload=bindparam("b_payload")),
         "delete": delete(VersionItem).where(_WHERE, _AT),
         "clear": delete(VersionItem).where(_WHERE),
-        "insert": insert(VersionItem),
     }
+    #: An update's row key (with the version) and what it sets; what an insert names.
+    KEY, SET = ("layer", "position"), ("item_id", "payload")
+    COLUMNS = ("version_id", "layer", "item_id", "position", "payload")
 
     def __init__(self, version_id: int):
         self.version_id = version_id
         self.ops: list[tuple[str, dict[str, Any]]] = []
 
     def update(self, layer: str, position: int, item: dict[str, Any], index: int) -> None:
-        self.ops.append(("update", {"b_version": self.version_id, "b_layer": layer, "b_position": position,
-                                    "b_item_id": _row_item_id(layer, item, index), "b_payload": item}))
+        self.ops.append(("update", {"layer": layer, "position": position, "item_id": _row_item_id(layer, item, index),
+                                    "payload": item}))
 
     def delete(self, layer: str, position: int) -> None:
         self.ops.append(("delete", {"b_version": self.version_id, "b_layer": layer, "b_position": position}))
@@ -216,8 +219,16 @@ class _ItemWrites:
             self.insert(layer, position, item, i)
 
     def flush(self, conn: Connection) -> None:
+        table = _core(VersionItem)
         for kind, ops in groupby(self.ops, key=lambda op: op[0]):
-            conn.execute(self.STATEMENTS[kind], [params for _, params in ops])
+            params = [p for _, p in ops]
+            if kind == "update":
+                bulk_update(conn.dialect, table, "version_id", self.KEY, self.SET).run(conn, self.version_id, params)
+            elif kind == "insert":
+                rows = bulk_insert(conn.dialect, table, self.COLUMNS)
+                rows.run(conn, [{c: rows.value(c, p[c]) for c in self.COLUMNS} for p in params])
+            else:
+                conn.execute(self.STATEMENTS[kind], params)
         self.ops = []
 
 
@@ -317,31 +328,6 @@ def _core(model: type) -> Table:
     table = getattr(model, "__table__")
     assert isinstance(table, Table)
     return table
-
-
-class _DriverInsert:
-    """A bulk insert into ``table`` as driver SQL (``exec_driver_sql``), its values processed as SQLAlchemy
-    would (JSON, dates), but without its per-row parameter handling, which cost more than the database's own
-    work at import rates (3,000 documents on SQLite: ~150 -> ~90 ms CPU)."""
-
-    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]):
-        dialect = conn.dialect
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-        self.sql = str(compiled)
-        #: The columns in the statement's order for a positional paramstyle (SQLite); None: named (psycopg).
-        self.order: Sequence[str] | None = compiled.positiontup
-        self.processors = {c: p for c in columns
-                           if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect)) is not None}
-
-    def value(self, column: str, value: Any) -> Any:
-        """``value`` as the driver takes it for ``column`` (call once for a value all rows share)."""
-        process = self.processors.get(column)
-        return value if process is None else process(value)
-
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` (values already passed through ``value``)."""
-        order = self.order
-        conn.exec_driver_sql(self.sql, [tuple(r[c] for c in order) for r in rows] if order is not None else rows)
 
 
 _DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "meta", "created_at")
@@ -561,7 +547,7 @@ class Repository:
         by_hash: dict[str, tuple[int | None, str]] = {}
         added_ids: set[str] = set()
         annotator_ids: dict[str, int] = {}
-        documents = _DriverInsert(s.connection(), _core(Document), _DOCUMENT_COLUMNS)
+        documents = bulk_insert(s.connection().dialect, _core(Document), _DOCUMENT_COLUMNS)
         for batch in staged.batches(IMPORT_BATCH):
             # a dataset this transaction created holds only what it added: nothing to look up
             unseen = set() if created else {rec.text_hash for rec in batch if rec.text_hash not in by_hash}
@@ -652,14 +638,14 @@ class Repository:
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
         version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
-        item_rows = _DriverInsert(conn, _core(VersionItem), ("version_id", "layer", "item_id", "position", "payload"))
+        item_rows = bulk_insert(conn.dialect, _core(VersionItem), _ItemWrites.COLUMNS)
         items = [row for v, payload in zip(version_ids, payloads) for row in _row_dicts(v, _new_rows(payload))]
         for row in items:
             row["payload"] = item_rows.value("payload", row["payload"])
         if items:
             item_rows.run(conn, items)
-        event_rows = _DriverInsert(conn, _core(Event), ("version_id", "action", "item_id", "before", "after", "undoable",
-                                                        "created_at"))
+        event_rows = bulk_insert(conn.dialect, _core(Event), ("version_id", "action", "item_id", "before", "after",
+                                                              "undoable", "created_at"))
         before, undoable = event_rows.value("before", None), event_rows.value("undoable", False)
         event_rows.run(conn, [
             {"version_id": v, "action": "import", "item_id": None, "before": before,
@@ -1036,8 +1022,8 @@ class Repository:
         if status != state.status:
             conn.execute(_SET_STATUS, {"b_id": state.version_id, "b_status": status})
         writes.flush(conn)
-        if events:
-            conn.execute(_INSERT_EVENTS, events)
+        logged = bulk_insert(conn.dialect, _core(Event), _EVENT_COLUMNS)
+        logged.run(conn, [{c: logged.value(c, e.get(c)) for c in _EVENT_COLUMNS} for e in events])
         new = carry_lookups(state, replace(state, status=status, revision=state.revision + 1))
         self._remember(new, rows)
         return new

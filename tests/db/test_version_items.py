@@ -3,12 +3,15 @@ size, and the rows always give back the version as its decisions left it (order 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from annotator.db.engine import open_database
 from annotator.db.repo import POSITION_STEP, Repository
+from annotator.errors import SaveError
 from annotator.records import DocumentVersion
 from annotator.scheme import Annotation, Quote, item_to_payload
 from tests.tui.helpers import DATASET, build_repo
@@ -103,4 +106,59 @@ def test_the_rows_give_back_the_version_after_adds_removals_undo_and_redo(db_url
     assert [q.id for q in state.quotes][-3:] == ["n38", "n5", "q3"]
     exported = next(repo.export_versions(DATASET, status=None)).annotation
     assert exported.quotes == state.quotes
+    repo.close()
+
+
+def test_enter_writes_its_items_in_one_statement_and_its_events_in_another(db_url: str) -> None:
+    """``enter`` on a 300-item article: the items' updates go as one statement and their 300 events as one
+    (PostgreSQL: ``unnest`` of one array per column; SQLite: one executemany), still one logged decision
+    per item, each undone on its own, most recent first."""
+    quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(300))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+    sent: list[str] = []
+    event.listen(repo.db.engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, _params, _ctx, _many: sent.append(" ".join(statement.split()[:3]).upper()))
+    accept = [("quotes", f"q{i}", lambda _v, old: replace(old, status="accepted")) for i in range(300)]
+    done = repo.update_items(version_id, accept, "done", status="done")
+    assert [s for s in sent if not s.startswith("BEGIN")] == [
+        "UPDATE VERSIONS SET", "UPDATE VERSIONS SET", "UPDATE VERSION_ITEMS AS" if "postgresql" in db_url
+        else "UPDATE VERSION_ITEMS SET", "INSERT INTO EVENTS"]  # revision, status, items, events
+    assert done == stored(db_url, version_id) and {q.status for q in done.quotes} == {"accepted"}
+    logged = repo.events(version_id)
+    assert [e["action"] for e in logged] == ["open"] + ["done"] * 300 + ["status"]
+    assert [e["item_id"] for e in logged[1:301]] == [f"quotes:q{i}" for i in range(300)]
+    assert logged[150]["before"] == item_to_payload(quotes[149]) and logged[150]["after"]["status"] == "accepted"
+    for i in (299, 298):
+        state = repo.undo(version_id)
+        assert state.quotes[i].status == "suggested" and state.quotes[i - 1].status == "accepted"
+        assert state == stored(db_url, version_id)
+    repo.close()
+
+
+def refuse_event(url: str, item_id: str) -> None:
+    """Make the database refuse to log the event of ``item_id`` (a trigger), as a full disk or a lost
+    connection would in the middle of a transaction."""
+    with Repository(open_database(url)) as repo, repo.db.engine.begin() as conn:
+        if "postgresql" in url:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql")
+            conn.exec_driver_sql(f"CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW "
+                                 f"WHEN (NEW.item_id = '{item_id}') EXECUTE FUNCTION refuse()")
+        else:
+            conn.exec_driver_sql(f"CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.item_id = '{item_id}' "
+                                 "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+
+def test_enter_is_all_or_nothing_when_the_database_refuses_one_event(db_url: str) -> None:
+    quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(20))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+    before = stored(db_url, version_id)
+    refuse_event(db_url, "quotes:q12")
+    accept = [("quotes", f"q{i}", lambda _v, old: replace(old, status="accepted")) for i in range(20)]
+    with pytest.raises(SaveError, match="refused"):
+        repo.update_items(version_id, accept, "done", status="done")
+    assert stored(db_url, version_id) == before and [e["action"] for e in repo.events(version_id)] == ["open"]
+    assert repo.get_version(version_id) == before  # what the repository remembers is what is stored
     repo.close()

@@ -1,0 +1,134 @@
+"""Many rows of one table written by one driver-SQL statement per batch: imports and ``enter``.
+
+Why driver SQL: SQLAlchemy's per-row parameter handling (and psycopg's, one Bind message per row in
+``executemany``) cost more than the database's own work at import rates and on a 300-item ``enter``.
+
+- SQLite: ``executemany`` of one compiled statement with positional tuples (SQLite's own loop is cheap).
+- PostgreSQL: ONE statement per batch whose rows come from ``unnest`` of one array per column, sent in
+  psycopg's binary format (``%b``): 3,000 document rows cost ~15 ms of client CPU instead of ~120 ms, and
+  the server runs one statement instead of 3,000 (a 300-item ``enter``: 300 updates and 300 inserts become
+  one of each).
+
+Values are processed as SQLAlchemy would for the column's type (``value``); JSON goes as the text
+``engine.json_dumps`` makes, which is what SQLAlchemy sends (its psycopg adapter dumps with the same
+function), so the stored values are the same whichever path wrote them (tests/db/test_bulk.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Mapping, Sequence
+
+from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy.engine import Dialect
+
+from annotator.db.engine import json_dumps
+
+
+def _processors(dialect: Dialect, table: Table, columns: Sequence[str]) -> dict[str, Callable[[Any], Any]]:
+    out: dict[str, Callable[[Any], Any]] = {}
+    for c in columns:
+        column_type = table.c[c].type
+        if dialect.name == "postgresql" and isinstance(column_type, JSON):
+            out[c] = json_dumps  # text cast to json on the server (SQLAlchemy wraps it in psycopg's Json)
+        elif (process := column_type.dialect_impl(dialect).bind_processor(dialect)) is not None:
+            out[c] = process
+    return out
+
+
+def _name(dialect: Dialect, name: str) -> str:
+    return dialect.identifier_preparer.quote(name)
+
+
+def _arrays(dialect: Dialect, table: Table, columns: Sequence[str]) -> str:
+    """``unnest`` of one binary array parameter per column, each cast to the column's type."""
+    return "unnest(" + ", ".join(f"%b::{table.c[c].type.compile(dialect)}[]" for c in columns) + ")"
+
+
+class _Statement:
+    processors: dict[str, Callable[[Any], Any]]
+
+    def value(self, column: str, value: Any) -> Any:
+        """``value`` as the driver takes it for ``column`` (call once for a value all rows share)."""
+        process = self.processors.get(column)
+        return value if process is None else process(value)
+
+
+class BulkInsert(_Statement):
+    """Rows into ``table``'s ``columns``, in the order given (ids are assigned in that order). Made once
+    per dialect, table and columns (``bulk_insert``)."""
+
+    def __init__(self, dialect: Dialect, table: Table, columns: tuple[str, ...]):
+        self.columns = columns
+        self.postgres = dialect.name == "postgresql"
+        if self.postgres:
+            names = ", ".join(_name(dialect, c) for c in self.columns)
+            self.sql = (f"INSERT INTO {_name(dialect, table.name)} ({names}) SELECT {names} FROM "
+                        f"{_arrays(dialect, table, self.columns)} WITH ORDINALITY AS u({names}, n) ORDER BY n")
+        else:
+            compiled = insert(table).compile(dialect=dialect, column_keys=list(self.columns))
+            self.sql = str(compiled)
+            order = compiled.positiontup
+            assert order is not None and sorted(order) == sorted(self.columns), "SQLite binds by position"
+            self.columns = tuple(order)
+        self.processors = _processors(dialect, table, self.columns)
+
+    def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` (their values already passed through ``value``)."""
+        if not rows:
+            return
+        if self.postgres:
+            conn.exec_driver_sql(self.sql, tuple([r[c] for r in rows] for c in self.columns))
+        else:
+            conn.exec_driver_sql(self.sql, [tuple(r[c] for c in self.columns) for r in rows])
+
+
+class BulkUpdate(_Statement):
+    """Set ``columns`` of the rows of ``table`` found by ``keys`` (one row each) within the rows where
+    ``scope`` (one column) has one value: ``run`` takes that value and, per row, the keys and new values.
+    Rows given twice get the values given last (as one update after the other would leave them). Made
+    once per dialect, table and columns (``bulk_update``)."""
+
+    def __init__(self, dialect: Dialect, table: Table, scope: str, keys: tuple[str, ...], columns: tuple[str, ...]):
+        self.keys, self.columns = keys, columns
+        self.postgres = dialect.name == "postgresql"
+        q = dialect.identifier_preparer.quote
+        if self.postgres:
+            names = ", ".join(q(c) for c in (*self.keys, *self.columns))
+            where = " AND ".join(f"t.{q(k)} = u.{q(k)}" for k in self.keys)
+            self.sql = (f"UPDATE {q(table.name)} AS t SET " + ", ".join(f"{q(c)} = u.{q(c)}" for c in self.columns)
+                        + f" FROM {_arrays(dialect, table, (*self.keys, *self.columns))} AS u({names})"
+                        + f" WHERE t.{q(scope)} = %b::{table.c[scope].type.compile(dialect)} AND {where}")
+        else:
+            self.sql = (f"UPDATE {q(table.name)} SET " + ", ".join(f"{q(c)} = ?" for c in self.columns)
+                        + " WHERE " + " AND ".join(f"{q(k)} = ?" for k in (scope, *self.keys)))
+        self.processors = _processors(dialect, table, (*self.keys, *self.columns))
+
+    def run(self, conn: Connection, scope: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Update the rows ``rows`` name (each a mapping of every key and column to its value)."""
+        last = {tuple(r[k] for k in self.keys): r for r in rows}
+        if not last:
+            return
+        names = (*self.keys, *self.columns)
+        processed = [tuple(self.value(c, r[c]) for c in names) for r in last.values()]
+        if self.postgres:
+            conn.exec_driver_sql(self.sql, (*(list(column) for column in zip(*processed)), scope))
+        else:
+            n = len(self.keys)
+            conn.exec_driver_sql(self.sql, [(*r[n:], scope, *r[:n]) for r in processed])
+
+
+#: Statements kept per process (per dialect, so per engine: a bound keeps engines made and disposed by the
+#: hundred, as the tests do, from being held forever).
+_KEPT = 64
+
+
+@lru_cache(maxsize=_KEPT)
+def bulk_insert(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> BulkInsert:
+    return BulkInsert(dialect, table, columns)
+
+
+@lru_cache(maxsize=_KEPT)
+def bulk_update(dialect: Dialect, table: Table, scope: str, keys: tuple[str, ...],
+                columns: tuple[str, ...]) -> BulkUpdate:
+    return BulkUpdate(dialect, table, scope, keys, columns)
