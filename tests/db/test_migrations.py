@@ -20,7 +20,8 @@ from annotator.records import ImportRecord
 
 
 def _schema(url: str) -> dict[str, Any]:
-    """Everything the database says about its tables: columns (type, nullability, default), primary key,
+    """Everything the database says about its tables: columns (type, nullability, default, the expression of a
+    generated column), primary key,
     foreign keys (with ON DELETE), indexes, unique constraints; and the Alembic revision."""
     engine = create_engine(url)
     try:
@@ -29,7 +30,8 @@ def _schema(url: str) -> dict[str, Any]:
             out: dict[str, Any] = {"revision": MigrationContext.configure(conn).get_current_revision()}
             for table in insp.get_table_names():
                 out[table] = {
-                    "columns": {c["name"]: (str(c["type"]), c["nullable"], c.get("default")) for c in insp.get_columns(table)},
+                    "columns": {c["name"]: (str(c["type"]), c["nullable"], c.get("default"), c.get("computed"))
+                            for c in insp.get_columns(table)},
                     "primary key": insp.get_pk_constraint(table)["constrained_columns"],
                     "foreign keys": sorted((fk["constrained_columns"], fk["referred_table"], fk["referred_columns"],
                                             fk.get("options", {}).get("ondelete")) for fk in insp.get_foreign_keys(table)),
@@ -227,4 +229,137 @@ def test_upgrading_gives_existing_documents_their_titles(db_url: str) -> None:
     engine.dispose()
     repo = Repository(open_database(db_url))
     assert list(repo.document_titles("old").values()) == [("d0", "Talks in Vienna " + "x" * 61), ("d1", "")]
+    repo.close()
+
+
+#: version_items' columns computed from the payload (models.VersionItem, migration 0007) and their paths.
+ITEM_COLUMNS = {"status": ("status",), "span_start": ("start",), "span_end": ("end",), "kind": ("kind",),
+                "cue_start": ("cue", "start"), "cue_end": ("cue", "end"), "speaker_start": ("speaker", "start"),
+                "speaker_end": ("speaker", "end"), "speaker_name": ("speaker", "name"),
+                "stance_label": ("stance", "label"), "stance_target": ("stance", "target"),
+                "checkworthy": ("checkworthy",)}
+
+
+def _item_columns_disagreeing(url: str) -> tuple[int, list[Any]]:
+    """(rows, rows whose computed columns differ from their payload's fields: None where absent or null)."""
+    import json
+
+    def field(payload: dict[str, Any], path: tuple[str, ...]) -> Any:
+        value: Any = payload
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"SELECT payload, {', '.join(ITEM_COLUMNS)} FROM version_items")).all()
+    engine.dispose()
+    wrong = []
+    for payload, *values in rows:
+        payload = json.loads(payload) if isinstance(payload, str) else payload
+        expected = [field(payload, path) for path in ITEM_COLUMNS.values()]
+        got = [bool(v) if name == "checkworthy" and v is not None else v for name, v in zip(ITEM_COLUMNS, values)]
+        if got != expected:
+            wrong.append((payload, got))
+    return len(rows), wrong
+
+
+def _imported_versions(url: str) -> Repository:
+    """Three annotators' versions of 12 documents, imported at once: quotes whose spans, kinds, cues,
+    speakers and stances vary between them (some rejected), claims checkworthy or not."""
+    import random
+
+    from annotator.scheme import Annotation, Claim, Quote, Span, SpeakerMention, Stance
+
+    rng = random.Random(5)
+    records = []
+    for d in range(12):
+        text = f"Document {d}: " + " ".join(rng.choice(("talks", "said", "the", "minister", "warned")) for _ in range(40))
+        for name in NAMES:
+            quotes = []
+            for k in range(4):
+                s = 14 + 50 * k + rng.choice((0, 0, 2))
+                cue = Span(s + 20, s + 24, text[s + 20:s + 24]) if rng.random() < 0.7 else None
+                speaker = (SpeakerMention(s + 25, s + 30, text[s + 25:s + 30], rng.choice(("A B", "a  b", "C")))
+                           if rng.random() < 0.8 else None)
+                stance = (Stance(rng.choice(("NATO", "Russia")), rng.choice(("favor", "against")))
+                          if rng.random() < 0.6 else None)
+                quotes.append(Quote(f"q{k}", s, s + 18, text[s:s + 18], rng.choice(("direct", "indirect")), cue, speaker,
+                                    stance, status=rng.choice(("accepted", "accepted", "rejected", "edited"))))
+            claims = (Claim("c1", 3, 12, text[3:12], checkworthy=rng.random() < 0.5),)
+            ann = Annotation(f"d{d:02d}", text, name, quotes=tuple(quotes), claims=claims)
+            records.append(ImportRecord(ann.doc_id, text, {}, "test", annotation=ann))
+    repo = Repository(open_database(url))
+    repo.import_records("ds", records)
+    return repo
+
+
+NAMES = ("ann", "bob", "cy")
+
+
+def test_the_compared_item_fields_are_columns_that_follow_every_write(db_url: str) -> None:
+    """The database computes version_items' field columns from the payload: right after an import, an
+    adjudication, a decision, an item added and an undo, every row's columns are its payload's fields."""
+    from dataclasses import replace
+
+    repo = _imported_versions(db_url)
+    n, wrong = _item_columns_disagreeing(db_url)
+    assert n == 12 * 3 * 5 and wrong == []
+    ann = next(a for a in repo.versions("ds", annotator="bob") if a.quotes and a.quotes[0].speaker is not None)
+    state = repo.open_version(repo.document_id("ds", ann.doc_id), "bob")
+    q = state.quotes[0]
+    assert q.speaker is not None
+    edited = {**q.to_dict(), "status": "edited", "kind": "mixed", "cue": None, "stance": None,
+              "speaker": {**q.speaker.to_dict(), "name": "Someone Else"}}
+    repo.save_item(state.version_id, "quotes", q.id, edited, "edit")
+    repo.save_item(state.version_id, "claims", "new", {"id": "new", "start": 0, "end": 3, "text": ann.text[:3],
+                                                        "checkworthy": False, "status": "added"}, "add")
+    repo.put_version("ds", replace(ann, annotator="gold"))
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        after = conn.execute(text("SELECT kind, cue_start, speaker_name, stance_label, status FROM version_items "
+                                  "WHERE version_id = :v AND item_id = :i"), {"v": state.version_id, "i": q.id}).one()
+    engine.dispose()
+    assert tuple(after) == ("mixed", None, "Someone Else", None, "edited")
+    assert _item_columns_disagreeing(db_url)[1] == []
+    repo.undo(state.version_id)
+    repo.undo(state.version_id)
+    n_after, wrong = _item_columns_disagreeing(db_url)
+    assert wrong == [] and n_after == n + len(ann.quotes) + len(ann.claims)
+    repo.close()
+
+
+def test_a_database_from_before_the_item_columns_upgrades_to_the_same_agreement(db_url: str, tmp_path: Path,
+                                                                              request: pytest.FixtureRequest) -> None:
+    """Migration 0007 on a database holding items (at 0006: the schema a 0006 database has, items and events
+    kept): the columns are filled from the stored payloads, and agreement (read from the columns) reports
+    what it reported from the payloads."""
+    from annotator.agreement.report import compute_agreement_rows, compute_agreement_streamed
+
+    repo = _imported_versions(db_url)
+    expected = compute_agreement_streamed(repo.versions("ds", status=None), list(NAMES)).to_dict()
+    assert expected["documents"]["compared"] == 12 and expected["stance"]["overall"]["matched_quotes"] > 20
+    repo.close()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("version_items", "events")]
+        ids = conn.execute(text("SELECT id, version_id, item_id, position FROM version_items ORDER BY id")).all()
+    engine.dispose()
+    command.downgrade(alembic_config(db_url), "0006")
+    at_0006 = (f"sqlite:///{tmp_path / 'at0006.db'}" if db_url.startswith("sqlite")
+               else request.getfixturevalue("pg_server").create_database())
+    command.upgrade(alembic_config(at_0006), "0006")
+    old = _schema(db_url)
+    assert old == _schema(at_0006) and "span_start" not in old["version_items"]["columns"]
+
+    repo = Repository(open_database(db_url))  # opening upgrades
+    assert _schema(db_url)["revision"] == head_revision()
+    n, wrong = _item_columns_disagreeing(db_url)
+    assert n == counts[0] and wrong == []
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM events")).scalar_one() == counts[1]
+        assert conn.execute(text("SELECT id, version_id, item_id, position FROM version_items ORDER BY id")).all() == ids
+    engine.dispose()
+    assert compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict() == expected
     repo.close()
