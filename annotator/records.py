@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence, Union, overload
 
-from annotator.scheme import KEPT_STATUSES, Annotation, Claim, Quote
+from annotator.scheme import KEPT_STATUSES, Annotation, Claim, Quote, items_from_payload
 
 if TYPE_CHECKING:
     import numpy
@@ -210,13 +211,27 @@ def carry_lookups(old: DocumentVersion, new: DocumentVersion, layer: str | None 
 
 @dataclass(frozen=True)
 class ExportedVersion:
-    """One stored version as exporters read it (``Repository.export_versions``)."""
+    """One stored version as exporters read it (``Repository.export_versions``): the document's fields and
+    its items' stored payloads (``scheme.item_to_payload``'s shape, rejected items too). The Annotation is made
+    on first use: gold JSONL is written from the payloads (``io.gold.exported_line``), for an object per item
+    was most of a jsonl export's time."""
 
-    annotation: Annotation
+    doc_id: str
+    text: str
+    annotator: str
+    status: str
+    meta: dict[str, Any]
+    #: Stored item payloads per layer ("quotes", "claims"), in the version's order.
+    items: Mapping[str, Sequence[Mapping[str, Any]]]
     #: The document's stored tokenization ([start, end) character offsets), None if never tokenized.
     tokens: TokenOffsets | None
     #: When the version last changed (naive UTC on SQLite).
     updated_at: datetime | None
+
+    @cached_property
+    def annotation(self) -> Annotation:
+        quotes, claims = items_from_payload(self.items)
+        return Annotation(self.doc_id, self.text, self.annotator, self.status, dict(self.meta), quotes, claims)
 
 
 #: The payload fields of :class:`VersionRows` items, in order (values as stored; None where absent).

@@ -180,40 +180,61 @@ class Annotation:
         }
 
 
-def span_from_dict(d: Mapping[str, Any] | None) -> Span | None:
-    return None if d is None else Span(int(d["start"]), int(d["end"]), str(d["text"]))
+#: A quote's values as ``quote_from_dict`` reads them (the one place stored and imported items are
+#: normalised): id, start, end, text, kind, cue (start, end, text), speaker (start, end, text, name),
+#: stance (target, label), status, score. Gold JSONL is written from these without the objects.
+QuoteValues = tuple[str, int, int, str, str, tuple[int, int, str] | None, tuple[int, int, str, str] | None,
+                    tuple[str, str] | None, str, float | None]
+#: A claim's values (``claim_from_dict``): id, start, end, text, checkworthy, speaker, status, score.
+ClaimValues = tuple[str, int, int, str, bool, Any, str, float | None]
+
+
+def quote_values(d: Mapping[str, Any], index: int, status: str = "accepted") -> QuoteValues:
+    cue = d.get("cue")
+    speaker = d.get("speaker")
+    stance = d.get("stance")
+    return (
+        str(d.get("id") or f"q{index + 1}"),
+        int(d["start"]),
+        int(d["end"]),
+        str(d["text"]),
+        str(d.get("kind") or "direct"),
+        None if cue is None else (int(cue["start"]), int(cue["end"]), str(cue["text"])),
+        None if speaker is None
+        else (int(speaker["start"]), int(speaker["end"]), str(speaker["text"]), str(speaker["name"])),
+        None if stance is None else (str(stance["target"]), str(stance["label"])),
+        str(d.get("status") or status),
+        _score(d.get("score")),
+    )
 
 
 def quote_from_dict(d: Mapping[str, Any], index: int, status: str = "accepted") -> Quote:
-    speaker = d.get("speaker")
-    stance = d.get("stance")
+    qid, start, end, text, kind, cue, speaker, stance, item_status, score = quote_values(d, index, status)
     return Quote(
-        id=str(d.get("id") or f"q{index + 1}"),
-        start=int(d["start"]),
-        end=int(d["end"]),
-        text=str(d["text"]),
-        kind=str(d.get("kind") or "direct"),
-        cue=span_from_dict(d.get("cue")),
-        speaker=None
-        if speaker is None
-        else SpeakerMention(int(speaker["start"]), int(speaker["end"]), str(speaker["text"]), str(speaker["name"])),
-        stance=None if stance is None else Stance(str(stance["target"]), str(stance["label"])),
-        status=str(d.get("status") or status),
-        score=_score(d.get("score")),
+        qid, start, end, text, kind,
+        cue=None if cue is None else Span(*cue),
+        speaker=None if speaker is None else SpeakerMention(*speaker),
+        stance=None if stance is None else Stance(*stance),
+        status=item_status,
+        score=score,
+    )
+
+
+def claim_values(d: Mapping[str, Any], index: int, status: str = "accepted") -> ClaimValues:
+    return (
+        str(d.get("id") or f"c{index + 1}"),
+        int(d["start"]),
+        int(d["end"]),
+        str(d["text"]),
+        bool(d.get("checkworthy", True)),
+        d.get("speaker"),
+        str(d.get("status") or status),
+        _score(d.get("score")),
     )
 
 
 def claim_from_dict(d: Mapping[str, Any], index: int, status: str = "accepted") -> Claim:
-    return Claim(
-        id=str(d.get("id") or f"c{index + 1}"),
-        start=int(d["start"]),
-        end=int(d["end"]),
-        text=str(d["text"]),
-        checkworthy=bool(d.get("checkworthy", True)),
-        speaker=d.get("speaker"),
-        status=str(d.get("status") or status),
-        score=_score(d.get("score")),
-    )
+    return Claim(*claim_values(d, index, status))
 
 
 def _score(value: Any) -> float | None:

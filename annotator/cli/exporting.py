@@ -80,8 +80,8 @@ def _counted(
     last: str | None = None
     pending = 0
     for ev in versions:
-        if ev.annotation.doc_id != last:
-            last = ev.annotation.doc_id
+        if ev.doc_id != last:
+            last = ev.doc_id
             report.documents += 1
             pending += 1
             if pending == PROGRESS_STEP:
@@ -161,9 +161,9 @@ def _line_command(fmt: str, doc: str, lines_of: Callable[[Iterable[ExportedVersi
 
 
 def _gold_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:
-    from annotator.io.gold import gold_lines
+    from annotator.io.gold import exported_lines
 
-    return gold_lines(ev.annotation for ev in versions)
+    return exported_lines(versions)
 
 
 def _doccano_lines(versions: Iterable[ExportedVersion], dataset: str) -> Iterable[str]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from annotator.db.bulk import bulk_insert, bulk_update
 from annotator.db.engine import WRITE_OPTION, Database, _short
-from annotator.db.version_rows import batch_rows
+from annotator.db.version_rows import batch_payloads, batch_rows
 from annotator.assignment import plan_assignment
 from annotator.db.models import (
     Annotator,
@@ -1192,11 +1192,10 @@ class Repository:
                 if status is not None:
                     q = q.where(Version.status == status)
                 rows = s.execute(q.order_by(Document.position, Annotator.name)).all()
-                items = _read_items(s.connection(), [row.version_id for row in rows])
+                items = batch_payloads(s.connection(), [row.version_id for row in rows])
             for row in rows:
-                quotes, claims = items_from_payload(_payload(items[row.version_id]))
                 yield ExportedVersion(
-                    Annotation(row.ext_id, row.text, row.name, row.status, dict(row.meta or {}), quotes, claims),
+                    row.ext_id, row.text, row.name, row.status, dict(row.meta or {}), items[row.version_id],
                     unpack_tokens(row.tokens) if with_tokens else None,
                     row.updated_at,
                 )

@@ -11,7 +11,7 @@ import pytest
 
 import annotator.io.gold as gold_io
 from annotator.db.engine import open_database
-from annotator.records import GOLD
+from annotator.records import GOLD, ExportedVersion
 from annotator.db.repo import Repository
 from annotator.errors import UserError
 from annotator.io.output import safe_stem
@@ -150,15 +150,15 @@ def test_failure_midway_leaves_the_previous_export_intact(
     out = tmp_path / "news.jsonl"
     out.write_text("previous export\n", encoding="utf-8")
     calls = {"n": 0}
-    real = gold_io.gold_line
+    real = gold_io.exported_line
 
-    def flaky(ann: Annotation) -> str:
+    def flaky(ev: ExportedVersion) -> str:
         calls["n"] += 1
         if calls["n"] == 4:
             raise UserError("disk on fire")
-        return real(ann)
+        return real(ev)
 
-    monkeypatch.setattr(gold_io, "gold_line", flaky)
+    monkeypatch.setattr(gold_io, "exported_line", flaky)
     r = cli("export", "jsonl", "--dataset", "news", "--out", out, "--db", annotated)
     assert r.exit_code == 1 and "disk on fire" in r.stderr
     assert out.read_text(encoding="utf-8") == "previous export\n"

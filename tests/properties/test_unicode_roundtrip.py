@@ -14,7 +14,7 @@ from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.readers import read_sources
 from annotator.io.validation import CLOSING_MARKS, OPENING_MARKS
-from annotator.io.gold import gold_lines
+from annotator.io.gold import exported_lines, gold_lines
 
 # Astral characters, combining marks, CRLF, zero-width and RTL characters, besides ordinary text.
 SPECIAL = ["\r\n", "\u200b", "\u200d", "\u2066", "\u202e", "\u0301", "🙂", "𝔘", "עברית", "عربى", "“", "—", "\t", "\n"]
@@ -68,4 +68,5 @@ def test_any_unicode_document_round_trips(tmp_path: Path, doc: dict) -> None:
     repo.import_records(dataset, read_sources([src]))
     (out,) = list(gold_lines(repo.versions(dataset)))
     assert out.rstrip("\n") == line.rstrip("\n")  # byte-identical line
+    assert list(exported_lines(repo.export_versions(dataset, with_tokens=False))) == [out]  # what export jsonl writes
     repo.db.dispose()
