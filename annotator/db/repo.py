@@ -330,6 +330,7 @@ def _core(model: type) -> Table:
     return table
 
 
+_VERSION_COLUMNS = ("document_id", "annotator_id", "status", "revision", "created_at", "updated_at")
 _DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "meta", "created_at")
 
 
@@ -633,8 +634,9 @@ class Repository:
         if not rows:
             return 0
         conn = s.connection()
-        conn.execute(insert(_core(Version)), rows)
-        ids = {(d, a): v for v, d, a in s.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
+        version_rows = bulk_insert(conn.dialect, _core(Version), _VERSION_COLUMNS)
+        version_rows.run(conn, [{c: version_rows.value(c, r[c]) for c in _VERSION_COLUMNS} for r in rows])
+        ids = {(d, a): v for v, d, a in conn.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
         version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
