@@ -237,6 +237,8 @@ class ExportedVersion:
 #: The payload fields of :class:`VersionRows` items, in order (values as stored; None where absent).
 ITEM_FIELDS = ("status", "start", "end", "kind", "cue_start", "cue_end", "speaker_start", "speaker_end",
                "speaker_name", "stance_label", "stance_target", "checkworthy")
+#: The columns of :attr:`VersionRows.items`: the item's version, layer and position in the layer, then its fields.
+ITEM_COLUMNS = ("version_id", "layer", "position", *ITEM_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -250,8 +252,13 @@ class VersionRows:
     texts: tuple[str, ...]
     #: Per version: (version id, index of its document in ``doc_ids``, annotator name, status).
     versions: tuple[tuple[int, int, str, str], ...]
-    #: Per item, in no particular order: (version id, layer, position in the layer, the ``ITEM_FIELDS``).
-    items: Sequence[tuple[int, str, int, Sequence[Any]]]
+    #: The items as columns (``ITEM_COLUMNS``, one sequence each, items in the same, unspecified order);
+    #: ``checkworthy`` may be 0/1 instead of False/True.
+    items: tuple[Sequence[Any], ...]
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items[0]) if self.items else 0
 
 
 @dataclass(frozen=True)

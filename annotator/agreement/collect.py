@@ -18,7 +18,7 @@ import numpy as np
 
 from annotator.agreement.metrics import token_bounds
 from annotator.agreement.results import LAYER_LABELS, NO_STANCE, Exclusion
-from annotator.records import ITEM_FIELDS, VersionRows
+from annotator.records import VersionRows
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, Annotation
 
 SpanKey = tuple[str, str | None]
@@ -169,50 +169,50 @@ def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray | None) -> Rows:
     )
 
 
-def item_rows(items: Sequence[tuple[int, str, int, Sequence[Any]]], slots: Mapping[int, tuple[int, int]], k: int,
+def item_rows(items: Sequence[Sequence[Any]], slots: Mapping[int, tuple[int, int]], k: int,
               names: dict[str | None, str | None], extra_kinds: set[str]) -> list[Rows]:
     """Per annotator, the rows of the kept items of the versions in ``slots`` (version id -> (document index,
-    annotator)), from plain item rows (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
+    annotator)), from item columns (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
     from Annotations: the same defaults (``scheme.quote_from_dict``), rows in document then item order.
     Quote kinds outside the scheme (of any item, rejected too) are added to ``extra_kinds``. Column by
     column: one pass per field, no per-item objects."""
-    vid, layer, position, fields = zip(*items)
+    (vid_col, layer_col, position_col, status_col, start_col, end_col, kind_col, cue_s_col, cue_e_col, spk_s_col,
+     spk_e_col, name_col, label_col, target_col, cw_col) = items
+    vid = np.array(vid_col, dtype=np.int64)
     keys = np.array(sorted(slots), dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, np.array(vid, dtype=np.int64)), max(len(keys) - 1, 0))
-    code = np.array([_LAYER_CODES.get(x, -1) for x in layer], dtype=np.int64)  # 0 quotes, 1 claims
-    sel = np.flatnonzero((keys[at] == np.array(vid, dtype=np.int64)) & (code >= 0)) if len(keys) else at[:0]
-    status, start, end, kind, cue_s, cue_e, spk_s, spk_e, spk_name, st_label, st_target, checkworthy = (
-        _objects(col)[sel] for col in zip(*fields))
+    at = np.minimum(np.searchsorted(keys, vid), max(len(keys) - 1, 0))
+    layer = _objects(layer_col)
+    code = np.where(layer == "quotes", 0, np.where(layer == "claims", 1, -1))
+    sel = np.flatnonzero((keys[at] == vid) & (code >= 0)) if len(keys) else at[:0]
     code, at = code[sel], at[sel]
-    kinds = np.array([str(x or "direct") for x in kind.tolist()], dtype=object)
+    kinds = np.array([str(x or "direct") for x in _objects(kind_col)[sel].tolist()], dtype=object)
     extra_kinds.update(set(kinds[code == 0].tolist()) - set(QUOTE_KINDS))
-    kept = np.array([(x or "accepted") in KEPT_STATUSES for x in status.tolist()], dtype=bool)
+    kept = np.array([(x or "accepted") in KEPT_STATUSES for x in _objects(status_col)[sel].tolist()], dtype=bool)
     slot_doc = np.array([slots[v][0] for v in keys.tolist()], dtype=np.int64)
     slot_ann = np.array([slots[v][1] for v in keys.tolist()], dtype=np.int64)
-    doc, ann, pos = slot_doc[at], slot_ann[at], np.array(position, dtype=np.int64)[sel]
+    doc, ann, pos = slot_doc[at], slot_ann[at], np.array(position_col, dtype=np.int64)[sel]
     order = np.flatnonzero(kept)
     order = order[np.lexsort((pos[order], doc[order], ann[order], code[order]))]
     group = code[order] * k + ann[order]  # sorted: (quotes, annotator 0), ..., (claims, annotator 0), ...
     bounds = np.searchsorted(group, np.arange(2 * k + 1, dtype=np.int64))
-    no_speaker = _is_none(spk_s)
+    start, end = np.array(start_col, dtype=np.int64)[sel], np.array(end_col, dtype=np.int64)[sel]
+    (cue_s, _), (cue_e, _), (spk_e, _) = (_ints_or_none(col, sel) for col in (cue_s_col, cue_e_col, spk_e_col))
+    spk_s, no_speaker = _ints_or_none(spk_s_col, sel)
+    st_label, st_target = _objects(label_col)[sel], _objects(target_col)[sel]
     no_stance = _is_none(st_label) & _is_none(st_target)
-    speaker = _normalised(spk_name, no_speaker, names)
+    speaker = _normalised(_objects(name_col)[sel], no_speaker, names)
     stance = np.array([NO_STANCE if none else str(x) for x, none in zip(st_label.tolist(), no_stance.tolist())],
                       dtype=object)
     target = _normalised(st_target, no_stance, names)
-    cw = np.array([True if x is None else bool(x) for x in checkworthy.tolist()], dtype=bool)
+    cw = np.array([True if x is None else bool(x) for x in _objects(cw_col)[sel].tolist()], dtype=bool)
     out = []
     for a in range(k):
         q, c = order[bounds[a]:bounds[a + 1]], order[bounds[k + a]:bounds[k + a + 1]]
         out.append(Rows(
-            doc[q], start[q].astype(np.int64), end[q].astype(np.int64), kinds[q], _ints_or(cue_s[q]), _ints_or(cue_e[q]),
-            _ints_or(spk_s[q]), _ints_or(spk_e[q]), speaker[q].tolist(), stance[q].tolist(), target[q].tolist(),
-            doc[c], start[c].astype(np.int64), end[c].astype(np.int64), cw[c],
+            doc[q], start[q], end[q], kinds[q], cue_s[q], cue_e[q], spk_s[q], spk_e[q],
+            speaker[q].tolist(), stance[q].tolist(), target[q].tolist(), doc[c], start[c], end[c], cw[c],
         ))  # fmt: skip
     return out
-
-
-_LAYER_CODES = {"quotes": 0, "claims": 1}
 
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
@@ -226,8 +226,12 @@ def _is_none(values: np.ndarray) -> np.ndarray:
     return np.array([x is None for x in values.tolist()], dtype=bool)
 
 
-def _ints_or(values: np.ndarray, missing: int = -1) -> np.ndarray:
-    return np.array([missing if x is None else x for x in values.tolist()], dtype=np.int64)
+def _ints_or_none(values: Sequence[int | None], sel: np.ndarray, missing: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """The ``sel`` entries of a column of offsets or None, as integers (``missing`` for None) and where None
+    was (through float: exact for offsets below 2**53)."""
+    floats = np.array(values, dtype=np.float64)[sel]
+    absent = np.isnan(floats)
+    return np.where(absent, missing, floats).astype(np.int64), absent
 
 
 def _normalised(values: np.ndarray, absent: np.ndarray, names: dict[str | None, str | None]) -> np.ndarray:
@@ -412,7 +416,7 @@ class _Collector:
                                   [text for _, _, st in versions if st == "done"])
             if done is not None:
                 slots.update((vid, (len(self.ids) - 1, a)) for a, vid, st in versions if st == "done")
-        if slots and batch.items:
+        if slots and batch.n_items:
             for a, rows in enumerate(item_rows(batch.items, slots, self.k, self.name_cache, self.extra_kinds)):
                 self.buffers[a].add_rows(rows)
         if len(self.texts) >= self.chunk:
