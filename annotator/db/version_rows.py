@@ -28,7 +28,8 @@ assert len(_COLUMNS) == len(ITEM_COLUMNS)
 
 _FROM = " FROM version_items i WHERE i.version_id IN :ids"
 _AGGREGATE = {"sqlite": "json_group_array(i.{})", "postgresql": "json_agg(i.{})::text"}
-_ITEMS = {dialect: "SELECT " + ", ".join(agg.format(c) for c in _COLUMNS) + _FROM for dialect, agg in _AGGREGATE.items()}
+_ITEMS = {dialect: "SELECT " + ", ".join(agg.format(c) for c in _COLUMNS) + _FROM
+          for dialect, agg in _AGGREGATE.items()}
 #: Whole item payloads, for exports.
 _PAYLOADS = {
     "sqlite": "SELECT '[' || group_concat(json_array(i.version_id, i.layer, i.position, json(i.payload)), ',') || ']'",
