@@ -208,12 +208,12 @@ def export_prodigy(
     Tokens come from the stored tokenization (written by preannotate), else from a spaCy tokenizer;
     spans that do not fall on token boundaries are expanded to the covering tokens and reported.
     """
-    from annotator.io.output import write_lines
+    from annotator.io.output import write_byte_lines
     from annotator.io.prodigy import prodigy_lines
     from annotator.io.tokens import Tokenization
 
     def write(versions: Iterable[ExportedVersion], report: ExportReport, fh: IO[bytes]) -> None:
-        write_lines(prodigy_lines(versions, dataset, Tokenization(model, report)), fh)
+        write_byte_lines(prodigy_lines(versions, dataset, Tokenization(model, report)), fh)
 
     _export("prodigy", dataset, annotator, gold, status, out, db, write)
 

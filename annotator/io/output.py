@@ -235,13 +235,30 @@ def write_lines(lines: Iterable[str], fh: IO[bytes], batch: int = 256) -> int:
     return n
 
 
-def fast_dumps(obj: Any) -> str:
-    """Compact JSON with non-ASCII kept, by orjson: 10x faster than ``json`` on token-heavy Prodigy tasks
-    (0.9 -> 0.08 ms for a 3 kB article). What orjson refuses (integers beyond 64 bits, nesting deeper
-    than 255 levels: metadata that import accepts) goes through ``json`` instead."""
+def write_byte_lines(lines: Iterable[bytes], fh: IO[bytes], batch: int = 256) -> int:
+    """:func:`write_lines` of lines already encoded (UTF-8, without the newline)."""
+    n = 0
+    buf: list[bytes] = []
+    for line in lines:
+        buf.append(line)
+        if len(buf) >= batch:
+            fh.write(b"\n".join(buf) + b"\n")
+            n += len(buf)
+            buf.clear()
+    if buf:
+        fh.write(b"\n".join(buf) + b"\n")
+        n += len(buf)
+    return n
+
+
+def fast_dumps(obj: Any) -> bytes:
+    """Compact JSON with non-ASCII kept, as UTF-8, by orjson: 10x faster than ``json`` on token-heavy Prodigy
+    tasks (0.9 -> 0.08 ms for a 3 kB article), and written as it comes (``write_byte_lines``: decoding it to a
+    string and encoding the lines again was a seventh of a Prodigy export). What orjson refuses (integers beyond
+    64 bits, nesting deeper than 255 levels: metadata that import accepts) goes through ``json`` instead."""
     try:
         import orjson
 
-        return orjson.dumps(obj).decode("utf-8")
+        return orjson.dumps(obj)
     except (ImportError, TypeError):
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -283,9 +283,9 @@ def stream_with_tokens(
     last_key: tuple[str, str] | None = None
     layout: TokenLayout | None = None
     for ev in versions:
-        key = (ev.annotation.doc_id, ev.annotation.text)
+        key = (ev.doc_id, ev.text)
         if key != last_key or layout is None:
-            layout = tokens.layout(ev.annotation.text, ev.tokens, ev.annotation.doc_id)
+            layout = tokens.layout(ev.text, ev.tokens, ev.doc_id)
             last_key = key
         yield ev, layout
 

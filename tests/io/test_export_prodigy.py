@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import mmh3
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
-from annotator.io.prodigy import REL_CUE, REL_SPEAKER, annotation_from_task, input_hash, set_hashes, timestamp
+from annotator.io.prodigy import (
+    INPUT_KEYS, REL_CUE, REL_SPEAKER, annotation_from_task, get_hash, input_hash, set_hashes, timestamp,
+)
 from annotator.io.validation import validator
 from annotator.scheme import Annotation
 from tests.conftest import ROOT
@@ -94,6 +98,14 @@ def test_hashes_and_timestamps_are_stable(cli, annotated: str, tmp_path: Path) -
     repo = Repository(open_database(annotated))
     expected = [timestamp(ev.updated_at) for ev in repo.export_versions("news")]
     assert [t["_timestamp"] for t in again] == expected and all(ts > 1_600_000_000 for ts in expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.one_of(st.characters(), st.sampled_from('"\\\x00\x1f\x7f\u2028\ud800\udfff'))))
+def test_input_hash_is_prodigys_for_any_text(text: str) -> None:
+    """The input hash built from the text's ASCII JSON is Prodigy's get_hash of {"text": text}."""
+    assert input_hash(text) == get_hash({"text": text}, INPUT_KEYS) == mmh3.hash(
+        json.dumps({"text": text}, sort_keys=True, separators=(",", ":")))
 
 
 def test_task_hash_follows_the_spans_not_relations_meta_or_annotator(annotated: str) -> None:
