@@ -85,6 +85,20 @@ def test_layouts_from_the_stored_arrays_equal_the_layouts_from_pairs(case: tuple
     assert layout_from_offsets(text, offsets) == layout_from_offsets(text, pairs)
 
 
+@given(st.lists(st.tuples(st.sampled_from([" ", " ", " ", "\n", "\t", "  "]), st.text(alphabet="ab—🇷🇺.", min_size=1,
+                                                                                       max_size=4)), max_size=12),
+       st.sampled_from(["", " ", "\n"]), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_layouts_of_word_tokens_equal_the_layouts_from_pairs(words: list[tuple[str, str]], tail: str, split: bool) -> None:
+    """Tokens separated by one space or nothing (the layout's short cut), or by other whitespace (not)."""
+    text = "".join(sep + word for sep, word in words)[1:] + tail
+    pattern = r"\S+" if split else r"\w+|[^\w\s]"
+    pairs = [m.span() for m in re.finditer(pattern, text)]
+    arrays = numpy.array(pairs, dtype=numpy.int64).reshape(-1, 2)
+    offsets = TokenOffsets(arrays[:, 0].copy(), arrays[:, 1].copy())
+    assert layout_from_offsets(text, offsets) == layout_from_offsets(text, pairs)
+
+
 def _tokenize(repo: Repository) -> None:
     """Two tokenizations: word/punctuation tokens, and on one document str.split tokens (misaligned spans)."""
     run = repo.start_model_run("news", "test-tokenizer", "1", {})
