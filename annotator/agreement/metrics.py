@@ -630,9 +630,10 @@ def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     cp = _codepoints(text)
-    word = _WORD[np.minimum(cp, len(_WORD) - 1)]
-    edges = np.diff(word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+    word = np.zeros(len(cp) + 2, dtype=bool)  # a non-word character on either side
+    np.take(_WORD, cp, out=word[1:-1], mode="clip")  # beyond the table: its last entry (a word character)
+    change = np.flatnonzero(word[1:] != word[:-1])  # alternately a token's start and its end
+    return change[0::2].astype(np.int64, copy=False), change[1::2].astype(np.int64, copy=False)
 
 
 def token_offsets(text: str) -> np.ndarray:

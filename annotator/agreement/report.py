@@ -29,7 +29,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -496,7 +496,10 @@ def _speaker_agreement(
 def _codes(values: Sequence[Sequence[Hashable]], index: dict[Hashable, int]) -> list[np.ndarray]:
     """Per annotator, each item's value as an integer (``index`` first, new values numbered as met): equal
     codes for equal values, so comparisons of matched items are array operations."""
-    return [np.array([index.setdefault(v, len(index)) for v in vs], dtype=np.int64) for vs in values]
+    for v in dict.fromkeys(chain.from_iterable(values)):  # the distinct values in the order met
+        index.setdefault(v, len(index))
+    code = index.__getitem__
+    return [np.fromiter(map(code, vs), dtype=np.int64, count=len(vs)) for vs in values]
 
 
 def _label_table(conf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -66,7 +66,7 @@ def _expected_sum(lengths: Sequence[int] | np.ndarray, gaps: Sequence[int] | np.
         first = np.searchsorted(g, ls, side="left")
         fits = suffix[first] - (ls - 1) * (len(g) - first)  # sum over gaps >= l of (g - l + 1)
         terms = (n_c - 1) * (2 * ls**3 - 3 * ls**2 + ls) // 3 + ls * ls * fits
-        return sum(terms.tolist())
+        return _exact_sum(terms)
     expected = 0
     for l in lengths.tolist():
         first_gap = int(np.searchsorted(g, l, side="left"))
@@ -134,7 +134,7 @@ def unitizing_segments(total_length: int, segments: Sequence[Segments],
         return UnitizingAlpha(None, d_o, 0.0)
     expected = _expected_sum(unit_lengths, gaps, n_c)
     ls = unit_lengths
-    denominator = r * L * (r * L - 1) - sum((ls * (ls - 1)).tolist())
+    denominator = r * L * (r * L - 1) - _exact_sum(ls * (ls - 1))
     d_e = 2.0 * expected / L / denominator if denominator > 0 else 0.0
     if d_e <= 0.0:
         return UnitizingAlpha(None, d_o, d_e)
@@ -172,8 +172,10 @@ def _coder_segments(offsets: np.ndarray, doc: np.ndarray, start: np.ndarray,
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` by one sort (its hash-based path was a third of agreement's time here)."""
-    v = np.sort(values)
+    """``np.unique`` by one sort (its hash-based path was a third of agreement's time here). The values are
+    a few sorted runs joined (boundaries of two coders, offsets and units): a stable sort (timsort) merges
+    them, 3x faster than quicksort on 1.5 million."""
+    v = np.sort(values, kind="stable")
     if len(v) < 2:
         return v
     keep = np.ones(len(v), dtype=bool)
@@ -201,6 +203,16 @@ def _pair_distance_arrays(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray,
     terms = np.where(both, (s1 - s2) ** 2 + (e1 - e2) ** 2, 0)
     terms = np.where(inside_b, (e1 - s1) ** 2, terms)
     terms = np.where(inside_a, (e2 - s2) ** 2, terms)
+    return _exact_sum(terms)
+
+
+def _exact_sum(terms: np.ndarray) -> int:
+    """The exact sum of non-negative 64-bit integers: numpy's own sum when it cannot overflow (the largest
+    term times their number fits), else as Python integers (``tolist``: 75x slower on a million terms)."""
+    if not len(terms):
+        return 0
+    if int(terms.max()) * len(terms) < 2**63:
+        return int(terms.sum())
     return sum(terms.tolist())
 
 

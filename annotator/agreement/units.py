@@ -193,7 +193,7 @@ def unit_agreement_of(attribute: str, units: np.ndarray, values: Sequence[Sequen
     coded = np.full(units.shape, -1, dtype=np.int64)
     for a in range(k):
         try:
-            code = np.array([index[v] for v in values[a]], dtype=np.int64)
+            code = np.fromiter(map(index.__getitem__, values[a]), dtype=np.int64, count=len(values[a]))
         except KeyError as exc:
             raise ValueError(f"rating {exc.args[0]!r} is not one of the categories {list(labels)!r}") from None
         rows = np.flatnonzero(units[:, a] >= 0)
