@@ -32,7 +32,9 @@ _ITEMS = {dialect: "SELECT " + ", ".join(agg.format(c) for c in _COLUMNS) + _FRO
           for dialect, agg in _AGGREGATE.items()}
 #: Whole item payloads, for exports.
 _PAYLOADS = {
-    "sqlite": "SELECT '[' || group_concat(json_array(i.version_id, i.layer, i.position, json(i.payload)), ',') || ']'",
+    # the stored JSON texts joined as they are (json_array(..., json(payload)) parsed and re-wrote each one)
+    "sqlite": "SELECT '[' || group_concat('[' || i.version_id || ',\"' || i.layer || '\",' || i.position || ','"
+              " || i.payload || ']', ',') || ']'",
     "postgresql": "SELECT '[' || string_agg(json_build_array(i.version_id, i.layer, i.position, i.payload)::text, ',')"
                   " || ']'",
 }
