@@ -63,8 +63,10 @@ class BulkInsert(_Statement):
         self.postgres = dialect.name == "postgresql"
         if self.postgres:
             names = ", ".join(_name(dialect, c) for c in self.columns)
-            self.sql = (f"INSERT INTO {_name(dialect, table.name)} ({names}) SELECT {names} FROM "
-                        f"{_arrays(dialect, table, self.columns)} WITH ORDINALITY AS u({names}, n) ORDER BY n")
+            self._head = f"INSERT INTO {_name(dialect, table.name)} ({names}) SELECT " + ", ".join(
+                f"u.{_name(dialect, c)}" for c in self.columns)
+            self._source = f"{_arrays(dialect, table, self.columns)} WITH ORDINALITY AS u({names}, n)"
+            self.sql = f"{self._head} FROM {self._source} ORDER BY u.n"
         else:
             compiled = insert(table).compile(dialect=dialect, column_keys=list(self.columns))
             self.sql = str(compiled)
@@ -73,12 +75,22 @@ class BulkInsert(_Statement):
             self.columns = tuple(order)
         self.processors = _processors(dialect, table, self.columns)
 
+    def guarded(self, guard: str) -> str:
+        """PostgreSQL: the insert as a part of a ``WITH`` statement, inserting only if the query ``guard``
+        (a name in the same ``WITH``) has a row; its parameters are ``arrays``."""
+        assert self.postgres
+        return f"{self._head} FROM {self._source}, {guard} ORDER BY u.n"
+
+    def arrays(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """PostgreSQL: the statement's parameters for ``rows``: one array per column."""
+        return [[r[c] for r in rows] for c in self.columns]
+
     def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert ``rows`` (their values already passed through ``value``)."""
         if not rows:
             return
         if self.postgres:
-            conn.exec_driver_sql(self.sql, tuple([r[c] for r in rows] for c in self.columns))
+            conn.exec_driver_sql(self.sql, tuple(self.arrays(rows)))
         else:
             conn.exec_driver_sql(self.sql, [tuple(r[c] for c in self.columns) for r in rows])
 
@@ -95,22 +107,37 @@ class BulkUpdate(_Statement):
         q = dialect.identifier_preparer.quote
         if self.postgres:
             names = ", ".join(q(c) for c in (*self.keys, *self.columns))
-            where = " AND ".join(f"t.{q(k)} = u.{q(k)}" for k in self.keys)
-            self.sql = (f"UPDATE {q(table.name)} AS t SET " + ", ".join(f"{q(c)} = u.{q(c)}" for c in self.columns)
-                        + f" FROM {_arrays(dialect, table, (*self.keys, *self.columns))} AS u({names})"
-                        + f" WHERE t.{q(scope)} = %b::{table.c[scope].type.compile(dialect)} AND {where}")
+            self._head = (f"UPDATE {q(table.name)} AS t SET " + ", ".join(f"{q(c)} = u.{q(c)}" for c in self.columns)
+                          + f" FROM {_arrays(dialect, table, (*self.keys, *self.columns))} AS u({names})")
+            self._match = " AND ".join(f"t.{q(k)} = u.{q(k)}" for k in self.keys)
+            self._scope = q(scope)
+            self.sql = (f"{self._head} WHERE t.{self._scope} = %b::{table.c[scope].type.compile(dialect)} "
+                        f"AND {self._match}")
         else:
             self.sql = (f"UPDATE {q(table.name)} SET " + ", ".join(f"{q(c)} = ?" for c in self.columns)
                         + " WHERE " + " AND ".join(f"{q(k)} = ?" for k in (scope, *self.keys)))
         self.processors = _processors(dialect, table, (*self.keys, *self.columns))
 
+    def guarded(self, guard: str) -> str:
+        """PostgreSQL: the update as a part of a ``WITH`` statement, of the rows whose scope is the ``id`` the
+        query ``guard`` (a name in the same ``WITH``) returns (none if it returns no row); its parameters
+        are ``arrays``."""
+        assert self.postgres
+        return f"{self._head}, {guard} WHERE t.{self._scope} = {guard}.id AND {self._match}"
+
+    def _processed(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        last = {tuple(r[k] for k in self.keys): r for r in rows}
+        return [tuple(self.value(c, r[c]) for c in (*self.keys, *self.columns)) for r in last.values()]
+
+    def arrays(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """PostgreSQL: the parameters of ``guarded`` for ``rows``: one array per key and column."""
+        return [list(column) for column in zip(*self._processed(rows))]
+
     def run(self, conn: Connection, scope: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         """Update the rows ``rows`` name (each a mapping of every key and column to its value)."""
-        last = {tuple(r[k] for k in self.keys): r for r in rows}
-        if not last:
+        processed = self._processed(rows)
+        if not processed:
             return
-        names = (*self.keys, *self.columns)
-        processed = [tuple(self.value(c, r[c]) for c in names) for r in last.values()]
         if self.postgres:
             conn.exec_driver_sql(self.sql, (*(list(column) for column in zip(*processed)), scope))
         else:

@@ -18,7 +18,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -430,6 +430,33 @@ def _once_more_on_a_lost_connection(what: str, transaction: Callable[[], Documen
         raise SaveError(f"{what} not saved: {_short(lost.cause)}") from lost.cause
     except (OperationalError, DBAPIError) as exc:
         raise SaveError(f"{what} not saved: {_short(exc)}") from exc
+
+
+def _decided(state: DocumentVersion, stored: _Rows, edits: Sequence[tuple[str, str, Edit]], action: str,
+             status: str | None) -> tuple[DocumentVersion, _Rows, _ItemWrites, str, list[dict[str, Any]]]:
+    """The decisions ``edits`` made on ``state`` (its items as stored: ``stored``, not changed): the new
+    version (its status and revision still the old ones), its items, the row writes, the new status and the
+    events to log, one per item (and one for a status change)."""
+    version_id = state.version_id
+    rows = dict(stored)
+    writes = _ItemWrites(version_id)
+    events: list[dict[str, Any]] = []
+    for layer, item_id, edit in edits:
+        _check_layer(layer)
+        i = state.index_of(layer, item_id)
+        item = edit(state, None if i is None else state.items(layer)[i])
+        state, before, after = _with_item(state, rows, layer, i, item, writes)
+        events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
+                       "before": before, "after": after, "undoable": True, "created_at": utcnow()})
+    new_status = state.status
+    if status is not None:
+        events.append({"version_id": version_id, "action": "status", "item_id": None,
+                       "before": {"status": state.status}, "after": {"status": status},
+                       "undoable": False, "created_at": utcnow()})
+        new_status = status
+    elif state.status == "new":
+        new_status = "in_progress"
+    return state, rows, writes, new_status, events
 
 
 class Repository:
@@ -939,15 +966,24 @@ class Repository:
         assert hit is not None
         return hit
 
+    @staticmethod
+    def _first(conn: Connection, statement: Any, params: Any) -> CursorResult[Any]:
+        """A write transaction's first statement (driver SQL when ``statement`` is text). A connection it
+        finds dead raises ``_LostConnection``: the transaction never reached its COMMIT, so nothing of it is
+        stored, and it may run once more."""
+        try:
+            if isinstance(statement, str):
+                return conn.exec_driver_sql(statement, params)
+            return conn.execute(statement, params)
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise _LostConnection(exc) from exc
+            raise
+
     def _bumped(self, conn: Connection, version_id: int) -> tuple[DocumentVersion, _Rows]:
         """In a write transaction: lock the version's row and bump its revision (``_BUMP``); the version as it
         was before (from ``_recent`` when it is unchanged since), with its items as stored."""
-        try:
-            revision = conn.execute(_BUMP, {"b_id": version_id, "b_now": utcnow()}).scalar()
-        except DBAPIError as exc:
-            if exc.connection_invalidated:  # nothing of this transaction reached the server
-                raise _LostConnection(exc) from exc
-            raise
+        revision = self._first(conn, _BUMP, {"b_id": version_id, "b_now": utcnow()}).scalar()
         if revision is None:
             raise NotFoundError(f"no version with id {version_id}")
         hit = self._recall(version_id, revision - 1)
@@ -996,26 +1032,50 @@ class Repository:
     def _update_items(self, version_id: int, edits: Sequence[tuple[str, str, Edit]], action: str,
                       status: str | None) -> DocumentVersion:
         with self._writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                done = self._in_one_statement(conn, version_id, edits, action, status)
+                if done is not None:
+                    return done
             state, stored = self._bumped(conn, version_id)
-            rows = dict(stored)
-            writes = _ItemWrites(version_id)
-            events: list[dict[str, Any]] = []
-            for layer, item_id, edit in edits:
-                _check_layer(layer)
-                i = state.index_of(layer, item_id)
-                item = edit(state, None if i is None else state.items(layer)[i])
-                state, before, after = _with_item(state, rows, layer, i, item, writes)
-                events.append({"version_id": version_id, "action": action, "item_id": f"{layer}:{item_id}",
-                               "before": before, "after": after, "undoable": True, "created_at": utcnow()})
-            new_status = state.status
-            if status is not None:
-                events.append({"version_id": version_id, "action": "status", "item_id": None,
-                               "before": {"status": state.status}, "after": {"status": status},
-                               "undoable": False, "created_at": utcnow()})
-                new_status = status
-            elif state.status == "new":
-                new_status = "in_progress"
-            return self._write(conn, state, rows, writes, new_status, events)
+            return self._write(conn, *_decided(state, stored, edits, action, status))
+
+    def _in_one_statement(self, conn: Connection, version_id: int, edits: Sequence[tuple[str, str, Edit]],
+                          action: str, status: str | None) -> DocumentVersion | None:
+        """PostgreSQL: the decisions made on the version as this repository last saw it (``_recent``) and
+        stored by ONE statement, which bumps the revision only if it is still that one and writes the items
+        and events only if it did: one round trip instead of three (BEGIN and COMMIT remain). None when it
+        cannot (not remembered, changed since, an edit that adds or removes items, an edit that raises): the
+        caller then goes the locked way (``_bumped``), which decides again on the stored version."""
+        with self._recent_lock:
+            hit = self._recent.get(version_id)
+        if hit is None:
+            return None
+        try:
+            state, rows, writes, new_status, events = _decided(*hit, edits, action, status)
+        except Exception:  # maybe decided on a version changed since: the locked way raises it if it holds
+            return None
+        if any(kind != "update" for kind, _ in writes.ops):
+            return None
+        dialect = conn.dialect
+        params: list[Any] = [utcnow()]
+        set_status = ""
+        if new_status != state.status:
+            set_status = ", status = %b::VARCHAR"
+            params.append(new_status)
+        params += [version_id, state.revision]
+        parts = [f"bump AS (UPDATE versions SET revision = revision + 1, updated_at = %b::TIMESTAMP WITH TIME ZONE"
+                 f"{set_status} WHERE id = %b::INTEGER AND revision = %b::INTEGER RETURNING id)"]
+        if writes.ops:
+            items = bulk_update(dialect, _core(VersionItem), "version_id", _ItemWrites.KEY, _ItemWrites.SET)
+            parts.append(f"items AS ({items.guarded('bump')})")
+            params += items.arrays([p for _, p in writes.ops])
+        if events:
+            logged = bulk_insert(dialect, _core(Event), _EVENT_COLUMNS)
+            parts.append(f"logged AS ({logged.guarded('bump')})")
+            params += logged.arrays([{c: logged.value(c, e.get(c)) for c in _EVENT_COLUMNS} for e in events])
+        if not self._first(conn, "WITH " + ", ".join(parts) + " SELECT count(*) FROM bump", tuple(params)).scalar():
+            return None  # changed by someone else since (or gone): nothing was written
+        return self._stored(state, rows, new_status)
 
     def _write(self, conn: Connection, state: DocumentVersion, rows: _Rows, writes: _ItemWrites, status: str,
                events: list[dict[str, Any]]) -> DocumentVersion:
@@ -1026,6 +1086,10 @@ class Repository:
         writes.flush(conn)
         logged = bulk_insert(conn.dialect, _core(Event), _EVENT_COLUMNS)
         logged.run(conn, [{c: logged.value(c, e.get(c)) for c in _EVENT_COLUMNS} for e in events])
+        return self._stored(state, rows, status)
+
+    def _stored(self, state: DocumentVersion, rows: _Rows, status: str) -> DocumentVersion:
+        """The version once its changes (``state``, ``rows``) and new status are written: one revision on."""
         new = carry_lookups(state, replace(state, status=status, revision=state.revision + 1))
         self._remember(new, rows)
         return new

@@ -17,6 +17,8 @@ from tests.tui.helpers import DATASET, build_repo
 
 TRICKY: list[Any] = [{"big": 2**70, "lone": "\ud800", "text": "é — ✓ \"q\" \\", "none": None, "list": [1.5, True]},
                      None, {}, {"id": "q1", "start": 0, "end": 4}]
+#: Item payloads: no lone surrogate (PostgreSQL reads the payload for the generated columns and refuses one).
+ITEMS: list[Any] = [{**TRICKY[0], "lone": "a surrogate pair: \ud83d\ude00"}, None, {}, TRICKY[3]]
 WHEN = datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=timezone.utc)
 EVENT_COLUMNS = ("version_id", "action", "item_id", "before", "after", "ref_event_id", "undoable", "created_at")
 
@@ -55,10 +57,10 @@ def test_a_bulk_update_sets_what_one_update_after_another_sets(db_url: str) -> N
     with repo.db.engine.begin() as conn:
         conn.execute(insert(table), [{"version_id": version_id, "layer": layer, "item_id": f"x{i}", "position": i << 32,
                                       "payload": {}} for layer in ("quotes", "claims") for i in range(4)])
-        changes = [{"layer": "quotes", "position": 1 << 32, "item_id": "first", "payload": TRICKY[0]},
+        changes = [{"layer": "quotes", "position": 1 << 32, "item_id": "first", "payload": ITEMS[0]},
                    {"layer": "claims", "position": 2 << 32, "item_id": "c2", "payload": None},
-                   {"layer": "quotes", "position": 1 << 32, "item_id": "q1", "payload": TRICKY[3]},  # again: this wins
-                   {"layer": "quotes", "position": 3 << 32, "item_id": "q3", "payload": TRICKY[0]}]
+                   {"layer": "quotes", "position": 1 << 32, "item_id": "q1", "payload": ITEMS[3]},  # again: this wins
+                   {"layer": "quotes", "position": 3 << 32, "item_id": "q3", "payload": ITEMS[0]}]
         bulk_update(conn.dialect, table, "version_id", ("layer", "position"), ("item_id", "payload")).run(
             conn, version_id, changes)
         ours = as_text(conn, "version_items", "layer, position, item_id, CAST(payload AS TEXT)", "true")

@@ -68,13 +68,13 @@ def test_a_decision_whose_new_connection_is_lost_too_is_not_saved_and_says_so(
     repo = Repository(open_database(url))
     repo.import_records("d", [ImportRecord("a", "Some text.", {}, "t")])
     state = repo.open_version(repo.document_id("d", "a"), "ann")
-    bumped = Repository._bumped
+    first = Repository._first
 
-    def lost_first(self: Repository, conn: Connection, version_id: int) -> Any:
+    def lost_first(conn: Connection, statement: Any, params: Any) -> Any:
         _drop_connections(url)  # this transaction's connection dies before its first statement
-        return bumped(self, conn, version_id)
+        return first(conn, statement, params)
 
-    monkeypatch.setattr(Repository, "_bumped", lost_first)
+    monkeypatch.setattr(Repository, "_first", staticmethod(lost_first))
     with pytest.raises(SaveError, match="status not saved"):
         repo.set_status(state.version_id, "done")
     monkeypatch.undo()

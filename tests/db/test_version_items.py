@@ -39,16 +39,19 @@ def test_a_decision_on_a_long_document_writes_one_item_and_its_event(db_url: str
     new = repo.save_item(state.version_id, "quotes", "q150", item_to_payload(quote("q150", 750, 754, "accepted")),
                          "accept")
     item_writes = [(sql, params) for sql, params in sent if "version_items" in sql]
-    assert len(item_writes) == 1 and item_writes[0][0].lstrip().upper().startswith("UPDATE")
-    assert len(str(item_writes[0][1])) < 500  # one item, not the version's 300
+    assert len(item_writes) == 1 and "UPDATE version_items" in item_writes[0][0]
+    # one item (on PostgreSQL in the statement that also logs its event), not the version's 300
+    assert len(str(item_writes[0][1])) < (1000 if "postgresql" in db_url else 500)
     assert sum(len(str(params)) for _sql, params in sent) < 2000
     assert new.quotes[150].status == "accepted" and stored(db_url, state.version_id).quotes == new.quotes
     repo.close()
 
 
-def test_a_decision_is_three_statements(db_url: str) -> None:
+def test_a_decision_is_one_statement_on_postgresql_and_three_on_sqlite(db_url: str) -> None:
     """Fewer round trips: the version's row is locked by the update of its revision (no locking read
-    first), then the item's row and the event; a status change adds one."""
+    first), then the item's row and the event; a status change adds one. On PostgreSQL the three are one
+    statement (``WITH``: the items and the event are written only if the revision was the one the
+    repository decided on)."""
     quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(10))
     repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
     version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
@@ -58,11 +61,13 @@ def test_a_decision_is_three_statements(db_url: str) -> None:
                  lambda _c, _cur, statement, _params, _ctx, _many: sent.append(statement.split()[0].upper()))
     before = stored(db_url, version_id)
     new = repo.save_item(version_id, "quotes", "q2", item_to_payload(quote("q2", 10, 14, "rejected")), "reject")
-    assert [s for s in sent if s != "BEGIN"] == ["UPDATE", "UPDATE", "INSERT"]
+    postgres = "postgresql" in db_url
+    assert [s for s in sent if s != "BEGIN"] == (["WITH"] if postgres else ["UPDATE", "UPDATE", "INSERT"])
     assert new.revision == before.revision + 1 and new == stored(db_url, version_id)
     sent.clear()
     done = repo.set_status(version_id, "done")
-    assert [s for s in sent if s != "BEGIN"] == ["UPDATE", "UPDATE", "INSERT"]  # revision, status, its event
+    # revision, status, its event
+    assert [s for s in sent if s != "BEGIN"] == (["WITH"] if postgres else ["UPDATE", "UPDATE", "INSERT"])
     assert done.status == "done" and done == stored(db_url, version_id)
     repo.close()
 
@@ -109,10 +114,11 @@ def test_the_rows_give_back_the_version_after_adds_removals_undo_and_redo(db_url
     repo.close()
 
 
-def test_enter_writes_its_items_in_one_statement_and_its_events_in_another(db_url: str) -> None:
+def test_enter_writes_its_items_in_one_statement_and_its_events_in_one(db_url: str) -> None:
     """``enter`` on a 300-item article: the items' updates go as one statement and their 300 events as one
-    (PostgreSQL: ``unnest`` of one array per column; SQLite: one executemany), still one logged decision
-    per item, each undone on its own, most recent first."""
+    (SQLite: one executemany each; PostgreSQL: ``unnest`` of one array per column, both parts of the one
+    statement that bumps the revision), still one logged decision per item, each undone on its own, most
+    recent first."""
     quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(300))
     repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
     version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
@@ -121,9 +127,9 @@ def test_enter_writes_its_items_in_one_statement_and_its_events_in_another(db_ur
                  lambda _c, _cur, statement, _params, _ctx, _many: sent.append(" ".join(statement.split()[:3]).upper()))
     accept = [("quotes", f"q{i}", lambda _v, old: replace(old, status="accepted")) for i in range(300)]
     done = repo.update_items(version_id, accept, "done", status="done")
-    assert [s for s in sent if not s.startswith("BEGIN")] == [
-        "UPDATE VERSIONS SET", "UPDATE VERSIONS SET", "UPDATE VERSION_ITEMS AS" if "postgresql" in db_url
-        else "UPDATE VERSION_ITEMS SET", "INSERT INTO EVENTS"]  # revision, status, items, events
+    assert [s for s in sent if not s.startswith("BEGIN")] == (
+        ["WITH BUMP AS"] if "postgresql" in db_url  # all of it in one statement
+        else ["UPDATE VERSIONS SET", "UPDATE VERSIONS SET", "UPDATE VERSION_ITEMS SET", "INSERT INTO EVENTS"])
     assert done == stored(db_url, version_id) and {q.status for q in done.quotes} == {"accepted"}
     logged = repo.events(version_id)
     assert [e["action"] for e in logged] == ["open"] + ["done"] * 300 + ["status"]
@@ -161,4 +167,26 @@ def test_enter_is_all_or_nothing_when_the_database_refuses_one_event(db_url: str
         repo.update_items(version_id, accept, "done", status="done")
     assert stored(db_url, version_id) == before and [e["action"] for e in repo.events(version_id)] == ["open"]
     assert repo.get_version(version_id) == before  # what the repository remembers is what is stored
+    repo.close()
+
+
+def test_a_decision_after_another_process_changed_the_version_applies_to_the_stored_one(db_url: str) -> None:
+    """This repository remembers the version it last wrote; another process changes it since. The next
+    decision here must not be made on the remembered one: (PostgreSQL) the one statement finds the
+    revision moved on and writes nothing, then the decision is made on the stored version under its lock."""
+    quotes = tuple(quote(f"q{i}", 5 * i, 5 * i + 4) for i in range(5))
+    repo = build_repo(db_url, [Annotation("d1", TEXT, "model", "done", {}, quotes, ())])
+    version_id = repo.open_version(repo.document_id(DATASET, "d1"), "ann").version_id
+    repo.save_item(version_id, "quotes", "q0", item_to_payload(quote("q0", 0, 4, "accepted")), "accept")
+    with Repository(open_database(db_url)) as other:  # another process rejects q1 and q2
+        other.update_items(version_id, [("quotes", q, lambda _v, old: replace(old, status="rejected"))
+                                        for q in ("q1", "q2")], "reject")
+    # here: q2 edited on what is stored (rejected), not on what this repository remembers (suggested)
+    new = repo.update_item(version_id, "quotes", "q2", lambda _v, old: replace(old, text=old.status), "edit")
+    assert [q.status for q in new.quotes] == ["accepted", "rejected", "rejected", "suggested", "suggested"]
+    assert new.quotes[2].text == "rejected" and new.revision == 3 and new == stored(db_url, version_id)
+    assert [(e["action"], e["item_id"]) for e in repo.events(version_id)] == [
+        ("open", None), ("accept", "quotes:q0"), ("reject", "quotes:q1"), ("reject", "quotes:q2"),
+        ("edit", "quotes:q2")]
+    assert repo.events(version_id)[-1]["before"]["status"] == "rejected"
     repo.close()
