@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
-from annotator.nlp.attribution_clauses import Candidate, ClauseModel, candidates
+from annotator.nlp.attribution_clauses import Candidate, ClauseModel, Parse, candidates
 from annotator.nlp.attribution_features import QUOTE_TOKENS, Featurizer, paragraphs
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
 from annotator.quotemarks import inside_marks, mark_count, quote_kind
@@ -216,11 +216,15 @@ def _opens_sentence(doc: Doc, start: int, end: int) -> bool:
     return bool(first.is_sent_start) or all(t.is_punct or t.is_space for t in doc[first.sent.start:start])
 
 
-def from_complementizer(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def from_complementizer(doc: Doc, start: int, end: int, text: str | None = None) -> tuple[int, int]:
     """A content that takes in the cue verb's object or adverbial before its "that" clause ("told reporters
     that …", "announced on the floor that …") starts at the complementizer, as PolNeAR's do: of the contents
     holding such a clause whose verb is outside them, 999 start at the complementizer, 18 before it (400
-    training articles)."""
+    training articles). ``text``: the doc's, when the caller has it."""
+    text = comp.doc_text(doc) if text is None else text
+    piece = text[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])].lower()
+    if "that" not in piece and "whether" not in piece and "if" not in piece:  # most contents: no Token walk
+        return start, end
     for tok in doc[start + 1:end]:
         head = tok.head
         if (tok.dep_ == "mark" and tok.lower_ in COMPLEMENTIZERS and head.dep_ == "ccomp"
@@ -259,7 +263,7 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
         if kind_label != "CON":
             continue
         para = para_of.get(s, -1)
-        s, e = _trim_tail(doc, *from_complementizer(doc, s, e))
+        s, e = _trim_tail(doc, *from_complementizer(doc, s, e, text))
         start, end, kind = content_span(text, *_char_range(doc, s, e))
         if start >= end:
             continue
@@ -357,11 +361,12 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
         k = bisect_left(starts, end)  # records starting before the content ends ...
         return k == 0 or ends[k - 1] <= start  # ... all end before it starts
 
-    cands = [c for c in candidates(doc) if free(c)]
+    parse = Parse(doc)
+    cands = [c for c in candidates(doc, parse) if free(c)]
     if not cands:
         return out
     text = comp.doc_text(doc) if text is None else text
-    probs = clauses.probabilities(doc, cands, rules)
+    probs = clauses.probabilities(doc, cands, rules, parse)
     edges = [e for r in out for e in (r.get("cue"), r.get("speaker")) if e]
     for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
         if p < clauses.threshold:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-from spacy.attrs import ORTH, POS
-from spacy.symbols import VERB
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, ORTH, POS
+from spacy.symbols import PRON, VERB
 from spacy.tokens import Doc, Token
 
 from annotator.errors import ModelError
@@ -48,51 +48,117 @@ class Candidate:
     variant: str
 
 
-def _cut(verb: Token, kids: Sequence[Token]) -> tuple[int, int] | None:
+class _Children(dict[int, list[int]]):
+    """Token index -> its children's indices in text order (spaCy's ``Token.children``), listed when asked."""
+
+    def __init__(self, order: list[int], bounds: list[int]):
+        super().__init__()
+        self._order, self._bounds = order, bounds
+
+    def __missing__(self, i: int) -> list[int]:
+        kids = self[i] = [c for c in self._order[self._bounds[i]:self._bounds[i + 1]] if c != i]
+        return kids
+
+
+class _Texts(dict[int, str]):
+    """Token index -> its text, looked up when asked."""
+
+    def __init__(self, orth: list[int], strings: Any):
+        super().__init__()
+        self._orth, self._strings = orth, strings
+
+    def __missing__(self, i: int) -> str:
+        text = self[i] = self._strings[self._orth[i]]
+        return text
+
+
+class Parse:
+    """A parsed doc's columns (one ``Doc.to_array``) as Python lists: heads, dependency labels, parts of speech;
+    children (spaCy's order), texts and subtree edges (spaCy's own: in a non-projective parse they are not
+    always the subtree's extremes) looked up per token when asked. The pass reads the parse around every
+    verb several times; a Token object per look-up was most of its cost."""
+
+    def __init__(self, doc: Doc):
+        n = len(doc)
+        cols = doc.to_array([HEAD, DEP, POS, ORTH, IS_SPACE, IDX]).reshape(n, 6)
+        heads = np.arange(n, dtype=np.int64) + cols[:, 0].view(np.int64)
+        order = np.argsort(heads, kind="stable")  # children grouped by head, each group in text order
+        self.head: list[int] = heads.tolist()
+        self.children = _Children(order.tolist(), np.searchsorted(heads[order], np.arange(n + 1)).tolist())
+        strings = doc.vocab.strings
+        self.strings = strings
+        deps = cols[:, 1].tolist()
+        names = {key: strings[key] for key in set(deps)}
+        self.dep: list[str] = [names[key] for key in deps]
+        self.text = _Texts(cols[:, 3].tolist(), strings)
+        self.pos: list[int] = cols[:, 2].tolist()
+        self.is_space: list[int] = cols[:, 4].tolist()
+        self.idx: list[int] = cols[:, 5].tolist()
+        self._doc = doc
+        self._edges: dict[int, tuple[int, int]] = {}
+
+    def token(self, i: int) -> Token:
+        return self._doc[i]
+
+    def edges(self, i: int) -> tuple[int, int]:
+        """spaCy's left and right edge of token ``i``'s subtree."""
+        edges = self._edges.get(i)
+        if edges is None:
+            tok = self._doc[i]
+            edges = self._edges[i] = (tok.left_edge.i, tok.right_edge.i)
+        return edges
+
+
+def _cut(p: Parse, verb: int, kids: Sequence[int]) -> tuple[int, int] | None:
     """The token range of ``kids``' subtrees (those after the verb when it sits among them), edge
     punctuation trimmed."""
-    if any(c.i < verb.i for c in kids) and any(c.i > verb.i for c in kids):
-        kids = [c for c in kids if c.i > verb.i]
-    start = min(c.left_edge.i for c in kids)
-    end = max(c.right_edge.i for c in kids) + 1
-    doc = verb.doc
-    while end > start and (doc[end - 1].text in _EDGE or doc[end - 1].is_space):
+    if any(c < verb for c in kids) and any(c > verb for c in kids):
+        kids = [c for c in kids if c > verb]
+    edges = [p.edges(c) for c in kids]
+    start = min(a for a, _b in edges)
+    end = max(b for _a, b in edges) + 1
+    text, space = p.text, p.is_space
+    while end > start and (text[end - 1] in _EDGE or space[end - 1]):
         end -= 1
-    while start < end and (doc[start].text in _EDGE or doc[start].is_space):
+    while start < end and (text[start] in _EDGE or space[start]):
         start += 1
     return (start, end) if end > start else None
 
 
-def _spans(verb: Token) -> list[tuple[str, int, int, int]]:
+def _spans(p: Parse, verb: int) -> list[tuple[str, int, int, int]]:
     """``(variant, cue_end, start, end)``: the verb's complements and object ("core"); the object with the
     phrases completing it ("full": "blamed Obama for the deal"); a preposition's object with the
     preposition in the cue ("prep": "called for the overthrow of Assad")."""
     out: list[tuple[str, int, int, int]] = []
-    kids = [c for c in verb.children if c.dep_ in CONTENT_DEPS]
-    core = _cut(verb, kids) if kids else None
+    dep, children = p.dep, p.children
+    kids = [c for c in children[verb] if dep[c] in CONTENT_DEPS]
+    core = _cut(p, verb, kids) if kids else None
     if core is not None:
-        out.append(("core", verb.i + 1, *core))
-    obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        out.append(("core", verb + 1, *core))
+    obj = next((c for c in kids if dep[c] == "dobj"), None)
     if obj is not None:
-        more = [c for c in verb.children if c.dep_ in _AFTER_OBJECT and c.i > obj.i and c not in kids]
-        full = _cut(verb, kids + more) if more else None
+        more = [c for c in children[verb] if dep[c] in _AFTER_OBJECT and c > obj and c not in kids]
+        full = _cut(p, verb, kids + more) if more else None
         if full is not None and full != core:
-            out.append(("full", verb.i + 1, *full))
-    if not any(c.dep_ in ("ccomp", "dobj") for c in kids):
-        for prep in verb.children:
-            pobj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
-            if prep.dep_ == "prep" and prep.i > verb.i and pobj is not None and prep.i - verb.i <= 3:
-                span = _cut(verb, [pobj])
+            out.append(("full", verb + 1, *full))
+    if not any(dep[c] in ("ccomp", "dobj") for c in kids):
+        for prep in children[verb]:
+            if prep <= verb or prep - verb > 3 or dep[prep] != "prep":
+                continue
+            pobj = next((g for g in children[prep] if dep[g] in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                span = _cut(p, verb, [pobj])
                 if span is not None:
-                    out.append((f"prep:{prep.lower_}", prep.i + 1, *span))
+                    out.append((f"prep:{p.token(prep).lower_}", prep + 1, *span))
     return out
 
 
-def candidates(doc: Doc) -> list[Candidate]:
-    """Every way of reading a verb as a cue of its complement, object or prepositional object."""
-    verbs = np.flatnonzero(doc.to_array(POS) == VERB)  # only the verbs become Token objects
-    return [Candidate(int(i), cue_end, start, end, variant) for i in verbs
-            for variant, cue_end, start, end in _spans(doc[int(i)])]
+def candidates(doc: Doc, parse: Parse | None = None) -> list[Candidate]:
+    """Every way of reading a verb as a cue of its complement, object or prepositional object (``parse``:
+    ``Parse(doc)``, when the caller has it)."""
+    p = Parse(doc) if parse is None else parse
+    return [Candidate(i, cue_end, start, end, variant) for i, pos in enumerate(p.pos) if pos == VERB
+            for variant, cue_end, start, end in _spans(p, i)]
 
 
 def _quoted(doc: Doc) -> np.ndarray:
@@ -113,61 +179,66 @@ def _quoted(doc: Doc) -> np.ndarray:
     return np.asarray((before - before[starts][para]) % 2 == 1)
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(p: Parse, verb: int) -> int | None:
     t = verb
     for _ in range(3):
-        subj = next((c for c in t.children if c.dep_ in _SUBJ), None)
+        subj = next((c for c in p.children[t] if p.dep[c] in _SUBJ), None)
         if subj is not None:
             return subj
-        if t.dep_ not in ("xcomp", "conj", "advcl", "acl", "relcl") or t.head is t:
+        if p.dep[t] not in ("xcomp", "conj", "advcl", "acl", "relcl"):
             return None
-        if t.dep_ == "relcl":
-            return t.head
-        t = t.head
+        if p.dep[t] == "relcl":
+            return p.head[t]
+        t = p.head[t]
     return None
 
 
-def _noun_kind(tok: Token | None) -> str:
-    if tok is None:
+def _noun_kind(p: Parse, i: int | None) -> str:
+    if i is None:
         return "none"
-    if tok.pos_ == "PRON":
+    tok = p.token(i)
+    if p.pos[i] == PRON:
         return f"pron:{tok.lower_}"
     return tok.ent_type_ or tok.pos_
 
 
-def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None
-             ) -> list[dict[str, Any]]:
+def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None,
+             parse: Parse | None = None) -> list[dict[str, Any]]:
     """Each candidate's features (strings for one-hot, numbers as they are)."""
+    p = Parse(doc) if parse is None else parse
     quoted = _quoted(doc)
     rule_spans = [(r["start"], r["end"]) for r in rules or ()]
+    dep, children = p.dep, p.children
     out = []
     for c in cands:
-        verb = doc[c.verb]
+        verb = p.token(c.verb)
         lemma = verb.lemma_.lower()
-        kids = {k.dep_ for k in verb.children}
-        subj = _subject(verb)
-        obj = next((k for k in verb.children if k.dep_ == "dobj"), None)
-        first = doc[c.start]
+        kids = {dep[k] for k in children[c.verb]}
+        subj = _subject(p, c.verb)
+        obj = next((k for k in children[c.verb] if dep[k] == "dobj"), None)
+        first = p.token(c.start)
         n = c.end - c.start
-        vstart = verb.idx
+        vstart = p.idx[c.verb]
         var = c.variant.split(":")[0]
+        vdep = dep[c.verb]
+        head = p.head[c.verb]
         f: dict[str, Any] = {
             "variant": c.variant, f"lemma|variant={lemma}|{c.variant}": 1, f"first|variant={first.lower_}|{var}": 1,
-            "lemma": lemma, "tag": verb.tag_, "dep": verb.dep_, "head_pos": verb.head.pos_,
-            "head_lemma": verb.head.lemma_.lower() if verb.dep_ in ("xcomp", "ccomp", "conj") else "-",
-            "subj": _noun_kind(subj), "obj": _noun_kind(obj), "first": first.lower_ if first.is_alpha else "x",
+            "lemma": lemma, "tag": verb.tag_, "dep": vdep, "head_pos": p.strings[p.pos[head]],
+            "head_lemma": p.token(head).lemma_.lower() if vdep in ("xcomp", "ccomp", "conj") else "-",
+            "subj": _noun_kind(p, subj), "obj": _noun_kind(p, obj), "first": first.lower_ if first.is_alpha else "x",
             "first_pos": first.pos_, "len": min(n // 4, 10), "log_len": float(n).__pow__(0.5) / 5,
             "after": int(c.start > c.verb), "quoted": int(bool(quoted[c.verb])),
             "in_rule": int(any(s <= vstart < e for s, e in rule_spans)),
-            "neg": int("neg" in kids), "sent_root": int(verb.dep_ == "ROOT"),
+            "neg": int("neg" in kids), "sent_root": int(vdep == "ROOT"),
         }
-        for dep in ("ccomp", "xcomp", "dobj", "oprd", "prep", "prt", "dative", "aux", "auxpass", "agent"):
-            if dep in kids:
-                f[f"kid={dep}"] = 1
-                f[f"lemma|kid={lemma}|{dep}"] = 1
+        for kid_dep in ("ccomp", "xcomp", "dobj", "oprd", "prep", "prt", "dative", "aux", "auxpass", "agent"):
+            if kid_dep in kids:
+                f[f"kid={kid_dep}"] = 1
+                f[f"lemma|kid={lemma}|{kid_dep}"] = 1
         f[f"lemma|subj={lemma}|{f['subj'].split(':')[0]}"] = 1
         f[f"lemma|first={lemma}|{f['first']}"] = 1
-        prt = next((k.lower_ for k in verb.children if k.dep_ == "prt"), None)
+        prt = next((p.token(k).lower_ for k in children[c.verb] if dep[k] == "prt"), None)
         if prt:
             f["prt"] = f"{lemma} {prt}"
         out.append(f)
@@ -198,12 +269,12 @@ class ClauseModel:
         return cls(weights, float(clf.intercept_[0]), threshold,
                    {"candidates": len(rows), "positives": int(sum(labels)), "C": c})
 
-    def probabilities(self, doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None
-                      ) -> list[float]:
+    def probabilities(self, doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None,
+                      parse: Parse | None = None) -> list[float]:
         """Each candidate's probability of being a PolNeAR attribution (a few hundred look-ups per doc)."""
         w = self.weights
         out = []
-        for f in features(doc, cands, rules):
+        for f in features(doc, cands, rules, parse):
             z = self.intercept
             for k, v in f.items():
                 z += w.get(f"{k}={v}", 0.0) if isinstance(v, str) else w.get(k, 0.0) * v

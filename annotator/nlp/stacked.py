@@ -169,7 +169,7 @@ def score_records(doc: Doc, records: Sequence[dict[str, Any]], content: dict[int
     (rule and learned quotes alike; the side panel shows it and ``annotate --order uncertain`` sorts by it)."""
     for r in records:
         span = doc.char_span(r["start"], r["end"], alignment_mode="expand")
-        probs = [content[t.i] for t in span or () if t.i in content]
+        probs = [content[i] for i in (range(span.start, span.end) if span is not None else ()) if i in content]
         r["score"] = round(sum(probs) / len(probs), 4) if probs else None
 
 
