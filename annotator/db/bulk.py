@@ -85,6 +85,23 @@ class BulkInsert(_Statement):
         """PostgreSQL: the statement's parameters for ``rows``: one array per column."""
         return [[r[c] for r in rows] for c in self.columns]
 
+    def processed(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        """``rows`` as Python values (a column a row does not name: NULL), one list per column, each value
+        passed through ``value`` (column by column: a function call per value, not per value and column)."""
+        out = []
+        for c in self.columns:
+            values = [r.get(c) for r in rows]
+            process = self.processors.get(c)
+            out.append(values if process is None else [process(v) for v in values])
+        return out
+
+    def write(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` given as Python values (``processed``)."""
+        if not rows:
+            return
+        columns = self.processed(rows)
+        conn.exec_driver_sql(self.sql, tuple(columns) if self.postgres else list(zip(*columns)))
+
     def run(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert ``rows`` (their values already passed through ``value``)."""
         if not rows:
@@ -125,24 +142,27 @@ class BulkUpdate(_Statement):
         assert self.postgres
         return f"{self._head}, {guard} WHERE t.{self._scope} = {guard}.id AND {self._match}"
 
-    def _processed(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        last = {tuple(r[k] for k in self.keys): r for r in rows}
-        return [tuple(self.value(c, r[c]) for c in (*self.keys, *self.columns)) for r in last.values()]
-
     def arrays(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-        """PostgreSQL: the parameters of ``guarded`` for ``rows``: one array per key and column."""
-        return [list(column) for column in zip(*self._processed(rows))]
+        """The values of ``rows`` (the last of each key's), one list per key and column, each value passed
+        through ``value``: on PostgreSQL the parameters of ``guarded``."""
+        last = list({tuple(r[k] for k in self.keys): r for r in rows}.values())
+        out = []
+        for c in (*self.keys, *self.columns):
+            values = [r[c] for r in last]
+            process = self.processors.get(c)
+            out.append(values if process is None else [process(v) for v in values])
+        return out
 
     def run(self, conn: Connection, scope: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         """Update the rows ``rows`` name (each a mapping of every key and column to its value)."""
-        processed = self._processed(rows)
-        if not processed:
+        if not rows:
             return
+        columns = self.arrays(rows)
         if self.postgres:
-            conn.exec_driver_sql(self.sql, (*(list(column) for column in zip(*processed)), scope))
+            conn.exec_driver_sql(self.sql, (*columns, scope))
         else:
             n = len(self.keys)
-            conn.exec_driver_sql(self.sql, [(*r[n:], scope, *r[:n]) for r in processed])
+            conn.exec_driver_sql(self.sql, [(*r[n:], scope, *r[:n]) for r in zip(*columns)])
 
 
 #: Statements kept per process (per dialect, so per engine: a bound keeps engines made and disposed by the

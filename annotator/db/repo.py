@@ -225,8 +225,7 @@ class _ItemWrites:
             if kind == "update":
                 bulk_update(conn.dialect, table, "version_id", self.KEY, self.SET).run(conn, self.version_id, params)
             elif kind == "insert":
-                rows = bulk_insert(conn.dialect, table, self.COLUMNS)
-                rows.run(conn, [{c: rows.value(c, p[c]) for c in self.COLUMNS} for p in params])
+                bulk_insert(conn.dialect, table, self.COLUMNS).write(conn, params)
             else:
                 conn.execute(self.STATEMENTS[kind], params)
         self.ops = []
@@ -1072,7 +1071,7 @@ class Repository:
         if events:
             logged = bulk_insert(dialect, _core(Event), _EVENT_COLUMNS)
             parts.append(f"logged AS ({logged.guarded('bump')})")
-            params += logged.arrays([{c: logged.value(c, e.get(c)) for c in _EVENT_COLUMNS} for e in events])
+            params += logged.processed(events)
         if not self._first(conn, "WITH " + ", ".join(parts) + " SELECT count(*) FROM bump", tuple(params)).scalar():
             return None  # changed by someone else since (or gone): nothing was written
         return self._stored(state, rows, new_status)
@@ -1085,7 +1084,7 @@ class Repository:
             conn.execute(_SET_STATUS, {"b_id": state.version_id, "b_status": status})
         writes.flush(conn)
         logged = bulk_insert(conn.dialect, _core(Event), _EVENT_COLUMNS)
-        logged.run(conn, [{c: logged.value(c, e.get(c)) for c in _EVENT_COLUMNS} for e in events])
+        logged.write(conn, events)
         return self._stored(state, rows, status)
 
     def _stored(self, state: DocumentVersion, rows: _Rows, status: str) -> DocumentVersion:
