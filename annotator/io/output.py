@@ -221,22 +221,12 @@ def atomic_output(path: Path) -> Iterator[IO[bytes]]:
 
 def write_lines(lines: Iterable[str], fh: IO[bytes], batch: int = 256) -> int:
     """Write lines (UTF-8, ``\\n``-terminated) in batches; returns the number of lines."""
-    n = 0
-    buf: list[str] = []
-    for line in lines:
-        buf.append(line)
-        if len(buf) >= batch:
-            fh.write(("\n".join(buf) + "\n").encode("utf-8"))
-            n += len(buf)
-            buf.clear()
-    if buf:
-        fh.write(("\n".join(buf) + "\n").encode("utf-8"))
-        n += len(buf)
-    return n
+    return write_byte_lines((line.encode("utf-8") for line in lines), fh, batch)
 
 
 def write_byte_lines(lines: Iterable[bytes], fh: IO[bytes], batch: int = 256) -> int:
-    """:func:`write_lines` of lines already encoded (UTF-8, without the newline)."""
+    """Write lines already encoded (UTF-8, without the newline), ``\\n``-terminated, in batches; returns the
+    number of lines."""
     n = 0
     buf: list[bytes] = []
     for line in lines:
