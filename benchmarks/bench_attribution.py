@@ -3,8 +3,9 @@
 Reads a PolNeAR-style brat corpus with the brat import's code, takes the same held-out articles as
 ``annotator train-base`` (seeded split by article, ``--tune-share``), and scores on them:
 
-- modes: the rules alone, the CRF joined with the rules without (``joined-crf``) and with the second pass
-  over verb clauses (``joined``, the default), the CRF and second pass alone (``learned``);
+- modes: the rules alone, the CRF joined with the rules without (``joined-crf``) and with the record filter
+  and the second pass over verb clauses (``joined``, the default), the CRF, filter and second pass alone
+  (``learned``);
 - all attributions and each kind (direct/indirect/mixed): P/R/F at 0.3 character overlap and exact
   (``annotator.nlp.evaluate``, the scoring of ``annotator evaluate``);
 - speaker accuracy as ``annotator evaluate`` counts it (canonical name = gold source text) and by mention
@@ -87,7 +88,7 @@ def main() -> int:
             cells = [f"{s[c + '_p']} {s[c + '_r']} {s[c + '_f']}" for c in cols]
             print(f"{mode:10} " + " ".join(f"{c:>22}" for c in cells)
                   + f"  {s['speaker_name_acc']:>8} {s['speaker_mention_acc']:>11}")
-        print("(each cell: P R F; joined-crf: joined without the second pass over verb clauses)")
+        print("(each cell: P R F; joined-crf: joined without the record filter and the second pass over verb clauses)")
         sp = result["speed"]
         print(f"speed: bare nlp.pipe {sp['bare_s']}s, rules {sp['rules_s']}s ({sp['rules_ratio']}x), "
               f"joined {sp['joined_s']}s ({sp['joined_ratio']}x; goal <= {SPEED_GOAL}x)")

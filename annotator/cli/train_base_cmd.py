@@ -18,7 +18,7 @@ app = typer.Typer()
 @app.command("train-base")
 def train_base(
     corpus: Annotated[Path, typer.Argument(help="A brat folder, e.g. a PolNeAR checkout's train split (text/, attributions/).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Model folder to write (model.crfsuite, cue_lemmas.json, clauses.json, scores.json).")] = Path("annotator/models/attribution"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model folder to write (model.crfsuite, cue_lemmas.json, clauses.json, records.json, scores.json).")] = Path("annotator/models/attribution"),
     brat_scheme: Annotated[str, typer.Option("--brat-scheme", help="Brat type mapping: built-in name or JSON file.")] = "polnear",
     tune_share: Annotated[float, typer.Option("--tune-share", min=0.0, max=0.5, help="Share of articles held out for scoring.")] = 0.1,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the article split.")] = 0,
@@ -49,6 +49,7 @@ def train_base(
     params = {"max_iterations": max_iterations} if max_iterations else None
     facts = ta.train_crf(docs[: len(train)], train, output, params=params, log=log)
     facts["second_pass"] = ta.train_clauses(docs[: len(train)], train, output, log=log)
+    facts["record_filter"] = ta.train_records(docs[: len(train)], train, output, crf_params=params, log=log)
     scores = {}
     if tune:
         preds = ta.predict_modes(docs[len(train):], tune, output)

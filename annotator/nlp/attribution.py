@@ -7,7 +7,8 @@
 2. Tagged spans are grouped into attributions: each content takes the nearest cue (same sentence first;
    a cue that governs the content in the parse wins), the cue the nearest source (else the cue verb's
    subject, as the rules find it). A content without a cue in its paragraph continues the attribution just
-   before it when it is a direct quote.
+   before it when it is a direct quote. A record filter (``annotator.nlp.attribution_records``,
+   ``records.json`` in the model folder) drops those a logistic regression finds unlikely right.
 3. ``mode="joined"`` (the default) keeps the rules' direct quotes and "according to" attributions, where the
    rules are stronger, adds every learned attribution that overlaps none of them (indirect and mixed
    contents, noun cues, beliefs, polls and documents as sources; one without a source takes the speaker
@@ -37,6 +38,7 @@ from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_clauses import Candidate, ClauseModel, Parse, candidates
+from annotator.nlp import attribution_records as records_filter
 from annotator.nlp.attribution_features import QUOTE_TOKENS, Featurizer, paragraphs
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
 from annotator.quotemarks import inside_marks, mark_count, quote_kind
@@ -399,6 +401,7 @@ class AttributionComponent:
         self.tagger = tagger
         self.mode = mode
         self.clauses = ClauseModel.find(tagger.model_dir)
+        self.keep = records_filter.find(tagger.model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
         text = comp.doc_text(doc)
@@ -406,7 +409,10 @@ class AttributionComponent:
             return doc
         rules = doc._.get(comp.ATTRIBUTIONS_EXT) or []
         spans, content = self.tagger.tag_all(doc)
-        records = join(doc, rules, group(doc, [(k, s, e) for k, s, e, _p in spans]), self.mode)
+        learned = group(doc, [(k, s, e) for k, s, e, _p in spans])
+        if self.keep is not None:
+            learned = records_filter.keep_records(doc, learned, self.keep, content, sentence_index(doc))
+        records = join(doc, rules, learned, self.mode)
         if self.clauses is not None:
             records = add_clauses(doc, records, self.clauses, rules, text)
         score_records(doc, records, content)
@@ -422,6 +428,7 @@ class AttributionComponent:
     def from_disk(self, path: Path, exclude: Sequence[str] = ()) -> "AttributionComponent":
         self.tagger = ScoredTagger(Path(path))
         self.clauses = ClauseModel.find(self.tagger.model_dir)
+        self.keep = records_filter.find(self.tagger.model_dir)
         return self
 
 

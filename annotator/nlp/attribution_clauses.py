@@ -272,25 +272,27 @@ class ClauseModel:
     def probabilities(self, doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None,
                       parse: Parse | None = None) -> list[float]:
         """Each candidate's probability of being a PolNeAR attribution (a few hundred look-ups per doc)."""
-        w = self.weights
-        out = []
-        for f in features(doc, cands, rules, parse):
-            z = self.intercept
-            for k, v in f.items():
-                z += w.get(f"{k}={v}", 0.0) if isinstance(v, str) else w.get(k, 0.0) * v
-            out.append(1.0 / (1.0 + math.exp(-z)))
-        return out
+        return [self.probability(f) for f in features(doc, cands, rules, parse)]
 
-    def save(self, folder: Path) -> None:
+    def probability(self, f: dict[str, Any]) -> float:
+        """The logistic of one row of features (strings one-hot, numbers as they are)."""
+        w = self.weights
+        z = self.intercept
+        for k, v in f.items():
+            z += w.get(f"{k}={v}", 0.0) if isinstance(v, str) else w.get(k, 0.0) * v
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def save(self, folder: Path, name: str = CLAUSE_FILE) -> None:
         data = {"threshold": self.threshold, "intercept": self.intercept, "info": self.info,
                 "weights": self.weights}
-        (folder / CLAUSE_FILE).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def find(cls, folder: Path) -> "ClauseModel | None":
+    def find(cls, folder: Path, name: str = CLAUSE_FILE) -> "ClauseModel | None":
         """The model of an attribution folder (or of its base, for a model stacked by ``annotator train``);
-        None when it has none (trained before the second pass existed): the CRF then works alone."""
-        for path in (folder / CLAUSE_FILE, folder / "base" / CLAUSE_FILE):
+        None when it has none (trained before the second pass existed): the CRF then works alone. ``name``:
+        the file (the record filter's, ``attribution_records``, has the same form)."""
+        for path in (folder / name, folder / "base" / name):
             if path.is_file():
                 try:
                     data = json.loads(path.read_text(encoding="utf-8"))

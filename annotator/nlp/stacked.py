@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from annotator.errors import ModelError
 from annotator.nlp.attribution_clauses import CLAUSE_FILE
+from annotator.nlp.attribution_records import RECORD_FILE
 from annotator.nlp.attribution_features import Featurizer
 from annotator.nlp.common import ATTRIBUTIONS_EXT
 
@@ -173,8 +174,9 @@ def score_records(doc: Doc, records: Sequence[dict[str, Any]], content: dict[int
         r["score"] = round(sum(probs) / len(probs), 4) if probs else None
 
 
-#: The files of a tagger folder (a stacked one also has ``base/``; the second pass's model is its base's).
-TAGGER_FILES = ("model.crfsuite", "cue_lemmas.json", STACK_FILE, CLAUSE_FILE)
+#: The files of a tagger folder (a stacked one also has ``base/``; the second pass's and the record filter's
+#: models are its base's).
+TAGGER_FILES = ("model.crfsuite", "cue_lemmas.json", STACK_FILE, CLAUSE_FILE, RECORD_FILE)
 
 
 def save_tagger(src: Path, dst: Path) -> None:
