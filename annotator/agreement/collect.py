@@ -432,14 +432,22 @@ class _Collector:
             tok_starts, tok_ends = token_bounds("\n".join(self.texts))
             tok_doc = np.searchsorted(starts, tok_starts, side="right") - 1
             pattern = np.array(self.patterns[first:], dtype=np.int64)[tok_doc] << self.k
-            for key in span_keys(self.span_layers, self.extra_kinds):
-                if key not in self.hist:
-                    self.hist[key] = self.untouched.copy()
+            keys = span_keys(self.span_layers, self.extra_kinds)
+            bits: dict[SpanKey, np.ndarray] = {}
+            for key in reversed(keys):  # a layer's labels come after it: theirs are known when it is reached
+                labels = [bits[k] for k in keys if k[0] == key[0] and k[1] is not None] if key[1] is None else []
+                if labels:  # every item has one label (a kind, checkworthy or not): the layer is their union
+                    bits[key] = np.bitwise_or.reduce(labels)
+                    continue
                 spans = []
                 for r in rows:
                     doc, s, e = r.key_spans(key)
                     spans.append(_clipped(starts, lengths, doc - first, s, e))
-                self.hist[key].add(pattern | labelled_bits(tok_starts, tok_ends, spans))
+                bits[key] = labelled_bits(tok_starts, tok_ends, spans)
+            for key in keys:
+                if key not in self.hist:
+                    self.hist[key] = self.untouched.copy()
+                self.hist[key].add(pattern | bits[key])
             self.untouched.add(pattern)
         for a, r in enumerate(rows):
             self.parts[a].append(r)
