@@ -35,7 +35,10 @@ class SpanLengths:
     counts: dict[str, Counter[int]] = field(default_factory=dict)
 
     def add(self, key: str, length: int) -> None:
-        self.counts.setdefault(key, Counter())[length] += 1
+        counts = self.counts.get(key)
+        if counts is None:  # not setdefault: a Counter made per call was 2 % of a DocBin export
+            counts = self.counts[key] = Counter()
+        counts[length] += 1
 
     def total(self, key: str) -> int:
         return sum(self.counts.get(key, Counter()).values())
