@@ -26,6 +26,7 @@ resolution names the speakers afterwards.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from itertools import accumulate
 from pathlib import Path
@@ -58,6 +59,7 @@ _JOINING_PUNCT = frozenset({",", "—", "–", "-", '"', "“", "”", "''", "``
 _TAIL_PUNCT = frozenset({",", ";", ":", "-", "—", "–"})
 #: Complementizers PolNeAR keeps inside a content (docs/contract.md section 1).
 COMPLEMENTIZERS = frozenset({"that", "whether", "if"})
+_COMPLEMENTIZER_TEXT = re.compile("|".join(sorted(COMPLEMENTIZERS)), re.IGNORECASE)
 
 
 class CrfTagger:
@@ -224,10 +226,12 @@ def from_complementizer(doc: Doc, start: int, end: int, text: str | None = None)
     holding such a clause whose verb is outside them, 999 start at the complementizer, 18 before it (400
     training articles). ``text``: the doc's, when the caller has it."""
     text = comp.doc_text(doc) if text is None else text
-    piece = text[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])].lower()
-    if "that" not in piece and "whether" not in piece and "if" not in piece:  # most contents: no Token walk
-        return start, end
-    for tok in doc[start + 1:end]:
+    first = doc[start]
+    for m in _COMPLEMENTIZER_TEXT.finditer(text, first.idx + len(first), doc[end - 1].idx + len(doc[end - 1])):
+        word = doc.char_span(m.start(), m.end())  # only the tokens that are such a word, in text order
+        if word is None or len(word) != 1:
+            continue
+        tok = word[0]
         head = tok.head
         if (tok.dep_ == "mark" and tok.lower_ in COMPLEMENTIZERS and head.dep_ == "ccomp"
                 and head.left_edge.i == tok.i and head.head.i < start and head.i < end):
@@ -254,7 +258,7 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
     spans = merge_pieces(doc, spans, text)
     cues = [(s, e) for k, s, e in spans if k == "CUE"]
     sources = [(s, e) for k, s, e in spans if k == "SRC"]
-    para_of = {}
+    para_of = [-1] * len(doc)  # each token's paragraph (-1: whitespace)
     for p, idx in enumerate(paragraphs(doc)):
         for i in idx:
             para_of[i] = p
@@ -264,20 +268,20 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
     for kind_label, s, e in spans:
         if kind_label != "CON":
             continue
-        para = para_of.get(s, -1)
+        para = para_of[s]
         s, e = _trim_tail(doc, *from_complementizer(doc, s, e, text))
         start, end, kind = content_span(text, *_char_range(doc, s, e))
         if start >= end:
             continue
         inside = [c for c in cues if s <= c[0] < e]  # a merged content's own cue comes first
-        same = inside or [c for c in cues if para_of.get(c[0]) == para and not (s <= c[0] < e)]
+        same = inside or [c for c in cues if para_of[c[0]] == para and not (s <= c[0] < e)]
         cue = min(same, key=lambda c: _gap(doc, c, (s, e), sent_of) - (6 if _governs(doc, c, (s, e)) else 0),
                   default=None)
         rec: dict[str, Any] = {"start": start, "end": end, "kind": kind, "cue": None, "speaker": None,
                                "name": None, "stance": None}
         if cue is not None:
             rec["cue"] = list(_char_range(doc, *cue))
-            src = _source(doc, cue, [x for x in sources if para_of.get(x[0]) == para
+            src = _source(doc, cue, [x for x in sources if para_of[x[0]] == para
                                      and (bool(inside) or not (s <= x[0] < e))], sent_of)
             if src is not None:
                 rec["speaker"] = list(_char_range(doc, *src))
