@@ -163,6 +163,8 @@ async def test_refused_decisions_are_warnings(sample_repo: Repository) -> None:
         await settle(pilot)
         await go_to(pilot, "claims", "c1")
         await pilot.press("d")  # kind is for quotes
+        await settle(pilot)  # each warning is checked at once: a notification expires after a few seconds
+        assert any("quotes" in m for s, m in notifications(app) if s == "warning")
         await go_to(pilot, "quotes", "q2")  # q2 and claim c3 share a span: fine (different layers)
         await pilot.press("left_square_bracket")  # start one word left would overlap nothing...
         await settle(pilot)
@@ -171,7 +173,6 @@ async def test_refused_decisions_are_warnings(sample_repo: Repository) -> None:
             await pilot.press("left_square_bracket")  # ...but q6 growing into q5 is refused
         await settle(pilot)
         warnings = [m for s, m in notifications(app) if s == "warning"]
-        assert any("quotes" in m for m in warnings)
         assert any("overlap quote q5" in m for m in warnings), warnings
         assert "NOT SAVED" not in status_line(app)
         await quit_app(pilot)
