@@ -152,13 +152,6 @@ def _gap(doc: Doc, a: tuple[int, int], b: tuple[int, int], sent_of: Sequence[int
     return (right - left) + SENTENCE_PENALTY * (sent_of[right] - sent_of[left])
 
 
-def _governs(doc: Doc, cue: tuple[int, int], content: tuple[int, int]) -> bool:
-    """The cue's root is an ancestor of the content's root in the parse."""
-    head = doc[cue[0]:cue[1]].root
-    root = doc[content[0]:content[1]].root
-    return any(a.i == head.i for a in root.ancestors)
-
-
 def _source(doc: Doc, cue: tuple[int, int], tagged: Sequence[tuple[int, int]],
             sent_of: Sequence[int] | None = None) -> tuple[int, int] | None:
     """The cue's source: the nearest tagged source (within a sentence's distance), else the cue verb's
@@ -262,6 +255,13 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
     for p, idx in enumerate(paragraphs(doc)):
         for i in idx:
             para_of[i] = p
+    roots: dict[tuple[int, int], int] = {}
+
+    def cue_root(cue: tuple[int, int]) -> int:
+        if cue not in roots:
+            roots[cue] = doc[cue[0]:cue[1]].root.i
+        return roots[cue]
+
     records: list[dict[str, Any]] = []
     prev: dict[str, Any] | None = None
     prev_para = -10
@@ -275,8 +275,12 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
             continue
         inside = [c for c in cues if s <= c[0] < e]  # a merged content's own cue comes first
         same = inside or [c for c in cues if para_of[c[0]] == para and not (s <= c[0] < e)]
-        cue = min(same, key=lambda c: _gap(doc, c, (s, e), sent_of) - (6 if _governs(doc, c, (s, e)) else 0),
-                  default=None)
+        cue: tuple[int, int] | None
+        if len(same) > 1:  # the nearest cue; one whose root is an ancestor of the content's root counts nearer
+            above = {a.i for a in doc[s:e].root.ancestors}
+            cue = min(same, key=lambda c: _gap(doc, c, (s, e), sent_of) - (6 if cue_root(c) in above else 0))
+        else:
+            cue = same[0] if same else None
         rec: dict[str, Any] = {"start": start, "end": end, "kind": kind, "cue": None, "speaker": None,
                                "name": None, "stance": None}
         if cue is not None:
