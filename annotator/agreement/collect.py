@@ -381,15 +381,15 @@ class _Collector:
         self.total += 1
         for a in done:
             self.done_counts[a] += 1
-        who = ", ".join(self.names[a] for a in sorted(done))
         if len(done) < 2:
-            self.excluded.append(Exclusion(doc_id, f"done by only one annotator ({who})"))
+            self.excluded.append(Exclusion(doc_id, f"done by only one annotator ({self._who(done)})"))
             return None
         text = texts[done.index(min(done))]
         if any(t != text for t in texts):
-            self.excluded.append(Exclusion(doc_id, f"the text differs between the annotators' versions ({who})"))
+            why = f"the text differs between the annotators' versions ({self._who(done)})"
+            self.excluded.append(Exclusion(doc_id, why))
             return None
-        if not text.strip():
+        if not text or text.isspace():  # ``not text.strip()`` without copying the text
             self.excluded.append(Exclusion(doc_id, "empty text: no tokens to compare"))
             return None
         self.ids.append(doc_id)
@@ -397,6 +397,9 @@ class _Collector:
         self.patterns.append(sum(1 << a for a in done))
         self.texts.append(text)
         return done
+
+    def _who(self, done: Sequence[int]) -> str:
+        return ", ".join(self.names[a] for a in sorted(done))
 
     def batch(self, batch: VersionRows) -> None:
         """A batch of documents read as plain rows (``Repository.version_rows``): the same checks and rows as
