@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -22,9 +20,9 @@ from annotator.nlp import attribution_records as ar
 from annotator.nlp.attribution_clauses import ClauseModel
 from annotator.nlp.common import ATTRIBUTIONS_EXT
 from annotator.nlp.stacked import ScoredTagger
-from annotator.scheme import Annotation, annotation_from_dict
 from annotator.training import attribution as ta
 from tests.io.brat_fixture import write_plain, write_polnear
+from tests.nlp.test_attribution_clauses import _gold
 
 #: (text, cue, content, source, whether the gold has that attribution): reported speech is right, what
 #: the "CRF" reads into a meal is not.
@@ -54,21 +52,10 @@ def _tagged(doc: Doc, cue: str, content: str, source: str) -> ta.Tagged:
     return spans, {i: 0.9 if start <= i < end else 0.05 for i in range(len(doc))}
 
 
-def _gold(i: int, text: str, cue: str, content: str, source: str, right: bool) -> Annotation:
-    quotes: list[dict[str, Any]] = []
-    if right:
-        def span(piece: str) -> dict[str, Any]:
-            start = text.index(piece)
-            return {"start": start, "end": start + len(piece), "text": piece}
-
-        quotes.append({**span(content), "kind": "indirect", "cue": span(cue),
-                       "speaker": {**span(source), "name": source}})
-    return annotation_from_dict({"id": f"t{i}", "text": text, "quotes": quotes})
-
-
 @pytest.fixture(scope="module")
 def record_model(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
-    gold = [_gold(i, *row) for i, row in enumerate(TEXTS)]
+    gold = [_gold(i, text, cue, content, source) if right else _gold(i, text, None, None, None)
+            for i, (text, cue, content, source, right) in enumerate(TEXTS)]
     docs = ta.parse(nlp, gold)
     tagged = [_tagged(doc, cue, content, source) for doc, (_t, cue, content, source, _r) in zip(docs, TEXTS)]
     out = tmp_path_factory.mktemp("records")
