@@ -163,3 +163,22 @@ def test_failure_midway_leaves_the_previous_export_intact(
     assert r.exit_code == 1 and "disk on fire" in r.stderr
     assert out.read_text(encoding="utf-8") == "previous export\n"
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_export_jsonl_loads_neither_numpy_nor_spacy(annotated: str, tmp_path: Path) -> None:
+    """Gold lines need no tokens: a fresh process exporting them imports no numpy (~0.2 s of start-up at
+    10k documents' export) and no spaCy."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom annotator.cli import app\n"
+        f"r = CliRunner().invoke(app, ['export', 'jsonl', '--dataset', 'news', '--db', {annotated!r}, "
+        f"'--out', {str(tmp_path / 'out.jsonl')!r}])\n"
+        "print(r.exit_code, sorted(m for m in ('numpy', 'spacy', 'thinc') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "0 []", out.stdout + out.stderr
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == 10
