@@ -660,18 +660,13 @@ class Repository:
         if not rows:
             return 0
         conn = s.connection()
-        version_rows = bulk_insert(conn.dialect, _core(Version), _VERSION_COLUMNS)
-        version_rows.run(conn, [{c: version_rows.value(c, r[c]) for c in _VERSION_COLUMNS} for r in rows])
+        bulk_insert(conn.dialect, _core(Version), _VERSION_COLUMNS).write(conn, rows)
         ids = {(d, a): v for v, d, a in conn.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
         version_ids = [ids[(r["document_id"], r["annotator_id"])] for r in rows]
-        item_rows = bulk_insert(conn.dialect, _core(VersionItem), _ItemWrites.COLUMNS)
         items = [row for v, payload in zip(version_ids, payloads) for row in _row_dicts(v, _new_rows(payload))]
-        for row in items:
-            row["payload"] = item_rows.value("payload", row["payload"])
-        if items:
-            item_rows.run(conn, items)
+        bulk_insert(conn.dialect, _core(VersionItem), _ItemWrites.COLUMNS).write(conn, items)
         event_rows = bulk_insert(conn.dialect, _core(Event), ("version_id", "action", "item_id", "before", "after",
                                                               "undoable", "created_at"))
         before, undoable = event_rows.value("before", None), event_rows.value("undoable", False)
