@@ -53,6 +53,18 @@ class _Statement:
         process = self.processors.get(column)
         return value if process is None else process(value)
 
+    def _by_column(self, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], missing_is_null: bool
+                   ) -> list[list[Any]]:
+        """The values of ``rows``, one list per column of ``columns``, each passed through ``value`` (column
+        by column: a function call per value, not per value and column). With ``missing_is_null`` a column a
+        row does not name is NULL; without, every row must name every column."""
+        out = []
+        for c in columns:
+            values = [r.get(c) for r in rows] if missing_is_null else [r[c] for r in rows]
+            process = self.processors.get(c)
+            out.append(values if process is None else [process(v) for v in values])
+        return out
+
 
 class BulkInsert(_Statement):
     """Rows into ``table``'s ``columns``, in the order given (ids are assigned in that order). Made once
@@ -86,14 +98,9 @@ class BulkInsert(_Statement):
         return [[r[c] for r in rows] for c in self.columns]
 
     def processed(self, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-        """``rows`` as Python values (a column a row does not name: NULL), one list per column, each value
-        passed through ``value`` (column by column: a function call per value, not per value and column)."""
-        out = []
-        for c in self.columns:
-            values = [r.get(c) for r in rows]
-            process = self.processors.get(c)
-            out.append(values if process is None else [process(v) for v in values])
-        return out
+        """``rows`` given as Python values (a column a row does not name: NULL), one list per column, each
+        value passed through ``value``."""
+        return self._by_column(rows, self.columns, missing_is_null=True)
 
     def write(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert ``rows`` given as Python values (``processed``)."""
@@ -146,12 +153,7 @@ class BulkUpdate(_Statement):
         """The values of ``rows`` (the last of each key's), one list per key and column, each value passed
         through ``value``: on PostgreSQL the parameters of ``guarded``."""
         last = list({tuple(r[k] for k in self.keys): r for r in rows}.values())
-        out = []
-        for c in (*self.keys, *self.columns):
-            values = [r[c] for r in last]
-            process = self.processors.get(c)
-            out.append(values if process is None else [process(v) for v in values])
-        return out
+        return self._by_column(last, (*self.keys, *self.columns), missing_is_null=False)
 
     def run(self, conn: Connection, scope: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         """Update the rows ``rows`` name (each a mapping of every key and column to its value)."""
