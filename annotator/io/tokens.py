@@ -128,7 +128,7 @@ def _layout_from_arrays(text: str, offsets: TokenOffsets) -> TokenLayout | None:
     gap_from = numpy.append(prev, ends[-1])
     gap_to = numpy.append(starts, n)
     has_gap = gap_to > gap_from
-    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    codes = _code_points(text)
     # a gap's first character, if a space, is the previous token's trailing space (the first gap has none)
     space = has_gap & (codes[numpy.minimum(gap_from, n - 1)] == 32)
     space[0] = False
@@ -155,11 +155,20 @@ def _single_space_gaps(text: str, starts: Any, ends: Any, prev: Any) -> TokenLay
     tail = len(text) - int(ends[-1])
     if int(gaps[0]) != 0 or int(gaps.max()) > 1 or tail > 1 or (tail and text[-1] != " "):
         return None
-    if any(text[p] != " " for p in prev[gaps == 1].tolist()):
+    if not bool((_code_points(text)[prev[gaps == 1]] == 32).all()):  # one-character gaps: spaces only
         return None
     ws = (gaps[1:] == 1).tolist()
     ws.append(tail == 1)
     return TokenLayout(tuple(starts.tolist()), tuple(ends.tolist()), tuple(ws))
+
+
+def _code_points(text: str) -> Any:
+    """The text's code points as a numpy array (its bytes when ASCII: a quarter of the copy)."""
+    import numpy
+
+    if text.isascii():
+        return numpy.frombuffer(text.encode("ascii"), dtype=numpy.uint8)
+    return numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
 @dataclass

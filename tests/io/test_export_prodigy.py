@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.prodigy import (
-    INPUT_KEYS, REL_CUE, REL_SPEAKER, annotation_from_task, get_hash, input_hash, set_hashes, timestamp,
+    INPUT_KEYS, REL_CUE, REL_SPEAKER, TASK_KEYS, annotation_from_task, get_hash, input_hash, set_hashes, spans_hash,
+    timestamp,
 )
 from annotator.io.validation import validator
 from annotator.scheme import Annotation
@@ -106,6 +107,21 @@ def test_input_hash_is_prodigys_for_any_text(text: str) -> None:
     """The input hash built from the text's ASCII JSON is Prodigy's get_hash of {"text": text}."""
     assert input_hash(text) == get_hash({"text": text}, INPUT_KEYS) == mmh3.hash(
         json.dumps({"text": text}, sort_keys=True, separators=(",", ":")))
+
+
+_AWKWARD = st.text(st.one_of(st.characters(), st.sampled_from('"\\\x00\x1f\x7f\x80\xe9\u2028\U0001f600\ud800\udfff')))
+_SPAN_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(min_value=2**63 - 2, max_value=2**70),
+                         _AWKWARD, st.dictionaries(_AWKWARD, st.one_of(st.none(), _AWKWARD), max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=st.lists(st.dictionaries(st.one_of(st.sampled_from(["start", "label", "speaker"]), _AWKWARD),
+                                      _SPAN_VALUES, max_size=6), max_size=4),
+       prefix=st.integers(-2**31, 2**31 - 1))
+def test_spans_hash_is_prodigys_for_any_span_values(spans: list[dict[str, Any]], prefix: int) -> None:
+    """The task hash by orjson (non-ASCII and DEL escaped afterwards) is get_hash's, the stdlib's sorted dump."""
+    assert spans_hash(spans, prefix) == get_hash({"spans": spans}, TASK_KEYS, prefix=prefix) == mmh3.hash(
+        f"{prefix}{json.dumps({'spans': spans}, sort_keys=True, separators=(',', ':'))}")
 
 
 def test_task_hash_follows_the_spans_not_relations_meta_or_annotator(annotated: str) -> None:
