@@ -247,9 +247,10 @@ class VersionRows:
     dataset-wide statistics read, without building an ``Annotation`` per version and an object per item
     (agreement over 50,000 documents spent most of its time there)."""
 
-    #: External ids and texts of the batch's documents, in dataset order.
+    #: External ids of the batch's documents, in dataset order, and their texts' whitespace tokens and
+    #: lengths, packed (``annotator.word_bounds``: stored with each document, so the texts are not read).
     doc_ids: tuple[str, ...]
-    texts: tuple[str, ...]
+    word_bounds: tuple[bytes, ...]
     #: Per version: (version id, index of its document in ``doc_ids``, annotator name, status).
     versions: tuple[tuple[int, int, str, str], ...]
     #: The items as columns (``ITEM_COLUMNS``, one sequence each, items in the same, unspecified order);

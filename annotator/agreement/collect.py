@@ -4,9 +4,11 @@ Agreement used to hold every version as an ``Annotation`` (text, items as object
 of all documents joined: 1.4 GB at 10k documents, 6.6 GB at 50k. Here each document's versions are reduced as
 they arrive to what the statistics need: per annotator one row of numbers per kept quote and claim (columns,
 in document offsets), and the token statistics per (layer, label) as a histogram of (who did the document,
-who labelled the token), added up chunk by chunk (a token's label never depends on another document). The
-texts of a chunk are dropped once its tokens are counted. Documents end in the order of their ids, as the
-report has always listed them, so every number equals the whole-dataset computation.
+who labelled the token), added up chunk by chunk (a token's label never depends on another document). A
+document's tokens come from its text's packed word bounds (``annotator.word_bounds``: stored with each
+document, so rows read from the database bring no text; an Annotation's text is packed here), a chunk's
+dropped once its tokens are counted. Documents end in the order of their ids, as the report has always
+listed them, so every number equals the whole-dataset computation.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from annotator.agreement.metrics import token_bounds
 from annotator.agreement.results import LAYER_LABELS, NO_STANCE, Exclusion
 from annotator.records import VersionRows
 from annotator.scheme import KEPT_STATUSES, QUOTE_KINDS, Annotation
+from annotator.word_bounds import pack_word_bounds, unpack_many, word_count
 
 SpanKey = tuple[str, str | None]
-#: Documents whose tokens are counted together (their texts are held until then).
+#: Documents whose tokens are counted together (their packed word bounds are held until then).
 CHUNK_DOCUMENTS = 500
 #: Up to this many annotators the token histograms are dense arrays of 4^k counts; beyond, sparse.
 _DENSE_ANNOTATORS = 8
@@ -348,7 +350,7 @@ class _Collector:
         self.extra_kinds: set[str] = set()
         self.parts: list[list[Rows]] = [[] for _ in names]
         self.buffers = [_RowBuffer() for _ in names]
-        self.texts: list[str] = []
+        self.words: list[bytes] = []  #: the chunk's documents' packed word bounds (``annotator.word_bounds``)
         self.first = 0  #: index of the chunk's first document
         self.hist: dict[SpanKey, _Histogram] = {}
         self.untouched = _Histogram(self.k)  #: codes with no label: a key first met later starts from these
@@ -358,18 +360,20 @@ class _Collector:
         versions = list(versions)
         statuses = [(a, ann.status) for a, ann in versions]
         done = {a: ann for a, ann in versions if ann.status == "done"}
-        if self._compared(doc_id, statuses, [ann.text for ann in done.values()]) is None:
+        if self._compared(doc_id, statuses, [ann.text for ann in done.values()], None) is None:
             return
         d = len(self.ids) - 1
         for a, ann in done.items():
             self.extra_kinds.update(q.kind for q in ann.quotes if q.kind not in QUOTE_KINDS)
             self.buffers[a].add(d, ann, self.name_cache)
-        if len(self.texts) >= self.chunk:
+        if len(self.words) >= self.chunk:
             self.flush()
 
-    def _compared(self, doc_id: str, statuses: Sequence[tuple[int, str]], texts: Sequence[str]) -> list[int] | None:
-        """Count a document's versions ((annotator, status); ``texts`` of the done ones); the annotators
-        whose done versions are compared, the document added, or None (the document left out, why noted)."""
+    def _compared(self, doc_id: str, statuses: Sequence[tuple[int, str]], texts: Sequence[str] | None,
+                  words: bytes | None) -> list[int] | None:
+        """Count a document's versions ((annotator, status); ``texts`` of the done ones, or None when they
+        share one text whose packed word bounds are ``words``); the annotators whose done versions are
+        compared, the document added, or None (the document left out, why noted)."""
         done = []
         for a, status in statuses:
             if status != "done":
@@ -384,18 +388,20 @@ class _Collector:
         if len(done) < 2:
             self.excluded.append(Exclusion(doc_id, f"done by only one annotator ({self._who(done)})"))
             return None
-        text = texts[done.index(min(done))]
-        if any(t != text for t in texts):
-            why = f"the text differs between the annotators' versions ({self._who(done)})"
-            self.excluded.append(Exclusion(doc_id, why))
-            return None
-        if not text or text.isspace():  # ``not text.strip()`` without copying the text
+        if texts is not None:
+            text = texts[done.index(min(done))]
+            if any(t != text for t in texts):
+                why = f"the text differs between the annotators' versions ({self._who(done)})"
+                self.excluded.append(Exclusion(doc_id, why))
+                return None
+            words = pack_word_bounds(text)
+        assert words is not None
+        if not word_count(words):  # whitespace tokens are runs of what ``str.isspace`` is false for
             self.excluded.append(Exclusion(doc_id, "empty text: no tokens to compare"))
             return None
         self.ids.append(doc_id)
-        self.lengths.append(len(text))
         self.patterns.append(sum(1 << a for a in done))
-        self.texts.append(text)
+        self.words.append(words)
         return done
 
     def _who(self, done: Sequence[int]) -> str:
@@ -411,30 +417,26 @@ class _Collector:
                 by_doc.setdefault(d, []).append((a, vid, status))
         slots: dict[int, tuple[int, int]] = {}  # version id -> (document index, annotator)
         for d in sorted(by_doc):
-            versions = by_doc[d]
-            text = batch.texts[d]
-            done = self._compared(batch.doc_ids[d], [(a, st) for a, _, st in versions],
-                                  [text for _, _, st in versions if st == "done"])
+            versions = by_doc[d]  # the versions of one document share its text (and its word bounds)
+            done = self._compared(batch.doc_ids[d], [(a, st) for a, _, st in versions], None, batch.word_bounds[d])
             if done is not None:
                 slots.update((vid, (len(self.ids) - 1, a)) for a, vid, st in versions if st == "done")
         if slots and batch.n_items:
             for a, rows in enumerate(item_rows(batch.items, slots, self.k, self.name_cache, self.extra_kinds)):
                 self.buffers[a].add_rows(rows)
-        if len(self.texts) >= self.chunk:
+        if len(self.words) >= self.chunk:
             self.flush()
 
     def flush(self) -> None:
-        """Count the chunk's tokens for every key and keep its rows as columns; drop its texts."""
+        """Count the chunk's tokens for every key and keep its rows as columns; drop its word bounds."""
         rows = [b.rows() for b in self.buffers]
         self.buffers = [_RowBuffer() for _ in self.names]
-        first, n = self.first, len(self.texts)
+        first, n = self.first, len(self.words)
         if n:
-            lengths = np.array(self.lengths[first:], dtype=np.int64)
-            starts = np.zeros(n, dtype=np.int64)
-            starts[1:] = np.cumsum(lengths + 1)[:-1]
-            tok_starts, tok_ends = token_bounds("\n".join(self.texts))
-            tok_doc = np.searchsorted(starts, tok_starts, side="right") - 1
-            pattern = np.array(self.patterns[first:], dtype=np.int64)[tok_doc] << self.k
+            joined = unpack_many(self.words)  # as if the chunk's texts were joined with one newline between
+            starts, lengths, tok_starts, tok_ends = joined.starts, joined.lengths, joined.token_starts, joined.token_ends
+            self.lengths.extend(lengths.tolist())
+            pattern = np.repeat(np.array(self.patterns[first:], dtype=np.int64), joined.token_counts) << self.k
             keys = span_keys(self.span_layers, self.extra_kinds)
             bits: dict[SpanKey, np.ndarray] = {}
             for key in reversed(keys):  # a layer's labels come after it: theirs are known when it is reached
@@ -454,7 +456,7 @@ class _Collector:
             self.untouched.add(pattern)
         for a, r in enumerate(rows):
             self.parts[a].append(r)
-        self.texts = []
+        self.words = []
         self.first = len(self.ids)
 
     def result(self) -> Collected:

@@ -32,11 +32,12 @@ Formulas and references:
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterable, Literal, Sequence
 
 import numpy as np
+
+from annotator.word_bounds import WHITESPACE_CODEPOINTS, token_bounds
 
 __all__ = [
     "SpanF1",
@@ -608,32 +609,7 @@ def span_f1(
 
 
 # --------------------------------------------------------------------------- tokens
-
-#: Code points for which ``str.isspace()`` is true: exactly what ``\s`` matches in a ``str`` regex.
-WHITESPACE_CODEPOINTS: tuple[int, ...] = (
-    *range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680,
-    *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
-)  # fmt: skip
-_TOKEN_RE = re.compile(r"\S+")
-#: Whether a code point is part of a word, up to the highest whitespace code point; the last entry stands
-#: for every code point beyond it (one table lookup per character).
-_WORD = np.ones(max(WHITESPACE_CODEPOINTS) + 2, dtype=bool)
-_WORD[list(WHITESPACE_CODEPOINTS)] = False
-
-
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def token_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of the ``\\S+`` tokens of ``text``, computed on code points with numpy."""
-    if not text:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    cp = _codepoints(text)
-    word = np.zeros(len(cp) + 2, dtype=bool)  # a non-word character on either side
-    np.take(_WORD, cp, out=word[1:-1], mode="clip")  # beyond the table: its last entry (a word character)
-    change = np.flatnonzero(word[1:] != word[:-1])  # alternately a token's start and its end
-    return change[0::2].astype(np.int64, copy=False), change[1::2].astype(np.int64, copy=False)
+# (``token_bounds`` and ``WHITESPACE_CODEPOINTS``: annotator.word_bounds, which documents store at import)
 
 
 def token_offsets(text: str) -> np.ndarray:

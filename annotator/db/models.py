@@ -21,11 +21,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     column,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -41,6 +43,13 @@ def title_of(text: str) -> str:
     """A document's title: the first ``TITLE_CHARS`` characters of its text, whitespace runs (newlines too)
     made one space. Stored at import, so the document list never reads the texts."""
     return " ".join(text[:TITLE_CHARS].split())
+
+
+def _word_bounds_of_text(context: DefaultExecutionContext) -> bytes:
+    """``Document.word_bounds`` of a row inserted without them: packed from the row's text."""
+    from annotator.word_bounds import pack_word_bounds  # numpy: only where documents are written
+
+    return pack_word_bounds(context.get_current_parameters()["text"])
 
 
 class Base(DeclarativeBase):
@@ -81,6 +90,11 @@ class Document(Base):
     #: [[start, end], ...] character offsets of the stored tokenization (None until parsed).
     #: The tokenization (``annotator.db.token_store``: packed, or the list form older databases hold).
     tokens: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    #: The text's whitespace tokens and length, packed (``annotator.word_bounds``): what agreement's token
+    #: statistics read instead of the text. Written with the text (import passes them; any other insert gets
+    #: them from the default); migration 0008 fills them for older databases. NULL only if written otherwise:
+    #: readers then pack them from the text.
+    word_bounds: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=_word_bounds_of_text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="documents")

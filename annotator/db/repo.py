@@ -18,7 +18,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, case, delete, func, insert, or_,
+                        select, update)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -330,7 +331,8 @@ def _core(model: type) -> Table:
 
 
 _VERSION_COLUMNS = ("document_id", "annotator_id", "status", "revision", "created_at", "updated_at")
-_DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "meta", "created_at")
+_DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "word_bounds", "meta",
+                     "created_at")
 
 
 class _Staged(NamedTuple):
@@ -563,6 +565,8 @@ class Repository:
                 raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
 
     def _store_staged(self, s: Session, dataset: str, staged: "_StagedRecords") -> ImportResult:
+        from annotator.word_bounds import pack_word_bounds  # numpy: loaded by imports only, not by every command
+
         added = versions = 0
         duplicates: list[str] = []
         ds_id, created = self._locked_dataset_for_import(s, dataset)
@@ -602,6 +606,7 @@ class Repository:
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
                                  "text_hash": h, "title": title_of(rec.text),
+                                 "word_bounds": documents.value("word_bounds", pack_word_bounds(rec.text)),
                                  "meta": documents.value("meta", rec.meta), "created_at": now})
                     position += 1
                     by_hash[h] = (None, ext_id)
@@ -1276,14 +1281,15 @@ class Repository:
         while True:
             with self.db.sessions() as s:
                 docs = s.execute(
-                    select(Document.id, Document.ext_id, Document.text, Document.position)
+                    select(Document.id, Document.ext_id, Document.word_bounds,
+                           case((Document.word_bounds.is_(None), Document.text)), Document.position)
                     .where(Document.dataset_id == ds_id, _after(last))
                     .order_by(Document.position, Document.id).limit(batch_size)
                 ).all()
                 if not docs:
                     return
                 last = (docs[-1].position, docs[-1].id)
-                batch = batch_rows(s.connection(), [(d.id, d.ext_id, d.text) for d in docs], annotator_id, status)
+                batch = batch_rows(s.connection(), [(d[0], d[1], d[2], d[3]) for d in docs], annotator_id, status)
             yield batch
 
     def annotators(self, dataset: str, status: str | None = None) -> list[str]:

@@ -67,11 +67,11 @@ def batch_payloads(conn: Connection, version_ids: Sequence[int]) -> dict[int, di
     return out
 
 
-def batch_rows(conn: Connection, docs: Sequence[tuple[int, str, str]], annotator_id: int | None,
+def batch_rows(conn: Connection, docs: Sequence[tuple[int, str, bytes | None, str | None]], annotator_id: int | None,
                status: str | None) -> VersionRows:
-    """The versions (of ``status``, of one annotator when given) of ``docs`` (id, external id, text) with
-    their items."""
-    index = {doc_id: i for i, (doc_id, _, _) in enumerate(docs)}
+    """The versions (of ``status``, of one annotator when given) of ``docs`` (id, external id, stored word
+    bounds, and the text where none are stored) with their items."""
+    index = {doc_id: i for i, (doc_id, _, _, _) in enumerate(docs)}
     q = (select(Version.id, Version.document_id, Annotator.name, Version.status)
          .join(Annotator, Annotator.id == Version.annotator_id)
          .where(Version.document_id.in_(list(index))))
@@ -86,4 +86,13 @@ def batch_rows(conn: Connection, docs: Sequence[tuple[int, str, str]], annotator
         sql = text(_ITEMS[conn.dialect.name]).bindparams(bindparam("ids", expanding=True))
         row = conn.execute(sql, {"ids": [v[0] for v in versions]}).one()
         items = tuple(_decoded(column) for column in row)
-    return VersionRows(tuple(d[1] for d in docs), tuple(d[2] for d in docs), versions, items)
+    return VersionRows(tuple(d[1] for d in docs), tuple(_word_bounds(b, t) for _, _, b, t in docs), versions, items)
+
+
+def _word_bounds(stored: bytes | None, text: str | None) -> bytes:
+    """A document's packed word bounds: as stored, or (a row written without them) packed from its text."""
+    if stored is not None:
+        return bytes(stored)
+    from annotator.word_bounds import pack_word_bounds  # numpy: not for the exports that share this module
+
+    return pack_word_bounds(text or "")

@@ -363,3 +363,63 @@ def test_a_database_from_before_the_item_columns_upgrades_to_the_same_agreement(
     engine.dispose()
     assert compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict() == expected
     repo.close()
+
+
+def _stored_word_bounds(url: str) -> list[tuple[str, bytes | None]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT text, word_bounds FROM documents ORDER BY id")).all()
+    engine.dispose()
+    return [(t, None if b is None else bytes(b)) for t, b in rows]
+
+
+def test_documents_store_their_word_bounds_and_older_databases_get_them_with_the_same_agreement(
+        db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Migration 0008: imported documents store their texts' packed word bounds (what agreement counts
+    tokens on, instead of the texts); a database from before (0007, its documents without them) gets them on
+    opening, and agreement reports what the Annotations (texts tokenized) give. A document whose bounds are
+    NULL (written by some other path) has them packed from its text: the same report."""
+    from annotator.agreement.report import compute_agreement_rows, compute_agreement_streamed
+    from annotator.word_bounds import pack_word_bounds
+
+    repo = _imported_versions(db_url)
+    expected = compute_agreement_streamed(repo.versions("ds", status=None), list(NAMES)).to_dict()
+    assert expected["documents"]["compared"] == 12
+    repo.close()
+    stored = _stored_word_bounds(db_url)
+    assert len(stored) == 12 and all(b == pack_word_bounds(t) for t, b in stored)
+
+    command.downgrade(alembic_config(db_url), "0007")
+    at_0007 = (f"sqlite:///{tmp_path / 'at0007.db'}" if db_url.startswith("sqlite")
+               else request.getfixturevalue("pg_server").create_database())
+    command.upgrade(alembic_config(at_0007), "0007")
+    old = _schema(db_url)
+    assert old == _schema(at_0007) and "word_bounds" not in old["documents"]["columns"]
+
+    repo = Repository(open_database(db_url))  # opening upgrades
+    assert _schema(db_url)["revision"] == head_revision()
+    assert _stored_word_bounds(db_url) == stored
+    assert compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict() == expected
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE documents SET word_bounds = NULL WHERE ext_id IN ('d00', 'd05', 'd11')"))
+    engine.dispose()
+    assert compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict() == expected
+    repo.close()
+
+
+def test_a_document_inserted_through_the_models_gets_its_word_bounds(db_url: str) -> None:
+    """Any write path that adds documents through the ORM (not the import's bulk rows) stores them too."""
+    from sqlalchemy.orm import Session
+
+    from annotator.db.models import Dataset, Document
+    from annotator.word_bounds import pack_word_bounds
+
+    open_database(db_url).dispose()
+    engine = create_engine(db_url)
+    with Session(engine) as s, s.begin():
+        ds = Dataset(name="orm")
+        s.add(ds)
+        s.add(Document(dataset=ds, ext_id="a", position=0, text="Talks  in\nVienna ", text_hash="h"))
+    engine.dispose()
+    assert _stored_word_bounds(db_url) == [("Talks  in\nVienna ", pack_word_bounds("Talks  in\nVienna "))]
