@@ -43,14 +43,18 @@ class TokenOffsets(Sequence[tuple[int, int]]):
 
     Held as the two integer arrays the storage decodes (``annotator.db.token_store``), so exporters build
     token layouts without a Python object per token (that cost 0.5 ms of a 1 kB document's export); to
-    everyone else it is the sequence of ``(start, end)`` pairs it always was."""
+    everyone else it is the sequence of ``(start, end)`` pairs it always was. ``derived`` holds what was
+    stored with it, computed once from these offsets and the text (``io.prodigy.derived_forms``: the Prodigy
+    ``tokens`` JSON), or None."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("starts", "ends", "derived")
 
-    def __init__(self, starts: "NDArray[numpy.int64]", ends: "NDArray[numpy.int64]") -> None:
+    def __init__(self, starts: "NDArray[numpy.int64]", ends: "NDArray[numpy.int64]",
+                 derived: Mapping[str, Any] | None = None) -> None:
         assert starts.shape == ends.shape and starts.ndim == 1
         self.starts = starts
         self.ends = ends
+        self.derived = derived
 
     def __len__(self) -> int:
         return int(self.starts.shape[0])

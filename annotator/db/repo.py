@@ -822,7 +822,10 @@ class Repository:
             return run.id
 
     def add_suggestions(self, run_id: int, items: Iterable[tuple[int, Annotation, Sequence[Sequence[int]] | None]]) -> int:
-        """Store one batch of suggestions (and the tokenization) in one transaction."""
+        """Store one batch of suggestions (and the tokenization, with the forms exports derive from it:
+        ``io.prodigy.derived_forms``) in one transaction."""
+        from annotator.io.prodigy import derived_forms
+
         n = 0
         with self.db.writes.begin() as s:
             for doc_id, ann, tokens in items:
@@ -830,7 +833,7 @@ class Repository:
                 if tokens is not None:
                     doc = s.get(Document, doc_id)
                     if doc is not None:
-                        doc.tokens = pack_tokens(tokens)
+                        doc.tokens = pack_tokens(tokens, derived_forms(doc.text, tokens))
                 n += 1
         return n
 

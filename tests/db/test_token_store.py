@@ -1,5 +1,6 @@
-"""Stored tokenizations are packed (a base64 of gaps and lengths), and the list form older databases hold is
-still read: both give the same offsets, the same stats and byte-identical exports."""
+"""Stored tokenizations are packed (a base64 of gaps and lengths, with forms derived from them such as the Prodigy
+tokens JSON), and the list form older databases hold is still read: both give the same offsets, the same stats and
+byte-identical exports."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select, update
 from annotator.db.engine import open_database
 from annotator.db.models import Document
 from annotator.db.repo import Repository
-from annotator.db.token_store import PACKED, pack_tokens, unpack_tokens
+from annotator.db.token_store import DERIVED, PACKED, pack_tokens, unpack_tokens
 from annotator.io.tokens import layout_from_offsets
 from annotator.records import TokenOffsets
 from annotator.scheme import Annotation
@@ -133,6 +134,7 @@ def test_a_database_with_tokens_in_the_old_list_form_exports_the_same_files(
     with repo.db.engine.connect() as conn:
         stored = dict(conn.execute(select(Document.id, Document.tokens)).all())
     assert stored and all(isinstance(v, dict) and PACKED in v for v in stored.values())  # written packed
+    assert all("prodigy_tokens" in v[DERIVED] for v in stored.values())  # with the Prodigy tokens JSON
     packed_stats = repo.stats("news")
     packed = _exports(cli, db_url, tmp_path / "packed")
     with repo.db.engine.begin() as conn:  # rewritten as databases tokenized before the packed form hold them

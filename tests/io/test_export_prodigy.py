@@ -11,15 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import mmh3
+import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.prodigy import (
-    INPUT_KEYS, REL_CUE, REL_SPEAKER, TASK_KEYS, annotation_from_task, get_hash, input_hash, set_hashes, spans_hash,
-    timestamp,
+    INPUT_KEYS, REL_CUE, REL_SPEAKER, TASK_KEYS, TOKENS_FORM, annotation_from_task, derived_forms, get_hash, input_hash,
+    prodigy_lines, set_hashes, spans_hash, stored_tokens_json, timestamp, tokens_of,
 )
+from annotator.io.tokens import BLANK_MODEL, Tokenization, layout_from_offsets
+from annotator.records import ExportedVersion, TokenOffsets
 from annotator.io.validation import validator
 from annotator.scheme import Annotation
 from tests.conftest import ROOT
@@ -188,3 +191,56 @@ assert n == 10, n
 assert "spacy" not in sys.modules, "spaCy was imported"
 """
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def _version(text: str, tokens: TokenOffsets | None, meta: dict[str, Any]) -> ExportedVersion:
+    return ExportedVersion("d1", text, "alice", "done", meta, {"quotes": [], "claims": []}, tokens, None)
+
+
+@st.composite
+def _text_and_offsets(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    text = draw(st.text(st.one_of(st.sampled_from('ab —\n\t"\\\x00\x7f\u2028🇷🇺'), st.characters()), max_size=30))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=20)))
+    pairs = [(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+    if draw(st.booleans()) and pairs:  # sometimes offsets that do not fit the text
+        pairs[draw(st.integers(0, len(pairs) - 1))] = (draw(st.integers(-1, len(text) + 1)),
+                                                       draw(st.integers(-1, len(text) + 1)))
+    return text, pairs
+
+
+def _offsets(pairs: list[tuple[int, int]], derived: dict[str, Any] | None = None) -> TokenOffsets:
+    arrays = numpy.array(pairs, dtype=numpy.int64).reshape(-1, 2)
+    return TokenOffsets(arrays[:, 0].copy(), arrays[:, 1].copy(), derived)
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_text_and_offsets(), meta=st.sampled_from([{}, {"big": 2**70}]))
+def test_tokens_stored_with_the_tokenization_give_the_tasks_built_per_token(
+    case: tuple[str, list[tuple[int, int]]], meta: dict[str, Any]
+) -> None:
+    """The tokens JSON stored with a tokenization (derived_forms), spliced into the task, gives the bytes of the
+    task whose token dicts are built at export, for any text and offsets (also metadata orjson refuses)."""
+    text, pairs = case
+    derived = derived_forms(text, pairs)
+    layout = layout_from_offsets(text, pairs)
+    stored = stored_tokens_json(text, _offsets(pairs, derived))
+    if layout is None or any("\ud800" <= c <= "\udfff" for c in text):
+        assert stored is None  # offsets that do not fit (re-tokenized at export), or a text orjson refuses
+        return
+    assert stored == json.dumps(tokens_of(text, layout), ensure_ascii=False, separators=(",", ":")).encode()
+    built = list(prodigy_lines([_version(text, _offsets(pairs), meta)], "ds", Tokenization(BLANK_MODEL)))
+    spliced = list(prodigy_lines([_version(text, _offsets(pairs, derived), meta)], "ds", Tokenization(BLANK_MODEL)))
+    assert spliced == built
+
+
+def test_a_stored_tokens_json_of_another_text_or_form_is_not_used(monkeypatch) -> None:
+    text, pairs = "We agreed, he said.", [(0, 2), (3, 9), (9, 10), (11, 13), (14, 18), (18, 19)]
+    derived = derived_forms(text, pairs)
+    assert stored_tokens_json(text, _offsets(pairs, derived)) is not None
+    other = "We argued, he said."  # same length and tokens, another text
+    assert stored_tokens_json(other, _offsets(pairs, derived)) is None
+    built = list(prodigy_lines([_version(other, _offsets(pairs), {})], "ds", Tokenization(BLANK_MODEL)))
+    assert list(prodigy_lines([_version(other, _offsets(pairs, derived), {})], "ds", Tokenization(BLANK_MODEL))) == built
+    assert b'"text":"argued"' in built[0]
+    monkeypatch.setattr("annotator.io.prodigy.TOKENS_FORM", TOKENS_FORM + 1)  # the token dicts changed since
+    assert stored_tokens_json(text, _offsets(pairs, derived)) is None
