@@ -18,7 +18,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import (ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, case, delete, func, insert, or_,
+from sqlalchemy import (ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, case, delete, func, insert,
                         select, update)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -108,9 +108,12 @@ def _doc_info(d: Document | Row[Any]) -> DocumentInfo:
 
 
 def _after(last: tuple[int, int]) -> ColumnElement[bool]:
-    """Keyset paging on the unique key (position, id): every document exactly once, in order."""
-    position, doc_id = last
-    return or_(Document.position > position, and_(Document.position == position, Document.id > doc_id))
+    """Keyset paging within one dataset after the document ``last`` (position, id): every document exactly
+    once, in order. A position is unique in its dataset (``uq_documents_dataset_position``), so the position
+    alone pages, as a range the index seeks to; the id (the order's tie-break) is never needed. (The form
+    ``position > p OR (position = p AND id > i)`` made SQLite walk the index from the dataset's first
+    document on every page: quadratic, 0.7 s of CPU to page through 50,000 documents instead of 0.2.)"""
+    return Document.position > last[0]
 
 
 def _dataset_info(ds: Dataset) -> DatasetInfo:
