@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy
 from hypothesis import given, settings, strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, update
 
 from annotator.db.engine import open_database
 from annotator.db.models import Document
@@ -149,3 +150,42 @@ def test_a_database_with_tokens_in_the_old_list_form_exports_the_same_files(
     for name in packed:
         assert old_form[name] == packed[name], name
     repo.db.dispose()
+
+
+def _stored_tokens(url: str) -> dict[int, Any]:
+    """The stored tokens column, read without opening (and so upgrading) the database."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(Document.id, Document.tokens)).all())
+    engine.dispose()
+    return stored
+
+
+def test_tokenizations_stored_before_the_prodigy_tokens_json_get_it_when_the_database_is_upgraded(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """Migration 0009: a database whose tokenizations were stored without the Prodigy tokens JSON (0008) gets it
+    on opening, the same value a new tokenization stores, and exports the same Prodigy tasks."""
+    from alembic import command
+
+    from annotator.db.engine import alembic_config
+
+    import_samples(cli, db_url, tmp_path)
+    repo = Repository(open_database(db_url))
+    _tokenize(repo)
+    repo.db.dispose()
+    stored = _stored_tokens(db_url)
+    assert len(stored) == 6 and all(isinstance(v, dict) and "prodigy_tokens" in v[DERIVED] for v in stored.values())
+
+    def export(name: str) -> bytes:
+        result = cli("export", "prodigy", "--dataset", "news", "--db", db_url, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        return (tmp_path / name).read_bytes()
+
+    expected = export("with.jsonl")
+    command.downgrade(alembic_config(db_url), "0008")
+    without = {k: {f: v for f, v in dict(value).items() if f != DERIVED} for k, value in stored.items()}
+    assert _stored_tokens(db_url) == without  # as 0008 stored them (their exports: the list-form test above)
+    open_database(db_url).dispose()  # opening upgrades
+    assert _stored_tokens(db_url) == stored
+    assert export("upgraded.jsonl") == expected
