@@ -2,7 +2,8 @@
 
 Agreement's token statistics need, per compared document, where its whitespace tokens lie and how long its
 text is. Computing them from every text on every run was a fifth of a 50,000-document report (reading the
-texts, then a pass over each character), so they are computed once, when a document is stored
+texts, then a pass over each character), so they are computed once, when a document gets its first version
+(only such documents are compared; an import of plain texts does not pay for them), and stored
 (``Document.word_bounds``), packed as
 
     one byte W (1, 2, 4 or 8), then 2N + 1 little-endian unsigned integers of W bytes:

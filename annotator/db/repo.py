@@ -333,6 +333,23 @@ def _core(model: type) -> Table:
     return table
 
 
+def _packed_word_bounds(text: str) -> bytes:
+    """``text``'s packed word bounds (``annotator.word_bounds``; numpy, imported only when one is packed)."""
+    from annotator.word_bounds import pack_word_bounds
+
+    return pack_word_bounds(text)
+
+
+def _fill_word_bounds(conn: Connection, doc_ids: Iterable[int]) -> None:
+    """Store the word bounds of those of ``doc_ids`` that have none (a plain import leaves them out: only a
+    document with a version is ever compared by agreement, so a document gets them with its first version)."""
+    missing = conn.execute(select(Document.id, Document.text).where(
+        Document.id.in_(set(doc_ids)), Document.word_bounds.is_(None))).all()
+    if missing:
+        conn.execute(update(Document).where(Document.id == bindparam("doc_id")).values(
+            word_bounds=bindparam("bounds")), [{"doc_id": d, "bounds": _packed_word_bounds(t)} for d, t in missing])
+
+
 _VERSION_COLUMNS = ("document_id", "annotator_id", "status", "revision", "created_at", "updated_at")
 _DOCUMENT_COLUMNS = ("dataset_id", "ext_id", "position", "text", "text_hash", "title", "word_bounds", "meta",
                      "created_at")
@@ -568,8 +585,6 @@ class Repository:
                 raise DatabaseError(f"import failed, nothing was stored: {_short(exc)}") from exc
 
     def _store_staged(self, s: Session, dataset: str, staged: "_StagedRecords") -> ImportResult:
-        from annotator.word_bounds import pack_word_bounds  # numpy: loaded by imports only, not by every command
-
         added = versions = 0
         duplicates: list[str] = []
         ds_id, created = self._locked_dataset_for_import(s, dataset)
@@ -580,6 +595,7 @@ class Repository:
         #: text hash -> (document id, external id) of every text seen: in the dataset or added now.
         by_hash: dict[str, tuple[int | None, str]] = {}
         added_ids: set[str] = set()
+        bounded: set[str] = set()  #: text hashes of the documents this import added with their word bounds
         annotator_ids: dict[str, int] = {}
         documents = bulk_insert(s.connection().dialect, _core(Document), _DOCUMENT_COLUMNS)
         for batch in staged.batches(IMPORT_BATCH):
@@ -609,10 +625,14 @@ class Repository:
                     added_ids.add(ext_id)
                     rows.append({"dataset_id": ds_id, "ext_id": ext_id, "position": position, "text": rec.text,
                                  "text_hash": h, "title": title_of(rec.text),
-                                 "word_bounds": documents.value("word_bounds", pack_word_bounds(rec.text)),
+                                 # with its first version (plain texts: not until they get one, _fill_word_bounds)
+                                 "word_bounds": documents.value("word_bounds", None if rec.version is None
+                                                                else _packed_word_bounds(rec.text)),
                                  "meta": documents.value("meta", rec.meta), "created_at": now})
                     position += 1
                     by_hash[h] = (None, ext_id)
+                    if rec.version is not None:
+                        bounded.add(h)
                 if rec.version is not None:
                     self._check_stance_targets(rec, dataset, targets, extend=created)
                     gold.append(rec)
@@ -620,7 +640,7 @@ class Repository:
                 documents.run(s.connection(), rows)
                 added += len(rows)
             if gold:
-                versions += self._store_versions(s, ds_id, gold, by_hash, annotator_ids, duplicates)
+                versions += self._store_versions(s, ds_id, gold, by_hash, annotator_ids, duplicates, bounded)
             s.flush()
             s.expunge_all()
         if len(targets) != n_targets:
@@ -629,10 +649,11 @@ class Repository:
 
     def _store_versions(self, s: Session, ds_id: int, gold: list[_Staged],
                         by_hash: dict[str, tuple[int | None, str]], annotator_ids: dict[str, int],
-                        duplicates: list[str]) -> int:
+                        duplicates: list[str], bounded: set[str]) -> int:
         """One batch of imported versions with bulk inserts (versions, then their "import" events); a version
         the annotator already has (stored, or earlier in this import) is kept and reported. Returns how many
-        were added. ``by_hash`` gets the ids of documents added by this import (None until a version needs it)."""
+        were added. ``by_hash`` gets the ids of documents added by this import (None until a version needs it).
+        Documents without their word bounds (not in ``bounded``) get them."""
         unknown = {rec.text_hash for rec in gold if by_hash[rec.text_hash][0] is None}
         if unknown:
             for h, new_id in s.execute(select(Document.text_hash, Document.id).where(
@@ -669,6 +690,9 @@ class Repository:
             return 0
         conn = s.connection()
         bulk_insert(conn.dialect, _core(Version), _VERSION_COLUMNS).write(conn, rows)
+        unbounded = {doc_id for doc_id, _, _, rec in wanted if rec.text_hash not in bounded}
+        if unbounded:  # stored before, or by this import as a plain text
+            _fill_word_bounds(conn, unbounded)
         ids = {(d, a): v for v, d, a in conn.execute(select(Version.id, Version.document_id, Version.annotator_id).where(
             Version.document_id.in_({r["document_id"] for r in rows}),
             Version.annotator_id.in_({r["annotator_id"] for r in rows})))}
@@ -723,6 +747,7 @@ class Repository:
             version = Version(document_id=doc_id, annotator_id=annotator.id, status=status, revision=1)
             s.add(version)
             s.flush()
+            _fill_word_bounds(s.connection(), [doc_id])
         elif not overwrite:
             return None
         else:
@@ -934,6 +959,8 @@ class Repository:
                     document_id=doc.id, annotator_id=ann.id, status="new", revision=0,
                     source_run_id=sug.run_id if sug else None,
                 )
+                if doc.word_bounds is None:  # its first version (see _fill_word_bounds)
+                    doc.word_bounds = _packed_word_bounds(doc.text)
                 s.add(version)
                 s.flush()
                 rows = _new_rows(payload)

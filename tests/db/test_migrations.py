@@ -423,3 +423,36 @@ def test_a_document_inserted_through_the_models_gets_its_word_bounds(db_url: str
         s.add(Document(dataset=ds, ext_id="a", position=0, text="Talks  in\nVienna ", text_hash="h"))
     engine.dispose()
     assert _stored_word_bounds(db_url) == [("Talks  in\nVienna ", pack_word_bounds("Talks  in\nVienna "))]
+
+
+def test_plain_texts_get_their_word_bounds_with_their_first_version(db_url: str) -> None:
+    """An import of plain texts does not pack word bounds (a sixth of its CPU): only a document with a
+    version is ever compared, so it gets them with its first one: a gold import of a version of it, opening
+    it for an annotator, an adjudicated version. A document nobody has a version of keeps none."""
+    from annotator.scheme import Annotation
+    from annotator.word_bounds import pack_word_bounds
+
+    texts = {f"t{i}": f"Text {i}:  the minister\nsaid so." for i in range(4)}
+    repo = Repository(open_database(db_url))
+    repo.import_records("ds", [ImportRecord(k, t, {}, "test") for k, t in texts.items()])
+    assert [b for _, b in _stored_word_bounds(db_url)] == [None] * 4
+
+    repo.import_records("ds", [ImportRecord("t0", texts["t0"], {}, "test",
+                                            annotation=Annotation("t0", texts["t0"], "alice"))])
+    doc_ids = {d.ext_id: d.id for d in repo.documents("ds")}
+    repo.open_version(doc_ids["t1"], "bob")
+    repo.put_version("ds", Annotation("t2", texts["t2"], "gold"))
+    assert _stored_word_bounds(db_url) == [(t, pack_word_bounds(t) if k != "t3" else None) for k, t in texts.items()]
+    repo.close()
+
+
+def test_a_gold_file_with_a_plain_line_before_a_version_of_the_same_text_stores_its_word_bounds(db_url: str) -> None:
+    from annotator.scheme import Annotation
+    from annotator.word_bounds import pack_word_bounds
+
+    text_ = "Said  the\tminister."
+    repo = Repository(open_database(db_url))
+    repo.import_records("ds", [ImportRecord("a", text_, {}, "test"),
+                               ImportRecord("a", text_, {}, "test", annotation=Annotation("a", text_, "alice"))])
+    assert _stored_word_bounds(db_url) == [(text_, pack_word_bounds(text_))]
+    repo.close()
