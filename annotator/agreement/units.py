@@ -63,7 +63,11 @@ def group_units(sizes: Sequence[int], matches: Mapping[tuple[int, int], PairMatc
     u, v = offset[ea] + ei, offset[eb] + ej
     label = _components(n, u, v)
     # Groups in which an annotator has two items: the order of the edges decides, so walk them.
-    owners = np.bincount(np.unique(label * k + owner) // k, minlength=n)  # distinct annotators per group
+    # distinct annotators per group, from which (group, annotator) pairs occur (np.unique of the pairs hashed
+    # them: ~1 s at 50,000 documents, a presence table 50x less)
+    pair_seen = np.zeros(n * k, dtype=bool)
+    pair_seen[label * k + owner] = True
+    owners = np.bincount(np.flatnonzero(pair_seen) // k, minlength=n)
     crowded = np.flatnonzero(np.bincount(label, minlength=n) > owners)
     if len(crowded):
         in_crowded = np.zeros(n, dtype=bool)
@@ -84,7 +88,12 @@ def group_units(sizes: Sequence[int], matches: Mapping[tuple[int, int], PairMatc
             members[rx] |= members[ry]
         label[nodes] = [find(x) for x in nodes.tolist()]
     # Units numbered in the order of their smallest item (nodes are numbered by annotator, then item).
-    _, first, inverse = np.unique(label, return_index=True, return_inverse=True)
+    # (np.unique(label, return_index=True, return_inverse=True) by a presence table, 4x faster)
+    present = np.zeros(n, dtype=bool)
+    present[label] = True
+    inverse = (np.cumsum(present) - 1)[label]  # a node's group among the distinct labels, in label order
+    first = np.full(int(present.sum()), n, dtype=np.int64)  # each group's first node
+    np.minimum.at(first, inverse, np.arange(n, dtype=np.int64))
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
     units = np.full((len(first), k), -1, dtype=np.int64)
