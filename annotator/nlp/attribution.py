@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from annotator.errors import ModelError
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
-from annotator.nlp.attribution_clauses import Candidate, ClauseModel, Parse, candidates
+from annotator.nlp.attribution_clauses import NOUN_VARIANT, Candidate, ClauseModel, Parse, candidates, noun_source
 from annotator.nlp import attribution_records as records_filter
 from annotator.nlp.attribution_features import QUOTE_TOKENS, Featurizer, paragraphs
 from annotator.nlp.stacked import ScoredTagger, decode_scored, save_tagger, score_records
@@ -358,9 +358,10 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
 
 def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseModel,
                 rules: Sequence[dict[str, Any]] | None, text: str | None = None) -> list[dict[str, Any]]:
-    """``records`` plus the second pass's attributions (``annotator.nlp.attribution_clauses``): verb clauses
-    the classifier finds likely enough whose content overlaps no record and whose cue verb is no record's cue
-    or speaker; the cue is the verb, the source its subject."""
+    """``records`` plus the second pass's attributions (``annotator.nlp.attribution_clauses``): verb (and cue
+    noun) clauses the classifier finds likely enough whose content overlaps no record and whose cue word is no
+    record's cue or speaker; the cue is the verb, the source its subject (a noun's: its possessor, else the
+    subject of the verb above it)."""
     out = [dict(r) for r in records]
     taken = sorted((r["start"], r["end"]) for r in out)
     starts = [a for a, _b in taken]
@@ -372,7 +373,7 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
         return k == 0 or ends[k - 1] <= start  # ... all end before it starts
 
     parse = Parse(doc)
-    cands = [c for c in candidates(doc, parse) if free(c)]
+    cands = [c for c in candidates(doc, parse, clauses.cue_nouns) if free(c)]
     if not cands:
         return out
     text = comp.doc_text(doc) if text is None else text
@@ -387,7 +388,8 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
                                "name": None, "stance": None}
         if start >= end or any(_overlaps(rec, k) for k in out) or _edge_overlaps(cue, edges) or cue in edges:
             continue
-        src = _source(doc, (c.verb, c.verb + 1), [])
+        own = noun_source(parse, c.verb) if c.variant.startswith(NOUN_VARIANT + ":") else None
+        src = mention_tokens(doc[own]) if own is not None else _source(doc, (c.verb, c.verb + 1), [])
         if src is not None:
             rec["speaker"] = list(_char_range(doc, *src))
             if _edge_overlaps(rec["speaker"], edges) or rec["speaker"][0] < end and start < rec["speaker"][1]:

@@ -1,4 +1,4 @@
-"""A second pass over verb clauses the CRF left alone: is this verb a cue and its clause or object a content?
+"""A second pass over verb (and noun) clauses the CRF left alone: is this word a cue and its clause a content?
 
 PolNeAR attributes acts and stances as widely as speech ("Trump sued the DNC", "Russia opposed Assad's
 removal", "she backed the deal"); the token CRF rarely tags their cue verbs, so their contents go missing.
@@ -6,7 +6,9 @@ Here every verb with a clausal complement or an object is a candidate: its conte
 children's subtrees (a complementizer "that"/"whether" inside, as PolNeAR has it), its cue the verb, its
 source the verb's subject. A logistic regression (scikit-learn) over the verb's parse neighbourhood says how
 likely the candidate is a PolNeAR attribution; ``annotator.nlp.attribution`` adds the likely ones that
-overlap nothing found before.
+overlap nothing found before. Nouns and adjectives of the cue words the classifier learnt (``cue_nouns``:
+"the claim that ...", "his warning to ...", "criticism of ...", "willing to ...") are candidates too: their
+content a clause or prepositional object after them, their source the possessor ("his warning").
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import AbstractSet, Any, Sequence
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, ORTH, POS
-from spacy.symbols import PRON, VERB
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, ORTH, POS
+from spacy.symbols import ADJ, NOUN, PRON, VERB
 from spacy.tokens import Doc, Token
 
 from annotator.errors import ModelError
@@ -33,6 +35,11 @@ CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd"})
 #: "blamed Obama for the deal").
 _AFTER_OBJECT = frozenset({"prep", "xcomp", "ccomp"})
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
+#: A cue noun's or adjective's children whose subtree is the content ("the claim that ...", "a plan to ...",
+#: "confident that ...", "willing to ..."); and its prepositions whose object is ("criticism of ...").
+NOUN_CONTENT_DEPS = frozenset({"acl", "ccomp", "xcomp"})
+#: The variant prefix of a noun's or adjective's candidate.
+NOUN_VARIANT = "n"
 _EDGE = frozenset({",", ".", ";", ":", "-", "—", "–"})
 
 
@@ -80,7 +87,7 @@ class Parse:
 
     def __init__(self, doc: Doc):
         n = len(doc)
-        cols = doc.to_array([HEAD, DEP, POS, ORTH, IS_SPACE, IDX]).reshape(n, 6)
+        cols = doc.to_array([HEAD, DEP, POS, ORTH, IS_SPACE, IDX, LEMMA]).reshape(n, 7)
         heads = np.arange(n, dtype=np.int64) + cols[:, 0].view(np.int64)
         order = np.argsort(heads, kind="stable")  # children grouped by head, each group in text order
         self.head: list[int] = heads.tolist()
@@ -94,6 +101,8 @@ class Parse:
         self.pos: list[int] = cols[:, 2].tolist()
         self.is_space: list[int] = cols[:, 4].tolist()
         self.idx: list[int] = cols[:, 5].tolist()
+        self.pos_ids = cols[:, 2]
+        self.lemma_ids = cols[:, 6]
         self._doc = doc
         self._edges: dict[int, tuple[int, int]] = {}
 
@@ -153,12 +162,56 @@ def _spans(p: Parse, verb: int) -> list[tuple[str, int, int, int]]:
     return out
 
 
-def candidates(doc: Doc, parse: Parse | None = None) -> list[Candidate]:
-    """Every way of reading a verb as a cue of its complement, object or prepositional object (``parse``:
-    ``Parse(doc)``, when the caller has it)."""
+def _noun_spans(p: Parse, noun: int) -> list[tuple[str, int, int, int]]:
+    """``(variant, cue_end, start, end)`` of a cue noun or adjective: each clause after it ("n:acl": "the
+    claim that ...", "a plan to ..."; "n:xcomp": "willing to ...") and each preposition's object right after
+    it, the preposition in the cue ("n:prep:of": "criticism of the deal")."""
+    out: list[tuple[str, int, int, int]] = []
+    dep = p.dep
+    for c in p.children[noun]:
+        if c <= noun:
+            continue
+        if dep[c] in NOUN_CONTENT_DEPS:
+            span = _cut(p, noun, [c])
+            if span is not None:
+                out.append((f"{NOUN_VARIANT}:{dep[c]}", noun + 1, *span))
+        elif dep[c] == "prep" and c - noun <= 3:
+            pobj = next((g for g in p.children[c] if dep[g] in ("pobj", "pcomp")), None)
+            span = _cut(p, noun, [pobj]) if pobj is not None else None
+            if span is not None:
+                out.append((f"{NOUN_VARIANT}:prep:{p.text[c].lower()}", c + 1, *span))
+    return out
+
+
+def _listed(p: Parse, nouns: AbstractSet[str] | None) -> set[int]:
+    """The nouns and adjectives whose lemma is in ``nouns`` (None: all), each distinct lemma looked up once."""
+    if nouns is not None and not nouns:
+        return set()
+    idx = np.flatnonzero(np.isin(p.pos_ids, np.array([NOUN, ADJ], dtype=p.pos_ids.dtype)))
+    if nouns is None:
+        return set(idx.tolist())
+    lemmas = p.lemma_ids[idx]
+    hits = [lem for lem in np.unique(lemmas).tolist() if p.strings[lem].lower() in nouns]
+    return set(idx[np.isin(lemmas, np.array(hits, dtype=lemmas.dtype))].tolist())
+
+
+def candidates(doc: Doc, parse: Parse | None = None, nouns: AbstractSet[str] | None = frozenset()
+               ) -> list[Candidate]:
+    """Every way of reading a verb as a cue of its complement, object or prepositional object, and a noun or
+    adjective whose lemma is in ``nouns`` (None: every one) as a cue of the clause or prepositional object
+    after it (``parse``: ``Parse(doc)``, when the caller has it)."""
     p = Parse(doc) if parse is None else parse
-    return [Candidate(i, cue_end, start, end, variant) for i, pos in enumerate(p.pos) if pos == VERB
-            for variant, cue_end, start, end in _spans(p, i)]
+    out: list[Candidate] = []
+    listed = _listed(p, nouns)
+    for i, pos in enumerate(p.pos):
+        if pos == VERB:
+            spans = _spans(p, i)
+        elif i in listed:
+            spans = _noun_spans(p, i)
+        else:
+            continue
+        out.extend(Candidate(i, cue_end, start, end, variant) for variant, cue_end, start, end in spans)
+    return out
 
 
 def _quoted(doc: Doc) -> np.ndarray:
@@ -193,6 +246,28 @@ def _subject(p: Parse, verb: int) -> int | None:
     return None
 
 
+def noun_source(p: Parse, noun: int) -> int | None:
+    """The source of a cue noun or adjective in its own phrase: its possessor ("his warning", "Trump's
+    claim"), a name or pronoun compounded or as its subject ("GOP criticism"), or the object of "from"/"by"/
+    "among" after it ("a statement from the White House"); None when the phrase names none (the verb above
+    it may: ``annotator.nlp.attribution._source``). PolNeAR training cues of this kind: 296 possessors, 33
+    compounds, 21 subjects, 24 "from", of 1,081."""
+    dep = p.dep
+    kids = p.children[noun]
+    for c in kids:
+        if dep[c] == "poss":
+            return c
+    for c in kids:
+        if c < noun and dep[c] in ("compound", "nsubj") and p.strings[p.pos[c]] in ("PROPN", "PRON"):
+            return c
+    for c in kids:
+        if c > noun and dep[c] in ("prep", "agent") and p.text[c].lower() in ("from", "by", "among"):
+            pobj = next((g for g in p.children[c] if dep[g] == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
 def _noun_kind(p: Parse, i: int | None) -> str:
     if i is None:
         return "none"
@@ -214,18 +289,24 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
         verb = p.token(c.verb)
         lemma = verb.lemma_.lower()
         kids = {dep[k] for k in children[c.verb]}
-        subj = _subject(p, c.verb)
         obj = next((k for k in children[c.verb] if dep[k] == "dobj"), None)
         first = p.token(c.start)
         n = c.end - c.start
         vstart = p.idx[c.verb]
         var = c.variant.split(":")[0]
+        noun = var == NOUN_VARIANT
         vdep = dep[c.verb]
         head = p.head[c.verb]
+        if noun:  # its own possessor etc., else (as for a verb) the subject of the verb it hangs from
+            subj = noun_source(p, c.verb)
+            if subj is None and p.pos[head] == VERB and head != c.verb:
+                subj = _subject(p, head)
+        else:
+            subj = _subject(p, c.verb)
         f: dict[str, Any] = {
             "variant": c.variant, f"lemma|variant={lemma}|{c.variant}": 1, f"first|variant={first.lower_}|{var}": 1,
             "lemma": lemma, "tag": verb.tag_, "dep": vdep, "head_pos": p.strings[p.pos[head]],
-            "head_lemma": p.token(head).lemma_.lower() if vdep in ("xcomp", "ccomp", "conj") else "-",
+            "head_lemma": p.token(head).lemma_.lower() if noun or vdep in ("xcomp", "ccomp", "conj") else "-",
             "subj": _noun_kind(p, subj), "obj": _noun_kind(p, obj), "first": first.lower_ if first.is_alpha else "x",
             "first_pos": first.pos_, "len": min(n // 4, 10), "log_len": float(n).__pow__(0.5) / 5,
             "after": int(c.start > c.verb), "quoted": int(bool(quoted[c.verb])),
@@ -241,6 +322,9 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
         prt = next((p.token(k).lower_ for k in children[c.verb] if dep[k] == "prt"), None)
         if prt:
             f["prt"] = f"{lemma} {prt}"
+        if noun:  # "the claim" / "a claim" / "his claim"; the verb it hangs from ("made the claim")
+            f["det"] = next((p.text[k].lower() for k in children[c.verb] if dep[k] in ("det", "poss")), "-")
+            f[f"lemma|head={lemma}|{f['head_lemma']}"] = 1
         out.append(f)
     return out
 
@@ -248,16 +332,18 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
 @dataclass(frozen=True)
 class ClauseModel:
     """Logistic-regression weights by feature name (``name`` for a number, ``name=value`` for a string, as
-    scikit-learn's ``DictVectorizer`` names them), saved as JSON: safe to read, any scikit-learn version."""
+    scikit-learn's ``DictVectorizer`` names them), saved as JSON: safe to read, any scikit-learn version.
+    ``cue_nouns``: the noun and adjective lemmas whose clauses are candidates (none in a file from before)."""
 
     weights: dict[str, float]
     intercept: float
     threshold: float
     info: dict[str, Any] = field(default_factory=dict)
+    cue_nouns: frozenset[str] = frozenset()
 
     @classmethod
-    def fit(cls, rows: Sequence[dict[str, Any]], labels: Sequence[int], c: float, threshold: float
-            ) -> "ClauseModel":
+    def fit(cls, rows: Sequence[dict[str, Any]], labels: Sequence[int], c: float, threshold: float,
+            cue_nouns: AbstractSet[str] = frozenset()) -> "ClauseModel":
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -267,7 +353,7 @@ class ClauseModel:
         clf.fit(x, list(labels))
         weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), clf.coef_[0]) if w}
         return cls(weights, float(clf.intercept_[0]), threshold,
-                   {"candidates": len(rows), "positives": int(sum(labels)), "C": c})
+                   {"candidates": len(rows), "positives": int(sum(labels)), "C": c}, frozenset(cue_nouns))
 
     def probabilities(self, doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any]] | None,
                       parse: Parse | None = None) -> list[float]:
@@ -283,8 +369,10 @@ class ClauseModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, folder: Path, name: str = CLAUSE_FILE) -> None:
-        data = {"threshold": self.threshold, "intercept": self.intercept, "info": self.info,
-                "weights": self.weights}
+        data: dict[str, Any] = {"threshold": self.threshold, "intercept": self.intercept, "info": self.info}
+        if self.cue_nouns:
+            data["cue_nouns"] = sorted(self.cue_nouns)
+        data["weights"] = self.weights
         (folder / name).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
@@ -297,7 +385,8 @@ class ClauseModel:
                 try:
                     data = json.loads(path.read_text(encoding="utf-8"))
                     return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]),
-                               float(data["threshold"]), dict(data.get("info") or {}))
+                               float(data["threshold"]), dict(data.get("info") or {}),
+                               frozenset(str(n) for n in data.get("cue_nouns") or ()))
                 except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                     raise ModelError(f"cannot read {path}: {exc}") from exc
         return None

@@ -40,6 +40,9 @@ CLAUSE_PARAMS = {"c": 0.3, "threshold": 0.4}
 #: must reach to stay (F / 2 again). Cross-fitted records of the 753 training articles; on the tuning split
 #: joined F 0.747 -> 0.753 at 0.35 (0.752 at 0.3 and 0.4; C 0.1 / 1.0 within 0.001).
 RECORD_PARAMS = {"c": 0.3, "threshold": 0.35}
+#: A noun or adjective lemma becomes a second-pass cue word (``ClauseModel.cue_nouns``) when at least this
+#: many of its training candidates are attributions.
+CUE_NOUN_MIN = 2
 #: A ``predict_modes`` mode with this suffix leaves the second pass and the record filter out.
 CRF_ONLY = "-crf"
 #: A lemma becomes a cue word when at least this many training cues have it as their head word ...
@@ -185,7 +188,8 @@ def clause_labels(doc: Doc, ann: Annotation, cands: Sequence[Any]) -> list[int]:
 def train_clauses(docs: Sequence[Doc], annotations: Sequence[Annotation], out_dir: Path,
                   params: dict[str, Any] | None = None, log: Callable[[str], None] | None = None
                   ) -> dict[str, Any]:
-    """Fit the second pass on every verb-clause candidate of the training docs and write
+    """Fit the second pass on every verb-clause candidate of the training docs, and the noun/adjective ones
+    of the cue nouns (lemmas with at least ``CUE_NOUN_MIN`` attributions among their candidates), and write
     ``out_dir/clauses.json``; returns training facts."""
     from annotator.nlp import attribution_clauses as ac
 
@@ -193,17 +197,28 @@ def train_clauses(docs: Sequence[Doc], annotations: Sequence[Annotation], out_di
     settings = {**CLAUSE_PARAMS, **(params or {})}
     rows: list[dict[str, Any]] = []
     labels: list[int] = []
+    lemmas: list[str | None] = []  # a noun candidate's lemma, None for a verb's
     for doc, ann in zip(docs, annotations):
-        cands = ac.candidates(doc)
+        cands = ac.candidates(doc, nouns=None)
         rows.extend(ac.features(doc, cands, doc._.get(ATTRIBUTIONS_EXT)))
         labels.extend(clause_labels(doc, ann, cands))
+        lemmas.extend(doc[c.verb].lemma_.lower() if c.variant.startswith(ac.NOUN_VARIANT + ":") else None
+                      for c in cands)
+    found = Counter(lem for lem, y in zip(lemmas, labels) if y and lem is not None)
+    nouns = frozenset(lem for lem, n in found.items() if n >= CUE_NOUN_MIN)
+    keep = [i for i, lem in enumerate(lemmas) if lem is None or lem in nouns]
+    rows, labels = [rows[i] for i in keep], [labels[i] for i in keep]
     if log:
-        log(f"second pass: {len(rows)} verb-clause candidates, {sum(labels)} attributions")
+        n_nouns = sum(1 for i in keep if lemmas[i] is not None)
+        log(f"second pass: {len(rows)} clause candidates ({n_nouns} of {len(nouns)} cue nouns), "
+            f"{sum(labels)} attributions")
     if len(set(labels)) < 2:
         raise InputError("the training texts give no verb-clause attributions to learn the second pass from")
-    model = ac.ClauseModel.fit(rows, labels, c=float(settings["c"]), threshold=float(settings["threshold"]))
+    model = ac.ClauseModel.fit(rows, labels, c=float(settings["c"]), threshold=float(settings["threshold"]),
+                               cue_nouns=nouns)
     model.save(out_dir)
-    return {**model.info, "threshold": model.threshold, "seconds": round(time.monotonic() - started, 1)}
+    return {**model.info, "cue_nouns": len(nouns), "threshold": model.threshold,
+            "seconds": round(time.monotonic() - started, 1)}
 
 
 #: What a CRF says about one doc (``ScoredTagger.tag_all``): its scored spans and each token's P(content).

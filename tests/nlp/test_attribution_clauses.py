@@ -1,6 +1,7 @@
 """The second attribution pass: verb clauses the CRF left alone, read as cue (the verb), content (its
 complement, object or prepositional object) and source (its subject), kept when a logistic regression finds
-them likely PolNeAR attributions ("sued the party", "backed the bill", "called for an inquiry").
+them likely PolNeAR attributions ("sued the party", "backed the bill", "called for an inquiry"); and the
+clauses after cue nouns ("the senator's claim that ...": cue the noun, source its possessor).
 
 A tiny classifier is trained here on sentences written for the test; the shipped one runs through
 `annotator predict` in a fresh process in tests/nlp/test_attribution.py.
@@ -20,6 +21,7 @@ from annotator.errors import ModelError
 from annotator.nlp import attribution as na
 from annotator.nlp.attribution_clauses import CLAUSE_FILE, ClauseModel, candidates
 from annotator.nlp.common import ATTRIBUTIONS_EXT
+from annotator.nlp.convert import doc_to_annotation
 from annotator.nlp.stacked import ScoredTagger
 from annotator.scheme import Annotation, annotation_from_dict
 from annotator.training import attribution as ta
@@ -38,6 +40,20 @@ TRAIN = [
     ("The team painted the office blue.", None, None, None),
     ("Officials closed the bridge for repairs.", None, None, None),
     ("The driver closed the door quietly.", None, None, None),
+]
+
+
+#: The same for cue nouns: "claim" and "warning" head attributions twice each, so they become cue nouns; "plan"
+#: never does.
+NOUN_TRAIN = [
+    ("The senator's claim that the bridge was safe was wrong.", "claim", "that the bridge was safe", "The senator"),
+    ("Her claim that the vote was fair was false.", "claim", "that the vote was fair", "Her"),
+    ("His warning that prices would rise went unheeded.", "warning", "that prices would rise", "His"),
+    ("The minister's warning that the dam could break came too late.", "warning", "that the dam could break",
+     "The minister"),
+    ("The claim for damages was filed on Monday.", None, None, None),
+    ("The cook's plan for dinner was simple.", None, None, None),
+    ("Their plan to build a bridge was approved.", None, None, None),
 ]
 
 
@@ -64,8 +80,18 @@ def tiny_clauses(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Pat
     return out
 
 
-def _cands(doc: Doc) -> set[tuple[str, str, str]]:
-    return {(c.variant, doc[c.verb:c.cue_end].text, doc[c.start:c.end].text) for c in candidates(doc)}
+@pytest.fixture(scope="module")
+def tiny_noun_clauses(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> Path:
+    gold = [_gold(i, *row) for i, row in enumerate(TRAIN + NOUN_TRAIN)]
+    docs = ta.parse(nlp, gold)
+    out = tmp_path_factory.mktemp("noun_clauses")
+    facts = ta.train_clauses(docs, gold, out, params={"c": 10.0, "threshold": 0.5})
+    assert facts["cue_nouns"] == 2
+    return out
+
+
+def _cands(doc: Doc, nouns: frozenset[str] = frozenset()) -> set[tuple[str, str, str]]:
+    return {(c.variant, doc[c.verb:c.cue_end].text, doc[c.start:c.end].text) for c in candidates(doc, nouns=nouns)}
 
 
 def test_a_verb_gives_its_object_complement_or_prepositional_object_as_candidate_contents(nlp: Language) -> None:
@@ -76,6 +102,29 @@ def test_a_verb_gives_its_object_complement_or_prepositional_object_as_candidate
     assert ("prep:for", "called for", "an independent inquiry") in called  # the preposition joins the cue
     said = _cands(nlp("He said that taxes would rise."))
     assert ("core", "said", "that taxes would rise") in said  # PolNeAR: the complementizer inside the content
+
+
+def test_a_cue_noun_gives_the_clause_or_prepositional_object_after_it_as_candidate_content(nlp: Language) -> None:
+    claim = nlp("The council's claim that the budget was balanced was wrong.")
+    assert ("n:acl", "claim", "that the budget was balanced") in _cands(claim, frozenset({"claim"}))
+    assert not any(v.startswith("n:") for v, _cue, _content in _cands(claim))  # not a cue noun: no candidate
+    criticism = nlp("The coach's criticism of the referee drew a fine.")
+    assert ("n:prep:of", "criticism of", "the referee") in _cands(criticism, frozenset({"criticism"}))
+
+
+def test_the_trained_pass_adds_a_noun_cue_attribution_with_the_possessor_as_source(
+        tiny_noun_clauses: Path, nlp: Language) -> None:
+    """The cue nouns are learnt from the training cues and saved with the weights; "plan" headed no
+    attribution, so "the cook's plan for dinner" is not even a candidate."""
+    model = ClauseModel.find(tiny_noun_clauses)
+    assert model is not None and model.cue_nouns == {"claim", "warning"}
+    text = "The council's claim that the budget was balanced was wrong. The cook's plan for dinner was simple."
+    doc = nlp(text)
+    records = na.add_clauses(doc, [], model, doc._.get(ATTRIBUTIONS_EXT))
+    doc._.set(ATTRIBUTIONS_EXT, records)
+    quotes = doc_to_annotation(doc, "t").quotes
+    assert [(q.text, q.kind, q.cue.text if q.cue else None, q.speaker.text if q.speaker else None)
+            for q in quotes] == [("that the budget was balanced", "indirect", "claim", "The council")]
 
 
 def test_the_trained_pass_adds_an_act_attribution_with_the_verb_as_cue_and_its_subject_as_source(
