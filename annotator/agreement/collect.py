@@ -171,17 +171,21 @@ def concat_rows(parts: Sequence[Rows], doc_rank: np.ndarray | None) -> Rows:
     )
 
 
-def item_rows(items: Sequence[Sequence[Any]], slots: Mapping[int, tuple[int, int]], k: int,
+_Slots = tuple[np.ndarray, np.ndarray, np.ndarray]  #: compared versions: (version id, document index, annotator)
+
+
+def item_rows(items: Sequence[Sequence[Any]], slots: _Slots, k: int,
               names: dict[str | None, str | None], extra_kinds: set[str]) -> list[Rows]:
-    """Per annotator, the rows of the kept items of the versions in ``slots`` (version id -> (document index,
-    annotator)), from item columns (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
+    """Per annotator, the rows of the kept items of the versions in ``slots`` (version ids, their document
+    indices and annotators), from item columns (``records.VersionRows.items``), as :meth:`_RowBuffer.add` makes them
     from Annotations: the same defaults (``scheme.quote_from_dict``), rows in document then item order.
     Quote kinds outside the scheme (of any item, rejected too) are added to ``extra_kinds``. Column by
     column: one pass per field, no per-item objects."""
     (vid_col, layer_col, position_col, status_col, start_col, end_col, kind_col, cue_s_col, cue_e_col, spk_s_col,
      spk_e_col, name_col, label_col, target_col, cw_col) = items
     vid = np.array(vid_col, dtype=np.int64)
-    keys = np.array(sorted(slots), dtype=np.int64)
+    by_id = np.argsort(slots[0], kind="stable")
+    keys, slot_doc, slot_ann = slots[0][by_id], slots[1][by_id], slots[2][by_id]
     at = np.minimum(np.searchsorted(keys, vid), max(len(keys) - 1, 0))
     code = _mapped(layer_col, lambda x: _LAYER_CODES.get(x, -1), np.int64)  # 0 quotes, 1 claims
     sel = np.flatnonzero((keys[at] == vid) & (code >= 0)) if len(keys) else at[:0]
@@ -189,8 +193,6 @@ def item_rows(items: Sequence[Sequence[Any]], slots: Mapping[int, tuple[int, int
     kinds = _mapped(kind_col, lambda x: str(x or "direct"), object)[sel]
     extra_kinds.update(set(kinds[code == 0].tolist()) - set(QUOTE_KINDS))
     kept = _mapped(status_col, lambda x: (x or "accepted") in KEPT_STATUSES, bool)[sel]
-    slot_doc = np.array([slots[v][0] for v in keys.tolist()], dtype=np.int64)
-    slot_ann = np.array([slots[v][1] for v in keys.tolist()], dtype=np.int64)
     doc, ann, pos = slot_doc[at], slot_ann[at], np.array(position_col, dtype=np.int64)[sel]
     order = np.flatnonzero(kept)
     order = order[np.lexsort((pos[order], doc[order], ann[order], code[order]))]
@@ -410,22 +412,64 @@ class _Collector:
     def batch(self, batch: VersionRows) -> None:
         """A batch of documents read as plain rows (``Repository.version_rows``): the same checks and rows as
         :meth:`document` gives their versions as Annotations, the items made columns with numpy."""
-        by_doc: dict[int, list[tuple[int, int, str]]] = {}
-        for vid, d, name, status in batch.versions:
-            a = self.index.get(name)
-            if a is not None:
-                by_doc.setdefault(d, []).append((a, vid, status))
-        slots: dict[int, tuple[int, int]] = {}  # version id -> (document index, annotator)
-        for d in sorted(by_doc):
-            versions = by_doc[d]  # the versions of one document share its text (and its word bounds)
-            done = self._compared(batch.doc_ids[d], [(a, st) for a, _, st in versions], None, batch.word_bounds[d])
-            if done is not None:
-                slots.update((vid, (len(self.ids) - 1, a)) for a, vid, st in versions if st == "done")
-        if slots and batch.n_items:
-            for a, rows in enumerate(item_rows(batch.items, slots, self.k, self.name_cache, self.extra_kinds)):
-                self.buffers[a].add_rows(rows)
+        if batch.versions:
+            vid_col, doc_col, name_col, status_col = zip(*batch.versions)
+            ann = _mapped(name_col, lambda name: self.index.get(name, -1), np.int64)
+            known = np.flatnonzero(ann >= 0)
+            vid, doc, ann = np.array(vid_col, dtype=np.int64)[known], np.array(doc_col, dtype=np.int64)[known], ann[known]
+            if _mapped(status_col, lambda status: status == "done", bool)[known].all():
+                slots = self._done_batch(batch, vid, doc, ann)
+            else:
+                slots = self._mixed_batch(batch, [batch.versions[i] for i in known.tolist()], ann.tolist())
+            if len(slots[0]) and batch.n_items:
+                for a, rows in enumerate(item_rows(batch.items, slots, self.k, self.name_cache, self.extra_kinds)):
+                    self.buffers[a].add_rows(rows)
         if len(self.words) >= self.chunk:
             self.flush()
+
+    def _done_batch(self, batch: VersionRows, vid: np.ndarray, doc: np.ndarray, ann: np.ndarray) -> _Slots:
+        """:meth:`batch` when every version is done (what agreement reads): ``_compared`` of each document
+        with arrays (an annotator has one version of a document: the database's unique key)."""
+        n_docs = len(batch.doc_ids)
+        count = np.bincount(doc, minlength=n_docs)
+        pattern = np.zeros(n_docs, dtype=np.int64)
+        np.bitwise_or.at(pattern, doc, np.left_shift(1, ann))
+        present = np.flatnonzero(count)  # documents with versions, in order (``_compared`` sees only those)
+        self.total += len(present)
+        for a, n in enumerate(np.bincount(ann, minlength=self.k).tolist()):
+            self.done_counts[a] += n
+        words = batch.word_bounds
+        tokens = np.fromiter((word_count(words[d]) for d in present.tolist()), dtype=np.int64, count=len(present))
+        ok = (count[present] >= 2) & (tokens > 0)
+        for d in present[~ok].tolist():  # in document order, as ``_compared`` notes them
+            if count[d] < 2:
+                why = f"done by only one annotator ({self._who([a for a in range(self.k) if pattern[d] >> a & 1])})"
+            else:
+                why = "empty text: no tokens to compare"
+            self.excluded.append(Exclusion(batch.doc_ids[d], why))
+        kept = present[ok]
+        index = np.full(n_docs, -1, dtype=np.int64)
+        index[kept] = len(self.ids) + np.arange(len(kept), dtype=np.int64)
+        self.ids.extend(batch.doc_ids[d] for d in kept.tolist())
+        self.patterns.extend(pattern[kept].tolist())
+        self.words.extend(words[d] for d in kept.tolist())
+        compared = index[doc] >= 0
+        return vid[compared], index[doc[compared]], ann[compared]
+
+    def _mixed_batch(self, batch: VersionRows, versions: Sequence[tuple[int, int, str, str]],
+                     annotators: Sequence[int]) -> _Slots:
+        """:meth:`batch` with versions not done among them: ``_compared`` document by document."""
+        by_doc: dict[int, list[tuple[int, int, str]]] = {}
+        for (vid, d, _, status), a in zip(versions, annotators):
+            by_doc.setdefault(d, []).append((a, vid, status))
+        slots: list[tuple[int, int, int]] = []  # (version id, document index, annotator)
+        for d in sorted(by_doc):
+            versions_of = by_doc[d]  # the versions of one document share its text (and its word bounds)
+            done = self._compared(batch.doc_ids[d], [(a, st) for a, _, st in versions_of], None, batch.word_bounds[d])
+            if done is not None:
+                slots.extend((vid, len(self.ids) - 1, a) for a, vid, st in versions_of if st == "done")
+        columns = np.array(slots, dtype=np.int64).reshape(-1, 3)
+        return columns[:, 0], columns[:, 1], columns[:, 2]
 
     def flush(self) -> None:
         """Count the chunk's tokens for every key and keep its rows as columns; drop its word bounds."""
