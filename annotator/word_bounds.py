@@ -102,5 +102,7 @@ def unpack_many(packed: Sequence[bytes], gap: int = 1) -> Joined:
     starts[1:] = ends[last[:-1]]
     lengths = ends[last] - starts
     lengths[:-1] -= gap
-    bounds = np.delete(ends, last)  # alternately a token's start and its end
+    keep = np.ones(len(ends), dtype=bool)
+    keep[last] = False
+    bounds = ends[keep]  # alternately a token's start and its end (np.delete of ``last``: 3x slower)
     return Joined(starts, lengths, bounds[0::2], bounds[1::2], sizes // 2)
