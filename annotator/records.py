@@ -43,18 +43,14 @@ class TokenOffsets(Sequence[tuple[int, int]]):
 
     Held as the two integer arrays the storage decodes (``annotator.db.token_store``), so exporters build
     token layouts without a Python object per token (that cost 0.5 ms of a 1 kB document's export); to
-    everyone else it is the sequence of ``(start, end)`` pairs it always was. ``derived`` holds what was
-    stored with it, computed once from these offsets and the text (``io.prodigy.derived_forms``: the Prodigy
-    ``tokens`` JSON), or None."""
+    everyone else it is the sequence of ``(start, end)`` pairs it always was."""
 
-    __slots__ = ("starts", "ends", "derived")
+    __slots__ = ("starts", "ends")
 
-    def __init__(self, starts: "NDArray[numpy.int64]", ends: "NDArray[numpy.int64]",
-                 derived: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, starts: "NDArray[numpy.int64]", ends: "NDArray[numpy.int64]") -> None:
         assert starts.shape == ends.shape and starts.ndim == 1
         self.starts = starts
         self.ends = ends
-        self.derived = derived
 
     def __len__(self) -> int:
         return int(self.starts.shape[0])
@@ -231,6 +227,8 @@ class ExportedVersion:
     tokens: TokenOffsets | None
     #: When the version last changed (naive UTC on SQLite).
     updated_at: datetime | None
+    #: The document's stored Prodigy tokens JSON, compressed (``io.prodigy.tokens_blob``), when asked for.
+    prodigy_tokens: bytes | None = None
 
     @cached_property
     def annotation(self) -> Annotation:

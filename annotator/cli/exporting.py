@@ -124,7 +124,8 @@ def _export(
     path = (target or (lambda o, d, w: resolve_output(o, d, w, fmt)))(out, dataset, who)
     report = ExportReport()
     with progress_bar(f"Exporting {fmt}", repo.count_documents(dataset)) as bar, (opener or open_output)(path) as fh:
-        versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens), report, bar.advance)
+        versions = _counted(repo.export_versions(dataset, who, wanted, with_tokens=with_tokens,
+                                                 with_prodigy_tokens=fmt == "prodigy"), report, bar.advance)
         write(versions, report, fh)
         if report.lines == 0:  # raised inside the output block: the temporary file is discarded
             whose = f" by {who!r}" if who else ""

@@ -869,9 +869,9 @@ class Repository:
             return run.id
 
     def add_suggestions(self, run_id: int, items: Iterable[tuple[int, Annotation, Sequence[Sequence[int]] | None]]) -> int:
-        """Store one batch of suggestions (and the tokenization, with the forms exports derive from it:
-        ``io.prodigy.derived_forms``) in one transaction."""
-        from annotator.io.prodigy import derived_forms
+        """Store one batch of suggestions (and the tokenization, with the Prodigy tokens JSON it gives:
+        ``io.prodigy.tokens_blob``) in one transaction."""
+        from annotator.io.prodigy import tokens_blob
 
         n = 0
         with self.db.writes.begin() as s:
@@ -880,7 +880,8 @@ class Repository:
                 if tokens is not None:
                     doc = s.get(Document, doc_id)
                     if doc is not None:
-                        doc.tokens = pack_tokens(tokens, derived_forms(doc.text, tokens))
+                        doc.tokens = pack_tokens(tokens)
+                        doc.prodigy_tokens = tokens_blob(doc.text, tokens)
                 n += 1
         return n
 
@@ -1275,11 +1276,11 @@ class Repository:
 
     def export_versions(
         self, dataset: str, annotator: str | None = None, status: str | None = "done", batch_size: int = 500,
-        with_tokens: bool = True,
+        with_tokens: bool = True, with_prodigy_tokens: bool = False,
     ) -> Iterator["ExportedVersion"]:
         """Stored versions in document order then annotator name, with what exporters need besides the
-        Annotation: the stored tokenization and the version's last change. Selects columns, not ORM
-        objects (exports stream many documents)."""
+        Annotation: the stored tokenization (and with ``with_prodigy_tokens`` its Prodigy tokens JSON) and the
+        version's last change. Selects columns, not ORM objects (exports stream many documents)."""
         with self.db.sessions() as s:
             ds_id = self._dataset(s, dataset).id
             if annotator is not None and s.scalar(select(Annotator.id).where(Annotator.name == annotator)) is None:
@@ -1288,6 +1289,8 @@ class Repository:
                 Version.id.label("version_id"), Version.status, Version.updated_at, Annotator.name]
         if with_tokens:
             cols.append(Document.tokens)
+        if with_prodigy_tokens:
+            cols.append(Document.prodigy_tokens)
         last: tuple[int, int] = (-1, -1)
         while True:
             with self.db.sessions() as s:
@@ -1315,6 +1318,7 @@ class Repository:
                     row.ext_id, row.text, row.name, row.status, dict(row.meta or {}), items[row.version_id],
                     unpack_tokens(row.tokens) if with_tokens else None,
                     row.updated_at,
+                    row.prodigy_tokens if with_prodigy_tokens else None,
                 )
 
     def version_rows(self, dataset: str, annotator: str | None = None, status: str | None = "done",

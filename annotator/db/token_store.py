@@ -10,11 +10,6 @@ whose base64 holds 2N little-endian unsigned integers of W bytes (1, 2 or 4, the
 the N gaps (a token's start minus the previous token's end, the first token's from 0), then the N lengths
 (end minus start). Reading it is a base64 decode and a cumulative sum (numpy), whatever N is.
 
-A packed tokenization may also hold ``"derived"``: forms of it that exports would otherwise rebuild per token
-for every export (the Prodigy ``tokens`` array: a third of a Prodigy export), computed once when the
-tokenization is stored (``annotator.io.prodigy.derived_forms``), each marked with its form and the text it was
-made from so a stale one is never used.
-
 The list form is still read: databases tokenized before the packed form hold it, and offsets that cannot be
 packed (overlapping or unsorted tokens, numbers beyond 32 bits) are still stored that way. ``stats`` counts
 tokens in SQL from ``n`` or the list's length (:func:`token_count`), so neither form is decoded there.
@@ -23,7 +18,7 @@ tokens in SQL from ``n`` or the list's length (:func:`token_count`), so neither 
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import ColumnElement, Integer, case, func
 
@@ -34,15 +29,12 @@ if TYPE_CHECKING:
 
 #: The key of the packed gaps and lengths in the stored object.
 PACKED = "gaps_lengths"
-#: The key of the forms derived from the tokenization (and the text) stored with it.
-DERIVED = "derived"
 _WIDTHS = (1, 2, 4)
 
 
-def pack_tokens(offsets: Sequence[Sequence[int]], derived: Mapping[str, Any] | None = None
-                ) -> dict[str, Any] | list[list[int]]:
-    """The stored form of ``offsets``: packed (with ``derived`` when given) when the tokens are in order and do
-    not overlap, else the list of ``[start, end]`` pairs."""
+def pack_tokens(offsets: Sequence[Sequence[int]]) -> dict[str, Any] | list[list[int]]:
+    """The stored form of ``offsets``: packed when the tokens are in order and do not overlap, else the
+    list of ``[start, end]`` pairs."""
     import numpy  # here, not at module level: exports that read no tokens (gold JSONL) load no numpy (~0.2 s)
 
     starts, ends = (offsets.starts, offsets.ends) if isinstance(offsets, TokenOffsets) else _columns(offsets)
@@ -54,10 +46,7 @@ def pack_tokens(offsets: Sequence[Sequence[int]], derived: Mapping[str, Any] | N
     if width is None or (n and (int(gaps.min()) < 0 or int(lengths.min()) < 0)):
         return [[int(s), int(e)] for s, e in zip(starts.tolist(), ends.tolist())]
     data = numpy.concatenate((gaps, lengths)).astype(f"<u{width}").tobytes()
-    packed: dict[str, Any] = {"n": n, "width": width, PACKED: base64.b64encode(data).decode("ascii")}
-    if derived:
-        packed[DERIVED] = dict(derived)
-    return packed
+    return {"n": n, "width": width, PACKED: base64.b64encode(data).decode("ascii")}
 
 
 def unpack_tokens(stored: Any) -> TokenOffsets | None:
@@ -77,8 +66,7 @@ def unpack_tokens(stored: Any) -> TokenOffsets | None:
             raise ValueError(f"stored tokens: {values.shape[0]} packed numbers for {n} tokens")
         gaps, lengths = values[:n].astype(numpy.int64), values[n:].astype(numpy.int64)
         ends = numpy.cumsum(gaps + lengths)
-        derived = stored.get(DERIVED)
-        return TokenOffsets(ends - lengths, ends, derived if isinstance(derived, dict) else None)
+        return TokenOffsets(ends - lengths, ends)
     if not isinstance(stored, list):
         raise ValueError("stored tokens: neither a list of offsets nor a packed tokenization")
     return TokenOffsets(*_columns(stored))

@@ -30,15 +30,14 @@ One task per document and annotator. The mapping (also in the README):
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import json
+import struct
 import zlib
 from json.encoder import encode_basestring_ascii
 from datetime import datetime, timezone
 from itertools import count
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -148,46 +147,45 @@ def tokens_of(text: str, layout: TokenLayout) -> list[dict[str, Any]]:
     ]
 
 
-#: The form of the stored Prodigy ``tokens`` JSON (:func:`derived_forms`). Bump it whenever what
+#: The form of the stored Prodigy ``tokens`` JSON (:func:`tokens_blob`). Bump it whenever what
 #: :func:`tokens_of` writes or the layout rules change: a stored form of another number is not used.
 TOKENS_FORM = 1
-_TOKENS_KEY = "prodigy_tokens"
+#: A stored tokens JSON's header: its form, and the length and CRC-32 of the text it was made from.
+_BLOB_HEADER = struct.Struct(">HQI")
 
 
 def _text_check(text: str) -> int:
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
-def derived_forms(text: str, offsets: Sequence[Sequence[int]]) -> dict[str, Any]:
-    """What is stored with a tokenization of ``text`` (``token_store.pack_tokens``) so that Prodigy exports make
+def tokens_blob(text: str, offsets: Sequence[Sequence[int]]) -> bytes | None:
+    """What is stored with a tokenization of ``text`` (``Document.prodigy_tokens``) so that Prodigy exports make
     no Python object per token: a task's ``tokens`` JSON (the token dicts and their dump were a third of a task),
-    zlib-compressed (17 kB -> 3.3 kB for 300 tokens; decompressing is a quarter of building it), with its form
-    and the length and CRC-32 of the text it was made from. Empty when the offsets do not fit the text (an export
+    zlib-compressed (17 kB -> 3.3 kB for 300 tokens; decompressing is a quarter of building it), after a header
+    with its form and the length and CRC-32 of the text. None when the offsets do not fit the text (an export
     re-tokenizes it) or orjson refuses the text (lone surrogates)."""
     layout = layout_from_offsets(text, offsets)
     if layout is None:
-        return {}
+        return None
     try:
         data = orjson.dumps(tokens_of(text, layout))
     except TypeError:
-        return {}
-    return {_TOKENS_KEY: {"form": TOKENS_FORM, "chars": len(text), "crc32": _text_check(text),
-                          "zlib": base64.b64encode(zlib.compress(data)).decode("ascii")}}
-
-
-def stored_tokens_json(text: str, offsets: Sequence[Sequence[int]] | None) -> bytes | None:
-    """The ``tokens`` JSON stored with ``offsets`` (:func:`derived_forms`) when it was made from this text in
-    this form, else None. Only a tokenization that fits the text has one, so its layout is the one an export
-    builds from the same offsets."""
-    derived: Mapping[str, Any] | None = getattr(offsets, "derived", None)
-    stored = derived.get(_TOKENS_KEY) if derived else None
-    if not isinstance(stored, dict) or stored.get("form") != TOKENS_FORM or stored.get("chars") != len(text):
         return None
-    if stored.get("crc32") != _text_check(text) or not isinstance(stored.get("zlib"), str):
+    return _BLOB_HEADER.pack(TOKENS_FORM, len(text), _text_check(text)) + zlib.compress(data)
+
+
+def stored_tokens_json(text: str, blob: bytes | None) -> bytes | None:
+    """The ``tokens`` JSON in ``blob`` (:func:`tokens_blob`) when it was made from this text in this form, else
+    None. Only a tokenization that fits the text has one, so its layout is the one an export builds from the
+    same (stored) offsets."""
+    if not blob or len(blob) < _BLOB_HEADER.size:
+        return None
+    form, chars, crc = _BLOB_HEADER.unpack_from(blob)
+    if form != TOKENS_FORM or chars != len(text) or crc != _text_check(text):
         return None
     try:
-        return zlib.decompress(base64.b64decode(stored["zlib"], validate=True))
-    except (binascii.Error, zlib.error):
+        return zlib.decompress(bytes(blob)[_BLOB_HEADER.size:])
+    except zlib.error:
         return None
 
 
@@ -285,7 +283,7 @@ def prodigy_lines(
     token_json: bytes | None = None
     for ev, layout in stream_with_tokens(versions, tokens):
         if layout is not last:
-            last, token_json = layout, stored_tokens_json(ev.text, ev.tokens)
+            last, token_json = layout, stored_tokens_json(ev.text, ev.prodigy_tokens)
             token_dicts = [] if token_json is not None else tokens_of(ev.annotation.text, layout)
         task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report, token_dicts)
         yield _task_bytes(task, token_json)

@@ -1,21 +1,20 @@
-"""Stored tokenizations are packed (a base64 of gaps and lengths, with forms derived from them such as the Prodigy
-tokens JSON), and the list form older databases hold is still read: both give the same offsets, the same stats and
-byte-identical exports."""
+"""Stored tokenizations are packed (a base64 of gaps and lengths; the Prodigy tokens JSON they give is stored
+beside them), and the list form older databases hold is still read: both give the same offsets, the same stats
+and byte-identical exports."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy
 from hypothesis import given, settings, strategies as st
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, inspect, select, update
 
 from annotator.db.engine import open_database
 from annotator.db.models import Document
 from annotator.db.repo import Repository
-from annotator.db.token_store import DERIVED, PACKED, pack_tokens, unpack_tokens
+from annotator.db.token_store import PACKED, pack_tokens, unpack_tokens
 from annotator.io.tokens import layout_from_offsets
 from annotator.records import TokenOffsets
 from annotator.scheme import Annotation
@@ -135,10 +134,11 @@ def test_a_database_with_tokens_in_the_old_list_form_exports_the_same_files(
     with repo.db.engine.connect() as conn:
         stored = dict(conn.execute(select(Document.id, Document.tokens)).all())
     assert stored and all(isinstance(v, dict) and PACKED in v for v in stored.values())  # written packed
-    assert all("prodigy_tokens" in v[DERIVED] for v in stored.values())  # with the Prodigy tokens JSON
+    assert len(_prodigy_tokens(db_url)) == 6  # with the Prodigy tokens JSON
     packed_stats = repo.stats("news")
     packed = _exports(cli, db_url, tmp_path / "packed")
     with repo.db.engine.begin() as conn:  # rewritten as databases tokenized before the packed form hold them
+        conn.execute(update(Document).values(prodigy_tokens=None))  # and before the Prodigy tokens JSON
         for doc_id, value in stored.items():
             old = [[s, e] for s, e in unpack_tokens(value) or ()]
             conn.execute(update(Document).where(Document.id == doc_id).values(tokens=old))
@@ -152,11 +152,12 @@ def test_a_database_with_tokens_in_the_old_list_form_exports_the_same_files(
     repo.db.dispose()
 
 
-def _stored_tokens(url: str) -> dict[int, Any]:
-    """The stored tokens column, read without opening (and so upgrading) the database."""
+def _prodigy_tokens(url: str) -> dict[int, bytes]:
+    """The stored Prodigy tokens JSON of each document that has one, read without opening (and so upgrading)
+    the database."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        stored = dict(conn.execute(select(Document.id, Document.tokens)).all())
+        stored = {i: bytes(b) for i, b in conn.execute(select(Document.id, Document.prodigy_tokens)) if b is not None}
     engine.dispose()
     return stored
 
@@ -164,8 +165,9 @@ def _stored_tokens(url: str) -> dict[int, Any]:
 def test_tokenizations_stored_before_the_prodigy_tokens_json_get_it_when_the_database_is_upgraded(
     cli: Cli, db_url: str, tmp_path: Path
 ) -> None:
-    """Migration 0009: a database whose tokenizations were stored without the Prodigy tokens JSON (0008) gets it
-    on opening, the same value a new tokenization stores, and exports the same Prodigy tasks."""
+    """Migration 0010: a database whose tokenizations were stored without the Prodigy tokens JSON (at 0009, where
+    the first 0009 had put it into the tokens JSON) gets it on opening, the same value a new tokenization stores,
+    the tokens JSON as it was, and the same Prodigy export."""
     from alembic import command
 
     from annotator.db.engine import alembic_config
@@ -173,9 +175,11 @@ def test_tokenizations_stored_before_the_prodigy_tokens_json_get_it_when_the_dat
     import_samples(cli, db_url, tmp_path)
     repo = Repository(open_database(db_url))
     _tokenize(repo)
+    with repo.db.engine.connect() as conn:
+        tokens = dict(conn.execute(select(Document.id, Document.tokens)).all())
     repo.db.dispose()
-    stored = _stored_tokens(db_url)
-    assert len(stored) == 6 and all(isinstance(v, dict) and "prodigy_tokens" in v[DERIVED] for v in stored.values())
+    blobs = _prodigy_tokens(db_url)
+    assert len(blobs) == 6
 
     def export(name: str) -> bytes:
         result = cli("export", "prodigy", "--dataset", "news", "--db", db_url, "--out", tmp_path / name)
@@ -183,9 +187,18 @@ def test_tokenizations_stored_before_the_prodigy_tokens_json_get_it_when_the_dat
         return (tmp_path / name).read_bytes()
 
     expected = export("with.jsonl")
-    command.downgrade(alembic_config(db_url), "0008")
-    without = {k: {f: v for f, v in dict(value).items() if f != DERIVED} for k, value in stored.items()}
-    assert _stored_tokens(db_url) == without  # as 0008 stored them (their exports: the list-form test above)
+    command.downgrade(alembic_config(db_url), "0009")
+    engine = create_engine(db_url)
+    assert "prodigy_tokens" not in {c["name"] for c in inspect(engine).get_columns("documents")}
+    with engine.begin() as conn:  # as the first 0009 left them: the tokens JSON with a "derived" key
+        for doc_id, value in tokens.items():
+            conn.execute(update(Document.__table__).where(Document.__table__.c.id == doc_id)
+                         .values(tokens={**value, "derived": {"prodigy_tokens": {"form": 1}}}))
+    engine.dispose()
     open_database(db_url).dispose()  # opening upgrades
-    assert _stored_tokens(db_url) == stored
+    assert _prodigy_tokens(db_url) == blobs
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(select(Document.id, Document.tokens)).all()) == tokens
+    engine.dispose()
     assert export("upgraded.jsonl") == expected

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from annotator.db.engine import open_database
 from annotator.db.repo import Repository
 from annotator.io.prodigy import (
-    INPUT_KEYS, REL_CUE, REL_SPEAKER, TASK_KEYS, TOKENS_FORM, annotation_from_task, derived_forms, get_hash, input_hash,
-    prodigy_lines, set_hashes, spans_hash, stored_tokens_json, timestamp, tokens_of,
+    INPUT_KEYS, REL_CUE, REL_SPEAKER, TASK_KEYS, TOKENS_FORM, annotation_from_task, get_hash, input_hash,
+    prodigy_lines, set_hashes, spans_hash, stored_tokens_json, timestamp, tokens_blob, tokens_of,
 )
 from annotator.io.tokens import BLANK_MODEL, Tokenization, layout_from_offsets
 from annotator.records import ExportedVersion, TokenOffsets
@@ -193,8 +193,11 @@ assert "spacy" not in sys.modules, "spaCy was imported"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
-def _version(text: str, tokens: TokenOffsets | None, meta: dict[str, Any]) -> ExportedVersion:
-    return ExportedVersion("d1", text, "alice", "done", meta, {"quotes": [], "claims": []}, tokens, None)
+def _version(text: str, pairs: list[tuple[int, int]], meta: dict[str, Any], blob: bytes | None = None
+             ) -> ExportedVersion:
+    arrays = numpy.array(pairs, dtype=numpy.int64).reshape(-1, 2)
+    tokens = TokenOffsets(arrays[:, 0].copy(), arrays[:, 1].copy())
+    return ExportedVersion("d1", text, "alice", "done", meta, {"quotes": [], "claims": []}, tokens, None, blob)
 
 
 @st.composite
@@ -208,39 +211,35 @@ def _text_and_offsets(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
     return text, pairs
 
 
-def _offsets(pairs: list[tuple[int, int]], derived: dict[str, Any] | None = None) -> TokenOffsets:
-    arrays = numpy.array(pairs, dtype=numpy.int64).reshape(-1, 2)
-    return TokenOffsets(arrays[:, 0].copy(), arrays[:, 1].copy(), derived)
-
-
 @settings(max_examples=300, deadline=None)
 @given(case=_text_and_offsets(), meta=st.sampled_from([{}, {"big": 2**70}]))
 def test_tokens_stored_with_the_tokenization_give_the_tasks_built_per_token(
     case: tuple[str, list[tuple[int, int]]], meta: dict[str, Any]
 ) -> None:
-    """The tokens JSON stored with a tokenization (derived_forms), spliced into the task, gives the bytes of the
+    """The tokens JSON stored with a tokenization (tokens_blob), spliced into the task, gives the bytes of the
     task whose token dicts are built at export, for any text and offsets (also metadata orjson refuses)."""
     text, pairs = case
-    derived = derived_forms(text, pairs)
+    blob = tokens_blob(text, pairs)
     layout = layout_from_offsets(text, pairs)
-    stored = stored_tokens_json(text, _offsets(pairs, derived))
     if layout is None or any("\ud800" <= c <= "\udfff" for c in text):
-        assert stored is None  # offsets that do not fit (re-tokenized at export), or a text orjson refuses
+        assert blob is None  # offsets that do not fit (re-tokenized at export), or a text orjson refuses
         return
-    assert stored == json.dumps(tokens_of(text, layout), ensure_ascii=False, separators=(",", ":")).encode()
-    built = list(prodigy_lines([_version(text, _offsets(pairs), meta)], "ds", Tokenization(BLANK_MODEL)))
-    spliced = list(prodigy_lines([_version(text, _offsets(pairs, derived), meta)], "ds", Tokenization(BLANK_MODEL)))
+    assert stored_tokens_json(text, blob) == json.dumps(tokens_of(text, layout), ensure_ascii=False,
+                                                        separators=(",", ":")).encode()
+    built = list(prodigy_lines([_version(text, pairs, meta)], "ds", Tokenization(BLANK_MODEL)))
+    spliced = list(prodigy_lines([_version(text, pairs, meta, blob)], "ds", Tokenization(BLANK_MODEL)))
     assert spliced == built
 
 
 def test_a_stored_tokens_json_of_another_text_or_form_is_not_used(monkeypatch) -> None:
     text, pairs = "We agreed, he said.", [(0, 2), (3, 9), (9, 10), (11, 13), (14, 18), (18, 19)]
-    derived = derived_forms(text, pairs)
-    assert stored_tokens_json(text, _offsets(pairs, derived)) is not None
+    blob = tokens_blob(text, pairs)
+    assert stored_tokens_json(text, blob) is not None
     other = "We argued, he said."  # same length and tokens, another text
-    assert stored_tokens_json(other, _offsets(pairs, derived)) is None
-    built = list(prodigy_lines([_version(other, _offsets(pairs), {})], "ds", Tokenization(BLANK_MODEL)))
-    assert list(prodigy_lines([_version(other, _offsets(pairs, derived), {})], "ds", Tokenization(BLANK_MODEL))) == built
+    assert stored_tokens_json(other, blob) is None
+    built = list(prodigy_lines([_version(other, pairs, {})], "ds", Tokenization(BLANK_MODEL)))
+    assert list(prodigy_lines([_version(other, pairs, {}, blob)], "ds", Tokenization(BLANK_MODEL))) == built
     assert b'"text":"argued"' in built[0]
+    assert stored_tokens_json(text, blob[:-3]) is None  # damaged
     monkeypatch.setattr("annotator.io.prodigy.TOKENS_FORM", TOKENS_FORM + 1)  # the token dicts changed since
-    assert stored_tokens_json(text, _offsets(pairs, derived)) is None
+    assert stored_tokens_json(text, blob) is None
