@@ -416,7 +416,8 @@ class _Collector:
             vid_col, doc_col, name_col, status_col = zip(*batch.versions)
             ann = _mapped(name_col, lambda name: self.index.get(name, -1), np.int64)
             known = np.flatnonzero(ann >= 0)
-            vid, doc, ann = np.array(vid_col, dtype=np.int64)[known], np.array(doc_col, dtype=np.int64)[known], ann[known]
+            vid, doc = np.array(vid_col, dtype=np.int64)[known], np.array(doc_col, dtype=np.int64)[known]
+            ann = ann[known]
             if _mapped(status_col, lambda status: status == "done", bool)[known].all():
                 slots = self._done_batch(batch, vid, doc, ann)
             else:
@@ -478,7 +479,8 @@ class _Collector:
         first, n = self.first, len(self.words)
         if n:
             joined = unpack_many(self.words)  # as if the chunk's texts were joined with one newline between
-            starts, lengths, tok_starts, tok_ends = joined.starts, joined.lengths, joined.token_starts, joined.token_ends
+            starts, lengths = joined.starts, joined.lengths
+            tok_starts, tok_ends = joined.token_starts, joined.token_ends
             self.lengths.extend(lengths.tolist())
             pattern = np.repeat(np.array(self.patterns[first:], dtype=np.int64), joined.token_counts) << self.k
             keys = span_keys(self.span_layers, self.extra_kinds)

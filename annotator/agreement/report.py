@@ -309,11 +309,11 @@ def _annotator_items(rows: Rows, docs: Documents, keys: Sequence[SpanKey]) -> _I
         doc, s, e = rows.key_spans(key)
         per_key[key] = _distinct(*docs.global_spans(doc, s, e), doc)[0]
     q_spans, first_rows = _distinct(*docs.global_spans(rows.q_doc, rows.q_start, rows.q_end), rows.q_doc)
-    picked = first_rows.tolist()
-    quotes = _Quotes(q_spans, [rows.speaker[r] for r in picked], [rows.stance[r] for r in picked],
-                     [rows.target[r] for r in picked], [rows.q_kind[r] for r in picked])
+    picked = first_rows.tolist()  # (lists by map, arrays by one fancy index: no numpy scalar per item)
+    quotes = _Quotes(q_spans, list(map(rows.speaker.__getitem__, picked)), list(map(rows.stance.__getitem__, picked)),
+                     list(map(rows.target.__getitem__, picked)), rows.q_kind[first_rows].tolist())
     c_spans, c_first = _distinct(*docs.global_spans(rows.c_doc, rows.c_start, rows.c_end), rows.c_doc)
-    claims = (c_spans, [_CHECKWORTHY[0 if rows.checkworthy[r] else 1] for r in c_first.tolist()])
+    claims = (c_spans, [_CHECKWORTHY[0 if cw else 1] for cw in rows.checkworthy[c_first].tolist()])
     return _Items(per_key, quotes, claims)
 
 

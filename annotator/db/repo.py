@@ -18,8 +18,8 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from sqlalchemy import (ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, case, delete, func, insert,
-                        select, text, update)
+from sqlalchemy import (ColumnElement, Connection, CursorResult, Row, Table, and_, bindparam, case, delete, func,
+                        insert, select, text, update)
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
