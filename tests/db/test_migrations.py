@@ -329,6 +329,17 @@ def test_the_compared_item_fields_are_columns_that_follow_every_write(db_url: st
     repo.close()
 
 
+def _downgraded_like_a_new_one(db_url: str, revision: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Downgrade the database to ``revision``; its schema, checked to be that of a database made at ``revision``."""
+    command.downgrade(alembic_config(db_url), revision)
+    made = (f"sqlite:///{tmp_path / f'at{revision}.db'}" if db_url.startswith("sqlite")
+            else request.getfixturevalue("pg_server").create_database())
+    command.upgrade(alembic_config(made), revision)
+    old = _schema(db_url)
+    assert old == _schema(made)
+    return old
+
+
 def test_a_database_from_before_the_item_columns_upgrades_to_the_same_agreement(db_url: str, tmp_path: Path,
                                                                               request: pytest.FixtureRequest) -> None:
     """Migration 0007 on a database holding items (at 0006: the schema a 0006 database has, items and events
@@ -345,12 +356,8 @@ def test_a_database_from_before_the_item_columns_upgrades_to_the_same_agreement(
         counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("version_items", "events")]
         ids = conn.execute(text("SELECT id, version_id, item_id, position FROM version_items ORDER BY id")).all()
     engine.dispose()
-    command.downgrade(alembic_config(db_url), "0006")
-    at_0006 = (f"sqlite:///{tmp_path / 'at0006.db'}" if db_url.startswith("sqlite")
-               else request.getfixturevalue("pg_server").create_database())
-    command.upgrade(alembic_config(at_0006), "0006")
-    old = _schema(db_url)
-    assert old == _schema(at_0006) and "span_start" not in old["version_items"]["columns"]
+    old = _downgraded_like_a_new_one(db_url, "0006", tmp_path, request)
+    assert "span_start" not in old["version_items"]["columns"]
 
     repo = Repository(open_database(db_url))  # opening upgrades
     assert _schema(db_url)["revision"] == head_revision()
@@ -389,12 +396,8 @@ def test_documents_store_their_word_bounds_and_older_databases_get_them_with_the
     stored = _stored_word_bounds(db_url)
     assert len(stored) == 12 and all(b == pack_word_bounds(t) for t, b in stored)
 
-    command.downgrade(alembic_config(db_url), "0007")
-    at_0007 = (f"sqlite:///{tmp_path / 'at0007.db'}" if db_url.startswith("sqlite")
-               else request.getfixturevalue("pg_server").create_database())
-    command.upgrade(alembic_config(at_0007), "0007")
-    old = _schema(db_url)
-    assert old == _schema(at_0007) and "word_bounds" not in old["documents"]["columns"]
+    old = _downgraded_like_a_new_one(db_url, "0007", tmp_path, request)
+    assert "word_bounds" not in old["documents"]["columns"]
 
     repo = Repository(open_database(db_url))  # opening upgrades
     assert _schema(db_url)["revision"] == head_revision()
