@@ -67,6 +67,7 @@ from annotator.records import (
     ImportRecord,
     ImportResult,
     Item,
+    TokenOffsets,
     VersionRows,
     carry_lookups,
 )
@@ -96,6 +97,15 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _stored_offsets(stored: Any) -> TokenOffsets | None:
+    """A document's stored tokenization, None when there is none or when it is neither stored form (written
+    by something else than annotator): readers then tokenize the text themselves, as for a new document."""
+    try:
+        return unpack_tokens(stored)
+    except ValueError:
+        return None
+
+
 def _doc_info(d: Document | Row[Any]) -> DocumentInfo:
     return DocumentInfo(
         id=d.id,
@@ -103,7 +113,7 @@ def _doc_info(d: Document | Row[Any]) -> DocumentInfo:
         position=d.position,
         text=d.text,
         meta=dict(d.meta or {}),
-        tokens=unpack_tokens(d.tokens),
+        tokens=_stored_offsets(d.tokens),
     )
 
 
@@ -1316,7 +1326,7 @@ class Repository:
             for row in rows:
                 yield ExportedVersion(
                     row.ext_id, row.text, row.name, row.status, dict(row.meta or {}), items[row.version_id],
-                    unpack_tokens(row.tokens) if with_tokens else None,
+                    _stored_offsets(row.tokens) if with_tokens else None,
                     row.updated_at,
                     row.prodigy_tokens if with_prodigy_tokens else None,
                 )

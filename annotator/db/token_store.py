@@ -69,7 +69,10 @@ def unpack_tokens(stored: Any) -> TokenOffsets | None:
         return TokenOffsets(ends - lengths, ends)
     if not isinstance(stored, list):
         raise ValueError("stored tokens: neither a list of offsets nor a packed tokenization")
-    return TokenOffsets(*_columns(stored))
+    try:
+        return TokenOffsets(*_columns(stored))
+    except (TypeError, ValueError, OverflowError):  # [[0, null]], [[1]], numbers beyond 64 bits
+        raise ValueError("stored tokens: a list that is not of [start, end] integer pairs") from None
 
 
 def _columns(pairs: Sequence[Sequence[int]]) -> tuple[numpy.ndarray, numpy.ndarray]:

@@ -43,6 +43,7 @@ import orjson
 
 from annotator.io.output import fast_dumps
 from annotator.io.tokens import ExportReport, TokenLayout, Tokenization, layout_from_offsets, stream_with_tokens
+from annotator.records import TokenOffsets
 from annotator.scheme import LAYER_LABELS, Annotation, Claim, Quote, SpeakerMention, Span, Stance
 
 if TYPE_CHECKING:
@@ -149,21 +150,38 @@ def tokens_of(text: str, layout: TokenLayout) -> list[dict[str, Any]]:
 
 #: The form of the stored Prodigy ``tokens`` JSON (:func:`tokens_blob`). Bump it whenever what
 #: :func:`tokens_of` writes or the layout rules change: a stored form of another number is not used.
-TOKENS_FORM = 1
-#: A stored tokens JSON's header: its form, and the length and CRC-32 of the text it was made from.
-_BLOB_HEADER = struct.Struct(">HQI")
+#: (Form 1 had no check of the offsets.)
+TOKENS_FORM = 2
+#: A stored tokens JSON's header: its form, the length and CRC-32 of the text it was made from, and the
+#: CRC-32 of the token offsets it was made from.
+_BLOB_HEADER = struct.Struct(">HQII")
 
 
 def _text_check(text: str) -> int:
+    """The CRC-32 of ``text`` (lone surrogates included) that a stored tokens JSON was made from."""
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _offsets_check(offsets: Sequence[Sequence[int]]) -> int:
+    """The CRC-32 of the token offsets a stored tokens JSON was made from (as int64 starts, then ends): a
+    tokenization rewritten without its tokens JSON (by anything but ``add_suggestions``) no longer matches."""
+    import numpy  # Prodigy exports load it anyway (token layouts); gold JSONL exports never get here
+
+    if isinstance(offsets, TokenOffsets):
+        starts, ends = offsets.starts, offsets.ends
+    else:
+        pairs = numpy.asarray([(int(a), int(b)) for a, b in offsets] or numpy.zeros((0, 2)), dtype=numpy.int64)
+        starts, ends = pairs[:, 0], pairs[:, 1]
+    return zlib.crc32(numpy.ascontiguousarray(ends, dtype=numpy.int64).tobytes(),
+                      zlib.crc32(numpy.ascontiguousarray(starts, dtype=numpy.int64).tobytes()))
 
 
 def tokens_blob(text: str, offsets: Sequence[Sequence[int]]) -> bytes | None:
     """What is stored with a tokenization of ``text`` (``Document.prodigy_tokens``) so that Prodigy exports make
     no Python object per token: a task's ``tokens`` JSON (the token dicts and their dump were a third of a task),
     zlib-compressed (17 kB -> 3.3 kB for 300 tokens; decompressing is a quarter of building it), after a header
-    with its form and the length and CRC-32 of the text. None when the offsets do not fit the text (an export
-    re-tokenizes it) or orjson refuses the text (lone surrogates)."""
+    with its form, the length and CRC-32 of the text and the CRC-32 of the offsets. None when the offsets do not
+    fit the text (an export re-tokenizes it) or orjson refuses the text (lone surrogates)."""
     layout = layout_from_offsets(text, offsets)
     if layout is None:
         return None
@@ -171,17 +189,19 @@ def tokens_blob(text: str, offsets: Sequence[Sequence[int]]) -> bytes | None:
         data = orjson.dumps(tokens_of(text, layout))
     except TypeError:
         return None
-    return _BLOB_HEADER.pack(TOKENS_FORM, len(text), _text_check(text)) + zlib.compress(data)
+    header = _BLOB_HEADER.pack(TOKENS_FORM, len(text), _text_check(text), _offsets_check(offsets))
+    return header + zlib.compress(data)
 
 
-def stored_tokens_json(text: str, blob: bytes | None) -> bytes | None:
-    """The ``tokens`` JSON in ``blob`` (:func:`tokens_blob`) when it was made from this text in this form, else
-    None. Only a tokenization that fits the text has one, so its layout is the one an export builds from the
-    same (stored) offsets."""
-    if not blob or len(blob) < _BLOB_HEADER.size:
+def stored_tokens_json(text: str, blob: bytes | None, offsets: Sequence[Sequence[int]] | None) -> bytes | None:
+    """The ``tokens`` JSON in ``blob`` (:func:`tokens_blob`) when it was made from this text and these stored
+    ``offsets`` in this form, else None (also when there are no stored offsets: the export then tokenizes the
+    text itself). Only offsets that fit the text have one, so its layout is the one an export builds from
+    the same offsets."""
+    if not blob or offsets is None or len(blob) < _BLOB_HEADER.size:
         return None
-    form, chars, crc = _BLOB_HEADER.unpack_from(blob)
-    if form != TOKENS_FORM or chars != len(text) or crc != _text_check(text):
+    form, chars, crc, offsets_crc = _BLOB_HEADER.unpack_from(blob)
+    if form != TOKENS_FORM or chars != len(text) or crc != _text_check(text) or offsets_crc != _offsets_check(offsets):
         return None
     try:
         return zlib.decompress(bytes(blob)[_BLOB_HEADER.size:])
@@ -283,7 +303,7 @@ def prodigy_lines(
     token_json: bytes | None = None
     for ev, layout in stream_with_tokens(versions, tokens):
         if layout is not last:
-            last, token_json = layout, stored_tokens_json(ev.text, ev.prodigy_tokens)
+            last, token_json = layout, stored_tokens_json(ev.text, ev.prodigy_tokens, ev.tokens)
             token_dicts = [] if token_json is not None else tokens_of(ev.annotation.text, layout)
         task = prodigy_task(ev.annotation, layout, dataset, ev.updated_at, tokens.report, token_dicts)
         yield _task_bytes(task, token_json)

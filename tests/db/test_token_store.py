@@ -58,7 +58,8 @@ def test_the_list_form_and_unknown_values() -> None:
     assert unpack_tokens(None) is None
     assert unpack_tokens([]) == [] and unpack_tokens([[0, 3], [4, 9]]) == [(0, 3), (4, 9)]
     assert unpack_tokens(pack_tokens([])) == []
-    for bad in ({"n": 2, "width": 1, PACKED: "AAE="}, {"n": 1, "width": 3, PACKED: ""}, "x", 3):
+    for bad in ({"n": 2, "width": 1, PACKED: "AAE="}, {"n": 1, "width": 3, PACKED: ""}, "x", 3,
+                [[0, None]], [[1]], [[0, 2 ** 70]], [["a", "b"]], [3]):
         try:
             unpack_tokens(bad)
         except ValueError:
@@ -202,3 +203,40 @@ def test_tokenizations_stored_before_the_prodigy_tokens_json_get_it_when_the_dat
         assert dict(conn.execute(select(Document.id, Document.tokens)).all()) == tokens
     engine.dispose()
     assert export("upgraded.jsonl") == expected
+
+
+def test_a_tokenization_of_neither_form_neither_stops_the_upgrade_nor_the_export(
+    cli: Cli, db_url: str, tmp_path: Path
+) -> None:
+    """A stored tokenization that is no [start, end] pairs (written by another tool: a null, a number beyond
+    64 bits) does not lock the database at its upgrade to 0010, and the Prodigy export tokenizes that text
+    itself, as it does a text never tokenized."""
+    from alembic import command
+
+    from annotator.db.engine import alembic_config
+
+    import_samples(cli, db_url, tmp_path)
+    repo = Repository(open_database(db_url))
+    _tokenize(repo)
+    first, second = [d.id for d in repo.documents("news")][:2]
+    repo.db.dispose()
+
+    def export(name: str) -> bytes:
+        result = cli("export", "prodigy", "--dataset", "news", "--db", db_url, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        return (tmp_path / name).read_bytes()
+
+    command.downgrade(alembic_config(db_url), "0009")
+    engine = create_engine(db_url)
+    table = Document.__table__
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == first).values(tokens=[[0, None]]))
+        conn.execute(update(table).where(table.c.id == second).values(tokens=[[0, 2 ** 70]]))
+    engine.dispose()
+    broken = export("broken.jsonl")  # opening upgrades
+    assert first not in _prodigy_tokens(db_url) and second not in _prodigy_tokens(db_url)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id.in_([first, second])).values(tokens=None))
+    engine.dispose()
+    assert broken == export("untokenized.jsonl")

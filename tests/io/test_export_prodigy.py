@@ -224,22 +224,33 @@ def test_tokens_stored_with_the_tokenization_give_the_tasks_built_per_token(
     if layout is None or any("\ud800" <= c <= "\udfff" for c in text):
         assert blob is None  # offsets that do not fit (re-tokenized at export), or a text orjson refuses
         return
-    assert stored_tokens_json(text, blob) == json.dumps(tokens_of(text, layout), ensure_ascii=False,
+    assert stored_tokens_json(text, blob, pairs) == json.dumps(tokens_of(text, layout), ensure_ascii=False,
                                                         separators=(",", ":")).encode()
     built = list(prodigy_lines([_version(text, pairs, meta)], "ds", Tokenization(BLANK_MODEL)))
     spliced = list(prodigy_lines([_version(text, pairs, meta, blob)], "ds", Tokenization(BLANK_MODEL)))
     assert spliced == built
 
 
-def test_a_stored_tokens_json_of_another_text_or_form_is_not_used(monkeypatch) -> None:
+def test_a_stored_tokens_json_of_another_text_tokenization_or_form_is_not_used(monkeypatch) -> None:
     text, pairs = "We agreed, he said.", [(0, 2), (3, 9), (9, 10), (11, 13), (14, 18), (18, 19)]
     blob = tokens_blob(text, pairs)
-    assert stored_tokens_json(text, blob) is not None
+    assert stored_tokens_json(text, blob, pairs) is not None
     other = "We argued, he said."  # same length and tokens, another text
-    assert stored_tokens_json(other, blob) is None
+    assert stored_tokens_json(other, blob, pairs) is None
     built = list(prodigy_lines([_version(other, pairs, {})], "ds", Tokenization(BLANK_MODEL)))
     assert list(prodigy_lines([_version(other, pairs, {}, blob)], "ds", Tokenization(BLANK_MODEL))) == built
     assert b'"text":"argued"' in built[0]
-    assert stored_tokens_json(text, blob[:-3]) is None  # damaged
+    # the tokenization rewritten (by something else than preannotate) without its tokens JSON
+    rewritten = [(0, 2), (3, 10), (11, 13), (14, 19)]
+    assert stored_tokens_json(text, blob, rewritten) is None
+    built = list(prodigy_lines([_version(text, rewritten, {})], "ds", Tokenization(BLANK_MODEL)))
+    assert list(prodigy_lines([_version(text, rewritten, {}, blob)], "ds", Tokenization(BLANK_MODEL))) == built
+    assert b'"text":"agreed,"' in built[0]
+    # no stored tokenization any more (the export tokenizes the text itself)
+    assert stored_tokens_json(text, blob, None) is None
+    untokenized = ExportedVersion("d1", text, "alice", "done", {}, {"quotes": [], "claims": []}, None, None, None)
+    built = list(prodigy_lines([untokenized], "ds", Tokenization(BLANK_MODEL)))
+    assert list(prodigy_lines([dataclasses.replace(untokenized, prodigy_tokens=blob)], "ds", Tokenization(BLANK_MODEL))) == built
+    assert stored_tokens_json(text, blob[:-3], pairs) is None  # damaged
     monkeypatch.setattr("annotator.io.prodigy.TOKENS_FORM", TOKENS_FORM + 1)  # the token dicts changed since
-    assert stored_tokens_json(text, blob) is None
+    assert stored_tokens_json(text, blob, pairs) is None
