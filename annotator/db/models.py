@@ -94,11 +94,13 @@ class Document(Base):
     #: statistics read instead of the text. Written with the document's first version (an import of plain
     #: texts leaves them NULL: packing them would cost it a sixth more CPU; any other insert gets them from
     #: the default); migration 0008 fills them for older databases. Readers pack a NULL from the text.
-    word_bounds: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=_word_bounds_of_text)
+    #: Deferred, as ``prodigy_tokens``: loading a Document for anything else does not read them.
+    word_bounds: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=_word_bounds_of_text,
+                                                      deferred=True)
     #: The Prodigy ``tokens`` JSON of the stored tokenization, compressed (``annotator.io.prodigy.tokens_blob``):
     #: written with ``tokens``, read only by ``export prodigy`` (in the tokens JSON it cost every other reader).
     #: NULL: not tokenized, or offsets that do not fit the text; migration 0010 fills it for older databases.
-    prodigy_tokens: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)
+    prodigy_tokens: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="documents")

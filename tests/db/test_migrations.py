@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from annotator.db.engine import alembic_config, head_revision, open_database
 from annotator.db.models import Base
@@ -459,3 +459,21 @@ def test_a_gold_file_with_a_plain_line_before_a_version_of_the_same_text_stores_
                                ImportRecord("a", text_, {}, "test", annotation=Annotation("a", text_, "alice"))])
     assert _stored_word_bounds(db_url) == [(text_, pack_word_bounds(text_))]
     repo.close()
+
+
+def test_loading_a_document_does_not_read_its_derived_columns(db_url: str) -> None:
+    """Word bounds and the Prodigy tokens JSON (~3.3 kB a document) are read only by the queries that name them."""
+    from sqlalchemy import inspect as orm_state
+    from sqlalchemy.orm import Session
+
+    from annotator.db.models import Dataset, Document
+
+    open_database(db_url).dispose()
+    engine = create_engine(db_url)
+    with Session(engine) as s, s.begin():
+        s.add(Document(dataset=Dataset(name="d"), ext_id="a", position=0, text="Talks in Vienna", text_hash="h"))
+    with Session(engine) as s:
+        doc = s.scalars(select(Document)).one()
+        assert {"word_bounds", "prodigy_tokens"} <= orm_state(doc).unloaded and "text" not in orm_state(doc).unloaded
+        assert doc.word_bounds is not None  # loaded when asked for
+    engine.dispose()
