@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -16,6 +17,8 @@ SAMPLE_DIR = ROOT / "sample_data"
 GOLD_FILE = ROOT / "tests" / "gold" / "sample_gold.jsonl"
 
 os.environ.setdefault("NO_COLOR", "1")
+#: Stamps of quick-checked SQLite files (annotator.db.check_stamps): not in the user's cache.
+os.environ.setdefault("ANNOTATOR_CACHE_DIR", tempfile.mkdtemp(prefix="annotator-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -337,6 +337,20 @@ def _quick_check(conn: Connection, where: str) -> None:
         )
 
 
+def _quick_check_once(conn: Connection, url: str, where: str) -> None:
+    """``_quick_check``, unless the file passed one and has not changed since (``check_stamps``: the check
+    reads the whole file, seconds on a large database)."""
+    from annotator.db.check_stamps import remember_checked, unchanged_since_checked
+
+    name = make_url(url).database
+    db_file = Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
+    if db_file is not None and unchanged_since_checked(db_file):
+        return
+    _quick_check(conn, where)
+    if db_file is not None:
+        remember_checked(db_file)
+
+
 def open_database(url: str, upgrade: bool = True) -> Database:
     """Open ``url``, bringing its schema to head. Raises DatabaseError for unusable databases.
 
@@ -350,7 +364,7 @@ def open_database(url: str, upgrade: bool = True) -> Database:
     try:
         with engine.connect() as conn:
             if engine.dialect.name == "sqlite":
-                _quick_check(conn, where)
+                _quick_check_once(conn, url, where)
             todo = _check_schema(conn, where, head, upgrade)
         if todo is not None:
             with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
