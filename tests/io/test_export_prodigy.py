@@ -254,3 +254,28 @@ def test_a_stored_tokens_json_of_another_text_tokenization_or_form_is_not_used(m
     assert stored_tokens_json(text, blob[:-3], pairs) is None  # damaged
     monkeypatch.setattr("annotator.io.prodigy.TOKENS_FORM", TOKENS_FORM + 1)  # the token dicts changed since
     assert stored_tokens_json(text, blob, pairs) is None
+
+
+#: The tokens JSON of TOKENS_FORM 2, pinned: a change to what tokens_of writes or to the layout rules fails here,
+#: and the fix is to bump TOKENS_FORM (stored forms of the old number are then not used) and re-pin.
+PINNED_TEXT = "“We agreed,” he said.\n\nTalks  in Vienna."
+PINNED_FORM_2 = (
+    '[{"text":"“","start":0,"end":1,"id":0,"ws":false},{"text":"We","start":1,"end":3,"id":1,"ws":true},'
+    '{"text":"agreed","start":4,"end":10,"id":2,"ws":false},{"text":",","start":10,"end":11,"id":3,"ws":false},'
+    '{"text":"”","start":11,"end":12,"id":4,"ws":true},{"text":"he","start":13,"end":15,"id":5,"ws":true},'
+    '{"text":"said","start":16,"end":20,"id":6,"ws":false},{"text":".","start":20,"end":21,"id":7,"ws":false},'
+    '{"text":"\\n\\n","start":21,"end":23,"id":8,"ws":false},{"text":"Talks","start":23,"end":28,"id":9,"ws":true},'
+    '{"text":" ","start":29,"end":30,"id":10,"ws":false},{"text":"in","start":30,"end":32,"id":11,"ws":true},'
+    '{"text":"Vienna","start":33,"end":39,"id":12,"ws":false},{"text":".","start":39,"end":40,"id":13,"ws":false}]'
+)
+
+
+def test_the_stored_tokens_json_of_this_form_is_what_it_was_when_the_form_was_numbered() -> None:
+    pairs = [(0, 1), (1, 3), (4, 10), (10, 11), (11, 12), (13, 15), (16, 20), (20, 21), (23, 28), (30, 32),
+             (33, 39), (39, 40)]
+    assert TOKENS_FORM == 2, "re-pin PINNED_FORM_2 for the new form"
+    stored = stored_tokens_json(PINNED_TEXT, tokens_blob(PINNED_TEXT, pairs), pairs)
+    assert stored is not None and stored.decode() == PINNED_FORM_2
+    layout = layout_from_offsets(PINNED_TEXT, pairs)
+    assert layout is not None and json.dumps(tokens_of(PINNED_TEXT, layout), ensure_ascii=False,
+                                             separators=(",", ":")) == PINNED_FORM_2
