@@ -69,4 +69,10 @@ def open_repo(db: str | None, create: bool = False) -> "Repository":
     missing = None if create else new_sqlite_file(url)
     if missing is not None:
         raise DatabaseError(f"{missing}: no such database (import articles first, or give --db)")
-    return Repository(open_database(url))
+    return Repository(open_database(url, on_upgrade=upgrade_notice))
+
+
+def upgrade_notice(current: str, head: str) -> None:
+    """Said before a database's schema is upgraded: on a large database that takes a while, once."""
+    say(f"Upgrading the database schema from {current} to {head} (once; a minute or more on a large database)...",
+        err=True)

@@ -7,7 +7,7 @@ from typing import Annotated, List
 
 import typer
 
-from annotator.cli.common import open_repo, safe, say, user_text
+from annotator.cli.common import open_repo, safe, say, upgrade_notice, user_text
 from annotator.cli.options import DatasetOption, DbOption, MaxCharsOption
 from annotator.config import MAX_DOC_CHARS, resolve_db_url
 from annotator.cli.progress import progress_bar
@@ -39,7 +39,7 @@ def import_(
     url = resolve_db_url(db)
     with progress_bar("Importing", total) as bar:
         result = run_on_database(
-            url, lambda repo: repo.import_records(dataset, read(bar.advance)),
+            url, lambda repo: repo.import_records(dataset, read(bar.advance)), on_upgrade=upgrade_notice,
         )
     for dup in result.duplicates:
         say(f"skipped duplicate: {safe(dup)}", err=True)

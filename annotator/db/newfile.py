@@ -56,12 +56,14 @@ def _publish(built: Path, target: Path) -> bool:
     return True
 
 
-def run_on_database(url: str, work: Callable[[Repository], T]) -> T:
+def run_on_database(url: str, work: Callable[[Repository], T],
+                    on_upgrade: Callable[[str, str], None] | None = None) -> T:
     """Run ``work`` (one all-or-nothing unit, e.g. an import) on the database at ``url``.
 
     When ``url`` names a SQLite file that does not exist yet (``config.new_sqlite_file``), the database is
     built in a hidden sibling file (with its -wal/-shm files) and appears under its name only if ``work``
     succeeds. If another process created the file meanwhile, ``work`` runs again on that file.
+    ``on_upgrade``: see ``open_database``.
     """
     new_file = new_sqlite_file(url)
     if new_file is not None:
@@ -79,5 +81,5 @@ def run_on_database(url: str, work: Callable[[Repository], T]) -> T:
                 return result
         finally:
             _remove(built)
-    with Repository(open_database(url)) as repo:
+    with Repository(open_database(url, on_upgrade=on_upgrade)) as repo:
         return work(repo)

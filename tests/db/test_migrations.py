@@ -477,3 +477,19 @@ def test_loading_a_document_does_not_read_its_derived_columns(db_url: str) -> No
         assert {"word_bounds", "prodigy_tokens"} <= orm_state(doc).unloaded and "text" not in orm_state(doc).unloaded
         assert doc.word_bounds is not None  # loaded when asked for
     engine.dispose()
+
+
+def test_a_command_says_it_is_upgrading_the_schema_before_it_waits_for_it(cli, db_url: str, tmp_path: Path) -> None:
+    """Migrations rewrite every document (a minute at 50,000): the command says so first, and only once."""
+    from tests.io.conftest import import_samples
+
+    import_samples(cli, db_url, tmp_path)
+    command.downgrade(alembic_config(db_url), "0009")
+    first = cli("stats", "--dataset", "news", "--db", db_url)
+    assert first.exit_code == 0, first.output
+    assert f"Upgrading the database schema from 0009 to {head_revision()}" in first.stderr
+    again = cli("import", tmp_path / "sample_gold.jsonl", "--dataset", "news", "--db", db_url)
+    assert again.exit_code == 0 and "Upgrading" not in again.stderr
+    command.downgrade(alembic_config(db_url), "0009")
+    into = cli("import", tmp_path / "sample_gold.jsonl", "--dataset", "news", "--db", db_url)
+    assert into.exit_code == 0 and "Upgrading the database schema from 0009" in into.stderr
