@@ -75,6 +75,12 @@ def unpack_tokens(stored: Any) -> TokenOffsets | None:
         raise ValueError("stored tokens: a list that is not of [start, end] integer pairs") from None
 
 
+def offsets_of(pairs: Sequence[Sequence[int]]) -> TokenOffsets:
+    """``[start, end]`` pairs as the arrays a stored tokenization is read back as: what a new tokenization is
+    turned into once, before it is packed and its Prodigy tokens JSON made (each from the arrays)."""
+    return pairs if isinstance(pairs, TokenOffsets) else TokenOffsets(*_columns(pairs))
+
+
 def _columns(pairs: Sequence[Sequence[int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
     """The starts and the ends of ``[start, end]`` pairs, as int64 arrays."""
     import numpy
