@@ -52,6 +52,18 @@ class TokenOffsets(Sequence[tuple[int, int]]):
         self.starts = starts
         self.ends = ends
 
+    @classmethod
+    def of(cls, pairs: Sequence[Sequence[int]]) -> "TokenOffsets":
+        """``pairs`` as arrays (themselves if they are a ``TokenOffsets``): what a tokenization is turned into
+        once, to be packed, checked or laid out from the arrays. Raises TypeError, ValueError or OverflowError
+        for pairs that are not two integers each within 64 bits."""
+        if isinstance(pairs, TokenOffsets):
+            return pairs
+        import numpy
+
+        table = numpy.asarray([(int(s), int(e)) for s, e in pairs] or numpy.zeros((0, 2)), dtype=numpy.int64)
+        return cls(numpy.ascontiguousarray(table[:, 0]), numpy.ascontiguousarray(table[:, 1]))
+
     def __len__(self) -> int:
         return int(self.starts.shape[0])
 

@@ -41,7 +41,7 @@ from annotator.db.models import (
     title_of,
     utcnow,
 )
-from annotator.db.token_store import offsets_of, pack_tokens, token_count, unpack_tokens
+from annotator.db.token_store import pack_tokens, token_count, unpack_tokens
 from annotator.errors import DatabaseError, NotFoundError, SaveError, UserError
 from annotator.scheme import (
     DEFAULT_STANCE_TARGETS,
@@ -890,7 +890,7 @@ class Repository:
                 if tokens is not None:
                     doc = s.get(Document, doc_id)
                     if doc is not None:
-                        offsets = offsets_of(tokens)
+                        offsets = TokenOffsets.of(tokens)
                         doc.tokens = pack_tokens(offsets)
                         doc.prodigy_tokens = tokens_blob(doc.text, offsets)
                 n += 1

@@ -18,14 +18,11 @@ tokens in SQL from ``n`` or the list's length (:func:`token_count`), so neither 
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import ColumnElement, Integer, case, func
 
 from annotator.records import TokenOffsets
-
-if TYPE_CHECKING:
-    import numpy
 
 #: The key of the packed gaps and lengths in the stored object.
 PACKED = "gaps_lengths"
@@ -37,7 +34,8 @@ def pack_tokens(offsets: Sequence[Sequence[int]]) -> dict[str, Any] | list[list[
     list of ``[start, end]`` pairs."""
     import numpy  # here, not at module level: exports that read no tokens (gold JSONL) load no numpy (~0.2 s)
 
-    starts, ends = (offsets.starts, offsets.ends) if isinstance(offsets, TokenOffsets) else _columns(offsets)
+    arrays = TokenOffsets.of(offsets)
+    starts, ends = arrays.starts, arrays.ends
     n = int(starts.shape[0])
     gaps = starts - numpy.concatenate(([0], ends[:-1])).astype(numpy.int64)
     lengths = ends - starts
@@ -70,23 +68,9 @@ def unpack_tokens(stored: Any) -> TokenOffsets | None:
     if not isinstance(stored, list):
         raise ValueError("stored tokens: neither a list of offsets nor a packed tokenization")
     try:
-        return TokenOffsets(*_columns(stored))
+        return TokenOffsets.of(stored)
     except (TypeError, ValueError, OverflowError):  # [[0, null]], [[1]], numbers beyond 64 bits
         raise ValueError("stored tokens: a list that is not of [start, end] integer pairs") from None
-
-
-def offsets_of(pairs: Sequence[Sequence[int]]) -> TokenOffsets:
-    """``[start, end]`` pairs as the arrays a stored tokenization is read back as: what a new tokenization is
-    turned into once, before it is packed and its Prodigy tokens JSON made (each from the arrays)."""
-    return pairs if isinstance(pairs, TokenOffsets) else TokenOffsets(*_columns(pairs))
-
-
-def _columns(pairs: Sequence[Sequence[int]]) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """The starts and the ends of ``[start, end]`` pairs, as int64 arrays."""
-    import numpy
-
-    table = numpy.asarray([(int(s), int(e)) for s, e in pairs] or numpy.zeros((0, 2)), dtype=numpy.int64)
-    return numpy.ascontiguousarray(table[:, 0]), numpy.ascontiguousarray(table[:, 1])
 
 
 def token_count(column: Any, dialect: str) -> ColumnElement[Any]:

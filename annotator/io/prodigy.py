@@ -167,13 +167,9 @@ def _offsets_check(offsets: Sequence[Sequence[int]]) -> int:
     tokenization rewritten without its tokens JSON (by anything but ``add_suggestions``) no longer matches."""
     import numpy  # Prodigy exports load it anyway (token layouts); gold JSONL exports never get here
 
-    if isinstance(offsets, TokenOffsets):
-        starts, ends = offsets.starts, offsets.ends
-    else:
-        pairs = numpy.asarray([(int(a), int(b)) for a, b in offsets] or numpy.zeros((0, 2)), dtype=numpy.int64)
-        starts, ends = pairs[:, 0], pairs[:, 1]
-    return zlib.crc32(numpy.ascontiguousarray(ends, dtype=numpy.int64).tobytes(),
-                      zlib.crc32(numpy.ascontiguousarray(starts, dtype=numpy.int64).tobytes()))
+    arrays = TokenOffsets.of(offsets)
+    return zlib.crc32(numpy.ascontiguousarray(arrays.ends, dtype=numpy.int64).tobytes(),
+                      zlib.crc32(numpy.ascontiguousarray(arrays.starts, dtype=numpy.int64).tobytes()))
 
 
 def tokens_blob(text: str, offsets: Sequence[Sequence[int]]) -> bytes | None:
