@@ -36,9 +36,17 @@ _WORD[list(WHITESPACE_CODEPOINTS)] = False
 _WIDTHS: dict[int, np.dtype[Any]] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4"), 8: np.dtype("<u8")}
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's code points as a numpy array, lone surrogates included (its bytes when ASCII: a quarter of
+    the copy)."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def _changes(text: str) -> np.ndarray:
     """Offsets where a token starts or ends, alternately (code points; numpy's table lookup per character)."""
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = code_points(text)
     word = np.zeros(len(cp) + 2, dtype=bool)  # a non-word character on either side
     np.take(_WORD, cp, out=word[1:-1], mode="clip")  # beyond the table: its last entry (a word character)
     return np.flatnonzero(word[1:] != word[:-1])
