@@ -45,11 +45,17 @@ def title_of(text: str) -> str:
     return " ".join(text[:TITLE_CHARS].split())
 
 
+def packed_word_bounds(text: str) -> bytes:
+    """``text``'s packed word bounds (``annotator.word_bounds``), importing numpy only when one is packed:
+    the storage layer is loaded by commands that never pack any."""
+    from annotator.word_bounds import pack_word_bounds
+
+    return pack_word_bounds(text)
+
+
 def _word_bounds_of_text(context: DefaultExecutionContext) -> bytes:
     """``Document.word_bounds`` of a row inserted without them: packed from the row's text."""
-    from annotator.word_bounds import pack_word_bounds  # numpy: only where documents are written
-
-    return pack_word_bounds(context.get_current_parameters()["text"])
+    return packed_word_bounds(context.get_current_parameters()["text"])
 
 
 class Base(DeclarativeBase):

@@ -38,6 +38,7 @@ from annotator.db.models import (
     Suggestion,
     Version,
     VersionItem,
+    packed_word_bounds,
     title_of,
     utcnow,
 )
@@ -343,13 +344,6 @@ def _core(model: type) -> Table:
     return table
 
 
-def _packed_word_bounds(text: str) -> bytes:
-    """``text``'s packed word bounds (``annotator.word_bounds``; numpy, imported only when one is packed)."""
-    from annotator.word_bounds import pack_word_bounds
-
-    return pack_word_bounds(text)
-
-
 def _fill_word_bounds(conn: Connection, doc_ids: Iterable[int]) -> None:
     """Store the word bounds of those of ``doc_ids`` that have none (a plain import leaves them out: only a
     document with a version is ever compared by agreement, so a document gets them with its first version)."""
@@ -357,7 +351,7 @@ def _fill_word_bounds(conn: Connection, doc_ids: Iterable[int]) -> None:
         Document.id.in_(set(doc_ids)), Document.word_bounds.is_(None))).all()
     if missing:
         conn.execute(update(Document).where(Document.id == bindparam("doc_id")).values(
-            word_bounds=bindparam("bounds")), [{"doc_id": d, "bounds": _packed_word_bounds(t)} for d, t in missing])
+            word_bounds=bindparam("bounds")), [{"doc_id": d, "bounds": packed_word_bounds(t)} for d, t in missing])
 
 
 _VERSION_COLUMNS = ("document_id", "annotator_id", "status", "revision", "created_at", "updated_at")
@@ -656,7 +650,7 @@ class Repository:
                                  "text_hash": h, "title": title_of(rec.text),
                                  # with its first version (plain texts: not until they get one, _fill_word_bounds)
                                  "word_bounds": documents.value("word_bounds", None if rec.version is None
-                                                                else _packed_word_bounds(rec.text)),
+                                                                else packed_word_bounds(rec.text)),
                                  "meta": documents.value("meta", rec.meta), "created_at": now})
                     position += 1
                     by_hash[h] = (None, ext_id)
@@ -990,10 +984,9 @@ class Repository:
                     document_id=doc.id, annotator_id=ann.id, status="new", revision=0,
                     source_run_id=sug.run_id if sug else None,
                 )
-                if doc.word_bounds is None:  # its first version (see _fill_word_bounds)
-                    doc.word_bounds = _packed_word_bounds(doc.text)
                 s.add(version)
                 s.flush()
+                _fill_word_bounds(s.connection(), [doc.id])  # its first version
                 rows = _new_rows(payload)
                 items = _row_dicts(version.id, rows)
                 if items:

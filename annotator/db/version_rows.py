@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import orjson
 from sqlalchemy import Connection, text
 
+from annotator.db.models import packed_word_bounds
 from annotator.records import ITEM_COLUMNS, VersionRows
 
 #: The ``version_items`` columns of ``records.ITEM_COLUMNS``, in order.
@@ -101,8 +102,4 @@ def batch_rows(conn: Connection, docs: Sequence[tuple[int, str, bytes | None, st
 
 def _word_bounds(stored: bytes | None, text: str | None) -> bytes:
     """A document's packed word bounds: as stored, or (a row written without them) packed from its text."""
-    if stored is not None:
-        return bytes(stored)
-    from annotator.word_bounds import pack_word_bounds  # numpy: not for the exports that share this module
-
-    return pack_word_bounds(text or "")
+    return bytes(stored) if stored is not None else packed_word_bounds(text or "")
