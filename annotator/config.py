@@ -28,13 +28,19 @@ def resolve_db_url(cli_value: str | None = None) -> str:
     return url
 
 
-def new_sqlite_file(url: str) -> Path | None:
-    """The file a SQLite URL would create, if it does not exist yet (else None)."""
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None: another backend, in memory, or with URL options, which are refused
+    when the database is opened)."""
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:") or "?" in url:
-        return None  # (URL options are refused when the database is opened)
-    path = Path(url[len(prefix):])
-    return None if path.exists() else path
+        return None
+    return Path(url[len(prefix):])
+
+
+def new_sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL would create, if it does not exist yet (else None)."""
+    path = sqlite_file(url)
+    return None if path is None or path.exists() else path
 
 
 def sqlite_busy_timeout_ms() -> int:

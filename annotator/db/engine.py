@@ -45,7 +45,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.config import sqlite_busy_timeout_ms
+from annotator.config import sqlite_busy_timeout_ms, sqlite_file
 from annotator.db.models import Base
 from annotator.errors import DatabaseError
 
@@ -342,8 +342,7 @@ def _quick_check_once(conn: Connection, url: str, where: str) -> None:
     reads the whole file, seconds on a large database)."""
     from annotator.db.check_stamps import remember_checked, unchanged_since_checked
 
-    name = make_url(url).database
-    db_file = Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
+    db_file = sqlite_file(url)
     if db_file is not None and unchanged_since_checked(db_file):
         return
     _quick_check(conn, where)
