@@ -71,6 +71,15 @@ def pack_word_bounds(text: str) -> bytes:
     return bytes((width,)) + values.astype(_WIDTHS[width]).tobytes()
 
 
+def is_packed(value: object) -> bool:
+    """Whether ``value`` has the shape of a packed form (bytes, a known width, 2N + 1 values): what a
+    document's stored bounds must be to be trusted (they are derived data; the text is the truth)."""
+    if not isinstance(value, (bytes, bytearray, memoryview)) or not len(value):
+        return False
+    width = value[0]
+    return width in _WIDTHS and (len(value) - 1) % (2 * width) == width
+
+
 def word_count(packed: bytes) -> int:
     """How many tokens a packed form holds (without decoding it)."""
     return (len(packed) - 1) // packed[0] // 2
@@ -93,10 +102,9 @@ def unpack_many(packed: Sequence[bytes], gap: int = 1) -> Joined:
     Raises ``ValueError`` on a value that is not a packed form."""
     parts = []
     for p in packed:
-        dtype = _WIDTHS.get(p[0]) if p else None
-        if dtype is None or (len(p) - 1) % (2 * dtype.itemsize) != dtype.itemsize:
+        if not is_packed(p):
             raise ValueError("stored word bounds: not a packed form")
-        parts.append(np.frombuffer(p, dtype=dtype, offset=1))
+        parts.append(np.frombuffer(p, dtype=_WIDTHS[p[0]], offset=1))
     n = len(parts)
     if not n:
         empty = np.zeros(0, dtype=np.int64)

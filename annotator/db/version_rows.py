@@ -97,9 +97,19 @@ def batch_rows(conn: Connection, docs: Sequence[tuple[int, str, bytes | None, st
     if versions:
         row = conn.execute(text(_ITEMS[dialect]), {"ids": _ids(conn, [v[0] for v in versions])}).one()
         items = tuple(_decoded(column) for column in row)
-    return VersionRows(tuple(d[1] for d in docs), tuple(_word_bounds(b, t) for _, _, b, t in docs), versions, items)
+    return VersionRows(tuple(d[1] for d in docs), _word_bounds(conn, docs), versions, items)
 
 
-def _word_bounds(stored: bytes | None, text: str | None) -> bytes:
-    """A document's packed word bounds: as stored, or (a row written without them) packed from its text."""
-    return bytes(stored) if stored is not None else packed_word_bounds(text or "")
+def _word_bounds(conn: Connection, docs: Sequence[tuple[int, str, bytes | None, str | None]]) -> tuple[bytes, ...]:
+    """The documents' packed word bounds: as stored, or packed from the text for a row written without them
+    (its text came with it) or with a value that is no packed form (hand-written, truncated: derived data
+    is not trusted over the text, which is read for those rows only)."""
+    from annotator.word_bounds import is_packed  # numpy: agreement's dependency, not every reader's
+
+    damaged = [doc_id for doc_id, _, stored, _ in docs if stored is not None and not is_packed(stored)]
+    texts: dict[int, str] = {}
+    if damaged:
+        query = text(f"SELECT id, text FROM documents WHERE id {_IN_IDS[conn.dialect.name]}")
+        texts = {int(i): t for i, t in conn.execute(query, {"ids": _ids(conn, damaged)})}
+    return tuple(bytes(stored) if stored is not None and doc_id not in texts
+                 else packed_word_bounds(texts.get(doc_id, text_) or "") for doc_id, _, stored, text_ in docs)

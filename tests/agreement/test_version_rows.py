@@ -99,3 +99,30 @@ def test_cli_against_gold_and_by_document_stream_to_the_reports_of_all_versions_
     two = cli("agreement", "-d", "ds", "--by-document", "--annotators", "cy,ann", "--json", "--db", db_url)
     assert json.loads(two.stdout)["documents"] == json.loads(json.dumps([d.to_dict() for d in by_document(held, ["cy", "ann"])]))
     repo.close()
+
+
+@pytest.mark.parametrize("damaged", [b"", b"\x05\xab", b"\x02\x00\x05\x00", "a text, not bytes"],
+                         ids=["empty", "unknown-width", "truncated", "text"])
+def test_stored_word_bounds_that_are_no_packed_form_are_packed_again_from_the_text(cli, db_url: str,
+                                                                                   damaged: bytes | str) -> None:
+    """Documents' word bounds are derived data: a value that is not a packed form (written by hand or by
+    another tool, truncated) is not trusted, the text is read instead; the report is the one of intact rows
+    and `annotator agreement` does not fail."""
+    import json
+
+    from sqlalchemy import text as sql
+
+    repo = stored_dataset(db_url)
+    expected = compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict()
+    done = compute_agreement_rows(repo.version_rows("ds"), list(NAMES)).to_dict()
+    with repo.db.engine.begin() as conn:
+        column = "CAST(:bounds AS BYTEA)" if conn.dialect.name == "postgresql" and isinstance(damaged, bytes) else ":bounds"
+        if conn.dialect.name == "postgresql" and isinstance(damaged, str):
+            column = "convert_to(:bounds, 'UTF8')"  # PostgreSQL keeps the column's type: bytes of a text
+        conn.execute(sql(f"UPDATE documents SET word_bounds = {column} WHERE id IN (SELECT min(id) FROM documents)"
+                         " OR id IN (SELECT max(id) FROM documents)"), {"bounds": damaged})
+    assert compute_agreement_rows(repo.version_rows("ds", status=None), list(NAMES)).to_dict() == expected
+    out = cli("agreement", "-d", "ds", "--json", "--db", db_url)
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == json.loads(json.dumps(done))
+    repo.close()
