@@ -29,3 +29,12 @@ class DataNotifications:
         """Show a notification; ``markup`` is ignored: what our apps show is data, never markup."""
         super().notify(plain(message), title=plain(title), severity=severity,  # type: ignore[misc]
                        timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit a Textual app; say which key does. Textual's own hint is markup
+        ("Press [b]ctrl+q[/b]..."), which ``notify`` above shows verbatim, and names ctrl+q, not our q."""
+        bindings = self.active_bindings.items()  # type: ignore[attr-defined]
+        keys = [key for key, active in bindings if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            key = min(keys, key=len)  # the app's own key (q) before Textual's ctrl+q
+            self.notify(f"Press {key} to quit (after every decision is saved).", title="Do you want to quit?")

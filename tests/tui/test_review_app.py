@@ -260,3 +260,13 @@ async def test_the_final_screen_counts_every_stored_gold_version(repo: Repositor
 
 def test_review_screen_at_80x24(snap_compare: Callable[..., bool], repo: Repository) -> None:
     assert snap_compare(ReviewApp(ReviewSession(repo, "r", ["alice", "bob"])), terminal_size=(80, 24))
+
+
+async def test_ctrl_c_in_review_names_the_quit_key_in_plain_words(repo: Repository) -> None:
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        shown = [str(n.message) for n in app._notifications]
+        assert any("Press q to quit" in m for m in shown) and not any("[b]" in m for m in shown), shown
+        assert app.is_running

@@ -215,3 +215,18 @@ async def test_a_span_chosen_on_a_document_that_has_since_changed_is_not_added(s
         await pilot.pause()
         assert len(sample_repo.get_version(before.version_id).quotes) == n_quotes
         assert any("document changed" in str(n.message) for n in app._notifications)
+
+
+async def test_ctrl_c_says_in_plain_words_which_key_quits(sample_repo: Repository) -> None:
+    # Textual answers ctrl+c with a hint written in markup ("Press [b]ctrl+q[/b]..."), which our notify shows
+    # verbatim: the hint must be plain and name the app's own quit key, and ctrl+c must not quit
+    app = AnnotatorApp(make_session(sample_repo))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        shown = [m for _, m in notifications(app)]
+        assert any("Press q to quit" in m for m in shown), shown
+        assert not any("[b]" in m for m in shown), shown
+        assert app.is_running
+        await quit_app(pilot)
