@@ -159,7 +159,8 @@ def _parse_scanned(line: str, path: str, lineno: int, truncated: bool = False) -
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         hint = " (truncated line?)" if truncated else ""
-        raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}{hint}", path, lineno) from None
+        problem = exc.msg.removesuffix(" at")  # json says "Unterminated string starting at" (the column follows)
+        raise InputError(f"malformed JSON: {problem} at column {exc.colno}{hint}", path, lineno) from None
     except RecursionError:
         raise InputError(f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)", path, lineno) from None
     except ValueError:  # the only other ValueError of json.loads: an integer literal over the digit limit

@@ -94,7 +94,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
     good = json.dumps({"text": "fine"}).encode() + b"\n"
     add("malformed_json", "bad.jsonl", good + b'{"text": "x",\n', "{p}:2: malformed JSON")
-    add("truncated_jsonl", "trunc.jsonl", good + b'{"text": "cut', "{p}:2: malformed JSON")
+    add("truncated_jsonl", "trunc.jsonl", good + b'{"text": "cut',  # json's message ends in "starting at"
+        "{p}:2: malformed JSON: Unterminated string starting at column 10 (truncated line?)")
     add("invalid_utf8_jsonl", "latin.jsonl", good + '{"text": "café"}\n'.encode("latin-1"), "{p}:2: invalid UTF-8")
     add("invalid_utf8_txt", "latin.txt", "line one\ncafé\n".encode("latin-1"), "{p}:2: invalid UTF-8")
     add("binary", "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "{p}: this is a PNG image")
