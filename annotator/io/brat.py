@@ -68,6 +68,7 @@ class Event:
     type: str
     args: tuple[tuple[str, str], ...]  # (role, entity id)
     line: int
+    trigger: str = ""  # the event's own text-bound annotation (``E1\tAttribution:T4 ...``)
 
 
 def scheme_from_dict(obj: Any, where: str) -> BratScheme:
@@ -140,16 +141,16 @@ def parse_ann(path: Path, text: str, scheme: BratScheme) -> tuple[dict[str, Enti
             continue
         m = _E_LINE.match(line)
         if m:
-            eid, etype, _trigger, rest = m.groups()
+            eid, etype, trigger, rest = m.groups()
             if etype not in scheme.events:
                 raise InputError(f"unknown brat event type {etype!r} (not in the {scheme.name!r} scheme)",
                                  where, lineno)
             args = tuple(tuple(a.rsplit(":", 1)) for a in rest.split())
-            events.append(Event(eid, etype, args, lineno))
+            events.append(Event(eid, etype, args, lineno, trigger))
             continue
         raise InputError("not a brat annotation line (a span text with a newline?)", where, lineno)
     for ev in events:
-        for role, ref in ev.args:
+        for role, ref in ((ev.type, ev.trigger), *ev.args):
             if ref not in entities:
                 raise InputError(f"{ev.id}: {role} refers to unknown id {ref}", where, ev.line)
     return entities, events

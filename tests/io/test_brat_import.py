@@ -71,6 +71,7 @@ def _corrupt(tmp_path: Path, case: str) -> tuple[Path, str]:
         "newline_in_span": f"T99\tContent 0 20\t{PRESS[:13]}",
         "unknown_type": "T99\tSpeaker 0 2\tBy",
         "unknown_id": "E99\tAttribution:T3 Content:T404",
+        "unknown_trigger": "E99\tAttribution:T404 Content:T3",
     }[case]
     lines.insert(3, bad)
     if case == "newline_in_span":
@@ -82,11 +83,13 @@ def _corrupt(tmp_path: Path, case: str) -> tuple[Path, str]:
         "newline_in_span": "T99: span text contains a newline",
         "unknown_type": "unknown brat type 'Speaker' (not in the 'polnear' scheme)",
         "unknown_id": "E99: Content refers to unknown id T404",
+        "unknown_trigger": "E99: Attribution refers to unknown id T404",
     }[case]
     return root, f"{ann}:4: {expected}"
 
 
-@pytest.mark.parametrize("case", ["out_of_range", "text_mismatch", "newline_in_span", "unknown_type", "unknown_id"])
+@pytest.mark.parametrize("case", ["out_of_range", "text_mismatch", "newline_in_span", "unknown_type", "unknown_id",
+                                  "unknown_trigger"])
 def test_a_bad_ann_line_names_file_and_line_and_stores_nothing(cli, db_url: str, tmp_path: Path, case: str) -> None:
     cli("import", write_plain(tmp_path / "first"), "--dataset", "pn", "--db", db_url)
     before = db_snapshot(db_url)
