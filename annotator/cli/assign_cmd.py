@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import open_repo
+from annotator.cli.common import data_table, open_repo
 from annotator.cli.options import DatasetOption, DbOption
 from annotator.display import literal
 from annotator.errors import UserError
@@ -28,7 +28,6 @@ def assign(
     nothing already assigned moves. `annotate` then shows an annotator only their documents.
     """
     from rich.console import Console  # imported here: CLI start-up stays cheap
-    from rich.table import Table
 
     names = list(dict.fromkeys(n.strip() for n in annotators.split(",") if n.strip()))
     if not names:
@@ -36,10 +35,7 @@ def assign(
     result = open_repo(db).assign(dataset, names, overlap, seed)
     console = Console()
     console.print(literal(f"Assignment of {dataset}: {result.documents} documents, overlap {result.overlap}"))
-    table = Table()
-    table.add_column("annotator")
-    table.add_column("added now", justify="right")
-    table.add_column("assigned", justify="right")
+    table = data_table("annotator", "added now", "assigned", right=("added now", "assigned"))
     for name, added, total in result.annotators:
         table.add_row(literal(name), str(added), str(total))
     console.print(table)

@@ -15,6 +15,8 @@ from annotator.display import json_text, literal, safe
 from annotator.errors import UserError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from annotator.db.repo import Repository
 
 user_text = literal
@@ -28,6 +30,20 @@ def say(message: str, err: bool = False) -> None:
 def say_json(data: Any) -> None:
     """Print ``--json`` output: valid JSON, unsafe characters in strings as ``\\uXXXX`` escapes."""
     typer.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)))
+
+
+def data_table(*headers: str, right: tuple[str, ...] = (), title: Any = None) -> "Table":
+    """A table of data for the terminal that never cuts a value to "…": a value too wide for its column
+    wraps (folds) onto the next line, and columns are one space apart under a header rule, so that nine
+    columns fit 80 (the stats of an assigned dataset; before, its times read "0:00:…", the models' paths
+    "/work/…"). ``right``: the headers of right-aligned columns (counts)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAVY, padding=0, show_edge=False, title=title)
+    for header in headers:
+        table.add_column(header, overflow="fold", justify="right" if header in right else "left")
+    return table
 
 
 class AnnotatorGroup(TyperGroup):

@@ -7,7 +7,7 @@ from typing import Annotated, List
 
 import typer
 
-from annotator.cli.common import open_repo, safe, say, upgrade_notice, user_text
+from annotator.cli.common import data_table, open_repo, safe, say, upgrade_notice, user_text
 from annotator.cli.options import DatasetOption, DbOption, MaxCharsOption
 from annotator.config import MAX_DOC_CHARS, resolve_db_url
 from annotator.cli.progress import progress_bar
@@ -55,14 +55,13 @@ def import_(
 def datasets(db: DbOption = None) -> None:
     """List the datasets in the database with their document counts."""
     from rich.console import Console
-    from rich.table import Table
 
     repo = open_repo(db)
     infos = repo.list_datasets()
     if not infos:
         say("No datasets yet. Import some articles: annotator import FILES --dataset NAME")
         return
-    table = Table("dataset", "documents", "stance targets", "created")
+    table = data_table("dataset", "documents", "stance targets", "created", right=("documents",))
     for info in infos:
         table.add_row(
             user_text(info.name), str(repo.count_documents(info.name)), user_text(", ".join(info.stance_targets)),
@@ -91,7 +90,7 @@ def stats(dataset: DatasetOption, db: DbOption = None) -> None:
         assigned = any(a.assigned is not None for a in s.annotators)
         columns = ["annotator", *(["assigned", "assigned done"] if assigned else []), "done", "in progress", "flagged",
                    "skipped", "remaining", "time"]
-        table = Table(*columns)
+        table = data_table(*columns, right=tuple(columns[1:-1]))
         for a in s.annotators:
             remaining = s.documents - a.done - a.flagged - a.skipped
             if a.assigned is not None:

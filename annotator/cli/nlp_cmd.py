@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, List, Optional
 
 import typer
 
-from annotator.cli.common import literal, open_repo, safe, say, say_json
+from annotator.cli.common import data_table, literal, open_repo, safe, say, say_json
 from annotator.cli.options import (
     AllClaimsOption, BatchOption, DatasetOption, DbOption, MaxCharsOption, ModelOption, ProcOption, RulesOnlyOption,
 )
@@ -160,7 +160,6 @@ def evaluate(
     """Score predictions against gold: quote P/R/F1 (exact, overlap), cue F1, speaker accuracy, claim F1
     (spans and sentences), stance macro F1 toward the gold targets and target+label accuracy."""
     from rich.console import Console
-    from rich.table import Table
 
     from annotator.nlp.evaluate import evaluate as run_evaluation
     from annotator.nlp.evaluate import text_mismatches
@@ -191,7 +190,8 @@ def evaluate(
     if as_json:
         say_json(data)
         return
-    table = Table("measure", "precision", "recall", "F1", "n gold", "n pred", title="Evaluation")
+    table = data_table("measure", "precision", "recall", "F1", "n gold", "n pred", title="Evaluation",
+                       right=("precision", "recall", "F1", "n gold", "n pred"))
 
     def fmt(v: object) -> str:
         return "-" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
@@ -222,7 +222,6 @@ def train(
     with `annotator preannotate --model OUTPUT` or `predict --model OUTPUT`.
     """
     from rich.console import Console
-    from rich.table import Table
 
     from annotator.training.train import HEADLINE, check_output
     from annotator.training.train import train as run_training
@@ -243,8 +242,8 @@ def train(
     if as_json:
         say_json(result.to_dict())
         return
-    table = Table("on held-out documents", *(label for _, label in HEADLINE),
-                  title=literal(f"Trained pipeline: {result.model_path}"))
+    table = data_table("on held-out documents", *(label for _, label in HEADLINE),
+                       title=literal(f"Trained pipeline: {result.model_path}"))
     for name in ("base", "updated"):
         table.add_row(name, *(_fmt(result.scores[name].get(key)) for key, _ in HEADLINE))
     Console().print(table)
@@ -261,7 +260,6 @@ def models(
     """List the installed base pipelines, the shipped models and the pipelines `annotator train` wrote, with
     their model cards."""
     from rich.console import Console
-    from rich.table import Table
 
     from annotator.training.catalog import DEFAULT_SEARCH, all_models
     from annotator.training.train import _fmt
@@ -276,7 +274,7 @@ def models(
     if as_json:
         say_json([e.to_dict() for e in entries])
         return
-    table = Table("name", "kind", "path", "model card", "held-out quotes / claims F1 (base -> updated)")
+    table = data_table("name", "kind", "path", "model card", "held-out quotes / claims F1 (base -> updated)")
     for e in entries:
         s = e.scores
         gain = (f"{_fmt(s['base'].get('quotes_overlap'))} -> {_fmt(s['updated'].get('quotes_overlap'))} / "

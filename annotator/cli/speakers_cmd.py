@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.common import open_repo, safe, say, say_json, user_text
+from annotator.cli.common import data_table, open_repo, safe, say, say_json, user_text
 from annotator.cli.options import DatasetOption, DbOption, GroupDatasetOption
 from annotator.errors import UserError
 
@@ -34,7 +34,6 @@ def speakers(
     if ctx.invoked_subcommand is not None:  # runs before `speakers merge --help` too: import nothing yet
         return
     from rich.console import Console
-    from rich.table import Table
 
     if dataset is None:
         raise UserError("missing option --dataset")
@@ -48,7 +47,8 @@ def speakers(
     if not result:
         console.print("No attributed quotes yet (pre-annotate or annotate first).")
         return
-    table = Table("speaker", "quotes", "per outlet", "stances", "also written", "aligned statements")
+    table = data_table("speaker", "quotes", "per outlet", "stances", "also written", "aligned statements",
+                       right=("quotes", "aligned statements"))
     for sp in result:
         others = [v for v in sp.variants if v != sp.name]
         table.add_row(
