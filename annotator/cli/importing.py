@@ -43,7 +43,7 @@ def import_(
         )
     for dup in result.duplicates:
         say(f"skipped duplicate: {safe(dup)}", err=True)
-    msg = f"Imported {result.added} document(s) into {safe(dataset)!r}"
+    msg = f"Imported {result.added} document(s) into {dataset!r}"
     if result.versions:
         msg += f", {result.versions} annotated version(s)"
     if result.duplicates:

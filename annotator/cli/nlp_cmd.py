@@ -45,13 +45,13 @@ def preannotate(
     info = repo.get_dataset(dataset)
     todo = repo.documents_to_preannotate(dataset, force=force)
     if not todo:
-        say(f"All documents of {safe(dataset)!r} are already pre-annotated (use --force to redo).")
+        say(f"All documents of {dataset!r} are already pre-annotated (use --force to redo).")
         return
     nlp = load_pipeline(model, stance_targets=info.stance_targets, rules_only=rules_only, all_claims=all_claims)
     with progress_bar("Pre-annotating", len(todo)) as bar:
         result = preannotate_dataset(repo, dataset, nlp, todo, batch_size=batch_size, n_process=n_process,
                                      progress=bar.advance)
-    say(f"Pre-annotated {result.documents} document(s) of {safe(dataset)!r} with {result.model_name} "
+    say(f"Pre-annotated {result.documents} document(s) of {dataset!r} with {result.model_name} "
         f"{result.model_version} (run {result.run_id}).")
 
 
@@ -231,8 +231,8 @@ def train(
     repo = open_repo(db)
     annotations = list(repo.versions(dataset, annotator=annotator, status="done"))
     if len(annotations) < 2:
-        raise UserError(f"training needs at least 2 done documents by {safe(annotator)!r}, found {len(annotations)}")
-    say(f"Updating the base models on {len(annotations)} done document(s) by {safe(annotator)!r} ...", err=True)
+        raise UserError(f"training needs at least 2 done documents by {annotator!r}, found {len(annotations)}")
+    say(f"Updating the base models on {len(annotations)} done document(s) by {annotator!r} ...", err=True)
     with progress_bar("training", None) as bar:
         def log(message: str) -> None:
             bar.describe(safe(message))
@@ -268,7 +268,7 @@ def models(
     if show is not None:
         match = [e for e in entries if e.name == show]
         if not match:
-            raise UserError(f"no model named {safe(show)!r}; `annotator models` lists them")
+            raise UserError(f"no model named {show!r}; `annotator models` lists them")
         say(match[0].card or match[0].title)
         return
     if as_json:

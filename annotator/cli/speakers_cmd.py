@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotator.cli.common import data_table, open_repo, safe, say, say_json, user_text
+from annotator.cli.common import data_table, open_repo, say, say_json, user_text
 from annotator.cli.options import DatasetOption, DbOption, GroupDatasetOption
 from annotator.errors import UserError
 
@@ -70,7 +70,7 @@ def merge(
 ) -> None:
     """Record that VARIANT is the same speaker as CANONICAL (overrides the automatic rule)."""
     open_repo(db).set_speaker_correction(dataset, variant, canonical)
-    say(f"{safe(variant)!r} is now merged into {safe(canonical)!r}.")
+    say(f"{variant!r} is now merged into {canonical!r}.")
 
 
 @app.command("split")
@@ -81,7 +81,7 @@ def split(
 ) -> None:
     """Keep VARIANT as a speaker of its own, even where the automatic rule would merge it."""
     open_repo(db).set_speaker_correction(dataset, variant, variant)
-    say(f"{safe(variant)!r} is now kept apart.")
+    say(f"{variant!r} is now kept apart.")
 
 
 @app.command("reset")
@@ -92,4 +92,4 @@ def reset(
 ) -> None:
     """Remove a merge/split correction: VARIANT follows the automatic rule again."""
     open_repo(db).set_speaker_correction(dataset, variant, None)
-    say(f"{safe(variant)!r} follows the automatic rule again.")
+    say(f"{variant!r} follows the automatic rule again.")

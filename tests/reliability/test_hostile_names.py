@@ -59,6 +59,16 @@ def test_error_messages_escape_control_characters(cli, sqlite_url: str) -> None:
     assert "evil\\x1b[2Jname" in result.stderr
 
 
+def test_success_messages_show_an_escape_once_as_error_messages_do(cli, sqlite_url: str) -> None:
+    # before: 'evil\\x1b[31mname' (the name made safe, then repr() doubled its backslash)
+    name = "evil\x1b[31mname"
+    imported = cli("import", SAMPLE_DIR / "000_60b67c4313700902.txt", "--dataset", name, "--db", sqlite_url)
+    assert "into 'evil\\x1b[31mname'." in imported.stdout, imported.stdout
+    merged = cli("speakers", "merge", name, "Other", "--dataset", name, "--db", sqlite_url)
+    assert merged.stdout == "'evil\\x1b[31mname' is now merged into 'Other'.\n"
+    assert "\x1b" not in imported.stdout + merged.stdout
+
+
 def test_read_only_commands_never_create_a_database(cli, tmp_path: Path) -> None:
     typo = tmp_path / "typo.db"
     for args in (["stats", "-d", "x"], ["datasets"], ["agreement", "-d", "x"], ["speakers", "-d", "x"]):
