@@ -270,3 +270,35 @@ async def test_ctrl_c_in_review_names_the_quit_key_in_plain_words(repo: Reposito
         shown = [str(n.message) for n in app._notifications]
         assert any("Press q to quit" in m for m in shown) and not any("[b]" in m for m in shown), shown
         assert app.is_running
+
+
+async def test_quitting_with_choices_not_saved_asks_first(repo: Repository) -> None:
+    # before: q dropped the choices made in the document on screen without a word (only enter stores them)
+    from annotator.tui.screens.dialogs import ConfirmScreen
+
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running
+        assert "lose 1 unsaved choice(s)" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("n")  # stay: the choice is still there, enter stores it
+        await pilot.pause()
+        assert app.is_running and app.session.current.resolutions
+        await pilot.press("enter")
+        await saved(pilot)
+        await pilot.press("q")  # d2 has no choice made yet: quits at once
+        await pilot.pause()
+        assert not app.is_running
+    assert [a.doc_id for a in repo.versions("r", annotator="gold")] == ["d1"]
+
+
+async def test_quitting_and_confirming_drops_the_unsaved_choices(repo: Repository) -> None:
+    app = ReviewApp(ReviewSession(repo, "r", ["alice", "bob"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running
+    assert "gold" not in repo.annotators("r")
