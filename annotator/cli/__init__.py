@@ -15,6 +15,7 @@ from annotator.cli import (
     agreement_cmd, assign_cmd, base_models_cmd, exporting, importing, nlp_cmd, speakers_cmd, targets_cmd,
     train_base_cmd, tui_cmd,
 )
+from annotator.cli import heap
 from annotator.cli.common import AnnotatorGroup
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(speakers_cmd.app, name="speakers")
 
 
 def main() -> None:
+    heap.enable()  # this process is the command's own: its garbage collector may be tuned (cli.heap)
     app(prog_name="annotator")
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from annotator.cli import heap
 from annotator.config import resolve_db_url
 from annotator.display import json_text, literal, safe
 from annotator.errors import UserError
@@ -85,7 +86,9 @@ def open_repo(db: str | None, create: bool = False) -> "Repository":
     missing = None if create else new_sqlite_file(url)
     if missing is not None:
         raise DatabaseError(f"{missing}: no such database (import articles first, or give --db)")
-    return Repository(open_database(url, on_upgrade=upgrade_notice))
+    repo = Repository(open_database(url, on_upgrade=upgrade_notice))
+    heap.settle()  # start-up is done: its objects need no more traversals by the garbage collector
+    return repo
 
 
 def upgrade_notice(current: str, head: str) -> None:
