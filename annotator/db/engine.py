@@ -220,8 +220,10 @@ def make_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database:
                 db_path = Path(parsed.database)
-                if db_path.parent and not db_path.parent.exists():
+                if not db_path.parent.exists():
                     raise DatabaseError(f"{db_path}: folder does not exist")
+                if not db_path.parent.is_dir():
+                    raise DatabaseError(f"{db_path}: {db_path.parent} is not a folder")
                 if db_path.is_dir():
                     raise DatabaseError(f"{db_path}: is a folder, not a database file")
             busy_ms = sqlite_busy_timeout_ms()

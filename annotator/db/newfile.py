@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from annotator.config import new_sqlite_file
-from annotator.db.engine import open_database
+from annotator.db.engine import make_engine, open_database
 from annotator.db.repo import Repository
 from annotator.errors import DatabaseError
 
@@ -67,9 +67,13 @@ def run_on_database(url: str, work: Callable[[Repository], T],
     """
     new_file = new_sqlite_file(url)
     if new_file is not None:
+        make_engine(url).dispose()  # the target's folder checked, named as given (no connection is made)
         built = new_file.parent / f".{new_file.name}.{uuid.uuid4().hex[:12]}.new"
         try:
-            repo = Repository(open_database(f"sqlite:///{built}"))
+            try:
+                repo = Repository(open_database(f"sqlite:///{built}"))
+            except DatabaseError as exc:  # say the name the user gave, not the hidden one
+                raise DatabaseError(str(exc).replace(str(built), str(new_file))) from exc
             try:
                 result = work(repo)
             finally:

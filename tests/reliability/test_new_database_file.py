@@ -77,3 +77,16 @@ def test_two_successful_first_imports_at_once_both_land_in_the_file(tmp_path: Pa
         _out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     assert sorted(_documents(db_file)) == sorted([f"left{i}" for i in range(200)] + [f"right{i}" for i in range(200)])
+
+
+def test_a_new_file_in_a_missing_or_unusable_folder_is_one_line_naming_it(cli, tmp_path: Path) -> None:
+    # before: a --db path under a regular file was a traceback (NotADirectoryError removing the hidden
+    # file), and the messages named the hidden file (".x.db.<hex>.new") instead of the one given
+    src = _jsonl(tmp_path / "in.jsonl", "a", 2)
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    for target, problem in ((tmp_path / "afile" / "x.db", f"{tmp_path / 'afile'} is not a folder"),
+                            (tmp_path / "nodir" / "x.db", "folder does not exist")):
+        result = cli("import", src, "--dataset", "news", "--db", f"sqlite:///{target}")
+        assert result.exit_code == 1
+        assert result.stderr == f"Error: {target}: {problem}\n", result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "in.jsonl"]
