@@ -32,13 +32,13 @@ def train_classifier(
     The packaged models are made this way (`make base-models`); use the folder with spaCy config
     `model = "PATH"` of `annotator_checkworthy` / `annotator_stance_clf`, or copy it over the packaged one.
     """
+    from annotator.io.output import check_folder_output
     from annotator.nlp import train_base as tb
 
     for path in (data, dev):
         if path is not None and not path.is_file():
             raise InputError("no such file", str(path))
-    if out.exists() and not out.is_dir():
-        raise InputError("not a folder", str(out))
+    check_folder_output(out)
 
     def log(message: str) -> None:
         typer.echo(message, err=True)

@@ -28,11 +28,13 @@ def train_base(
     """Train the learned attribution model (token CRF over spaCy features) from brat standoff, read with the
     same code as `annotator import --format brat`; score rules, learned and joined on the held-out articles.
     """
+    from annotator.io.output import check_folder_output
     from annotator.nlp.pipeline import load_pipeline
     from annotator.training import attribution as ta
 
     if not corpus.is_dir():
         raise InputError("not a folder", str(corpus))
+    check_folder_output(output)
     data = ta.load_corpus(corpus, brat_scheme)
     for problem in data.skipped:
         typer.echo(f"skipped: {safe(problem)}", err=True)

@@ -67,6 +67,19 @@ def default_output(dataset: str, annotator: str | None, fmt: str, folder: Path =
     return path
 
 
+def check_folder_output(folder: Path) -> None:
+    """Refuse, before any long work, a folder that could not be made or written: its nearest existing
+    ancestor (itself, if it exists) must be a writable folder (``train``, ``train-base`` and
+    ``train-classifier`` wrote after minutes of work into a path under a file, and failed with a traceback)."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise InputError("not a folder", str(existing))
+    if not os.access(existing, os.W_OK):
+        raise InputError("folder is not writable", str(existing))
+
+
 def resolve_output(out: str | None, dataset: str, annotator: str | None, fmt: str) -> Path | None:
     """The file to write (None for stdout, ``-``). An existing folder gets the default file name.
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from annotator.errors import ModelError, UserError
+from annotator.io.output import check_folder_output
 from annotator.scheme import Annotation
 
 #: Written first into every --output folder ``train`` makes: only a folder with it is ours to replace.
@@ -85,6 +86,7 @@ def check_output(output: Path) -> None:
     """
     if output.exists() and not output.is_dir():
         raise UserError(f"{output}: not a folder: choose a folder for the trained pipeline")
+    check_folder_output(output)
     if not output.is_dir() or (output / OUTPUT_MARKER).exists() or not any(output.iterdir()):
         return
     if not _made_before_marker(output):

@@ -65,3 +65,22 @@ def test_a_folder_trained_before_the_marker_is_recognised_by_its_exact_layout(tm
     (old / "corpus" / "notes.txt").write_text("mine")  # anything else in it: not ours to replace
     with pytest.raises(UserError, match="was not made by `annotator train`"):
         check_output(old)
+
+
+def test_every_training_command_refuses_an_output_under_a_file_before_any_work(cli, sqlite_url: str,
+                                                                               tmp_path: Path) -> None:
+    # before: train, train-base and train-classifier did their minutes of work and then failed with a
+    # traceback (NotADirectoryError / FileExistsError) making the folder
+    _import_gold(cli, sqlite_url, tmp_path)
+    (tmp_path / "afile").write_text("x")
+    out = tmp_path / "afile" / "model"
+    data = tmp_path / "claims.json"
+    data.write_text("[]")
+    (tmp_path / "corpus").mkdir()
+    for args in (("train", "--dataset", "g", "--output", out, "--db", sqlite_url),
+                 ("train-classifier", "claims", "--data", data, "--out", out),
+                 ("train-base", tmp_path / "corpus", "--output", out)):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, (args, result.stderr)
+        assert f"{tmp_path / 'afile'}" in result.stderr and "not a folder" in result.stderr, result.stderr
