@@ -133,14 +133,22 @@ def _predict_labels(sources: List[Path], path: Optional[Path], model: Optional[s
 
 
 def _read_annotations(path: Path) -> tuple[list["Annotation"], list[int | None]]:
-    """The annotations of a gold JSONL file and the line of each."""
+    """The annotations of a gold JSONL file and the line of each; a document given twice is refused (which
+    version would count? A second prediction was ignored, a second gold version scored the document twice)."""
     from annotator.io.readers import read_jsonl_file
 
     anns: list["Annotation"] = []
     lines: list[int | None] = []
+    first_at: dict[str, int | None] = {}
     for rec in read_jsonl_file(path):
         if rec.annotation is None:
             raise InputError("not a gold JSONL line (no quotes/claims/annotator)", str(path), rec.line)
+        doc_id = rec.annotation.doc_id
+        if doc_id in first_at:
+            raise InputError(f"document {doc_id!r} is given twice (first at line {first_at[doc_id]}): evaluate "
+                             "scores one version per document (export one annotator's: --annotator NAME or --gold)",
+                             str(path), rec.line, "id")
+        first_at[doc_id] = rec.line
         anns.append(rec.annotation)
         lines.append(rec.line)
     return anns, lines

@@ -42,3 +42,18 @@ def test_partly_matching_predictions_are_scored_with_warnings(cli, tmp_path: Pat
     assert "Warning: 3 gold document(s) have no prediction and count as finding nothing: " in result.stderr
     data = json.loads(result.stdout)
     assert data["unmatched_predictions"] == ["stray"] and len(data["missing_predictions"]) == 3
+
+
+def test_a_document_given_twice_is_refused_on_either_side(cli, tmp_path: Path) -> None:
+    # before: a second prediction of a document was ignored without a word (the first one was scored), and
+    # a gold file with two annotators' versions (an `export jsonl` of everyone) scored each document twice
+    gold = _gold()
+    first, other = gold[1], {**gold[1], "quotes": [], "claims": []}
+    twice = write_jsonl(tmp_path / "twice.jsonl", [gold[0], first, gold[2], other])
+    for args, side in (((GOLD_FILE, twice), "predictions"), ((twice, GOLD_FILE), "gold")):
+        result = cli("evaluate", *args)
+        assert result.exit_code == 1 and result.stdout == "", side
+        assert result.stderr == (
+            f"Error: {twice}:4: id: document {first['id']!r} is given twice (first at line 2): evaluate scores "
+            "one version per document (export one annotator's: --annotator NAME or --gold)\n"
+        ), result.stderr
