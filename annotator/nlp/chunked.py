@@ -65,7 +65,8 @@ def parse_long(nlp: Language, text: str, limit: int = PIECE_CHARS) -> Doc:
     docs = []
     with nlp.select_pipes(enable=base):
         for doc in nlp.pipe(parts, batch_size=1):
-            doc.tensor = doc.tensor[:0]  # per-token vectors: not needed by the rules, the bulk of memory
+            # per-token vectors: not needed by the rules, the bulk of memory (a slice would keep them alive)
+            doc.tensor = doc.tensor[:0].copy()
             docs.append(doc)
     doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]  # stub lacks exclude
     del docs

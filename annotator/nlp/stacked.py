@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any, AbstractSet, Sequence
+from typing import Any, AbstractSet, Iterator, Sequence
 
 from spacy.tokens import Doc
 
@@ -129,8 +129,8 @@ class ScoredTagger:
         self.features = Featurizer(self.cue_lemmas)
         self.crf = _Crf(self.model_dir / "model.crfsuite")
 
-    def sequences(self, doc: Doc) -> list[tuple[list[int], list[list[bytes]]]]:
-        """``(token indices, features)`` of each paragraph, as this tagger's CRF reads them (the rules'
+    def sequences(self, doc: Doc) -> Iterator[tuple[list[int], list[list[bytes]]]]:
+        """``(token indices, features)`` of each paragraph in turn, as this tagger's CRF reads them (the rules'
         records in ``doc._.attributions`` are features: ``attribution_features.Featurizer``)."""
         if self.base is None:
             return self.features.sequences(doc, doc._.get(ATTRIBUTIONS_EXT))
@@ -156,13 +156,11 @@ class ScoredTagger:
         return [(k, s, e) for k, s, e, _p in self.tag_scored(doc)]
 
 
-def stacked_sequences(base: ScoredTagger, doc: Doc) -> list[tuple[list[int], list[list[bytes]]]]:
-    """The base's features of each paragraph plus what the base CRF says about each token."""
-    out = []
+def stacked_sequences(base: ScoredTagger, doc: Doc) -> Iterator[tuple[list[int], list[list[bytes]]]]:
+    """The base's features of each paragraph in turn plus what the base CRF says about each token."""
     for idx, feats in base.sequences(doc):
         labels, probs = base.crf.tag(feats)
-        out.append((idx, [f + b for f, b in zip(feats, base_features(labels, probs))]))
-    return out
+        yield idx, [f + b for f, b in zip(feats, base_features(labels, probs))]
 
 
 def score_records(doc: Doc, records: Sequence[dict[str, Any]], content: dict[int, float]) -> None:

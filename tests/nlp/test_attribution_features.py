@@ -151,7 +151,7 @@ def test_features_are_exactly_those_read_through_token_objects(parsed: list[Doc]
     for doc in parsed + parsed:  # the second time from the filled caches
         records = doc._.get(comp.ATTRIBUTIONS_EXT)
         assert records, "the rules found attributions: their records are features"
-        got = featurizer.sequences(doc, records)
+        got = list(featurizer.sequences(doc, records))
         want = _reference(doc, cue_lemmas, records)
         assert [idx for idx, _f in got] == [idx for idx, _f in want]  # the paragraphs, spaces left out
         for (idx, feats), (_idx, ref) in zip(got, want):
@@ -171,11 +171,11 @@ def test_the_features_cover_what_the_fixture_is_for(parsed: list[Doc], cue_lemma
 
 def test_cleared_or_copied_caches_give_the_same_features(parsed: list[Doc], cue_lemmas: frozenset[str]) -> None:
     first = Featurizer(cue_lemmas)
-    want = [first.sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT)) for doc in parsed]
+    want = [list(first.sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT))) for doc in parsed]
     copied = pickle.loads(pickle.dumps(first))  # a pipeline copied to a worker process
     assert copied.lexeme == {} and copied.cue_lemmas == cue_lemmas
     small = Featurizer(cue_lemmas)
     small.MAX_ENTRIES = 5  # cleared before every document
     for fz in (copied, small):
-        assert [fz.sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT)) for doc in parsed] == want
+        assert [list(fz.sequences(doc, doc._.get(comp.ATTRIBUTIONS_EXT))) for doc in parsed] == want
     assert len(small.lexeme) < len(first.lexeme)

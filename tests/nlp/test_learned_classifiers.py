@@ -258,6 +258,21 @@ def test_the_fast_decision_equals_scikit_learns_sparse_transform(tiny_models: di
             assert model.decision(rows) == pytest.approx(sparse, abs=1e-5)
 
 
+def test_many_rows_are_scored_in_batches_with_the_numbers_of_one_row_at_a_time(tiny_models: dict[str, Path]) -> None:
+    """A long article's thousands of candidates go through ``decision`` a batch at a time (bounded memory):
+    rows on either side of a batch boundary get what they get alone."""
+    model = LinearTextModel.load(tiny_models["claims"])
+    model.BATCH_ROWS = 3
+    texts = ["Prices rose 5 percent in 2019.", "Thank you all.", "", "Unemployment fell to 3.5 percent.",
+             "The senator said taxes would rise.", "Ünïcode — “prices”", "Nothing."]
+    rows = [[t, "T_NN E_PERCENT" if "percent" in t else ""] for t in texts]
+    alone = np.concatenate([model.decision([row]) for row in rows])
+    assert alone.shape == (7, model.intercept.shape[0])
+    assert model.decision(rows) == pytest.approx(alone, abs=1e-9)
+    assert model.predict_proba(rows)[:, 1] == pytest.approx(model.predict_proba(rows[:1])[:, 1].tolist()
+                                                            + model.predict_proba(rows[1:])[:, 1].tolist())
+
+
 def test_the_threshold_is_tuned_for_the_corpus_share_and_a_balanced_share_of_claims() -> None:
     from annotator.nlp.train_base import _best_threshold, f1_at_share
 
