@@ -10,6 +10,7 @@ in input order.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +32,9 @@ class WorkerDied(UserError):
 def _init(nlp: Language, work: Callable[[Language, list[tuple[str, str]]], list[Any]]) -> None:
     global _NLP, _WORK
     _NLP, _WORK = nlp, work
+    # Ctrl+C reaches every process of the terminal's group: a worker ends at once and quietly (the parent
+    # says "Interrupted."); with Python's handler one waiting for work printed a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _run(batch: list[tuple[str, str]]) -> list[Any]:

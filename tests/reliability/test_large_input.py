@@ -80,26 +80,58 @@ def test_a_document_over_the_size_limit_is_refused_and_nothing_stored(cli, db_ur
     assert cli("import", tmp_path / "in", "--dataset", "news", "--db", db_url).exit_code == 0  # default: 5,000,000
 
 
-def test_a_killed_worker_fails_the_run_instead_of_hanging_it(tmp_path: Path) -> None:
-    import os
-    import signal
+def _workers(proc: subprocess.Popen[bytes], args: list[str]) -> list[int]:
+    """The pre-annotation worker processes of ``proc`` (forked: the same command line), once they run."""
     import time
 
-    url = f"sqlite:///{tmp_path / 'x.db'}"
-    src = write_big(tmp_path / "docs.jsonl", 60, line_chars=3_000)
-    assert subprocess.run([sys.executable, "-m", "annotator", "import", str(src), "--dataset", "big", "--db", url],
-                          cwd=ROOT, capture_output=True).returncode == 0
-    args = [sys.executable, "-m", "annotator", "preannotate", "--dataset", "big", "--n-process", "2", "--batch-size",
-            "1", "--db", url]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     own = "".join(f"{a}\0" for a in args).encode()
     workers: list[int] = []
     deadline = time.monotonic() + 120
     while not workers and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.5)
         children = [c for task in Path(f"/proc/{proc.pid}/task").glob("*/children") for c in task.read_text().split()]
-        workers = [int(c) for c in children if Path(f"/proc/{c}/cmdline").read_bytes() == own]  # forked: same cmdline
+        workers = [int(c) for c in children if Path(f"/proc/{c}/cmdline").read_bytes() == own]
     assert workers, "no worker process appeared"
+    return workers
+
+
+def _preannotate_in_workers(tmp_path: Path, n_docs: int = 60, line_chars: int = 3_000) -> list[str]:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    src = write_big(tmp_path / "docs.jsonl", n_docs, line_chars=line_chars)
+    assert subprocess.run([sys.executable, "-m", "annotator", "import", str(src), "--dataset", "big", "--db", url],
+                          cwd=ROOT, capture_output=True).returncode == 0
+    return [sys.executable, "-m", "annotator", "preannotate", "--dataset", "big", "--n-process", "2", "--batch-size",
+            "1", "--db", url]
+
+
+def test_ctrl_c_with_workers_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    # before: a forked worker waiting for work printed its own KeyboardInterrupt traceback above "Interrupted."
+    import os
+    import signal
+    import time
+
+    args = _preannotate_in_workers(tmp_path, n_docs=1, line_chars=60_000)  # one batch: the other worker waits
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    _workers(proc, args)
+    time.sleep(1)  # both workers started: one parsing, one waiting for a batch (where the traceback came from)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does: the whole foreground process group
+    try:
+        _out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("preannotate hung after Ctrl+C") from None
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().splitlines()[-1:] == ["Interrupted."] and "Traceback" not in err.decode(), err.decode()
+
+
+def test_a_killed_worker_fails_the_run_instead_of_hanging_it(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    args = _preannotate_in_workers(tmp_path)
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers = _workers(proc, args)
     os.kill(workers[0], signal.SIGKILL)  # what the out-of-memory killer does
     try:
         _out, err = proc.communicate(timeout=120)
