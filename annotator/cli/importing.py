@@ -37,7 +37,7 @@ def import_(
     read = read_any(sources, fmt, brat_scheme, max_chars)
     total = total_bytes(sources)
     url = resolve_db_url(db)
-    with progress_bar("Importing", total) as bar:
+    with progress_bar("Importing", total, unit="bytes") as bar:
         result = run_on_database(
             url, lambda repo: repo.import_records(dataset, read(bar.advance)), on_upgrade=upgrade_notice,
         )

@@ -27,19 +27,22 @@ class Bar(Protocol):
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Bar]:
-    """A rich progress bar on a terminal; off one, plain lines now and then (``PlainBar``)."""
+def progress_bar(description: str, total: int | None, unit: str = "") -> Iterator[Bar]:
+    """A rich progress bar on a terminal; off one, plain lines now and then (``PlainBar``).
+    ``unit="bytes"``: the count is bytes (an import reads its files), shown in kB / MB."""
     if not sys.stderr.isatty():
-        yield PlainBar(description, total)
+        yield PlainBar(description, total, unit=unit)
         return
     from rich.console import Console  # imported here: CLI start-up stays cheap
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn,
+    )
 
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if unit == "bytes" else MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
@@ -71,9 +74,11 @@ class RichBar:
 class PlainBar:
     """Off a terminal: one line to stderr at most every ``PLAIN_EVERY`` seconds, none for short work."""
 
-    def __init__(self, description: str, total: int | None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, description: str, total: int | None, clock: Callable[[], float] = time.monotonic,
+                 unit: str = "") -> None:
         self._description = description
         self._total = total
+        self._unit = unit
         self._clock = clock
         self._last_line = clock()
         self._done = 0
@@ -82,9 +87,14 @@ class PlainBar:
         self._done += n
         if self._clock() - self._last_line >= PLAIN_EVERY:
             self._last_line = self._clock()
-            of = f" of {self._total} ({self._done / self._total:.0%})" if self._total else ""
-            sys.stderr.write(f"{self._description}: {self._done}{of}\n")
+            suffix = " MB" if self._unit == "bytes" else ""
+            of = f" of {self._amount(self._total)}{suffix} ({self._done / self._total:.0%})" if self._total else suffix
+            sys.stderr.write(f"{self._description}: {self._amount(self._done)}{of}\n")
             sys.stderr.flush()
+
+    def _amount(self, n: int | None) -> str:
+        """A count as the line shows it: bytes in MB (as rich's DownloadColumn on a terminal)."""
+        return f"{(n or 0) / 1e6:.1f}" if self._unit == "bytes" else str(n)
 
     def describe(self, text: str) -> None:
         """The next plain line names ``text`` (the training's current step, for example)."""

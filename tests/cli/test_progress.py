@@ -50,3 +50,19 @@ def test_off_a_terminal_rich_is_not_loaded() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          stdin=subprocess.DEVNULL)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_bar_counting_bytes_says_megabytes(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: `import` of a 57 MB file showed "56677780/56677780" (bytes, unnamed) on a terminal and
+    # "Importing: 12300000 of 56677780 (22%)" in a log
+    now = [0.0]
+    bar = PlainBar("Importing", 56_677_780, clock=lambda: now[0], unit="bytes")
+    now[0] = PLAIN_EVERY
+    bar.advance(12_300_000)
+    assert capsys.readouterr().err == "Importing: 12.3 of 56.7 MB (22%)\n"
+    monkeypatch.setattr(progress_module.sys.stderr, "isatty", lambda: True, raising=False)
+    with progress_bar("Importing", 56_677_780, unit="bytes") as rich_bar:
+        rich_bar.advance(56_677_780)
+    shown = capsys.readouterr().err
+    assert "56.7 MB" in shown and "56677780" not in shown, shown
