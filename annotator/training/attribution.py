@@ -297,8 +297,9 @@ def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_
     """Each mode's predictions for docs already run through ``load_pipeline(rules_only=True)``.
 
     ``rules`` are the rule records as they are; ``learned`` and ``joined`` run the CRF, the join, the record
-    filter and the second pass (``annotator.nlp.attribution``), ``learned-crf`` and ``joined-crf`` the same
-    without the filter and the second pass; every mode then gets the rules' speaker resolution.
+    filter, the cut before a coordinated cue verb and the second pass (``annotator.nlp.attribution``, in the
+    component's order), ``learned-crf`` and ``joined-crf`` the same without the filter and the second pass;
+    every mode then gets the rules' speaker resolution.
     """
     from annotator.nlp import attribution as na
     from annotator.nlp import attribution_records as ar
@@ -321,7 +322,7 @@ def predict_modes(docs: Sequence[Doc], annotations: Sequence[Annotation], model_
             join_mode = mode.removesuffix(CRF_ONLY)
             full = mode != "rules" and not mode.endswith(CRF_ONLY)
             records = ([dict(r) for r in rules] if mode == "rules"
-                       else na.join(doc, rules, kept if full else grouped, join_mode))
+                       else na.before_coordinated_cue(doc, na.join(doc, rules, kept if full else grouped, join_mode)))
             if full and clauses is not None:
                 records = na.add_clauses(doc, records, clauses, rules)
             resolve_speakers(doc, records)
