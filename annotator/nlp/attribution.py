@@ -309,7 +309,8 @@ def before_coordinated_cue(doc: Doc, records: Sequence[dict[str, Any]], text: st
     and praised his rival": the second verb is a cue of its own, whose clause the second pass may then read).
     PolNeAR's training articles: of 764 verbs coordinated with a cue verb after it, 598 lie outside that cue's
     content, and of the 409 that are cues themselves 408 do (tuning split: the contents tagged over two
-    attributions, each with its cue verb, matched only one). ``text``: the doc's, when the caller has it."""
+    attributions, each with its cue verb, matched only one). Never inside a quoted fragment: the parser
+    coordinates verbs of the quoted words with the cue too. ``text``: the doc's, when the caller has it."""
     out = []
     for r in records:
         cut = _coordinated_cut(doc, r) if r["kind"] != "direct" and r.get("cue") else None
@@ -329,13 +330,15 @@ def _coordinated_cut(doc: Doc, record: dict[str, Any]) -> tuple[int, int] | None
     if cue is None or span is None or not len(cue) or not len(span) or cue.end > span.start:
         return None
     root = cue.root
-    verb = next((v for v in root.rights if v.dep_ == "conj" and v.pos_ in ("VERB", "AUX")
-                 and span.start < v.i < span.end), None)
+    verb = next((v for v in root.rights if v.dep_ == "conj" and v.pos_ == "VERB" and span.start < v.i < span.end),
+                None)
     if verb is None:
         return None
     end = verb.i
     while end - 1 > span.start and doc[end - 1].dep_ in _BEFORE_CONJ_DEPS and doc[end - 1].head.i in (verb.i, root.i):
         end -= 1
+    if mark_count(comp.doc_text(doc), record["start"], doc[end].idx) % 2:  # never inside a quoted fragment
+        return None
     start, end = _trim_tail(doc, span.start, end)
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1

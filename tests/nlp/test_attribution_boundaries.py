@@ -94,6 +94,18 @@ def test_a_content_keeps_verbs_coordinated_inside_it_or_with_a_cue_inside_it(nlp
     assert na.before_coordinated_cue(inside, [direct]) == [direct]
 
 
+def test_a_content_is_not_cut_inside_a_quoted_fragment(nlp: Language) -> None:
+    """The parser makes "threatens" a verb coordinated with "criticized", but it is inside the quoted words:
+    the mixed content stays whole (before, it was cut before "and it threatens")."""
+    text = "He criticized the plan as “costly and dangerous and it threatens the whole budget.”\n"
+    doc = nlp(text)
+    cue = _tok(doc, "criticized")
+    assert doc[_tok(doc, "threatens")].head.i == cue and doc[_tok(doc, "threatens")].dep_ == "conj"
+    record = {"start": text.index("the plan"), "end": text.index("”") + 1, "kind": "mixed",
+              "cue": [doc[cue].idx, doc[cue].idx + len(doc[cue])], "speaker": None, "name": None, "stance": None}
+    assert na.before_coordinated_cue(doc, [record]) == [record]
+
+
 class _FixedTagger:
     """A CRF stand-in that tags "criticized" as cue and everything after it as one content."""
 
