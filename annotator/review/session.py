@@ -69,6 +69,14 @@ class ReviewSession:
                 self.documents.append(ReviewDocument(cmp, {}, {}))
             else:
                 self.agreed_documents.append(cmp)
+        if target in known:  # a version of the target's own that is not done would be replaced by the review
+            unfinished = {a.doc_id for a in repo.versions(dataset, annotator=target, status=None) if a.status != "done"}
+            replaced = sorted(unfinished & {c.doc_id for c in (*(d.comparison for d in self.documents),
+                                                                *self.agreed_documents)})
+            if replaced:
+                shown = ", ".join(map(repr, replaced[:3])) + (f" and {len(replaced) - 3} more" if len(replaced) > 3 else "")
+                raise UserError(f"{target!r} has unfinished versions of {len(replaced)} document(s) to review ({shown}): "
+                                "the review would replace them; store the review under another name (--as NAME)")
         if order == "disagreement":
             self.documents.sort(key=lambda d: disagreement_key(score(d.comparison)))
         self.doc_index = 0

@@ -302,3 +302,18 @@ async def test_quitting_and_confirming_drops_the_unsaved_choices(repo: Repositor
         await pilot.pause()
         assert not app.is_running
     assert "gold" not in repo.annotators("r")
+
+
+def test_review_refuses_to_replace_unfinished_work_of_its_target(cli: Cli, repo: Repository, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # before: `review --as carol` replaced carol's version in progress with the adjudicated one, without a word
+    pretend_terminal(monkeypatch)
+    monkeypatch.setattr(ReviewApp, "run", lambda self, *a, **k: None)  # the app must not open at all
+    carol = Annotation("d1", T1, "carol", "in_progress", {}, (q(T1, "NATO refused", "indirect"),)).to_dict()
+    assert cli("import", write_jsonl(tmp_path / "c.jsonl", [carol]), "-d", "r", "--db", repo.db.url).exit_code == 0
+    result = cli("review", "-d", "r", "--annotators", "alice,bob", "--as", "carol", "--db", repo.db.url)
+    assert result.exit_code == 1 and result.stderr == (
+        "Error: 'carol' has unfinished versions of 1 document(s) to review ('d1'): the review would replace them; "
+        "store the review under another name (--as NAME)\n")
+    (kept,) = repo.versions("r", annotator="carol", status=None)
+    assert kept.status == "in_progress" and [x.text for x in kept.quotes] == ["NATO refused"]
