@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.errors import ModelError
+from annotator.nlp.char_cover import CharCover, RangeIndex
 from annotator.nlp import common as comp
 from annotator.nlp.quotes import mention_tokens, subject_of
 from annotator.nlp.attribution_clauses import NOUN_VARIANT, Candidate, ClauseModel, Parse, candidates, noun_source
@@ -257,6 +258,14 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
     for p, idx in enumerate(paragraphs(doc)):
         for i in idx:
             para_of[i] = p
+    # looked up by paragraph and by position, not scanned per content (a long document's were quadratic)
+    cues_in: dict[int, list[tuple[int, int]]] = {}
+    sources_in: dict[int, list[tuple[int, int]]] = {}
+    for found, by_para in ((cues, cues_in), (sources, sources_in)):
+        for x in found:
+            by_para.setdefault(para_of[x[0]], []).append(x)
+    cue_order = sorted(range(len(cues)), key=lambda i: cues[i][0])
+    cue_firsts = [cues[i][0] for i in cue_order]
     roots: dict[tuple[int, int], int] = {}
 
     def cue_root(cue: tuple[int, int]) -> int:
@@ -275,8 +284,9 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
         start, end, kind = content_span(text, *_char_range(doc, s, e))
         if start >= end:
             continue
-        inside = [c for c in cues if s <= c[0] < e]  # a merged content's own cue comes first
-        same = inside or [c for c in cues if para_of[c[0]] == para and not (s <= c[0] < e)]
+        # a merged content's own cue comes first
+        inside = [cues[i] for i in sorted(cue_order[bisect_left(cue_firsts, s):bisect_left(cue_firsts, e)])]
+        same = inside or [c for c in cues_in.get(para, ()) if not (s <= c[0] < e)]
         cue: tuple[int, int] | None
         if len(same) > 1:  # the nearest cue; one whose root is an ancestor of the content's root counts nearer
             above = {a.i for a in doc[s:e].root.ancestors}
@@ -287,8 +297,8 @@ def group(doc: Doc, spans: Sequence[tuple[str, int, int]]) -> list[dict[str, Any
                                "name": None, "stance": None}
         if cue is not None:
             rec["cue"] = list(_char_range(doc, *cue))
-            src = _source(doc, cue, [x for x in sources if para_of[x[0]] == para
-                                     and (bool(inside) or not (s <= x[0] < e))], sent_of)
+            src = _source(doc, cue, [x for x in sources_in.get(para, ()) if bool(inside) or not (s <= x[0] < e)],
+                          sent_of)
             if src is not None:
                 rec["speaker"] = list(_char_range(doc, *src))
         elif prev is not None and kind == "direct" and para - prev_para <= 1:
@@ -345,14 +355,6 @@ def _coordinated_cut(doc: Doc, record: dict[str, Any]) -> tuple[int, int] | None
     return (start, end) if end > start else None
 
 
-def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
-
-
-def _edge_overlaps(a: list[int] | None, taken: list[list[int]]) -> bool:
-    return a is not None and any(a != t and a[0] < t[1] and t[0] < a[1] for t in taken)
-
-
 def _jaccard(a: dict[str, Any], b: dict[str, Any]) -> float:
     inter = min(a["end"], b["end"]) - max(a["start"], b["start"])
     return max(inter, 0) / (max(a["end"], b["end"]) - min(a["start"], b["start"]))
@@ -374,31 +376,35 @@ def join(doc: Doc, rules: Sequence[dict[str, Any]], learned: Sequence[dict[str, 
         for r in rules:
             cue = text[r["cue"][0]:r["cue"][1]].lower() if r.get("cue") else ""
             (kept if r["kind"] == "direct" or cue.startswith("according") else rest).append(dict(r))
-    cues = [r["cue"] for r in kept if r.get("cue")]
-    speakers = [r["speaker"] for r in kept if r.get("speaker")]
+    contents = CharCover(len(text), [(r["start"], r["end"]) for r in kept])
+    cues = CharCover(len(text), [r["cue"] for r in kept if r.get("cue")])
+    speakers = CharCover(len(text), [r["speaker"] for r in kept if r.get("speaker")])
+    with_speaker = [x for x in rest if x.get("speaker")]
+    rest_index = RangeIndex([(x["start"], x["end"]) for x in with_speaker])
 
     def add(r: dict[str, Any]) -> None:
-        if _edge_overlaps(r["cue"], cues):  # inside its own content is fine (PolNeAR: "X, he said, Y")
-            r["cue"] = None
-        if _edge_overlaps(r["speaker"], speakers):
+        if r["cue"] is not None and cues.overlaps_other(*r["cue"]):  # inside its own content is fine (PolNeAR:
+            r["cue"] = None                                           # "X, he said, Y")
+        if r["speaker"] is not None and speakers.overlaps_other(*r["speaker"]):
             r["speaker"] = None
         if r["cue"]:
-            cues.append(r["cue"])
+            cues.add(*r["cue"])
         if r["speaker"]:
-            speakers.append(r["speaker"])
+            speakers.add(*r["speaker"])
         kept.append(r)
+        contents.add(r["start"], r["end"])
 
     for r in sorted(learned, key=lambda r: -(r["end"] - r["start"])):
-        if any(_overlaps(r, k) for k in kept):
+        if contents.overlaps(r["start"], r["end"]):
             continue
         r = dict(r)
-        rule = max((x for x in rest if x.get("speaker") and _overlaps(r, x)), key=lambda x: _jaccard(r, x),
-                   default=None)
+        rule = max((with_speaker[i] for i in rest_index.overlapping(r["start"], r["end"])),
+                   key=lambda x: _jaccard(r, x), default=None)
         if r["speaker"] is None and rule is not None:
             r["cue"], r["speaker"] = rule["cue"], rule["speaker"]
         add(r)
     for r in rest:
-        if not any(_overlaps(r, k) for k in kept):
+        if not contents.overlaps(r["start"], r["end"]):
             add(r)
     kept.sort(key=lambda r: (r["start"], r["end"]))
     return kept
@@ -426,7 +432,8 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
         return out
     text = comp.doc_text(doc) if text is None else text
     probs = clauses.probabilities(doc, cands, rules, parse)
-    edges = [e for r in out for e in (r.get("cue"), r.get("speaker")) if e]
+    contents = CharCover(len(text), taken)
+    edges = CharCover(len(text), [e for r in out for e in (r.get("cue"), r.get("speaker")) if e])
     for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
         if p < clauses.threshold:
             break
@@ -434,18 +441,21 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
         cue = list(_char_range(doc, c.verb, c.cue_end))
         rec: dict[str, Any] = {"start": start, "end": end, "kind": kind, "cue": cue, "speaker": None,
                                "name": None, "stance": None}
-        if start >= end or any(_overlaps(rec, k) for k in out) or _edge_overlaps(cue, edges) or cue in edges:
+        if start >= end or contents.overlaps(start, end) or edges.overlaps(*cue):
             continue
         own = noun_source(parse, c.verb) if c.variant.startswith(NOUN_VARIANT + ":") else None
         src = mention_tokens(doc[own]) if own is not None else _source(doc, (c.verb, c.verb + 1), [])
         if src is not None:
             rec["speaker"] = list(_char_range(doc, *src))
-            if _edge_overlaps(rec["speaker"], edges) or rec["speaker"][0] < end and start < rec["speaker"][1]:
+            if edges.overlaps_other(*rec["speaker"]) or rec["speaker"][0] < end and start < rec["speaker"][1]:
                 rec["speaker"] = None
         if rec["speaker"] is None:  # tuning split: speaker accuracy 0.878 -> 0.882 for F 0.750 -> 0.747
             continue
-        edges.extend(e for e in (rec["cue"], rec["speaker"]) if e)
+        for edge in (rec["cue"], rec["speaker"]):
+            if edge:
+                edges.add(*edge)
         out.append(rec)
+        contents.add(start, end)
     out.sort(key=lambda r: (r["start"], r["end"]))
     return out
 

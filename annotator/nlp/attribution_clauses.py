@@ -25,6 +25,7 @@ from spacy.symbols import ADJ, NOUN, PRON, VERB
 from spacy.tokens import Doc, Token
 
 from annotator.errors import ModelError
+from annotator.nlp.char_cover import CharCover
 from annotator.nlp.attribution_features import QUOTE_TOKENS
 
 #: The file of the classifier inside the attribution model folder.
@@ -282,7 +283,7 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
     """Each candidate's features (strings for one-hot, numbers as they are)."""
     p = Parse(doc) if parse is None else parse
     quoted = _quoted(doc)
-    rule_spans = [(r["start"], r["end"]) for r in rules or ()]
+    in_rule = CharCover(len(doc.text), [(r["start"], r["end"]) for r in rules or ()])
     dep, children = p.dep, p.children
     out = []
     for c in cands:
@@ -310,7 +311,7 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
             "subj": _noun_kind(p, subj), "obj": _noun_kind(p, obj), "first": first.lower_ if first.is_alpha else "x",
             "first_pos": first.pos_, "len": min(n // 4, 10), "log_len": float(n).__pow__(0.5) / 5,
             "after": int(c.start > c.verb), "quoted": int(bool(quoted[c.verb])),
-            "in_rule": int(any(s <= vstart < e for s, e in rule_spans)),
+            "in_rule": int(in_rule.overlaps(vstart, vstart + 1)),
             "neg": int("neg" in kids), "sent_root": int(vdep == "ROOT"),
         }
         for kid_dep in ("ccomp", "xcomp", "dobj", "oprd", "prep", "prt", "dative", "aux", "auxpass", "agent"):
