@@ -47,11 +47,9 @@ def preannotate_dataset(
     if not todo:
         return PreannotateResult(0, name, version, None)
     info = repo.get_dataset(dataset)
-    run_id = repo.start_model_run(
-        dataset, name, version,
-        {"pipeline": list(nlp.pipe_names), "stance_targets": list(info.stance_targets), "batch_size": batch_size,
-         "n_process": n_process},
-    )
+    config = {"pipeline": list(nlp.pipe_names), "stance_targets": list(info.stance_targets), "batch_size": batch_size,
+              "n_process": n_process}
+    run_id: int | None = None  # started with its first stored batch: an interrupted run leaves no empty one
     commit_every = max(batch_size, 1) * max(n_process, 1)
     id_of: dict[str, int] = {}
 
@@ -65,6 +63,8 @@ def preannotate_dataset(
     done = 0
     results = annotate(nlp, texts(), batch_size=batch_size, n_process=n_process)
     while chunk_results := list(islice(results, commit_every)):  # one commit per chunk: resumable
+        if run_id is None:
+            run_id = repo.start_model_run(dataset, name, version, config)
         stored = repo.add_suggestions(run_id, [(id_of.pop(ext), ann, toks) for ext, ann, toks in chunk_results])
         done += stored
         if progress is not None:

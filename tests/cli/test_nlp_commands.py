@@ -11,6 +11,21 @@ from annotator.io.validation import check_gold_semantics, schema_error
 from tests.conftest import GOLD_FILE, SAMPLE_DIR
 
 
+def test_preannotate_interrupted_before_storing_anything_leaves_no_model_run(cli, sqlite_url: str,
+                                                                            monkeypatch) -> None:
+    # before: Ctrl+C while the first batch was parsed left an empty run: stats said "0 of 5 (1 model run(s))"
+    assert cli("import", SAMPLE_DIR, "--dataset", "news", "--db", sqlite_url).exit_code == 0
+
+    def interrupted(*_args, **_kwargs):  # Ctrl+C while the pipeline parses the first batch
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr("annotator.nlp.preannotate.annotate", interrupted)
+    result = cli("preannotate", "--dataset", "news", "--rules-only", "--db", sqlite_url)
+    assert result.exit_code == 130 and result.stderr == "Interrupted.\n", result.output
+    assert "0 of 5 (0 model run(s))" in cli("stats", "--dataset", "news", "--db", sqlite_url).stdout
+
+
 def test_preannotate_stores_a_model_run_resumably(cli, db_url: str) -> None:
     assert cli("import", SAMPLE_DIR, "--dataset", "news", "--db", db_url).exit_code == 0
     result = cli("preannotate", "--dataset", "news", "--batch-size", "2", "--db", db_url)
