@@ -69,6 +69,9 @@ def merge(
     db: DbOption = None,
 ) -> None:
     """Record that VARIANT is the same speaker as CANONICAL (overrides the automatic rule)."""
+    if variant.strip() and variant == canonical:  # stored so, it would be a split (said to be a merge)
+        raise UserError(f"cannot merge {variant!r} into itself (to keep it apart from other names: "
+                        f"speakers split {variant!r})")
     open_repo(db).set_speaker_correction(dataset, variant, canonical)
     say(f"{variant!r} is now merged into {canonical!r}.")
 

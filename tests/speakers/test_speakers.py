@@ -295,5 +295,8 @@ def test_speakers_merge_refuses_cycles_empty_and_over_long_names(cli, db_url: st
     ]:
         result = merge(variant, canonical)
         assert result.exit_code == 1 and result.stderr == f"Error: {problem}\n", result.output
+    itself = merge("Lavrov", "Lavrov")  # before: "'Lavrov' is now merged into 'Lavrov'." (stored as a split)
+    assert itself.exit_code == 1 and itself.stderr == (
+        "Error: cannot merge 'Lavrov' into itself (to keep it apart from other names: speakers split 'Lavrov')\n")
     with Repository(open_database(db_url)) as repo:
         assert repo.speaker_corrections("n") == {"Lavrov": "Sergey Lavrov", "Sergey Lavrov": "Sergei Lavrov"}
