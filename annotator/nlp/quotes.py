@@ -18,6 +18,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from annotator.nlp.char_cover import CharCover
 from annotator.nlp import lexicon as lx
 from annotator.nlp.common import (
     _QUOTE_CHARS,
@@ -526,10 +527,6 @@ def _speaker_near(doc: Doc, verb: Token) -> Token | None:
 # the quotes component
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _char(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
@@ -678,12 +675,11 @@ def find_quotes(doc: Doc) -> list[dict[str, Any]]:
                 c["cstart"], c["cend"] = _char(doc, *trimmed)
     for d in directs:
         records.append({"start": d["start"], "end": d["end"], "kind": "direct", "cue": d["cue"], "speaker": d["speaker"]})
-    taken = [(r["start"], r["end"]) for r in records]
+    taken = CharCover(len(doc.text), [(r["start"], r["end"]) for r in records])  # not a scan per candidate
     for c in sorted((c for c in cands if not c.get("drop")), key=lambda c: -(c["cend"] - c["cstart"])):
-        bounds = (c["cstart"], c["cend"])
-        if any(_overlaps(bounds, t) for t in taken):
+        if taken.overlaps(c["cstart"], c["cend"]):
             continue
-        taken.append(bounds)
+        taken.add(c["cstart"], c["cend"])
         records.append({
             "start": c["cstart"], "end": c["cend"], "kind": c["kind"], "cue": _char(doc, *c["cue"]),
             "speaker": _char(doc, *c["speaker"]) if c["speaker"] else None,
