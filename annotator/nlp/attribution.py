@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, AbstractSet, Sequence
 
@@ -417,22 +416,17 @@ def add_clauses(doc: Doc, records: Sequence[dict[str, Any]], clauses: ClauseMode
     record's cue or speaker; the cue is the verb, the source its subject (a noun's: its possessor, else the
     subject of the verb above it)."""
     out = [dict(r) for r in records]
-    taken = sorted((r["start"], r["end"]) for r in out)
-    starts = [a for a, _b in taken]
-    ends = list(accumulate((b for _a, b in taken), max))
+    text = comp.doc_text(doc) if text is None else text
+    contents = CharCover(len(text), [(r["start"], r["end"]) for r in out])
 
     def free(c: Candidate) -> bool:  # its content overlaps no record (only these are scored)
-        start, end = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text)
-        k = bisect_left(starts, end)  # records starting before the content ends ...
-        return k == 0 or ends[k - 1] <= start  # ... all end before it starts
+        return not contents.overlaps(doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text))
 
     parse = Parse(doc)
     cands = [c for c in candidates(doc, parse, clauses.cue_nouns) if free(c)]
     if not cands:
         return out
-    text = comp.doc_text(doc) if text is None else text
     probs = clauses.probabilities(doc, cands, rules, parse)
-    contents = CharCover(len(text), taken)
     edges = CharCover(len(text), [e for r in out for e in (r.get("cue"), r.get("speaker")) if e])
     for c, p in sorted(zip(cands, probs), key=lambda x: -x[1]):
         if p < clauses.threshold:

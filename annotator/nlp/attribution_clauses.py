@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Token
 
 from annotator.errors import ModelError
 from annotator.nlp.char_cover import CharCover
+from annotator.nlp.common import doc_text
 from annotator.nlp.attribution_features import QUOTE_TOKENS
 
 #: The file of the classifier inside the attribution model folder.
@@ -283,7 +284,7 @@ def features(doc: Doc, cands: Sequence[Candidate], rules: Sequence[dict[str, Any
     """Each candidate's features (strings for one-hot, numbers as they are)."""
     p = Parse(doc) if parse is None else parse
     quoted = _quoted(doc)
-    in_rule = CharCover(len(doc.text), [(r["start"], r["end"]) for r in rules or ()])
+    in_rule = CharCover(len(doc_text(doc)), [(r["start"], r["end"]) for r in rules or ()])
     dep, children = p.dep, p.children
     out = []
     for c in cands:

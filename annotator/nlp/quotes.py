@@ -675,7 +675,7 @@ def find_quotes(doc: Doc) -> list[dict[str, Any]]:
                 c["cstart"], c["cend"] = _char(doc, *trimmed)
     for d in directs:
         records.append({"start": d["start"], "end": d["end"], "kind": "direct", "cue": d["cue"], "speaker": d["speaker"]})
-    taken = CharCover(len(doc.text), [(r["start"], r["end"]) for r in records])  # not a scan per candidate
+    taken = CharCover(len(text), [(r["start"], r["end"]) for r in records])  # not a scan per candidate
     for c in sorted((c for c in cands if not c.get("drop")), key=lambda c: -(c["cend"] - c["cstart"])):
         if taken.overlaps(c["cstart"], c["cend"]):
             continue
